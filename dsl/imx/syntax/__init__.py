@@ -1,0 +1,1 @@
+"""The syntax stage: grammar-driven parsing, the syntax tree and the canonical formatter."""

@@ -1,0 +1,206 @@
+"""Turn Lark parse failures into syntax diagnostics in human words, matched by example."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from imx import messages as M
+from imx.diagnostics import Diagnostic, Severity, did_you_mean
+from imx.source import SourceFile, Span
+
+# A table of common mistakes: (code, message, hint, example inputs). A failure that stops the parser
+# in the same state on the same kind of token as an example gets that example's words. The test suite
+# parses every example and checks that it maps back to its own entry.
+MISTAKES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "syntax-double-equals",
+        "`==` is not an operator in imx",
+        "compare with a single `=`",
+        ('metric A {\n    rate first_of(a, b) == a\n}\n', "metric A {\n    where count a == 2\n}\n"),
+    ),
+    (
+        "syntax-unquoted-title",
+        "a title must be in double quotes",
+        'write the title as a string: metric XFER-CT "Image transfer cycle time" { … }',
+        (
+            "metric A Image transfer {\n}\n",
+            "csf a Images reach {\n}\n",
+            "table events One row {\n}\n",
+        ),
+    ),
+    (
+        "syntax-one-field-per-line",
+        "each field starts on its own line",
+        "put a line break before the next field",
+        (
+            'metric A { category quality question "q" }\n',
+            "metric A {\n    category quality per timepoint\n}\n",
+        ),
+    ),
+    (
+        "syntax-missing-direction",
+        "bands need a direction before the `{`",
+        "write `bands higher_is_better { … }`, `lower_is_better` or `two_sided`",
+        ("metric A {\n    bands { green >= 90%, red }\n}\n",),
+    ),
+    (
+        "syntax-missing-comma",
+        "list items are separated by commas",
+        "write `a, b`, not `a b`",
+        (
+            "csf a {\n    kpis A B\n}\n",
+            "metric A {\n    summary median p90\n}\n",
+            "unit site = study site\n",
+        ),
+    ),
+    (
+        "syntax-within-needs-of",
+        "`within` needs `of` and the event the window starts from",
+        "write `first B within 3 business_days of first A`",
+        ("metric A {\n    rate first b within 3 days\n}\n",),
+    ),
+    (
+        "syntax-duration-needs-unit",
+        "a duration measure ends with the unit it is counted in",
+        "write `duration from first A to first B in business_days` (or days, hours)",
+        ("metric A {\n    duration from first a to first b\n}\n",),
+    ),
+    (
+        "syntax-unclosed-brace",
+        "this block is never closed",
+        "add the closing `}`",
+        ("metric A {\n    category quality\n", "metric A {\n"),
+    ),
+)
+
+_KIND_WORDS = {
+    "NAME": "a name",
+    "STRING": "a quoted string",
+    "NUMBER": "a number",
+    "PERCENT": "a percentage",
+    "DATE": "a date (2026-01-31)",
+    "DATETIME": "a timestamp (2026-03-11T00:00Z)",
+    "_NL": "a line break",
+    "CELL": "a table cell",
+    "CMP_OP": "a comparison (<=, >=, <, >, !=)",
+    "EQ": "`=`",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`*` or `/`",
+    "MODE": "`replace` or `extend`",
+    "$END": "the end of the file",
+}
+
+FIELD_KEYWORDS = (
+    "category question per where exclude rate ratio duration count value summary param target bands "
+    "min_n levels period companion status since doc rationale history"
+).split()
+
+
+@functools.cache
+def _examples(lark: Lark) -> dict[int, list[str]]:
+    return {i: list(m[3]) for i, m in enumerate(MISTAKES)}
+
+
+def _words(lark: Lark, names: Iterable[str]) -> list[str]:
+    out = set()
+    for name in names:
+        if name in _KIND_WORDS:
+            out.add(_KIND_WORDS[name])
+            continue
+        try:
+            pattern = lark.get_terminal(name).pattern
+        except KeyError:
+            out.add(name.lower())
+            continue
+        out.add(f"`{pattern.value}`" if isinstance(pattern, PatternStr) else name.lower())
+    return sorted(out)
+
+
+def _expected_hint(lark: Lark, names: Iterable[str]) -> list[str]:
+    words = _words(lark, names)
+    if not words:
+        return []
+    if len(words) > 8:
+        return ["expected one of: " + ", ".join(words[:8]) + ", …"]
+    return ["expected " + (" or ".join(words) if len(words) <= 2 else "one of: " + ", ".join(words))]
+
+
+def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic:
+    """A located syntax diagnostic for a parse failure, worded from the mistakes table if it fits."""
+    span = _span_of(exc, source)
+    if source.text[span.start : span.start + 1] == '"' and _unclosed_string(source, span.start):
+        return Diagnostic(
+            "syntax-unclosed-string", Severity.ERROR, M.UNCLOSED_STRING, source.path, span,
+            hints=('end the string with `"` on the same line, or use """ … """ for several lines',),
+        )
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "NAME":
+        expected = set(exc.accepts or exc.expected)
+        if {"CATEGORY", "RATE"} <= expected:
+            word = str(exc.token)
+            hints = did_you_mean(word, FIELD_KEYWORDS) or ["fields: " + ", ".join(FIELD_KEYWORDS)]
+            return Diagnostic(
+                "unknown-field", Severity.ERROR, M.UNKNOWN_FIELD.format(word), source.path, span,
+                hints=tuple(hints),
+            )
+    matched = exc.match_examples(lark.parse, _examples(lark), use_accepts=True)
+    if matched is not None:
+        code, message, hint, _ = MISTAKES[matched]
+        return Diagnostic(code, Severity.ERROR, message, source.path, span, hints=(hint,))
+    return Diagnostic(
+        "syntax-error", Severity.ERROR, _generic_message(exc, source), source.path, span,
+        hints=tuple(_expected_hint(lark, _expected(exc))),
+    )
+
+
+def _unclosed_string(source: SourceFile, start: int) -> bool:
+    end = source.text.find("\n", start)
+    line = source.text[start : end if end >= 0 else len(source.text)]
+    return line.count('"') % 2 == 1 and not line.startswith('"""')
+
+
+def _expected(exc: UnexpectedInput) -> set[str]:
+    if isinstance(exc, UnexpectedToken):
+        return set(exc.accepts or exc.expected)
+    if isinstance(exc, UnexpectedCharacters):
+        return set(exc.allowed or ())
+    if isinstance(exc, UnexpectedEOF):
+        return set(exc.expected)
+    return set()
+
+
+def _generic_message(exc: UnexpectedInput, source: SourceFile) -> str:
+    if isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    ):
+        return "the file ends in the middle of a definition"
+    if isinstance(exc, UnexpectedToken):
+        tok = str(exc.token)
+        if exc.token.type == "_NL":
+            return "this line ends too early"
+        return f"unexpected `{tok}` here"
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
+        if ch == '"':
+            return "this string is never closed"
+        return f"unexpected character `{ch}`"
+    return "the text cannot be read here"
+
+
+def _span_of(exc: UnexpectedInput, source: SourceFile) -> Span:
+    if isinstance(exc, UnexpectedToken) and exc.token.type not in ("$END",):
+        tok = exc.token
+        start = tok.start_pos if tok.start_pos is not None else 0
+        end = tok.end_pos if tok.end_pos is not None else start + len(tok)
+        if tok.type == "_NL":  # point at the end of the line, not the next one
+            return Span(start, start + 1) if start < len(source.text) else Span(start, start)
+        return Span(start, max(end, start + 1))
+    pos = getattr(exc, "pos_in_stream", None)
+    if pos is None or pos < 0:
+        pos = len(source.text.rstrip())
+    pos = min(pos, len(source.text))
+    return Span(pos, min(pos + 1, len(source.text)))

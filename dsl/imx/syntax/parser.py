@@ -1,0 +1,475 @@
+"""Parse imx source text into a syntax tree (imx.syntax.ast) plus syntax diagnostics."""
+
+from __future__ import annotations
+
+import ast as pyast
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.tree import Meta
+
+from imx import _resources
+from imx.diagnostics import Diagnostic, DiagnosticSink
+from imx.source import NO_SPAN, SourceFile, Span
+from imx.syntax import ast as A
+from imx.syntax import errors
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The module (``None`` only when nothing at all could be read) and syntax diagnostics."""
+
+    source: SourceFile
+    module: A.Module | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _span(meta: Meta) -> Span:
+    if getattr(meta, "empty", True):
+        return NO_SPAN
+    return Span(meta.start_pos, meta.end_pos)
+
+
+def _tspan(tok: Token) -> Span:
+    start = tok.start_pos or 0
+    end = tok.end_pos if tok.end_pos is not None else start + len(tok)
+    return Span(start, end)
+
+
+def _unquote(raw: str) -> tuple[str, bool]:
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        return _dedent(body), True
+    try:
+        value = pyast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw[1:-1], False
+    return str(value), False
+
+
+def _dedent(body: str) -> str:
+    lines = body.split("\n")
+    if lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(ln[cut:].rstrip() for ln in lines)
+
+
+def _only(children: list[Any], kind: type[Any] | tuple[type[Any], ...]) -> list[Any]:
+    return [c for c in children if isinstance(c, kind)]
+
+
+@v_args(meta=True)
+class _Builder(Transformer[Token, Any]):
+    """Builds AST nodes only; every semantic judgement is left to the checker."""
+
+    # ---- terminals
+    def NAME(self, tok: Token) -> A.Name:  # noqa: N802 - Lark calls terminal callbacks by name
+        return A.Name(str(tok), span=_tspan(tok))
+
+    def MODE(self, tok: Token) -> A.Name:  # noqa: N802
+        return A.Name(str(tok), span=_tspan(tok))
+
+    def KEY_FLAG(self, tok: Token) -> A.Name:  # noqa: N802
+        return A.Name(str(tok), span=_tspan(tok))
+
+    def OPTIONAL_FLAG(self, tok: Token) -> A.Name:  # noqa: N802
+        return A.Name(str(tok), span=_tspan(tok))
+
+    def STRING(self, tok: Token) -> A.Str:  # noqa: N802
+        value, triple = _unquote(str(tok))
+        return A.Str(value, triple, span=_tspan(tok))
+
+    def NUMBER(self, tok: Token) -> A.NumberLit:  # noqa: N802
+        return A.NumberLit(str(tok), span=_tspan(tok))
+
+    def PERCENT(self, tok: Token) -> A.PercentLit:  # noqa: N802
+        return A.PercentLit(str(tok)[:-1], span=_tspan(tok))
+
+    def DATE(self, tok: Token) -> A.DateLit:  # noqa: N802
+        return A.DateLit(str(tok), span=_tspan(tok))
+
+    def DATETIME(self, tok: Token) -> A.DateTimeLit:  # noqa: N802
+        return A.DateTimeLit(str(tok), span=_tspan(tok))
+
+    # ---- structure
+    def start(self, meta: Meta, ch: list[Any]) -> list[Any]:
+        return ch
+
+    def import_decl(self, meta: Meta, ch: list[Any]) -> A.Import:
+        return A.Import(ch[0], span=_span(meta))
+
+    def dotted_name(self, meta: Meta, ch: list[A.Name]) -> tuple[A.Name, ...]:
+        return tuple(ch)
+
+    def schema_decl(self, meta: Meta, ch: list[Any]) -> A.Schema:
+        return A.Schema(ch[0], ch[1], ch[2], span=_span(meta))
+
+    def events_decl(self, meta: Meta, ch: list[Any]) -> A.EventsDecl:
+        return A.EventsDecl(tuple(ch), span=_span(meta))
+
+    def event_def(self, meta: Meta, ch: list[Any]) -> A.EventDef:
+        return A.EventDef(ch[0], ch[1], span=_span(meta))
+
+    def table_decl(self, meta: Meta, ch: list[Any]) -> A.TableDecl:
+        return A.TableDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+
+    def column_def(self, meta: Meta, ch: list[Any]) -> A.Column:
+        return A.Column(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+
+    def column_flag(self, meta: Meta, ch: list[Any]) -> A.Name:
+        result: A.Name = ch[0]
+        return result
+
+    def unit_decl(self, meta: Meta, ch: list[Any]) -> A.UnitDecl:
+        return A.UnitDecl(ch[0], ch[1], span=_span(meta))
+
+    def calendar_decl(self, meta: Meta, ch: list[Any]) -> A.CalendarDecl:
+        name, title, default, *fields = ch
+        return A.CalendarDecl(name, title, default is not None, tuple(fields), span=_span(meta))
+
+    def weekend_field(self, meta: Meta, ch: list[Any]) -> A.Weekend:
+        return A.Weekend(ch[0], span=_span(meta))
+
+    def holidays_field(self, meta: Meta, ch: list[Any]) -> A.Holidays:
+        return A.Holidays(ch[0], span=_span(meta))
+
+    def timezone_field(self, meta: Meta, ch: list[Any]) -> A.Timezone:
+        return A.Timezone(ch[0], span=_span(meta))
+
+    def country_field(self, meta: Meta, ch: list[Any]) -> A.Country:
+        return A.Country(ch[0], span=_span(meta))
+
+    def date_list(self, meta: Meta, ch: list[Any]) -> tuple[A.DateLit, ...]:
+        return tuple(ch)
+
+    def name_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Name, ...]:
+        return tuple(ch)
+
+    def string_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Str, ...]:
+        return tuple(ch)
+
+    # ---- metrics and variants
+    def metric_decl(self, meta: Meta, ch: list[Any]) -> A.MetricDecl:
+        return A.MetricDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+
+    def variant_decl(self, meta: Meta, ch: list[Any]) -> A.VariantDecl:
+        return A.VariantDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=_span(meta))
+
+    def selector(self, meta: Meta, ch: list[Any]) -> tuple[A.SelectorTerm, ...]:
+        return tuple(ch)
+
+    def selector_eq(self, meta: Meta, ch: list[Any]) -> A.SelectorEq:
+        return A.SelectorEq(ch[0], ch[1], span=_span(meta))
+
+    def selector_in(self, meta: Meta, ch: list[Any]) -> A.SelectorIn:
+        return A.SelectorIn(ch[0], ch[1], span=_span(meta))
+
+    def moded_clause(self, meta: Meta, ch: list[Any]) -> A.ModedClause:
+        return A.ModedClause(ch[0], ch[1], span=_span(meta))
+
+    def category_clause(self, meta: Meta, ch: list[Any]) -> A.CategoryClause:
+        return A.CategoryClause(ch[0], span=_span(meta))
+
+    def question_clause(self, meta: Meta, ch: list[Any]) -> A.QuestionClause:
+        return A.QuestionClause(ch[0], span=_span(meta))
+
+    def per_clause(self, meta: Meta, ch: list[Any]) -> A.PerClause:
+        return A.PerClause(ch[0], span=_span(meta))
+
+    def where_clause(self, meta: Meta, ch: list[Any]) -> A.WhereClause:
+        return A.WhereClause(ch[0], span=_span(meta))
+
+    def exclude_clause(self, meta: Meta, ch: list[Any]) -> A.ExcludeClause:
+        return A.ExcludeClause(ch[0], ch[1], span=_span(meta))
+
+    def rate_clause(self, meta: Meta, ch: list[Any]) -> A.RateClause:
+        return A.RateClause(ch[0], span=_span(meta))
+
+    def ratio_clause(self, meta: Meta, ch: list[Any]) -> A.RatioClause:
+        return A.RatioClause(ch[0], ch[1], ch[2], span=_span(meta))
+
+    def duration_clause(self, meta: Meta, ch: list[Any]) -> A.DurationClause:
+        return A.DurationClause(ch[0], ch[1], ch[2], span=_span(meta))
+
+    def count_clause(self, meta: Meta, ch: list[Any]) -> A.CountClause:
+        return A.CountClause(ch[0], span=_span(meta))
+
+    def value_clause(self, meta: Meta, ch: list[Any]) -> A.ValueClause:
+        return A.ValueClause(ch[0], span=_span(meta))
+
+    def summary_clause(self, meta: Meta, ch: list[Any]) -> A.SummaryClause:
+        return A.SummaryClause(ch[0], span=_span(meta))
+
+    def param_clause(self, meta: Meta, ch: list[Any]) -> A.ParamClause:
+        return A.ParamClause(ch[0], ch[1], span=_span(meta))
+
+    def target_clause(self, meta: Meta, ch: list[Any]) -> A.TargetClause:
+        return A.TargetClause(ch[0], str(ch[1]), ch[2], span=_span(meta))
+
+    def bands_clause(self, meta: Meta, ch: list[Any]) -> A.BandsClause:
+        return A.BandsClause(ch[0], tuple(ch[1:]), span=_span(meta))
+
+    def band_otherwise(self, meta: Meta, ch: list[Any]) -> A.BandOtherwise:
+        return A.BandOtherwise(ch[0], span=_span(meta))
+
+    def band_compare(self, meta: Meta, ch: list[Any]) -> A.BandCompare:
+        return A.BandCompare(ch[0], str(ch[1]), ch[2], span=_span(meta))
+
+    def band_range(self, meta: Meta, ch: list[Any]) -> A.BandRange:
+        return A.BandRange(ch[0], ch[1], ch[2], span=_span(meta))
+
+    def min_n_clause(self, meta: Meta, ch: list[Any]) -> A.MinNClause:
+        return A.MinNClause(ch[0], span=_span(meta))
+
+    def levels_clause(self, meta: Meta, ch: list[Any]) -> A.LevelsClause:
+        return A.LevelsClause(ch[0], span=_span(meta))
+
+    def level_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Level, ...]:
+        return tuple(ch)
+
+    def level_name(self, meta: Meta, ch: list[Any]) -> A.LevelName:
+        return A.LevelName(ch[0], span=_span(meta))
+
+    def level_by(self, meta: Meta, ch: list[Any]) -> A.LevelBy:
+        return A.LevelBy(ch[0], span=_span(meta))
+
+    def period_clause(self, meta: Meta, ch: list[Any]) -> A.PeriodClause:
+        return A.PeriodClause(ch[0], ch[1], ch[2] is not None, span=_span(meta))
+
+    def companion_clause(self, meta: Meta, ch: list[Any]) -> A.CompanionClause:
+        return A.CompanionClause(ch[0], span=_span(meta))
+
+    def status_clause(self, meta: Meta, ch: list[Any]) -> A.StatusClause:
+        return A.StatusClause(ch[0], span=_span(meta))
+
+    def since_clause(self, meta: Meta, ch: list[Any]) -> A.SinceClause:
+        return A.SinceClause(ch[0], span=_span(meta))
+
+    def doc_clause(self, meta: Meta, ch: list[Any]) -> A.DocClause:
+        return A.DocClause(ch[0], span=_span(meta))
+
+    def rationale_clause(self, meta: Meta, ch: list[Any]) -> A.RationaleClause:
+        return A.RationaleClause(ch[0], span=_span(meta))
+
+    def history_clause(self, meta: Meta, ch: list[Any]) -> A.HistoryClause:
+        return A.HistoryClause(ch[0], span=_span(meta))
+
+    # ---- expressions
+    def or_expr(self, meta: Meta, ch: list[Any]) -> A.BoolOp:
+        return A.BoolOp("or", tuple(ch), span=_span(meta))
+
+    def and_expr(self, meta: Meta, ch: list[Any]) -> A.BoolOp:
+        return A.BoolOp("and", tuple(ch), span=_span(meta))
+
+    def not_expr(self, meta: Meta, ch: list[Any]) -> A.Not:
+        return A.Not(ch[0], span=_span(meta))
+
+    def compare(self, meta: Meta, ch: list[Any]) -> A.Compare:
+        return A.Compare(str(ch[1]), ch[0], ch[2], span=_span(meta))
+
+    def within(self, meta: Meta, ch: list[Any]) -> A.Within:
+        return A.Within(ch[0], ch[1], ch[2], span=_span(meta))
+
+    def sum(self, meta: Meta, ch: list[Any]) -> A.Expr:
+        return self._fold(ch)
+
+    def product(self, meta: Meta, ch: list[Any]) -> A.Expr:
+        return self._fold(ch)
+
+    @staticmethod
+    def _fold(ch: list[Any]) -> A.Expr:
+        left: A.Expr = ch[0]
+        for op, right in zip(ch[1::2], ch[2::2], strict=True):
+            left = A.Arith(str(op), left, right, span=left.span.cover(right.span))
+        return left
+
+    def negate(self, meta: Meta, ch: list[Any]) -> A.Negate:
+        return A.Negate(ch[1], span=_span(meta))
+
+    def first_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("first", ch[0], span=_span(meta))
+
+    def last_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("last", ch[0], span=_span(meta))
+
+    def count_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("count", ch[0], span=_span(meta))
+
+    def has_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("has", ch[0], span=_span(meta))
+
+    def call(self, meta: Meta, ch: list[Any]) -> A.Call:
+        args = tuple(c for c in ch[1:] if c is not None)
+        return A.Call(ch[0], args, span=_span(meta))
+
+    def name_ref(self, meta: Meta, ch: list[Any]) -> A.NameRef:
+        return A.NameRef(ch[0], span=_span(meta))
+
+    def number_lit(self, meta: Meta, ch: list[Any]) -> A.NumberLit:
+        result: A.NumberLit = ch[0]
+        return result
+
+    def percent_lit(self, meta: Meta, ch: list[Any]) -> A.PercentLit:
+        result: A.PercentLit = ch[0]
+        return result
+
+    def duration_lit(self, meta: Meta, ch: list[Any]) -> A.DurationLit:
+        return A.DurationLit(ch[0], ch[1], span=_span(meta))
+
+    def string_lit(self, meta: Meta, ch: list[Any]) -> A.StringLit:
+        return A.StringLit(ch[0], span=_span(meta))
+
+    def datetime_lit(self, meta: Meta, ch: list[Any]) -> A.DateTimeLit:
+        result: A.DateTimeLit = ch[0]
+        return result
+
+    def date_lit(self, meta: Meta, ch: list[Any]) -> A.DateLit:
+        result: A.DateLit = ch[0]
+        return result
+
+    # ---- CSFs, metric sets, examples
+    def csf_decl(self, meta: Meta, ch: list[Any]) -> A.CsfDecl:
+        return A.CsfDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+
+    def kpis_field(self, meta: Meta, ch: list[Any]) -> A.KpisField:
+        return A.KpisField(ch[0], span=_span(meta))
+
+    def metricset_decl(self, meta: Meta, ch: list[Any]) -> A.MetricSetDecl:
+        return A.MetricSetDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=_span(meta))
+
+    def metrics_field(self, meta: Meta, ch: list[Any]) -> A.MetricsField:
+        return A.MetricsField(ch[0], span=_span(meta))
+
+    def csfs_field(self, meta: Meta, ch: list[Any]) -> A.CsfsField:
+        return A.CsfsField(ch[0], span=_span(meta))
+
+    def example_decl(self, meta: Meta, ch: list[Any]) -> A.ExampleDecl:
+        return A.ExampleDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+
+    def as_of_field(self, meta: Meta, ch: list[Any]) -> A.AsOfField:
+        return A.AsOfField(ch[0], span=_span(meta))
+
+    def example_variant_field(self, meta: Meta, ch: list[Any]) -> A.ExampleVariantField:
+        return A.ExampleVariantField(ch[0], span=_span(meta))
+
+    def example_table(self, meta: Meta, ch: list[Any]) -> A.ExampleTable:
+        return A.ExampleTable(ch[0], tuple(ch[1:]), span=_span(meta))
+
+    def table_row(self, meta: Meta, ch: list[Any]) -> A.Row:
+        cells: list[A.Cell] = ch
+        spans = [c.span for c in cells if c.span != NO_SPAN]
+        span = spans[0].cover(spans[-1]) if spans else _span(meta)
+        return A.Row(tuple(cells), span=span)
+
+    def cell(self, meta: Meta, ch: list[Any]) -> A.Cell:
+        tok = ch[0] if ch else None
+        if tok is None:
+            return A.Cell("", span=NO_SPAN)
+        text = str(tok)
+        stripped = text.rstrip()
+        start = _tspan(tok).start
+        return A.Cell(stripped, span=Span(start, start + len(stripped)))
+
+    def expect_field(self, meta: Meta, ch: list[Any]) -> A.ExpectField:
+        return A.ExpectField(tuple(ch), span=_span(meta))
+
+    def expect_eq(self, meta: Meta, ch: list[Any]) -> A.Expectation:
+        return A.Expectation(ch[0], ch[1], span=_span(meta))
+
+    def expect_name(self, meta: Meta, ch: list[Any]) -> A.Expectation:
+        return A.Expectation(ch[0], ch[1], span=_span(meta))
+
+
+_TOP_LEVEL = re.compile(
+    r"^(import|schema|events|table|unit|calendar|metric|variant|csf|metricset|example)\b", re.M
+)
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        _resources.grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        strict=False,
+        cache=_resources.parser_cache_path(),
+    )
+
+
+def grammar_parser() -> Lark:
+    """The shared Lark parser (built once, cached on disk); it yields Lark trees, not AST nodes."""
+    return _lark()
+
+
+def parse(text: str, path: str = "<input>") -> ParseResult:
+    """Parse one file's text into a module, recovering item by item after a syntax error.
+
+    >>> result = parse('unit site = study, site\\n', "a.imx")
+    >>> result.module.items[0].name.text, result.diagnostics
+    ('site', ())
+    """
+    source = SourceFile(path, text)
+    sink = DiagnosticSink()
+    comments = _comments(text)
+    try:
+        items = _build(text)
+    except UnexpectedInput:
+        items = _parse_by_item(source, sink)
+    except LarkError as exc:  # pragma: no cover - an internal fault, reported as such
+        sink.report("internal-error", f"the parser failed unexpectedly: {exc}", path, Span(0, 0))
+        items = []
+    module = A.Module(path, tuple(items), tuple(comments), span=Span(0, len(text)))
+    return ParseResult(source, module, tuple(sink.sorted()))
+
+
+def _build(text: str) -> list[A.Item]:
+    tree = _lark().parse(text)
+    items: list[A.Item] = _Builder().transform(tree)
+    return items
+
+
+_COMMENT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|(#[^\n]*)')
+
+
+def _comments(text: str) -> list[A.Comment]:
+    """Comments with their spans, skipping ``#`` inside string literals."""
+    found = []
+    for m in _COMMENT.finditer(text):
+        if m.group(1) is not None:
+            found.append(A.Comment(m.group(1).rstrip("\r"), span=Span(m.start(1), m.end(1))))
+    return found
+
+
+def _parse_by_item(source: SourceFile, sink: DiagnosticSink) -> list[A.Item]:
+    """After a failure, parse each top-level item on its own so one mistake hides no other."""
+    text = source.text
+    starts = [m.start() for m in _TOP_LEVEL.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
+    items: list[A.Item] = []
+    for lo, hi in bounds:
+        # Blank out everything outside the chunk so offsets stay those of the whole file.
+        masked = _blank(text[:lo]) + text[lo:hi] + _blank(text[hi:])
+        try:
+            items.extend(_build(masked))
+        except UnexpectedInput as exc:
+            sink.extend([errors.describe(exc, source, _lark())])
+    return items
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+__all__ = ["ParseResult", "parse", "grammar_parser", "UnexpectedEOF", "UnexpectedCharacters"]
