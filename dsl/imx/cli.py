@@ -1,0 +1,370 @@
+"""The `imx` command line: argv in, a command run, an exit code out (0 ok, 1 findings, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from imx import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from imx.check import CheckResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how imx was called or in what it was pointed at (exit code 2)."""
+
+    def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.hints = tuple(hints)
+
+
+def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    no_color = getattr(args, "no_color", False) or "NO_COLOR" in os.environ
+    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=True)
+
+
+def _print_error(args: argparse.Namespace, message: str, hints: Sequence[str] = ()) -> None:
+    from rich.text import Text
+
+    console = _console(args, stderr=True)
+    console.print(Text.assemble(("error", "bold red"), ": ", message))
+    for hint in hints:
+        console.print(Text.assemble(("  = hint: ", "cyan"), hint))
+
+
+# ------------------------------------------------------------------------------ check
+
+
+def _check(paths: Sequence[str]) -> CheckResult:
+    from imx.check import check_paths
+
+    return check_paths(paths)
+
+
+def _emit_diagnostics(args: argparse.Namespace, result: CheckResult) -> None:
+    from imx.render import diagnostics as R
+
+    diags = list(result.diagnostics)
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        print(R.to_json(diags, result.sources))
+    elif fmt == "sarif":
+        print(R.to_sarif(diags, result.sources))
+    else:
+        console = _console(args)
+        R.render_text(diags, result.sources, console)
+        console.print(R.summary_line(diags, len(result.sources)))
+
+
+def _fails(result: CheckResult, strict: bool) -> bool:
+    return any(d.is_error or strict for d in result.diagnostics)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = _check(args.paths)
+    _emit_diagnostics(args, result)
+    return EXIT_FINDINGS if _fails(result, args.strict) else EXIT_OK
+
+
+def _checked_model(args: argparse.Namespace) -> CheckResult:
+    """Check the project; print diagnostics and stop (exit 1) if it has errors."""
+    result = _check(args.paths)
+    if result.model is None or _fails(result, getattr(args, "strict", False)):
+        _emit_diagnostics(args, result)
+        raise SystemExit(EXIT_FINDINGS)
+    warnings = [d for d in result.diagnostics if not d.is_error]
+    if warnings and getattr(args, "format", "text") == "text":
+        from imx.render import diagnostics as R
+
+        R.render_text(warnings, result.sources, _console(args, stderr=True))
+    return result
+
+
+# -------------------------------------------------------------------------------- fmt
+
+
+def _imx_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.imx")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    return files
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from imx.render import diagnostics as R
+    from imx.source import SourceFile
+    from imx.syntax.fmt import format_source
+
+    console = _console(args)
+    changed, refused = [], []
+    for path in _imx_files(args.paths):
+        text = path.read_text(encoding="utf-8")
+        result = format_source(text, str(path))
+        if result.text is None:
+            refused.append(path)
+            R.render_text(list(result.diagnostics), {str(path): SourceFile(str(path), text)}, console)
+            continue
+        if result.text != text:
+            changed.append(path)
+            if not args.check:
+                path.write_text(result.text, encoding="utf-8")
+    verb = "would reformat" if args.check else "reformatted"
+    for path in changed:
+        console.print(f"{verb} {path}")
+    if refused:
+        console.print(f"{len(refused)} file(s) not formatted because they do not parse")
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if (args.check and changed) else EXIT_OK
+
+
+# -------------------------------------------------------------------------------- run
+
+
+def _parse_instant(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(
+            f"--as-of `{text}` is not a timestamp", ["write e.g. 2026-03-31T00:00Z"]
+        ) from exc
+    if value.tzinfo is None:
+        raise UsageError(
+            f"--as-of `{text}` has no time zone", ["add Z or an offset, e.g. 2026-03-31T00:00Z"]
+        )
+    return value.astimezone(dt.UTC)
+
+
+def _parse_mapping(items: Sequence[str]) -> dict[str, dict[str, str]]:
+    mapping: dict[str, dict[str, str]] = {}
+    for item in items:
+        target, sep, source = item.partition("=")
+        if not sep or not target or not source:
+            raise UsageError(f"--map `{item}` should look like at=EVENT_TS or sites.country=CTRY")
+        table, dot, column = target.rpartition(".")
+        mapping.setdefault(table if dot else "events", {})[column] = source
+    return mapping
+
+
+def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
+    tables: dict[str, Path] = {}
+    for item in items:
+        name, sep, file = item.partition("=")
+        if not sep or not name or not file:
+            raise UsageError(f"--table `{item}` should look like events=path/to/events.parquet")
+        tables[name] = Path(file)
+    return tables
+
+
+def _load_data(args: argparse.Namespace, schema: object) -> object:
+    from imx.data import DataError, discover_sources, load_dataset
+
+    try:
+        sources: dict[str, object] = {}
+        if args.data:
+            sources.update(discover_sources(Path(args.data), schema))  # type: ignore[arg-type]
+        sources.update(_parse_tables(args.table))
+        if not sources:
+            raise UsageError("no data given", ["pass --data DIR or --table events=FILE"])
+        return load_dataset(
+            schema,  # type: ignore[arg-type]
+            sources,  # type: ignore[arg-type]
+            as_of=_parse_instant(args.as_of),
+            mapping=_parse_mapping(args.map),
+            timezone=args.timezone,
+        )
+    except DataError as exc:
+        raise UsageError(str(exc), getattr(exc, "hints", ())) from exc
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from imx.evaluate import evaluate
+    from imx.output import write_results
+    from imx.render.scorecard import render_scorecard
+    from imx.results import RunOptions
+
+    checked = _checked_model(args)
+    model = checked.model
+    assert model is not None
+    dataset = _load_data(args, model.schema)
+    options = RunOptions(
+        as_of=_parse_instant(args.as_of),
+        levels=tuple(args.level) or None,
+        period=args.period,
+        metrics=tuple(args.metric) or None,
+    )
+    results = evaluate(model, dataset, options, engine=args.engine)  # type: ignore[arg-type]
+    console = _console(args)
+    render_scorecard(results, model, console)
+    if args.out:
+        written = write_results(results, Path(args.out), model=model)
+        for path in written:
+            console.print(f"wrote {path}")
+    if args.strict and results.quality:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from imx.examples import render_example_outcomes, run_examples
+
+    checked = _checked_model(args)
+    assert checked.model is not None
+    outcomes = run_examples(checked.model)
+    render_example_outcomes(outcomes, _console(args))
+    if not outcomes:
+        _print_error(args, "no examples found", ["add an `example … for METRIC { … }` block"])
+        return EXIT_FINDINGS
+    return EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from imx.evaluate import compile_sql
+
+    checked = _checked_model(args)
+    model = checked.model
+    assert model is not None
+    if model.metric(args.metric) is None:
+        from imx.diagnostics import did_you_mean
+
+        ids = [m.id for m in model.metrics]
+        raise UsageError(f"no metric `{args.metric}` in this project", did_you_mean(args.metric, ids))
+    print(compile_sql(model, args.metric, dialect=args.dialect))
+    if args.dialect not in TESTED_DIALECTS:
+        print(
+            f"-- note: {args.dialect} SQL is printed only; imx executes and tests "
+            f"{', '.join(TESTED_DIALECTS)}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+TESTED_DIALECTS = ("duckdb",)
+DIALECTS = ("duckdb", "spark", "postgres", "snowflake", "bigquery", "trino")
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from imx.demo_data import generate
+
+    manifest = generate(
+        studies=args.studies,
+        seed=args.seed,
+        out=Path(args.out),
+        fmt=args.format,
+        as_of=_parse_instant(args.as_of),
+    )
+    console = _console(args)
+    console.print(f"wrote demo data to {args.out}")
+    console.print(str(manifest))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------ parser
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-color", action="store_true", help="plain output (also: NO_COLOR=1)")
+
+
+def _paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".imx files or folders")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imx",
+        description="Define, check and run clinical-trial imaging performance metrics.",
+    )
+    parser.add_argument("--version", action="version", version=f"imx {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="check .imx files and report diagnostics")
+    _paths(p)
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    _add_common(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("fmt", help="rewrite .imx files in the canonical layout")
+    _paths(p)
+    p.add_argument("--check", action="store_true", help="only report files that would change")
+    _add_common(p)
+    p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("run", help="evaluate metrics over event tables")
+    _paths(p)
+    p.add_argument("--data", metavar="DIR", help="folder with events/studies/sites files")
+    p.add_argument("--table", action="append", default=[], metavar="NAME=FILE")
+    p.add_argument("--map", action="append", default=[], metavar="[TABLE.]COLUMN=SOURCE")
+    p.add_argument("--as-of", metavar="INSTANT", help="the data cut, e.g. 2026-03-31T00:00Z")
+    p.add_argument("--timezone", metavar="ZONE", help="zone for timestamps written without one")
+    p.add_argument("--level", action="append", default=[], metavar="LEVEL",
+                   help="site, study, portfolio or by:ATTR (repeatable)")
+    p.add_argument("--period", choices=("month", "quarter", "year"))
+    p.add_argument("--metric", action="append", default=[], metavar="ID")
+    p.add_argument("--engine", choices=("duckdb", "reference"), default="duckdb")
+    p.add_argument("--out", metavar="FILE", help="results .csv, .json or .parquet")
+    p.add_argument("--strict", action="store_true", help="data-quality findings fail the run")
+    _add_common(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("test", help="run the examples written in the specs")
+    _paths(p)
+    _add_common(p)
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("sql", help="print the SQL a metric compiles to")
+    p.add_argument("metric", metavar="METRIC")
+    _paths(p)
+    p.add_argument("--dialect", choices=DIALECTS, default="duckdb")
+    _add_common(p)
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("demo-data", help="write a realistic synthetic imaging event log")
+    p.add_argument("--studies", type=int, default=12)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", default="demo-data", metavar="DIR")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--as-of", metavar="INSTANT")
+    _add_common(p)
+    p.set_defaults(func=cmd_demo_data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the imx command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UsageError as exc:
+        _print_error(args, str(exc), exc.hints)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

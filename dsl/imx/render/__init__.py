@@ -1,0 +1,1 @@
+"""Rendering: diagnostics, scorecards, reports and handbook pages from models and results."""
