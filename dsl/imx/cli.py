@@ -120,7 +120,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         result = format_source(text, str(path))
         if result.text is None:
             refused.append(path)
-            R.render_text(list(result.diagnostics), {str(path): SourceFile(str(path), text)}, console)
+            R.render_text(
+                list(result.diagnostics), {str(path): SourceFile(str(path), text)}, console
+            )
             continue
         if result.text != text:
             changed.append(path)
@@ -247,7 +249,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
         from imx.diagnostics import did_you_mean
 
         ids = [m.id for m in model.metrics]
-        raise UsageError(f"no metric `{args.metric}` in this project", did_you_mean(args.metric, ids))
+        raise UsageError(
+            f"no metric `{args.metric}` in this project", did_you_mean(args.metric, ids)
+        )
     print(compile_sql(model, args.metric, dialect=args.dialect))
     if args.dialect not in TESTED_DIALECTS:
         print(
@@ -317,8 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", default=[], metavar="[TABLE.]COLUMN=SOURCE")
     p.add_argument("--as-of", metavar="INSTANT", help="the data cut, e.g. 2026-03-31T00:00Z")
     p.add_argument("--timezone", metavar="ZONE", help="zone for timestamps written without one")
-    p.add_argument("--level", action="append", default=[], metavar="LEVEL",
-                   help="site, study, portfolio or by:ATTR (repeatable)")
+    p.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="LEVEL",
+        help="site, study, portfolio or by:ATTR (repeatable)",
+    )
     p.add_argument("--period", choices=("month", "quarter", "year"))
     p.add_argument("--metric", action="append", default=[], metavar="ID")
     p.add_argument("--engine", choices=("duckdb", "reference"), default="duckdb")

@@ -40,7 +40,9 @@ def _snippet(source: SourceFile, span: Span, caret_style: str) -> list[Text]:
     out = [Text(f"{gutter} |", style="blue")]
     out.append(Text.assemble((f"{start.line} | ", "blue"), line_text))
     out.append(
-        Text.assemble((f"{gutter} | ", "blue"), " " * (start.column - 1), ("^" * width, caret_style))
+        Text.assemble(
+            (f"{gutter} | ", "blue"), " " * (start.column - 1), ("^" * width, caret_style)
+        )
     )
     return out
 

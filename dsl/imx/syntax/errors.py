@@ -21,7 +21,10 @@ MISTAKES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "syntax-double-equals",
         "`==` is not an operator in imx",
         "compare with a single `=`",
-        ('metric A {\n    rate first_of(a, b) == a\n}\n', "metric A {\n    where count a == 2\n}\n"),
+        (
+            "metric A {\n    rate first_of(a, b) == a\n}\n",
+            "metric A {\n    where count a == 2\n}\n",
+        ),
     ),
     (
         "syntax-unquoted-title",
@@ -127,7 +130,9 @@ def _expected_hint(lark: Lark, names: Iterable[str]) -> list[str]:
         return []
     if len(words) > 8:
         return ["expected one of: " + ", ".join(words[:8]) + ", …"]
-    return ["expected " + (" or ".join(words) if len(words) <= 2 else "one of: " + ", ".join(words))]
+    return [
+        "expected " + (" or ".join(words) if len(words) <= 2 else "one of: " + ", ".join(words))
+    ]
 
 
 def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic:
@@ -135,7 +140,11 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
     span = _span_of(exc, source)
     if source.text[span.start : span.start + 1] == '"' and _unclosed_string(source, span.start):
         return Diagnostic(
-            "syntax-unclosed-string", Severity.ERROR, M.UNCLOSED_STRING, source.path, span,
+            "syntax-unclosed-string",
+            Severity.ERROR,
+            M.UNCLOSED_STRING,
+            source.path,
+            span,
             hints=('end the string with `"` on the same line, or use """ … """ for several lines',),
         )
     if isinstance(exc, UnexpectedToken) and exc.token.type == "NAME":
@@ -144,7 +153,11 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
             word = str(exc.token)
             hints = did_you_mean(word, FIELD_KEYWORDS) or ["fields: " + ", ".join(FIELD_KEYWORDS)]
             return Diagnostic(
-                "unknown-field", Severity.ERROR, M.UNKNOWN_FIELD.format(word), source.path, span,
+                "unknown-field",
+                Severity.ERROR,
+                M.UNKNOWN_FIELD.format(word),
+                source.path,
+                span,
                 hints=tuple(hints),
             )
     matched = exc.match_examples(lark.parse, _examples(lark), use_accepts=True)
@@ -152,7 +165,11 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
         code, message, hint, _ = MISTAKES[matched]
         return Diagnostic(code, Severity.ERROR, message, source.path, span, hints=(hint,))
     return Diagnostic(
-        "syntax-error", Severity.ERROR, _generic_message(exc, source), source.path, span,
+        "syntax-error",
+        Severity.ERROR,
+        _generic_message(exc, source),
+        source.path,
+        span,
         hints=tuple(_expected_hint(lark, _expected(exc))),
     )
 
@@ -184,7 +201,8 @@ def _generic_message(exc: UnexpectedInput, source: SourceFile) -> str:
             return "this line ends too early"
         return f"unexpected `{tok}` here"
     if isinstance(exc, UnexpectedCharacters):
-        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
+        pos = exc.pos_in_stream or 0
+        ch = source.text[pos] if pos < len(source.text) else ""
         if ch == '"':
             return "this string is never closed"
         return f"unexpected character `{ch}`"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast as pyast
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
-from lark.tree import Meta
 
 from imx import _resources
 from imx.diagnostics import Diagnostic, DiagnosticSink
@@ -26,12 +26,6 @@ class ParseResult:
     source: SourceFile
     module: A.Module | None
     diagnostics: tuple[Diagnostic, ...]
-
-
-def _span(meta: Meta) -> Span:
-    if getattr(meta, "empty", True):
-        return NO_SPAN
-    return Span(meta.start_pos, meta.end_pos)
 
 
 def _tspan(tok: Token) -> Span:
@@ -66,222 +60,211 @@ def _only(children: list[Any], kind: type[Any] | tuple[type[Any], ...]) -> list[
     return [c for c in children if isinstance(c, kind)]
 
 
-@v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
-    """Builds AST nodes only; every semantic judgement is left to the checker."""
+class _Builder:
+    """Builds AST nodes only; every semantic judgement is left to the checker.
 
-    # ---- terminals
-    def NAME(self, tok: Token) -> A.Name:  # noqa: N802 - Lark calls terminal callbacks by name
-        return A.Name(str(tok), span=_tspan(tok))
-
-    def MODE(self, tok: Token) -> A.Name:  # noqa: N802
-        return A.Name(str(tok), span=_tspan(tok))
-
-    def KEY_FLAG(self, tok: Token) -> A.Name:  # noqa: N802
-        return A.Name(str(tok), span=_tspan(tok))
-
-    def OPTIONAL_FLAG(self, tok: Token) -> A.Name:  # noqa: N802
-        return A.Name(str(tok), span=_tspan(tok))
-
-    def STRING(self, tok: Token) -> A.Str:  # noqa: N802
-        value, triple = _unquote(str(tok))
-        return A.Str(value, triple, span=_tspan(tok))
-
-    def NUMBER(self, tok: Token) -> A.NumberLit:  # noqa: N802
-        return A.NumberLit(str(tok), span=_tspan(tok))
-
-    def PERCENT(self, tok: Token) -> A.PercentLit:  # noqa: N802
-        return A.PercentLit(str(tok)[:-1], span=_tspan(tok))
-
-    def DATE(self, tok: Token) -> A.DateLit:  # noqa: N802
-        return A.DateLit(str(tok), span=_tspan(tok))
-
-    def DATETIME(self, tok: Token) -> A.DateTimeLit:  # noqa: N802
-        return A.DateTimeLit(str(tok), span=_tspan(tok))
+    Each method receives the span of the whole rule and its children with punctuation removed
+    and value tokens already turned into leaf nodes (see ``_LEAVES``).
+    """
 
     # ---- structure
-    def start(self, meta: Meta, ch: list[Any]) -> list[Any]:
+    def start(self, span: Span, ch: list[Any]) -> list[Any]:
         return ch
 
-    def import_decl(self, meta: Meta, ch: list[Any]) -> A.Import:
-        return A.Import(ch[0], span=_span(meta))
+    def import_decl(self, span: Span, ch: list[Any]) -> A.Import:
+        return A.Import(ch[0], span=span)
 
-    def dotted_name(self, meta: Meta, ch: list[A.Name]) -> tuple[A.Name, ...]:
+    def dotted_name(self, span: Span, ch: list[A.Name]) -> tuple[A.Name, ...]:
         return tuple(ch)
 
-    def schema_decl(self, meta: Meta, ch: list[Any]) -> A.Schema:
-        return A.Schema(ch[0], ch[1], ch[2], span=_span(meta))
+    def schema_decl(self, span: Span, ch: list[Any]) -> A.Schema:
+        return A.Schema(ch[0], ch[1], ch[2], span=span)
 
-    def events_decl(self, meta: Meta, ch: list[Any]) -> A.EventsDecl:
-        return A.EventsDecl(tuple(ch), span=_span(meta))
+    def version(self, span: Span, ch: list[Any]) -> A.Str:
+        result: A.Str = ch[0]
+        return result
 
-    def event_def(self, meta: Meta, ch: list[Any]) -> A.EventDef:
-        return A.EventDef(ch[0], ch[1], span=_span(meta))
+    def period_by(self, span: Span, ch: list[Any]) -> A.Expr:
+        result: A.Expr = ch[0]
+        return result
 
-    def table_decl(self, meta: Meta, ch: list[Any]) -> A.TableDecl:
-        return A.TableDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+    def args(self, span: Span, ch: list[Any]) -> tuple[A.Expr, ...]:
+        return tuple(ch)
 
-    def column_def(self, meta: Meta, ch: list[Any]) -> A.Column:
-        return A.Column(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+    def atom(self, span: Span, ch: list[Any]) -> A.Expr:
+        result: A.Expr = ch[0]  # a parenthesised expression
+        return result
 
-    def column_flag(self, meta: Meta, ch: list[Any]) -> A.Name:
+    def events_decl(self, span: Span, ch: list[Any]) -> A.EventsDecl:
+        return A.EventsDecl(tuple(ch), span=span)
+
+    def event_def(self, span: Span, ch: list[Any]) -> A.EventDef:
+        return A.EventDef(ch[0], ch[1], span=span)
+
+    def table_decl(self, span: Span, ch: list[Any]) -> A.TableDecl:
+        return A.TableDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
+
+    def column_def(self, span: Span, ch: list[Any]) -> A.Column:
+        return A.Column(ch[0], ch[1], tuple(ch[2:]), span=span)
+
+    def column_flag(self, span: Span, ch: list[Any]) -> A.Name:
         result: A.Name = ch[0]
         return result
 
-    def unit_decl(self, meta: Meta, ch: list[Any]) -> A.UnitDecl:
-        return A.UnitDecl(ch[0], ch[1], span=_span(meta))
+    def unit_decl(self, span: Span, ch: list[Any]) -> A.UnitDecl:
+        return A.UnitDecl(ch[0], ch[1], span=span)
 
-    def calendar_decl(self, meta: Meta, ch: list[Any]) -> A.CalendarDecl:
+    def calendar_decl(self, span: Span, ch: list[Any]) -> A.CalendarDecl:
         name, title, default, *fields = ch
-        return A.CalendarDecl(name, title, default is not None, tuple(fields), span=_span(meta))
+        return A.CalendarDecl(name, title, default is not None, tuple(fields), span=span)
 
-    def weekend_field(self, meta: Meta, ch: list[Any]) -> A.Weekend:
-        return A.Weekend(ch[0], span=_span(meta))
+    def weekend_field(self, span: Span, ch: list[Any]) -> A.Weekend:
+        return A.Weekend(ch[0], span=span)
 
-    def holidays_field(self, meta: Meta, ch: list[Any]) -> A.Holidays:
-        return A.Holidays(ch[0], span=_span(meta))
+    def holidays_field(self, span: Span, ch: list[Any]) -> A.Holidays:
+        return A.Holidays(ch[0], span=span)
 
-    def timezone_field(self, meta: Meta, ch: list[Any]) -> A.Timezone:
-        return A.Timezone(ch[0], span=_span(meta))
+    def timezone_field(self, span: Span, ch: list[Any]) -> A.Timezone:
+        return A.Timezone(ch[0], span=span)
 
-    def country_field(self, meta: Meta, ch: list[Any]) -> A.Country:
-        return A.Country(ch[0], span=_span(meta))
+    def country_field(self, span: Span, ch: list[Any]) -> A.Country:
+        return A.Country(ch[0], span=span)
 
-    def date_list(self, meta: Meta, ch: list[Any]) -> tuple[A.DateLit, ...]:
+    def date_list(self, span: Span, ch: list[Any]) -> tuple[A.DateLit, ...]:
         return tuple(ch)
 
-    def name_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Name, ...]:
+    def name_list(self, span: Span, ch: list[Any]) -> tuple[A.Name, ...]:
         return tuple(ch)
 
-    def string_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Str, ...]:
+    def string_list(self, span: Span, ch: list[Any]) -> tuple[A.Str, ...]:
         return tuple(ch)
 
     # ---- metrics and variants
-    def metric_decl(self, meta: Meta, ch: list[Any]) -> A.MetricDecl:
-        return A.MetricDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+    def metric_decl(self, span: Span, ch: list[Any]) -> A.MetricDecl:
+        return A.MetricDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
 
-    def variant_decl(self, meta: Meta, ch: list[Any]) -> A.VariantDecl:
-        return A.VariantDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=_span(meta))
+    def variant_decl(self, span: Span, ch: list[Any]) -> A.VariantDecl:
+        return A.VariantDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=span)
 
-    def selector(self, meta: Meta, ch: list[Any]) -> tuple[A.SelectorTerm, ...]:
+    def selector(self, span: Span, ch: list[Any]) -> tuple[A.SelectorTerm, ...]:
         return tuple(ch)
 
-    def selector_eq(self, meta: Meta, ch: list[Any]) -> A.SelectorEq:
-        return A.SelectorEq(ch[0], ch[1], span=_span(meta))
+    def selector_eq(self, span: Span, ch: list[Any]) -> A.SelectorEq:
+        return A.SelectorEq(ch[0], ch[1], span=span)
 
-    def selector_in(self, meta: Meta, ch: list[Any]) -> A.SelectorIn:
-        return A.SelectorIn(ch[0], ch[1], span=_span(meta))
+    def selector_in(self, span: Span, ch: list[Any]) -> A.SelectorIn:
+        return A.SelectorIn(ch[0], ch[1], span=span)
 
-    def moded_clause(self, meta: Meta, ch: list[Any]) -> A.ModedClause:
-        return A.ModedClause(ch[0], ch[1], span=_span(meta))
+    def moded_clause(self, span: Span, ch: list[Any]) -> A.ModedClause:
+        return A.ModedClause(ch[0], ch[1], span=span)
 
-    def category_clause(self, meta: Meta, ch: list[Any]) -> A.CategoryClause:
-        return A.CategoryClause(ch[0], span=_span(meta))
+    def category_clause(self, span: Span, ch: list[Any]) -> A.CategoryClause:
+        return A.CategoryClause(ch[0], span=span)
 
-    def question_clause(self, meta: Meta, ch: list[Any]) -> A.QuestionClause:
-        return A.QuestionClause(ch[0], span=_span(meta))
+    def question_clause(self, span: Span, ch: list[Any]) -> A.QuestionClause:
+        return A.QuestionClause(ch[0], span=span)
 
-    def per_clause(self, meta: Meta, ch: list[Any]) -> A.PerClause:
-        return A.PerClause(ch[0], span=_span(meta))
+    def per_clause(self, span: Span, ch: list[Any]) -> A.PerClause:
+        return A.PerClause(ch[0], span=span)
 
-    def where_clause(self, meta: Meta, ch: list[Any]) -> A.WhereClause:
-        return A.WhereClause(ch[0], span=_span(meta))
+    def where_clause(self, span: Span, ch: list[Any]) -> A.WhereClause:
+        return A.WhereClause(ch[0], span=span)
 
-    def exclude_clause(self, meta: Meta, ch: list[Any]) -> A.ExcludeClause:
-        return A.ExcludeClause(ch[0], ch[1], span=_span(meta))
+    def exclude_clause(self, span: Span, ch: list[Any]) -> A.ExcludeClause:
+        return A.ExcludeClause(ch[0], ch[1], span=span)
 
-    def rate_clause(self, meta: Meta, ch: list[Any]) -> A.RateClause:
-        return A.RateClause(ch[0], span=_span(meta))
+    def rate_clause(self, span: Span, ch: list[Any]) -> A.RateClause:
+        return A.RateClause(ch[0], span=span)
 
-    def ratio_clause(self, meta: Meta, ch: list[Any]) -> A.RatioClause:
-        return A.RatioClause(ch[0], ch[1], ch[2], span=_span(meta))
+    def ratio_clause(self, span: Span, ch: list[Any]) -> A.RatioClause:
+        return A.RatioClause(ch[0], ch[1], ch[2], span=span)
 
-    def duration_clause(self, meta: Meta, ch: list[Any]) -> A.DurationClause:
-        return A.DurationClause(ch[0], ch[1], ch[2], span=_span(meta))
+    def duration_clause(self, span: Span, ch: list[Any]) -> A.DurationClause:
+        return A.DurationClause(ch[0], ch[1], ch[2], span=span)
 
-    def count_clause(self, meta: Meta, ch: list[Any]) -> A.CountClause:
-        return A.CountClause(ch[0], span=_span(meta))
+    def count_clause(self, span: Span, ch: list[Any]) -> A.CountClause:
+        return A.CountClause(ch[0], span=span)
 
-    def value_clause(self, meta: Meta, ch: list[Any]) -> A.ValueClause:
-        return A.ValueClause(ch[0], span=_span(meta))
+    def value_clause(self, span: Span, ch: list[Any]) -> A.ValueClause:
+        return A.ValueClause(ch[0], span=span)
 
-    def summary_clause(self, meta: Meta, ch: list[Any]) -> A.SummaryClause:
-        return A.SummaryClause(ch[0], span=_span(meta))
+    def summary_clause(self, span: Span, ch: list[Any]) -> A.SummaryClause:
+        return A.SummaryClause(ch[0], span=span)
 
-    def param_clause(self, meta: Meta, ch: list[Any]) -> A.ParamClause:
-        return A.ParamClause(ch[0], ch[1], span=_span(meta))
+    def param_clause(self, span: Span, ch: list[Any]) -> A.ParamClause:
+        return A.ParamClause(ch[0], ch[1], span=span)
 
-    def target_clause(self, meta: Meta, ch: list[Any]) -> A.TargetClause:
-        return A.TargetClause(ch[0], str(ch[1]), ch[2], span=_span(meta))
+    def target_clause(self, span: Span, ch: list[Any]) -> A.TargetClause:
+        return A.TargetClause(ch[0], str(ch[1]), ch[2], span=span)
 
-    def bands_clause(self, meta: Meta, ch: list[Any]) -> A.BandsClause:
-        return A.BandsClause(ch[0], tuple(ch[1:]), span=_span(meta))
+    def bands_clause(self, span: Span, ch: list[Any]) -> A.BandsClause:
+        return A.BandsClause(ch[0], tuple(ch[1:]), span=span)
 
-    def band_otherwise(self, meta: Meta, ch: list[Any]) -> A.BandOtherwise:
-        return A.BandOtherwise(ch[0], span=_span(meta))
+    def band_otherwise(self, span: Span, ch: list[Any]) -> A.BandOtherwise:
+        return A.BandOtherwise(ch[0], span=span)
 
-    def band_compare(self, meta: Meta, ch: list[Any]) -> A.BandCompare:
-        return A.BandCompare(ch[0], str(ch[1]), ch[2], span=_span(meta))
+    def band_compare(self, span: Span, ch: list[Any]) -> A.BandCompare:
+        return A.BandCompare(ch[0], str(ch[1]), ch[2], span=span)
 
-    def band_range(self, meta: Meta, ch: list[Any]) -> A.BandRange:
-        return A.BandRange(ch[0], ch[1], ch[2], span=_span(meta))
+    def band_range(self, span: Span, ch: list[Any]) -> A.BandRange:
+        return A.BandRange(ch[0], ch[1], ch[2], span=span)
 
-    def min_n_clause(self, meta: Meta, ch: list[Any]) -> A.MinNClause:
-        return A.MinNClause(ch[0], span=_span(meta))
+    def min_n_clause(self, span: Span, ch: list[Any]) -> A.MinNClause:
+        return A.MinNClause(ch[0], span=span)
 
-    def levels_clause(self, meta: Meta, ch: list[Any]) -> A.LevelsClause:
-        return A.LevelsClause(ch[0], span=_span(meta))
+    def levels_clause(self, span: Span, ch: list[Any]) -> A.LevelsClause:
+        return A.LevelsClause(ch[0], span=span)
 
-    def level_list(self, meta: Meta, ch: list[Any]) -> tuple[A.Level, ...]:
+    def level_list(self, span: Span, ch: list[Any]) -> tuple[A.Level, ...]:
         return tuple(ch)
 
-    def level_name(self, meta: Meta, ch: list[Any]) -> A.LevelName:
-        return A.LevelName(ch[0], span=_span(meta))
+    def level_name(self, span: Span, ch: list[Any]) -> A.LevelName:
+        return A.LevelName(ch[0], span=span)
 
-    def level_by(self, meta: Meta, ch: list[Any]) -> A.LevelBy:
-        return A.LevelBy(ch[0], span=_span(meta))
+    def level_by(self, span: Span, ch: list[Any]) -> A.LevelBy:
+        return A.LevelBy(ch[0], span=span)
 
-    def period_clause(self, meta: Meta, ch: list[Any]) -> A.PeriodClause:
-        return A.PeriodClause(ch[0], ch[1], ch[2] is not None, span=_span(meta))
+    def period_clause(self, span: Span, ch: list[Any]) -> A.PeriodClause:
+        return A.PeriodClause(ch[0], ch[1], ch[2] is not None, span=span)
 
-    def companion_clause(self, meta: Meta, ch: list[Any]) -> A.CompanionClause:
-        return A.CompanionClause(ch[0], span=_span(meta))
+    def companion_clause(self, span: Span, ch: list[Any]) -> A.CompanionClause:
+        return A.CompanionClause(ch[0], span=span)
 
-    def status_clause(self, meta: Meta, ch: list[Any]) -> A.StatusClause:
-        return A.StatusClause(ch[0], span=_span(meta))
+    def status_clause(self, span: Span, ch: list[Any]) -> A.StatusClause:
+        return A.StatusClause(ch[0], span=span)
 
-    def since_clause(self, meta: Meta, ch: list[Any]) -> A.SinceClause:
-        return A.SinceClause(ch[0], span=_span(meta))
+    def since_clause(self, span: Span, ch: list[Any]) -> A.SinceClause:
+        return A.SinceClause(ch[0], span=span)
 
-    def doc_clause(self, meta: Meta, ch: list[Any]) -> A.DocClause:
-        return A.DocClause(ch[0], span=_span(meta))
+    def doc_clause(self, span: Span, ch: list[Any]) -> A.DocClause:
+        return A.DocClause(ch[0], span=span)
 
-    def rationale_clause(self, meta: Meta, ch: list[Any]) -> A.RationaleClause:
-        return A.RationaleClause(ch[0], span=_span(meta))
+    def rationale_clause(self, span: Span, ch: list[Any]) -> A.RationaleClause:
+        return A.RationaleClause(ch[0], span=span)
 
-    def history_clause(self, meta: Meta, ch: list[Any]) -> A.HistoryClause:
-        return A.HistoryClause(ch[0], span=_span(meta))
+    def history_clause(self, span: Span, ch: list[Any]) -> A.HistoryClause:
+        return A.HistoryClause(ch[0], span=span)
 
     # ---- expressions
-    def or_expr(self, meta: Meta, ch: list[Any]) -> A.BoolOp:
-        return A.BoolOp("or", tuple(ch), span=_span(meta))
+    def or_expr(self, span: Span, ch: list[Any]) -> A.BoolOp:
+        return A.BoolOp("or", tuple(ch), span=span)
 
-    def and_expr(self, meta: Meta, ch: list[Any]) -> A.BoolOp:
-        return A.BoolOp("and", tuple(ch), span=_span(meta))
+    def and_expr(self, span: Span, ch: list[Any]) -> A.BoolOp:
+        return A.BoolOp("and", tuple(ch), span=span)
 
-    def not_expr(self, meta: Meta, ch: list[Any]) -> A.Not:
-        return A.Not(ch[0], span=_span(meta))
+    def not_expr(self, span: Span, ch: list[Any]) -> A.Not:
+        return A.Not(ch[0], span=span)
 
-    def compare(self, meta: Meta, ch: list[Any]) -> A.Compare:
-        return A.Compare(str(ch[1]), ch[0], ch[2], span=_span(meta))
+    def compare(self, span: Span, ch: list[Any]) -> A.Compare:
+        return A.Compare(str(ch[1]), ch[0], ch[2], span=span)
 
-    def within(self, meta: Meta, ch: list[Any]) -> A.Within:
-        return A.Within(ch[0], ch[1], ch[2], span=_span(meta))
+    def within(self, span: Span, ch: list[Any]) -> A.Within:
+        return A.Within(ch[0], ch[1], ch[2], span=span)
 
-    def sum(self, meta: Meta, ch: list[Any]) -> A.Expr:
+    def sum(self, span: Span, ch: list[Any]) -> A.Expr:
         return self._fold(ch)
 
-    def product(self, meta: Meta, ch: list[Any]) -> A.Expr:
+    def product(self, span: Span, ch: list[Any]) -> A.Expr:
         return self._fold(ch)
 
     @staticmethod
@@ -291,85 +274,84 @@ class _Builder(Transformer[Token, Any]):
             left = A.Arith(str(op), left, right, span=left.span.cover(right.span))
         return left
 
-    def negate(self, meta: Meta, ch: list[Any]) -> A.Negate:
-        return A.Negate(ch[1], span=_span(meta))
+    def negate(self, span: Span, ch: list[Any]) -> A.Negate:
+        return A.Negate(ch[1], span=span)
 
-    def first_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("first", ch[0], span=_span(meta))
+    def first_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("first", ch[0], span=span)
 
-    def last_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("last", ch[0], span=_span(meta))
+    def last_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("last", ch[0], span=span)
 
-    def count_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("count", ch[0], span=_span(meta))
+    def count_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("count", ch[0], span=span)
 
-    def has_fact(self, meta: Meta, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("has", ch[0], span=_span(meta))
+    def has_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
+        return A.EventFact("has", ch[0], span=span)
 
-    def call(self, meta: Meta, ch: list[Any]) -> A.Call:
-        args = tuple(c for c in ch[1:] if c is not None)
-        return A.Call(ch[0], args, span=_span(meta))
+    def call(self, span: Span, ch: list[Any]) -> A.Call:
+        return A.Call(ch[0], ch[1] or (), span=span)
 
-    def name_ref(self, meta: Meta, ch: list[Any]) -> A.NameRef:
-        return A.NameRef(ch[0], span=_span(meta))
+    def name_ref(self, span: Span, ch: list[Any]) -> A.NameRef:
+        return A.NameRef(ch[0], span=span)
 
-    def number_lit(self, meta: Meta, ch: list[Any]) -> A.NumberLit:
+    def number_lit(self, span: Span, ch: list[Any]) -> A.NumberLit:
         result: A.NumberLit = ch[0]
         return result
 
-    def percent_lit(self, meta: Meta, ch: list[Any]) -> A.PercentLit:
+    def percent_lit(self, span: Span, ch: list[Any]) -> A.PercentLit:
         result: A.PercentLit = ch[0]
         return result
 
-    def duration_lit(self, meta: Meta, ch: list[Any]) -> A.DurationLit:
-        return A.DurationLit(ch[0], ch[1], span=_span(meta))
+    def duration_lit(self, span: Span, ch: list[Any]) -> A.DurationLit:
+        return A.DurationLit(ch[0], ch[1], span=span)
 
-    def string_lit(self, meta: Meta, ch: list[Any]) -> A.StringLit:
-        return A.StringLit(ch[0], span=_span(meta))
+    def string_lit(self, span: Span, ch: list[Any]) -> A.StringLit:
+        return A.StringLit(ch[0], span=span)
 
-    def datetime_lit(self, meta: Meta, ch: list[Any]) -> A.DateTimeLit:
+    def datetime_lit(self, span: Span, ch: list[Any]) -> A.DateTimeLit:
         result: A.DateTimeLit = ch[0]
         return result
 
-    def date_lit(self, meta: Meta, ch: list[Any]) -> A.DateLit:
+    def date_lit(self, span: Span, ch: list[Any]) -> A.DateLit:
         result: A.DateLit = ch[0]
         return result
 
     # ---- CSFs, metric sets, examples
-    def csf_decl(self, meta: Meta, ch: list[Any]) -> A.CsfDecl:
-        return A.CsfDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+    def csf_decl(self, span: Span, ch: list[Any]) -> A.CsfDecl:
+        return A.CsfDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
 
-    def kpis_field(self, meta: Meta, ch: list[Any]) -> A.KpisField:
-        return A.KpisField(ch[0], span=_span(meta))
+    def kpis_field(self, span: Span, ch: list[Any]) -> A.KpisField:
+        return A.KpisField(ch[0], span=span)
 
-    def metricset_decl(self, meta: Meta, ch: list[Any]) -> A.MetricSetDecl:
-        return A.MetricSetDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=_span(meta))
+    def metricset_decl(self, span: Span, ch: list[Any]) -> A.MetricSetDecl:
+        return A.MetricSetDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=span)
 
-    def metrics_field(self, meta: Meta, ch: list[Any]) -> A.MetricsField:
-        return A.MetricsField(ch[0], span=_span(meta))
+    def metrics_field(self, span: Span, ch: list[Any]) -> A.MetricsField:
+        return A.MetricsField(ch[0], span=span)
 
-    def csfs_field(self, meta: Meta, ch: list[Any]) -> A.CsfsField:
-        return A.CsfsField(ch[0], span=_span(meta))
+    def csfs_field(self, span: Span, ch: list[Any]) -> A.CsfsField:
+        return A.CsfsField(ch[0], span=span)
 
-    def example_decl(self, meta: Meta, ch: list[Any]) -> A.ExampleDecl:
-        return A.ExampleDecl(ch[0], ch[1], tuple(ch[2:]), span=_span(meta))
+    def example_decl(self, span: Span, ch: list[Any]) -> A.ExampleDecl:
+        return A.ExampleDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
 
-    def as_of_field(self, meta: Meta, ch: list[Any]) -> A.AsOfField:
-        return A.AsOfField(ch[0], span=_span(meta))
+    def as_of_field(self, span: Span, ch: list[Any]) -> A.AsOfField:
+        return A.AsOfField(ch[0], span=span)
 
-    def example_variant_field(self, meta: Meta, ch: list[Any]) -> A.ExampleVariantField:
-        return A.ExampleVariantField(ch[0], span=_span(meta))
+    def example_variant_field(self, span: Span, ch: list[Any]) -> A.ExampleVariantField:
+        return A.ExampleVariantField(ch[0], span=span)
 
-    def example_table(self, meta: Meta, ch: list[Any]) -> A.ExampleTable:
-        return A.ExampleTable(ch[0], tuple(ch[1:]), span=_span(meta))
+    def example_table(self, span: Span, ch: list[Any]) -> A.ExampleTable:
+        return A.ExampleTable(ch[0], tuple(ch[1:]), span=span)
 
-    def table_row(self, meta: Meta, ch: list[Any]) -> A.Row:
+    def table_row(self, span: Span, ch: list[Any]) -> A.Row:
         cells: list[A.Cell] = ch
         spans = [c.span for c in cells if c.span != NO_SPAN]
-        span = spans[0].cover(spans[-1]) if spans else _span(meta)
+        span = spans[0].cover(spans[-1]) if spans else span
         return A.Row(tuple(cells), span=span)
 
-    def cell(self, meta: Meta, ch: list[Any]) -> A.Cell:
+    def cell(self, span: Span, ch: list[Any]) -> A.Cell:
         tok = ch[0] if ch else None
         if tok is None:
             return A.Cell("", span=NO_SPAN)
@@ -378,14 +360,97 @@ class _Builder(Transformer[Token, Any]):
         start = _tspan(tok).start
         return A.Cell(stripped, span=Span(start, start + len(stripped)))
 
-    def expect_field(self, meta: Meta, ch: list[Any]) -> A.ExpectField:
-        return A.ExpectField(tuple(ch), span=_span(meta))
+    def expect_field(self, span: Span, ch: list[Any]) -> A.ExpectField:
+        return A.ExpectField(tuple(ch), span=span)
 
-    def expect_eq(self, meta: Meta, ch: list[Any]) -> A.Expectation:
-        return A.Expectation(ch[0], ch[1], span=_span(meta))
+    def expect_eq(self, span: Span, ch: list[Any]) -> A.Expectation:
+        return A.Expectation(ch[0], ch[1], span=span)
 
-    def expect_name(self, meta: Meta, ch: list[Any]) -> A.Expectation:
-        return A.Expectation(ch[0], ch[1], span=_span(meta))
+    def expect_name(self, span: Span, ch: list[Any]) -> A.Expectation:
+        return A.Expectation(ch[0], ch[1], span=span)
+
+
+def _leaf_name(tok: Token) -> A.Name:
+    return A.Name(str(tok), span=_tspan(tok))
+
+
+def _leaf_string(tok: Token) -> A.Str:
+    value, triple = _unquote(str(tok))
+    return A.Str(value, triple, span=_tspan(tok))
+
+
+# Value tokens become leaf nodes; every other token is punctuation and is dropped, except the
+# operators of the rules in _OPERATOR_RULES and the presence flags DEFAULT / CUMULATIVE / CELL.
+_LEAVES: dict[str, Callable[[Token], Any]] = {
+    "NAME": _leaf_name,
+    "MODE": _leaf_name,
+    "KEY_FLAG": _leaf_name,
+    "OPTIONAL_FLAG": _leaf_name,
+    "STRING": _leaf_string,
+    "NUMBER": lambda t: A.NumberLit(str(t), span=_tspan(t)),
+    "PERCENT": lambda t: A.PercentLit(str(t)[:-1], span=_tspan(t)),
+    "DATE": lambda t: A.DateLit(str(t), span=_tspan(t)),
+    "DATETIME": lambda t: A.DateTimeLit(str(t), span=_tspan(t)),
+}
+_FLAGS = frozenset({"DEFAULT", "CUMULATIVE", "CELL"})
+_OPERATORS = frozenset({"CMP_OP", "EQ", "ADD_OP", "MUL_OP"})
+_OPERATOR_RULES = frozenset(
+    {"compare", "target_clause", "band_compare", "sum", "product", "negate"}
+)
+
+
+def _edge(child: Any, last: bool) -> int | None:
+    """The start (or end) offset of a child: a token, a node, or a tuple of nodes."""
+    if isinstance(child, Token):
+        if last:
+            return child.end_pos if child.end_pos is not None else None
+        return child.start_pos
+    if isinstance(child, A.Node):
+        return None if child.span == NO_SPAN else (child.span.end if last else child.span.start)
+    if isinstance(child, tuple):
+        for item in reversed(child) if last else child:
+            found = _edge(item, last)
+            if found is not None:
+                return found
+    return None
+
+
+def _rule_span(children: list[Any]) -> Span:
+    start = next((e for c in children if (e := _edge(c, False)) is not None), None)
+    end = next((e for c in reversed(children) if (e := _edge(c, True)) is not None), None)
+    if start is None or end is None:
+        return NO_SPAN
+    return Span(start, end)
+
+
+def _adapt(rule: str, method: Callable[[Span, list[Any]], Any]) -> Callable[[list[Any]], Any]:
+    keep_ops = rule in _OPERATOR_RULES
+
+    def callback(children: list[Any]) -> Any:
+        span = _rule_span(children)
+        kept: list[Any] = []
+        for child in children:
+            if isinstance(child, Token):
+                leaf = _LEAVES.get(child.type)
+                if leaf is not None:
+                    kept.append(leaf(child))
+                elif child.type in _FLAGS or (keep_ops and child.type in _OPERATORS):
+                    kept.append(child)
+            else:
+                kept.append(child)
+        return method(span, kept)
+
+    return callback
+
+
+class _InlineBuilder:
+    """Lark's during-parse transformer: one adapted callback per rule of the tree builder."""
+
+    def __init__(self) -> None:
+        builder = _Builder()
+        for name in dir(_Builder):
+            if not name.startswith("_"):
+                setattr(self, name, _adapt(name, getattr(builder, name)))
 
 
 _TOP_LEVEL = re.compile(
@@ -399,15 +464,15 @@ def _lark() -> Lark:
         _resources.grammar_text(),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        keep_all_tokens=True,
         maybe_placeholders=True,
-        strict=False,
+        transformer=_InlineBuilder(),
         cache=_resources.parser_cache_path(),
     )
 
 
 def grammar_parser() -> Lark:
-    """The shared Lark parser (built once, cached on disk); it yields Lark trees, not AST nodes."""
+    """The shared Lark parser (built once, cached on disk); its ``parse`` yields AST items."""
     return _lark()
 
 
@@ -433,9 +498,8 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
 
 
 def _build(text: str) -> list[A.Item]:
-    tree = _lark().parse(text)
-    items: list[A.Item] = _Builder().transform(tree)
-    return items
+    items: Any = _lark().parse(text)  # the inline builder returns AST items, not a Tree
+    return list(items)
 
 
 _COMMENT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|(#[^\n]*)')

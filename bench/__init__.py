@@ -1,0 +1,1 @@
+"""Benchmarks for imx: speed and memory figures printed as ratios against named baselines."""

@@ -1,0 +1,149 @@
+"""The command line as a user meets it: exit codes, output formats, messages for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imx.cli import main
+
+CLEAN = """\
+schema s
+events {
+    a "A"
+    b "B"
+}
+table events {
+    study text key
+    site text key
+    subject text key
+    timepoint text key
+    event event
+    at timestamp
+}
+table studies {
+    study text key
+    therapeutic_area text
+}
+table sites {
+    study text key
+    site text key
+}
+unit timepoint = study, site, subject, timepoint
+
+metric Q-1 "A quality metric" {
+    category  quality
+    question  "How often does b follow a?"
+    per       timepoint
+    where     has a
+    rate      has b
+    bands     higher_is_better { green >= 90%, amber >= 80%, red }
+}
+"""
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _write(tmp_path: Path, text: str, name: str = "m.imx") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_clean_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(_write(tmp_path, CLEAN)), "--no-color"]) == 0
+    assert "no problems found in 1 file" in capsys.readouterr().out
+
+
+def test_check_error_exits_one_with_location_and_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, CLEAN.replace("rate      has b", "rate      has bb"))
+    assert main(["check", str(path), "--no-color"]) == 1
+    out = capsys.readouterr().out
+    assert "error[unknown-event]" in out
+    assert f"{path}:{_line_of(CLEAN, 'rate      has b')}:" in out
+    assert "^^" in out
+
+
+def test_check_json_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, CLEAN.replace("has a\n", "has aa\n"))
+    assert main(["check", str(path), "--format", "json"]) == 1
+    items = json.loads(capsys.readouterr().out)
+    item = next(i for i in items if i["code"] == "unknown-event")
+    assert {
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "hints",
+    } <= set(item)
+    assert (item["line"], item["severity"]) == (_line_of(CLEAN, "where     has a"), "error")
+    assert item["end_column"] - item["column"] == len("aa")
+
+
+def test_check_sarif_is_2_1_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, CLEAN.replace("per       timepoint", "per       timepiont"))
+    assert main(["check", str(path), "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    assert log["version"] == "2.1.0"
+    result = log["runs"][0]["results"][0]
+    assert result["ruleId"] == "unknown-unit"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == _line_of(CLEAN, "per       timepoint")
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    text = CLEAN.replace("category  quality", "category  timeliness")
+    path = _write(tmp_path, text)
+    assert main(["check", str(path), "--no-color"]) == 0
+    assert main(["check", str(path), "--no-color", "--strict"]) == 1
+
+
+def test_missing_path_is_reported_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", str(tmp_path / "nope.imx"), "--no-color"])
+    assert code in (1, 2)
+    captured = capsys.readouterr()
+    assert "nope.imx" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_usage_error_exits_two() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "imx.cli", "check", "--format", "xml", "a.imx"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "invalid choice" in proc.stderr
+
+
+def test_fmt_check_and_rewrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = CLEAN.replace("    category  quality", "  category quality   # why")
+    path = _write(tmp_path, messy)
+    assert main(["fmt", "--check", str(path), "--no-color"]) == 1
+    assert path.read_text() == messy
+    assert main(["fmt", str(path), "--no-color"]) == 0
+    assert "# why" in path.read_text()
+    assert main(["fmt", "--check", str(path), "--no-color"]) == 0
+
+
+def test_fmt_refuses_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = "metric A {\n    category quality\n"
+    path = _write(tmp_path, broken)
+    assert main(["fmt", str(path), "--no-color"]) == 1
+    assert path.read_text() == broken
+    assert "never closed" in capsys.readouterr().out

@@ -1,0 +1,64 @@
+"""Every ```imx block in docs/ and README.md checks as its page says it should."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from imx.check import check_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted([*ROOT.joinpath("docs").rglob("*.md"), ROOT / "README.md"])
+BLOCK = re.compile(r"^```imx\n(.*?)^```", re.S | re.M)
+MISTAKE = re.compile(r"#.*mistake on purpose: imx check reports ([a-z-]+)")
+
+
+def _projects(page: Path) -> list[tuple[str, str | None]]:
+    """(source, expected error code or None) for each project a page's blocks make.
+
+    A block that starts with `import` stands alone; the other blocks of a page form one project,
+    which gets `import stdlib.schema` when none of them declares a schema.
+    """
+    alone: list[tuple[str, str | None]] = []
+    joined: list[str] = []
+    for block in BLOCK.findall(page.read_text(encoding="utf-8")):
+        code = MISTAKE.search(block)
+        body = re.sub(r"^(#[^\n]*\n)*", "", block)
+        if body.startswith("import"):
+            alone.append((block, code.group(1) if code else None))
+        else:
+            joined.append(block)
+    if joined:
+        text = "\n".join(joined)
+        if not re.search(r"^schema\b", text, re.M):
+            text = "import stdlib.schema\n\n" + text
+        alone.append((text, None))
+    return alone
+
+
+CASES = [
+    pytest.param(page, i, source, code, id=f"{page.relative_to(ROOT)}#{i}")
+    for page in PAGES
+    for i, (source, code) in enumerate(_projects(page))
+]
+
+
+def test_docs_have_imx_blocks() -> None:
+    assert len(CASES) >= 8
+
+
+@pytest.mark.parametrize(("page", "index", "source", "expected"), CASES)
+def test_doc_block_checks(
+    tmp_path: Path, page: Path, index: int, source: str, expected: str | None
+) -> None:
+    path = tmp_path / f"block{index}.imx"
+    path.write_text(source, encoding="utf-8")
+    result = check_paths([path])
+    errors = sorted({d.code for d in result.diagnostics if d.is_error})
+    if expected is None:
+        assert errors == [], [(d.code, d.message) for d in result.diagnostics]
+        assert result.model is not None
+    else:
+        assert errors == [expected]
