@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imx.check import check_paths
+from imx.checker import check_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([*ROOT.joinpath("docs").rglob("*.md"), ROOT / "README.md"])
@@ -46,7 +46,8 @@ CASES = [
 
 
 def test_docs_have_imx_blocks() -> None:
-    assert len(CASES) >= 8
+    blocks = sum(len(BLOCK.findall(page.read_text(encoding="utf-8"))) for page in PAGES)
+    assert blocks >= 10 and len(CASES) >= 6
 
 
 @pytest.mark.parametrize(("page", "index", "source", "expected"), CASES)

@@ -1,5 +1,104 @@
-"""imx: define, check and evaluate clinical-trial imaging performance metrics (the Python facade)."""
+"""imx: define, check and evaluate clinical-trial imaging performance metrics (the Python facade).
+
+>>> import imx
+>>> result = imx.check([])
+>>> result.diagnostics
+()
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from imx.checker import CheckResult
+    from imx.diagnostics import Diagnostic
+    from imx.model import Model
+    from imx.results import Results
+
+PathLike = str | Path
+
+
+class ImxError(Exception):
+    """A project with errors was used where a checked model is needed; ``diagnostics`` says why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        first = next((d for d in self.diagnostics if d.is_error), None)
+        detail = f": {first.file}: [{first.code}] {first.message}" if first else ""
+        super().__init__(f"{sum(d.is_error for d in self.diagnostics)} error(s){detail}")
+
+
+def check(paths: Sequence[PathLike]) -> CheckResult:
+    """Check ``.imx`` files or folders; the result holds every diagnostic and, if clean, the model."""
+    from imx.checker import check_paths
+
+    return check_paths(list(paths))
+
+
+def load(paths: Sequence[PathLike]) -> Model:
+    """The checked model of a project; raises :class:`ImxError` if the project has errors."""
+    result = check(paths)
+    if result.model is None or result.errors:
+        raise ImxError(result.diagnostics)
+    return result.model
+
+
+def _model(project: Model | Sequence[PathLike] | PathLike) -> Model:
+    from imx.model import Model
+
+    if isinstance(project, Model):
+        return project
+    if isinstance(project, str | Path):
+        return load([project])
+    return load(project)
+
+
+def evaluate(
+    project: Model | Sequence[PathLike] | PathLike,
+    data: Mapping[str, Any] | PathLike,
+    *,
+    as_of: dt.datetime | None = None,
+    levels: Sequence[str] | None = None,
+    period: str | None = None,
+    metrics: Sequence[str] | None = None,
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+    timezone: str | None = None,
+    engine: str = "duckdb",
+) -> Results:
+    """Evaluate a project's metrics over data; ``results.table`` is a long Arrow table.
+
+    ``data`` is a folder of ``events``/``studies``/``sites`` files, or a mapping from table name
+    to a file path, an Arrow table, or a pandas or polars data frame.
+    """
+    from imx.data import discover_sources, load_dataset
+    from imx.evaluate import evaluate as run
+    from imx.results import RunOptions
+
+    model = _model(project)
+    sources = discover_sources(Path(data), model.schema) if isinstance(data, str | Path) else data
+    dataset = load_dataset(model.schema, sources, as_of=as_of, mapping=mapping, timezone=timezone)
+    options = RunOptions(
+        as_of=as_of,
+        levels=tuple(levels) if levels else None,
+        period=period,
+        metrics=tuple(metrics) if metrics else None,
+    )
+    return run(model, dataset, options, engine=engine)
+
+
+def compile_sql(
+    project: Model | Sequence[PathLike] | PathLike, metric: str, dialect: str = "duckdb"
+) -> str:
+    """The SQL one metric compiles to, in a sqlglot dialect (``duckdb``, ``spark``, …)."""
+    from imx.evaluate import compile_sql as compile_
+
+    return compile_(_model(project), metric, dialect=dialect)
+
+
+__all__ = ["ImxError", "check", "compile_sql", "evaluate", "load", "__version__"]

@@ -15,7 +15,8 @@ from imx import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from imx.check import CheckResult
+    from imx.checker import CheckResult
+    from imx.model import Metric, Model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -48,7 +49,7 @@ def _print_error(args: argparse.Namespace, message: str, hints: Sequence[str] = 
 
 
 def _check(paths: Sequence[str]) -> CheckResult:
-    from imx.check import check_paths
+    from imx.checker import check_paths
 
     return check_paths(paths)
 
@@ -262,6 +263,34 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _metric_or_usage(model: Model, metric_id: str) -> Metric:
+    found = model.metric(metric_id)
+    if found is None:
+        from imx.diagnostics import did_you_mean
+
+        ids = [m.id for m in model.metrics]
+        raise UsageError(f"no metric `{metric_id}` in this project", did_you_mean(metric_id, ids))
+    return found
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from imx.render.explain import render_explain
+
+    checked = _checked_model(args)
+    assert checked.model is not None
+    metric = _metric_or_usage(checked.model, args.metric)
+    names = [v.name for v in metric.variants]
+    if args.variant is not None and args.variant not in names:
+        from imx.diagnostics import did_you_mean
+
+        hints = did_you_mean(args.variant, names) or [
+            f"variants of {metric.id}: {', '.join(names) or 'none'}"
+        ]
+        raise UsageError(f"{metric.id} has no variant `{args.variant}`", hints)
+    render_explain(metric, args.variant, _console(args))
+    return EXIT_OK
+
+
 TESTED_DIALECTS = ("duckdb",)
 DIALECTS = ("duckdb", "spark", "postgres", "snowflake", "bigquery", "trino")
 
@@ -348,6 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_sql)
 
+    p = sub.add_parser("explain", help="show a metric as resolved, and which layer set each field")
+    p.add_argument("metric", metavar="METRIC")
+    _paths(p)
+    p.add_argument("--variant", metavar="NAME", help="resolve under this therapeutic-area variant")
+    _add_common(p)
+    p.set_defaults(func=cmd_explain)
+
     p = sub.add_parser("demo-data", help="write a realistic synthetic imaging event log")
     p.add_argument("--studies", type=int, default=12)
     p.add_argument("--seed", type=int, default=1)
@@ -373,6 +409,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a bug in imx: say so plainly, no traceback
+        if os.environ.get("IMX_DEBUG"):
+            raise
+        _print_error(
+            args,
+            f"internal error in imx ({type(exc).__name__}: {exc})",
+            ["this is a bug in imx, not in your files; rerun with IMX_DEBUG=1 for details"],
+        )
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,6 @@
 """The checked project model: names resolved, expressions typed, params substituted, variants merged.
 
-The checker (imx.check) builds a :class:`Model` from syntax trees; the planner and both evaluators
+The checker (imx.checker) builds a :class:`Model` from syntax trees; the planner and both evaluators
 consume it and never look at syntax again. Everything here is immutable and free of spans, except
 ``origin`` fields that let later stages point a finding back at the source.
 """

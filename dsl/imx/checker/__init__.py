@@ -1,0 +1,70 @@
+"""The check stage: a loaded project (syntax trees) in → a checked Model plus all diagnostics out.
+
+>>> result = check_paths([])
+>>> result.model is not None, result.diagnostics
+(True, ())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from imx import messages as M
+from imx.checker.context import Ctx
+from imx.checker.driver import build_model
+from imx.diagnostics import Diagnostic, Severity
+from imx.model import Model
+from imx.project import Project, load_sources
+from imx.source import NO_SPAN, SourceFile
+
+INTERNAL_HINT = "this is a bug in imx, not in your files: please report it with the files checked"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The model (``None`` when any error was found), every diagnostic, and the sources read."""
+
+    model: Model | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict[str, SourceFile]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+def check(project: Project) -> CheckResult:
+    """Check a loaded project: resolve names, type expressions, merge variants, build the model.
+
+    Loading and syntax diagnostics of the project are included; an unexpected failure inside
+    the checker is reported as ``internal-error``, never raised.
+    """
+    ctx = Ctx()
+    ctx.sink.extend(project.diagnostics)
+    model: Model | None
+    try:
+        model = build_model(project, ctx)
+    except Exception as exc:  # noqa: BLE001 - any checker fault becomes a diagnostic
+        file = project.files[0] if project.files else "<project>"
+        detail = f"{type(exc).__name__}: {exc}"
+        ctx.sink.report(
+            "internal-error", M.INTERNAL_ERROR.format(detail), file, NO_SPAN, hints=[INTERNAL_HINT]
+        )
+        model = None
+    if ctx.sink.has_errors:
+        model = None
+    return CheckResult(model, tuple(ctx.sink.sorted()), dict(project.sources))
+
+
+def check_paths(paths: Sequence[str | Path], *, stdlib_root: Path | None = None) -> CheckResult:
+    """Load the ``.imx`` files under ``paths`` (and the stdlib files they import), then check."""
+    return check(load_sources(paths, stdlib_root=stdlib_root))
+
+
+__all__ = ["CheckResult", "check", "check_paths"]

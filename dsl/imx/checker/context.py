@@ -1,0 +1,81 @@
+"""Checker context: diagnostics reported per file, and declarations tagged with their file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from imx.diagnostics import DiagnosticSink, Label, Severity
+from imx.source import Span
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Decl(Generic[T]):
+    """A syntax node together with the file it was written in."""
+
+    file: str
+    node: T
+
+
+@dataclass
+class Reporter:
+    """Reports diagnostics for one file; a muted reporter drops them (used when re-checking a
+    base metric's clauses under a variant, whose findings were already reported on the base)."""
+
+    sink: DiagnosticSink
+    file: str
+    muted: bool = False
+    reported: int = field(default=0)
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        *,
+        hints: Iterable[str] = (),
+        labels: Iterable[Label] = (),
+    ) -> None:
+        self._report(code, message, span, Severity.ERROR, hints, labels)
+
+    def warning(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        *,
+        hints: Iterable[str] = (),
+        labels: Iterable[Label] = (),
+    ) -> None:
+        self._report(code, message, span, Severity.WARNING, hints, labels)
+
+    def label(self, span: Span, message: str) -> Label:
+        return Label(self.file, span, message)
+
+    def _report(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        severity: Severity,
+        hints: Iterable[str],
+        labels: Iterable[Label],
+    ) -> None:
+        self.reported += 1
+        if not self.muted:
+            self.sink.report(
+                code, message, self.file, span, severity=severity, labels=labels, hints=hints
+            )
+
+
+@dataclass
+class Ctx:
+    """The checker's shared state: one sink for the whole project."""
+
+    sink: DiagnosticSink = field(default_factory=DiagnosticSink)
+
+    def at(self, file: str, *, muted: bool = False) -> Reporter:
+        return Reporter(self.sink, file, muted)

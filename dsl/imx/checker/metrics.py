@@ -1,0 +1,461 @@
+"""Metric resolution: grouped fields of one layer in → a typed model.ResolvedMetric out."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from imx import messages as M
+from imx import model as m
+from imx.checker import bands as B
+from imx.checker.context import Ctx, Reporter
+from imx.checker.fields import BASE, MEASURES, Fields, Sourced, measure_kind, one
+from imx.checker.names import unknown
+from imx.checker.schema import SchemaInfo
+from imx.checker.types import (
+    ELAPSED_FUNCTIONS,
+    ERROR,
+    Env,
+    Param,
+    Typed,
+    Typer,
+    literal,
+    param_kind,
+)
+from imx.diagnostics import available, did_you_mean
+from imx.source import SourceFile
+from imx.syntax import ast as A
+
+T = m.Type
+CATEGORIES = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
+STATUSES = ("draft", "proposed", "approved", "retired")
+GRAINS = ("month", "quarter", "year")
+LEVEL_NAMES = ("site", "study", "portfolio")
+STATISTICS = ("median", "mean", "min", "max", "p1 … p99")
+DEFAULT_LEVELS = (m.Level("site"), m.Level("study"), m.Level("portfolio"))
+DEFAULT_MIN_N = 1  # a metric without `min_n` is banded as soon as one unit is summarised
+SUMMARISED = ("duration", "value")
+_PLACEHOLDER = m.Const(None, T.ERROR)
+_VALUE_UNITS = {
+    m.TimeUnit.HOURS: m.ValueUnit.HOURS,
+    m.TimeUnit.DAYS: m.ValueUnit.DAYS,
+    m.TimeUnit.BUSINESS_DAYS: m.ValueUnit.BUSINESS_DAYS,
+}
+
+# Model field each syntax field sets, for provenance.
+PROVENANCE_NAMES = {
+    "per": "unit",
+    "exclude": "excludes",
+    "companion": "companions",
+    "param": "params",
+    **{k: "measure" for k in MEASURES},
+}
+
+
+def is_statistic(name: str) -> bool:
+    """``median``, ``mean``, ``min``, ``max`` or a percentile ``p1`` … ``p99``."""
+    if name in ("median", "mean", "min", "max"):
+        return True
+    digits = name[1:]
+    return name[:1] == "p" and digits.isdigit() and digits[0] != "0" and 1 <= int(digits) <= 99
+
+
+@dataclass(frozen=True)
+class MeasurePart:
+    measure: m.Measure
+    value_unit: m.ValueUnit
+    signed: bool = False
+
+
+def base_params(fields: Fields, ctx: Ctx) -> dict[str, Param]:
+    """The params a metric declares, converted to constants; a second one of a name is reported."""
+    params: dict[str, Param] = {}
+    for s in fields.get("param", []):
+        clause = s.clause
+        assert isinstance(clause, A.ParamClause)
+        rep = ctx.at(s.file)
+        first = params.get(clause.name.text)
+        if first is not None:
+            msg = M.DUPLICATE_IN.format(f"param `{clause.name.text}`", "this metric")
+            labels = [rep.label(first.span, M.FIRST_DEFINED_HERE)]
+            rep.error("duplicate-field", msg, clause.name.span, labels=labels)
+            continue
+        param = make_param(clause, s.file, rep)
+        if param is not None:
+            params[param.name] = param
+    return params
+
+
+def make_param(clause: A.ParamClause, file: str, rep: Reporter) -> Param | None:
+    t = literal(clause.value, rep)
+    if t.type is T.ERROR or not isinstance(t.expr, m.Const | m.DurationConst):
+        return None
+    kind = param_kind(clause.value, t)
+    return Param(clause.name.text, t.expr, kind, clause.name.span, file)
+
+
+def check_required(fields: Fields, name: A.Name, rep: Reporter) -> None:
+    """A metric needs a category, a unit (`per`), one measure, and a summary if it summarises."""
+    for needed in ("category", "per"):
+        if needed not in fields:
+            rep.error(
+                "missing-field", M.MISSING_FIELD.format("metric", name.text, needed), name.span
+            )
+    kind = measure_kind(fields)
+    if kind is None:
+        rep.error(
+            "missing-field",
+            M.MISSING_MEASURE.format(name.text),
+            name.span,
+            hints=["give exactly one of rate, ratio, duration, count or value"],
+        )
+    elif kind in SUMMARISED and "summary" not in fields:
+        rep.error(
+            "missing-field",
+            M.MISSING_FIELD.format("metric", name.text, "summary"),
+            name.span,
+            hints=[f"a {kind} metric says how to summarise it: `summary median`"],
+        )
+
+
+@dataclass
+class Resolver:
+    """Resolves one layer of a metric; clauses of the ``muted`` layer are re-checked silently."""
+
+    ctx: Ctx
+    info: SchemaInfo
+    metric_ids: Collection[str]
+    sources: Mapping[str, SourceFile]
+    muted: str | None = None
+
+    def rep(self, s: Sourced) -> Reporter:
+        return self.ctx.at(s.file, muted=s.layer == self.muted)
+
+    def typer(self, s: Sourced, env: Env) -> Typer:
+        return Typer(self.rep(s), env)
+
+    def resolve(
+        self, metric_id: str, title: str | None, fields: Fields, env: Env
+    ) -> m.ResolvedMetric:
+        """Build the resolved metric; missing or broken parts get placeholders (errors reported)."""
+        part = self.measure(fields, env)
+        summary = self.summary(fields, measure_kind(fields))
+        bands = self.bands(fields, part)
+        return m.ResolvedMetric(
+            id=metric_id,
+            title=title,
+            category=self.choice(fields, "category", CATEGORIES, "unknown-category") or "",
+            question=_text(one(fields, "question")),
+            unit=self.unit(fields),
+            where=self.conditions(fields, "where", env),
+            excludes=self.excludes(fields, env),
+            measure=part.measure,
+            summary=summary,
+            value_unit=part.value_unit,
+            target=self.target(fields, part, summary, bands),
+            bands=bands,
+            min_n=self.min_n(fields),
+            levels=self.levels(fields),
+            period=self.period(fields, env, part.measure),
+            companions=self.companions(fields),
+            status=self.choice(fields, "status", STATUSES, "unknown-status"),
+            since=_text(one(fields, "since")),
+            doc=_text(one(fields, "doc")),
+            params=tuple((p.name, p.value) for p in env.params.values()),
+            provenance=provenance(fields, env.params),
+        )
+
+    # ------------------------------------------------------------------ simple fields
+    def choice(self, fields: Fields, name: str, choices: Sequence[str], code: str) -> str | None:
+        s = one(fields, name)
+        if s is None:
+            return None
+        word: A.Name = getattr(s.clause, name)
+        if word.text not in choices:
+            hints = did_you_mean(word.text, choices) or available(f"{name} values", choices)
+            msg = M.UNKNOWN_CHOICE.format(word.text, name)
+            self.rep(s).error(code, msg, word.span, hints=hints)
+        return word.text
+
+    def unit(self, fields: Fields) -> m.UnitDef:
+        s = one(fields, "per")
+        if s is None:
+            return m.UnitDef("", ())
+        assert isinstance(s.clause, A.PerClause)
+        found = self.info.schema.unit(s.clause.unit.text)
+        if found is None:
+            names = [u.name for u in self.info.schema.units]
+            unknown(self.rep(s), "unknown-unit", "unit", s.clause.unit, names)
+            return m.UnitDef(s.clause.unit.text, ())
+        return found
+
+    def min_n(self, fields: Fields) -> int:
+        s = one(fields, "min_n")
+        if s is None:
+            return DEFAULT_MIN_N
+        assert isinstance(s.clause, A.MinNClause)
+        value = s.clause.value.value
+        if value != value.to_integral_value():
+            text = M.INVALID_MIN_N.format(s.clause.value.text)
+            self.rep(s).error("invalid-value", M.INVALID_VALUE.format(text), s.clause.value.span)
+            return DEFAULT_MIN_N
+        return int(value)
+
+    def companions(self, fields: Fields) -> tuple[str, ...]:
+        names: list[str] = []
+        for s in fields.get("companion", []):
+            assert isinstance(s.clause, A.CompanionClause)
+            for name in s.clause.metrics:
+                if name.text not in self.metric_ids:
+                    unknown(self.rep(s), "unknown-metric", "metric", name, self.metric_ids)
+                names.append(name.text)
+        return tuple(names)
+
+    # ------------------------------------------------------------------ population
+    def conditions(self, fields: Fields, name: str, env: Env) -> tuple[m.Expr, ...]:
+        out: list[m.Expr] = []
+        for s in fields.get(name, []):
+            assert isinstance(s.clause, A.WhereClause)
+            out.append(self.typer(s, env).expect(s.clause.condition, T.BOOLEAN, "`where`").expr)
+        return tuple(out)
+
+    def excludes(self, fields: Fields, env: Env) -> tuple[m.Exclusion, ...]:
+        out: list[m.Exclusion] = []
+        for s in fields.get("exclude", []):
+            assert isinstance(s.clause, A.ExcludeClause)
+            cond = self.typer(s, env).expect(s.clause.condition, T.BOOLEAN, "`exclude`")
+            reason = s.clause.reason.value if s.clause.reason else self._source(s)
+            out.append(m.Exclusion(cond.expr, reason))
+        return tuple(out)
+
+    def _source(self, s: Sourced) -> str:
+        assert isinstance(s.clause, A.ExcludeClause)
+        src = self.sources.get(s.file)
+        span = s.clause.condition.span
+        return " ".join(src.text[span.start : span.end].split()) if src else "excluded"
+
+    # ------------------------------------------------------------------ measure
+    def measure(self, fields: Fields, env: Env) -> MeasurePart:
+        kind = measure_kind(fields)
+        if kind is None:
+            return MeasurePart(m.RateMeasure(_PLACEHOLDER), m.ValueUnit.PERCENT)
+        s = fields[kind][0]
+        typer = self.typer(s, env)
+        c = s.clause
+        if isinstance(c, A.RateClause):
+            cond = typer.expect(c.condition, T.BOOLEAN, "the condition of `rate`")
+            return MeasurePart(m.RateMeasure(cond.expr), m.ValueUnit.PERCENT)
+        if isinstance(c, A.RatioClause):
+            return self._ratio(c, s, typer, fields)
+        if isinstance(c, A.DurationClause):
+            return self._duration(c, s, typer)
+        if isinstance(c, A.CountClause):
+            t = self._amount(typer, c.amount, (T.BOOLEAN, T.NUMBER), "what `count` counts")
+            return MeasurePart(m.CountMeasure(t.expr), m.ValueUnit.COUNT)
+        assert isinstance(c, A.ValueClause)
+        return self._value(typer, c)
+
+    def _amount(self, typer: Typer, node: A.Expr, allowed: tuple[m.Type, ...], what: str) -> Typed:
+        t = typer.infer(node)
+        if t.type is T.ERROR or t.type in allowed:
+            return t
+        wanted = " or ".join(_WORDS[a] for a in allowed)
+        typer.mismatch(node.span, t, f"{what} must be {wanted}", wanted, [])
+        return ERROR
+
+    def _ratio(self, c: A.RatioClause, s: Sourced, typer: Typer, fields: Fields) -> MeasurePart:
+        amount = typer.expect(c.amount, T.NUMBER, "the amount of a `ratio`")
+        scale = c.scale.value
+        if scale <= 0:
+            text = M.INVALID_SCALE.format(c.scale.text)
+            self.rep(s).error("invalid-value", M.INVALID_VALUE.format(text), c.scale.span)
+        per = one(fields, "per")
+        if per is not None and isinstance(per.clause, A.PerClause):
+            unit = per.clause.unit.text
+            if c.unit.text not in (unit, unit + "s", unit + "es"):
+                msg = M.RATIO_UNIT_MISMATCH.format(c.unit.text, unit)
+                self.rep(s).error(
+                    "ratio-unit-mismatch",
+                    msg,
+                    c.unit.span,
+                    hints=[f"write `per {c.scale.text} {unit}s`"],
+                )
+        return MeasurePart(m.RatioMeasure(amount.expr, scale), m.ValueUnit.NUMBER)
+
+    def _duration(self, c: A.DurationClause, s: Sourced, typer: Typer) -> MeasurePart:
+        start = typer.expect(c.start, T.TIMESTAMP, "the start of a duration")
+        end = typer.expect(c.end, T.TIMESTAMP, "the end of a duration")
+        unit = ELAPSED_FUNCTIONS.get(c.unit.text)
+        if unit is None:
+            unknown(
+                self.rep(s),
+                "unknown-time-unit",
+                "time unit",
+                c.unit,
+                ELAPSED_FUNCTIONS,
+                "time units",
+            )
+            unit = m.TimeUnit.DAYS
+        typer.need_calendar(unit, c.unit.span)
+        measure = m.DurationMeasure(start.expr, end.expr, unit)
+        return MeasurePart(measure, _VALUE_UNITS[unit])
+
+    def _value(self, typer: Typer, c: A.ValueClause) -> MeasurePart:
+        t = self._amount(typer, c.amount, (T.NUMBER, T.DURATION), "a `value`")
+        if t.type is T.DURATION and t.unit is not None:
+            return MeasurePart(m.ValueMeasure(t.expr), _VALUE_UNITS[t.unit])
+        return MeasurePart(m.ValueMeasure(t.expr), m.ValueUnit.NUMBER, signed=True)
+
+    def summary(self, fields: Fields, kind: str | None) -> tuple[str, ...]:
+        s = one(fields, "summary")
+        if s is None:
+            return ()
+        assert isinstance(s.clause, A.SummaryClause)
+        rep = self.rep(s)
+        if kind is not None and kind not in SUMMARISED:
+            msg = M.FIELD_NOT_ALLOWED.format("summary", f"a {kind} metric")
+            rep.error(
+                "field-not-allowed",
+                msg,
+                s.clause.span,
+                hints=["only duration and value metrics are summarised"],
+            )
+            return ()
+        for stat in s.clause.stats:
+            if not is_statistic(stat.text):
+                hints = did_you_mean(stat.text, STATISTICS[:4]) or available(
+                    "statistics", STATISTICS
+                )
+                rep.error(
+                    "unknown-statistic",
+                    M.UNKNOWN_NAME.format("statistic", stat.text),
+                    stat.span,
+                    hints=hints,
+                )
+        return tuple(stat.text for stat in s.clause.stats if is_statistic(stat.text))
+
+    # ------------------------------------------------------------------ judgement
+    def bands(self, fields: Fields, part: MeasurePart) -> m.Bands | None:
+        s = one(fields, "bands")
+        if s is None:
+            return None
+        assert isinstance(s.clause, A.BandsClause)
+        domain = B.domain_of(part.value_unit, part.signed)
+        return B.check_bands(s.clause, domain, self.rep(s))
+
+    def target(
+        self, fields: Fields, part: MeasurePart, summary: Sequence[str], bands: m.Bands | None
+    ) -> m.Target | None:
+        s = one(fields, "target")
+        if s is None:
+            return None
+        assert isinstance(s.clause, A.TargetClause)
+        known = summary if summary or measure_kind(fields) not in SUMMARISED else None
+        return B.check_target(s.clause, part.value_unit, known, bands, self.rep(s))
+
+    # ------------------------------------------------------------------ reporting
+    def levels(self, fields: Fields) -> tuple[m.Level, ...]:
+        s = one(fields, "levels")
+        if s is None:
+            return DEFAULT_LEVELS
+        assert isinstance(s.clause, A.LevelsClause)
+        out: list[m.Level] = []
+        for level in s.clause.levels:
+            found = self._level(level, self.rep(s))
+            if found is not None and found not in out:
+                out.append(found)
+        return tuple(out)
+
+    def _level(self, level: A.Level, rep: Reporter) -> m.Level | None:
+        if isinstance(level, A.LevelName):
+            if level.name.text in LEVEL_NAMES:
+                return m.Level(level.name.text)
+            hints = did_you_mean(level.name.text, LEVEL_NAMES) or [
+                "levels are site, study, portfolio, or `by` a study or site attribute"
+            ]
+            rep.error(
+                "unknown-level",
+                M.UNKNOWN_NAME.format("level", level.name.text),
+                level.name.span,
+                hints=hints,
+            )
+            return None
+        attr = self.info.attribute(level.attribute.text)
+        if attr is None:
+            unknown(
+                rep,
+                "unknown-column",
+                "study or site attribute",
+                level.attribute,
+                self.info.attributes,
+                "attributes",
+            )
+            return None
+        return m.Level("by", level.attribute.text, attr[0])
+
+    def period(self, fields: Fields, env: Env, measure: m.Measure) -> m.Period | None:
+        s = one(fields, "period")
+        if s is None:
+            return None
+        c = s.clause
+        assert isinstance(c, A.PeriodClause)
+        rep = self.rep(s)
+        if c.grain.text not in GRAINS:
+            hints = did_you_mean(c.grain.text, GRAINS) or available("grains", GRAINS)
+            rep.error(
+                "unknown-grain",
+                M.UNKNOWN_CHOICE.format(c.grain.text, "period grain"),
+                c.grain.span,
+                hints=hints,
+            )
+        if c.by is not None:
+            by = self.typer(s, env).expect(c.by, T.TIMESTAMP, "the `by` of a period").expr
+        else:
+            by = _default_period_by(measure) or _PLACEHOLDER
+            if isinstance(by, m.Const):
+                rep.error(
+                    "missing-field",
+                    M.PERIOD_NEEDS_BY,
+                    c.span,
+                    hints=["write `period month by first scan_acquired`"],
+                )
+        return m.Period(c.grain.text, by, c.cumulative)
+
+
+def _default_period_by(measure: m.Measure) -> m.Expr | None:
+    """A period without `by` follows a duration's start or a `within` rate's anchor."""
+    if isinstance(measure, m.DurationMeasure):
+        return measure.start
+    if isinstance(measure, m.RateMeasure) and isinstance(measure.condition, m.Within):
+        return measure.condition.anchor
+    return None
+
+
+_WORDS = {T.BOOLEAN: "a condition", T.NUMBER: "a number", T.DURATION: "a duration"}
+
+
+def _text(s: Sourced | None) -> str | None:
+    if s is None:
+        return None
+    value = getattr(s.clause, "text", None) or getattr(s.clause, "since", None)
+    return value.value if isinstance(value, A.Str) else None
+
+
+def provenance(fields: Fields, params: Mapping[str, Param]) -> tuple[tuple[str, str], ...]:
+    """(model field, layer) for every field set, and ("params.<name>", layer) per param."""
+    out: dict[str, str] = {}
+    for name, items in fields.items():
+        if name in ("param", "history", "rationale"):
+            continue
+        layer = next((s.layer for s in reversed(items) if s.layer != BASE), BASE)
+        out[PROVENANCE_NAMES.get(name, name)] = layer
+    for param in params.values():
+        layer = next(
+            (s.layer for s in fields.get("param", []) if _names_param(s, param.name)), BASE
+        )
+        out[f"params.{param.name}"] = layer
+    return tuple(sorted(out.items()))
+
+
+def _names_param(s: Sourced, name: str) -> bool:
+    return isinstance(s.clause, A.ParamClause) and s.clause.name.text == name and s.layer != BASE

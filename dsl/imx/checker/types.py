@@ -1,0 +1,527 @@
+"""Expression typing: syntax expressions in → typed model expressions (params substituted) out.
+
+A sub-expression that has a diagnostic gets ``Type.ERROR`` and is never reported on again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from imx import messages as M
+from imx import model as m
+from imx.checker.context import Reporter
+from imx.checker.names import unknown
+from imx.checker.schema import SchemaInfo, value_type
+from imx.diagnostics import Label, available, did_you_mean
+from imx.source import Span
+from imx.syntax import ast as A
+
+T = m.Type
+
+TIME_UNITS: dict[str, tuple[m.TimeUnit, int]] = {
+    "hours": (m.TimeUnit.HOURS, 1),
+    "hour": (m.TimeUnit.HOURS, 1),
+    "days": (m.TimeUnit.DAYS, 1),
+    "day": (m.TimeUnit.DAYS, 1),
+    "weeks": (m.TimeUnit.DAYS, 7),
+    "week": (m.TimeUnit.DAYS, 7),
+    "business_days": (m.TimeUnit.BUSINESS_DAYS, 1),
+    "business_day": (m.TimeUnit.BUSINESS_DAYS, 1),
+}
+ELAPSED_FUNCTIONS = {u.value: u for u in m.TimeUnit}
+FUNCTIONS = (*ELAPSED_FUNCTIONS, "first_of")
+AS_OF = "as_of"
+
+WORDS = {
+    T.BOOLEAN: "a condition",
+    T.NUMBER: "a number",
+    T.TIMESTAMP: "a timestamp",
+    T.DURATION: "a duration",
+    T.TEXT: "text",
+    T.EVENT_KIND: "an event name",
+    T.DATE: "a date",
+    T.ERROR: "an error",
+}
+_HOURS_PER = {m.TimeUnit.HOURS: Decimal(1), m.TimeUnit.DAYS: Decimal(24)}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A metric parameter: its constant value and what kind of quantity it is."""
+
+    name: str
+    value: m.Const | m.DurationConst
+    kind: str  # "number", "percent", "text", "date", "timestamp", "<time unit>" for durations
+    span: Span
+    file: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A checked expression with its type; ``unit`` for durations, ``events`` for ``first_of``."""
+
+    expr: m.Expr
+    type: m.Type
+    unit: m.TimeUnit | None = None
+    events: tuple[str, ...] | None = None
+    param: str | None = None
+
+
+ERROR = Typed(m.Const(None, T.ERROR), T.ERROR)
+
+
+def kind_words(kind: str) -> str:
+    """How a param kind reads in a message (``a duration in business_days``)."""
+    if kind in ELAPSED_FUNCTIONS:
+        return f"a duration in {kind}"
+    words = {"percent": "a percentage", "number": "a number", "date": "a date"}
+    return words.get(kind, "a timestamp" if kind == "timestamp" else kind)
+
+
+def typed_words(t: Typed) -> str:
+    if t.type is T.DURATION and t.unit is not None:
+        return f"a duration in {t.unit.value}"
+    return WORDS[t.type]
+
+
+def duration_const(lit: A.DurationLit, rep: Reporter) -> m.DurationConst | None:
+    """``3 business_days`` as a DurationConst (weeks become 7 days); an unknown unit is reported."""
+    found = TIME_UNITS.get(lit.unit.text)
+    if found is None:
+        unknown(rep, "unknown-time-unit", "time unit", lit.unit, ELAPSED_FUNCTIONS, "time units")
+        return None
+    unit, factor = found
+    return m.DurationConst(lit.amount.value * factor, unit)
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """An ISO timestamp with a zone (``2026-03-11T00:00Z``); ``None`` if invalid or naive."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def literal(lit: A.Literal, rep: Reporter) -> Typed:
+    """A literal as a typed constant."""
+    if isinstance(lit, A.NumberLit):
+        return Typed(m.Const(lit.value, T.NUMBER), T.NUMBER)
+    if isinstance(lit, A.PercentLit):
+        return Typed(m.Const(lit.fraction, T.NUMBER), T.NUMBER)
+    if isinstance(lit, A.DurationLit):
+        const = duration_const(lit, rep)
+        return ERROR if const is None else Typed(const, T.DURATION, const.unit)
+    if isinstance(lit, A.StringLit):
+        return Typed(m.Const(lit.value.value, T.TEXT), T.TEXT)
+    if isinstance(lit, A.DateTimeLit):
+        stamp = parse_timestamp(lit.text)
+        if stamp is None and _naive(lit.text):
+            rep.error(
+                "invalid-date",
+                M.NAIVE_TIMESTAMP.format(lit.text),
+                lit.span,
+                hints=[f"add `Z` for UTC or an offset: {lit.text}Z"],
+            )
+            return ERROR
+        if stamp is None:
+            rep.error(
+                "invalid-date",
+                M.INVALID_DATE.format(lit.text),
+                lit.span,
+                hints=["a timestamp needs a valid date, time and zone: 2026-03-11T09:30Z"],
+            )
+            return ERROR
+        return Typed(m.Const(stamp, T.TIMESTAMP), T.TIMESTAMP)
+    try:
+        return Typed(m.Const(dt.date.fromisoformat(lit.text), T.DATE), T.DATE)
+    except ValueError:
+        rep.error("invalid-date", M.INVALID_DATE.format(lit.text), lit.span)
+        return ERROR
+
+
+def _naive(text: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(text).tzinfo is None
+    except ValueError:
+        return False
+
+
+def param_kind(lit: A.Literal, t: Typed) -> str:
+    if isinstance(lit, A.PercentLit):
+        return "percent"
+    if t.unit is not None:
+        return t.unit.value
+    return {T.NUMBER: "number", T.TEXT: "text", T.DATE: "date"}.get(t.type, "timestamp")
+
+
+@dataclass
+class Env:
+    """What names mean inside one metric: events, study/site attributes and its params."""
+
+    info: SchemaInfo
+    params: dict[str, Param] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def known(self, name: str) -> bool:
+        return (
+            name in self.params
+            or name == AS_OF
+            or name in self.info.events
+            or self.info.attribute(name) is not None
+        )
+
+    def candidates(self) -> list[str]:
+        return [*self.params, AS_OF, *self.info.events, *self.info.attributes]
+
+
+class Typer:
+    """Types the expressions of one metric, reporting through one file's reporter."""
+
+    def __init__(self, rep: Reporter, env: Env) -> None:
+        self.rep = rep
+        self.env = env
+        self._rules: dict[type, Callable[[A.Expr], Typed]] = {
+            A.EventFact: self._fact,  # type: ignore[dict-item]
+            A.Call: self._call,  # type: ignore[dict-item]
+            A.NameRef: self._name,  # type: ignore[dict-item]
+            A.Not: self._not,  # type: ignore[dict-item]
+            A.BoolOp: self._boolop,  # type: ignore[dict-item]
+            A.Compare: self._compare,  # type: ignore[dict-item]
+            A.Within: self._within,  # type: ignore[dict-item]
+            A.Arith: self._arith,  # type: ignore[dict-item]
+            A.Negate: self._negate,  # type: ignore[dict-item]
+        }
+
+    # ------------------------------------------------------------------ entry points
+    def infer(self, node: A.Expr) -> Typed:
+        rule = self._rules.get(type(node))
+        if rule is None:
+            return literal(node, self.rep)  # type: ignore[arg-type]
+        return rule(node)
+
+    def expect(self, node: A.Expr, want: m.Type, what: str) -> Typed:
+        """Type ``node`` and require ``want``; a mismatch is reported once and gives ERROR."""
+        t = self.infer(node)
+        if t.type is T.ERROR or t.type is want:
+            return t
+        self.mismatch(node.span, t, M.MUST_BE.format(what, WORDS[want]), want, _hint(node, t, want))
+        return ERROR
+
+    def mismatch(
+        self,
+        span: Span,
+        t: Typed,
+        message: str,
+        want: m.Type | str,
+        hints: list[str],
+        *,
+        complete: bool = False,
+    ) -> None:
+        """Report ``t`` where ``want`` was needed: ``message`` + "not <what t is>" unless
+        ``complete``; a param's value gets ``param-unit-mismatch`` pointing at the param."""
+        if t.param is not None:
+            needed = want if isinstance(want, str) else WORDS[want]
+            param = self.env.params[t.param]
+            msg = M.PARAM_UNIT_MISMATCH.format(t.param, kind_words(param.kind), needed)
+            labels = [_param_label(param)]
+            self.rep.error("param-unit-mismatch", msg, span, hints=hints, labels=labels)
+            return
+        text = message if complete else f"{message}, not {typed_words(t)}"
+        self.rep.error("type-mismatch", M.TYPE_MISMATCH.format(text), span, hints=hints)
+
+    # ------------------------------------------------------------------ leaves
+    def _fact(self, node: A.EventFact) -> Typed:
+        if not self._event_known(node.event):
+            return ERROR
+        fact = m.Fact(node.kind, node.event.text)
+        return Typed(fact, {"count": T.NUMBER, "has": T.BOOLEAN}.get(node.kind, T.TIMESTAMP))
+
+    def _event_known(self, name: A.Name) -> bool:
+        if name.text in self.env.info.events:
+            return True
+        unknown(self.rep, "unknown-event", "event", name, self.env.info.events)
+        return False
+
+    def _name(self, node: A.NameRef) -> Typed:
+        text = node.name.text
+        param = self.env.params.get(text)
+        if param is not None:
+            self.env.used.add(text)
+            unit = param.value.unit if isinstance(param.value, m.DurationConst) else None
+            kind = T.DURATION if unit else param.value.type  # type: ignore[union-attr]
+            return Typed(param.value, kind, unit, param=text)
+        if text == AS_OF:
+            return Typed(m.AsOf(), T.TIMESTAMP)
+        if text in self.env.info.events:
+            return Typed(m.EventConst(text), T.EVENT_KIND)
+        attr = self.env.info.attribute(text)
+        if attr is not None:
+            vtype = value_type(attr[1])
+            return Typed(m.Attr(attr[0], text, vtype), vtype)
+        unknown(self.rep, "unknown-name", "name", node.name, self.env.candidates(), "names")
+        return ERROR
+
+    # ------------------------------------------------------------------ calls
+    def _call(self, node: A.Call) -> Typed:
+        name = node.func.text
+        if name == "first_of":
+            return self._first_of(node)
+        unit = ELAPSED_FUNCTIONS.get(name)
+        if unit is None:
+            hints = did_you_mean(name, FUNCTIONS) or available("functions", FUNCTIONS)
+            msg = M.UNKNOWN_NAME.format("function", name)
+            self.rep.error("unknown-function", msg, node.func.span, hints=hints)
+            return ERROR
+        if len(node.args) != 2:
+            msg = M.WRONG_ARITY.format(name, 2, len(node.args))
+            self.rep.error(
+                "wrong-arity", msg, node.span, hints=[f"write `{name}(first A, first B)`"]
+            )
+            return ERROR
+        start = self.expect(node.args[0], T.TIMESTAMP, f"the start given to `{name}`")
+        end = self.expect(node.args[1], T.TIMESTAMP, f"the end given to `{name}`")
+        self.need_calendar(unit, node.func.span)
+        if T.ERROR in (start.type, end.type):
+            return ERROR
+        return Typed(m.Elapsed(unit, start.expr, end.expr), T.DURATION, unit)
+
+    def need_calendar(self, unit: m.TimeUnit | None, span: Span) -> None:
+        if unit is m.TimeUnit.BUSINESS_DAYS and not self.env.info.schema.calendars:
+            self.rep.error(
+                "unknown-calendar",
+                M.NO_CALENDAR,
+                span,
+                hints=["declare a `calendar … default { … }` or `import stdlib.schema`"],
+            )
+
+    def _first_of(self, node: A.Call) -> Typed:
+        if not node.args:
+            self.rep.error(
+                "wrong-arity", M.WRONG_ARITY.format("first_of", "at least 1", 0), node.span
+            )
+            return ERROR
+        events: list[str] = []
+        ok = True
+        for arg in node.args:
+            if not isinstance(arg, A.NameRef):
+                text = M.FIRST_OF_ARGS
+                self.rep.error(
+                    "type-mismatch",
+                    text,
+                    arg.span,
+                    hints=["write `first_of(qc_passed, qc_failed)`"],
+                )
+                ok = False
+            elif self._event_known(arg.name):
+                events.append(arg.name.text)
+            else:
+                ok = False
+        if not ok:
+            return ERROR
+        return Typed(m.FirstOf(tuple(events)), T.EVENT_KIND, events=tuple(events))
+
+    # ------------------------------------------------------------------ logic
+    def _not(self, node: A.Not) -> Typed:
+        t = self.expect(node.operand, T.BOOLEAN, "the operand of `not`")
+        return t if t.type is T.ERROR else Typed(m.Not(t.expr), T.BOOLEAN)
+
+    def _boolop(self, node: A.BoolOp) -> Typed:
+        parts = [self.expect(o, T.BOOLEAN, f"each side of `{node.op}`") for o in node.operands]
+        if any(p.type is T.ERROR for p in parts):
+            return ERROR
+        return Typed(m.BoolOp(node.op, tuple(p.expr for p in parts)), T.BOOLEAN)
+
+    def _within(self, node: A.Within) -> Typed:
+        target = self.expect(node.target, T.TIMESTAMP, "the event before `within`")
+        anchor = self.expect(node.anchor, T.TIMESTAMP, "the event after `of`")
+        window = self._window(node.window)
+        if T.ERROR in (target.type, anchor.type) or window is None:
+            return ERROR
+        return Typed(m.Within(target.expr, window, anchor.expr), T.BOOLEAN)
+
+    def _window(self, node: A.Expr) -> m.DurationConst | None:
+        if isinstance(node, A.NameRef) and not self.env.known(node.name.text):
+            unknown(self.rep, "unknown-param", "param", node.name, self.env.params)
+            return None
+        t = self.infer(node)
+        if t.type is T.ERROR:
+            return None
+        if isinstance(t.expr, m.DurationConst):
+            self.need_calendar(t.expr.unit, node.span)
+            return t.expr
+        hints = ["write a fixed duration such as `3 business_days` or `48 hours`, or a param"]
+        self.mismatch(node.span, t, M.WINDOW_NOT_FIXED, "a duration", hints)
+        return None
+
+    # ------------------------------------------------------------------ comparisons, arithmetic
+    def _compare(self, node: A.Compare) -> Typed:
+        left = self._operand(node.left, node.right)
+        right = self._operand(node.right, node.left)
+        if T.ERROR in (left.type, right.type):
+            return ERROR
+        checked = self._comparable(node, left, right)
+        if checked is None:
+            return ERROR
+        left, right = checked
+        return Typed(m.Compare(node.op, left.expr, right.expr), T.BOOLEAN)
+
+    def _operand(self, node: A.Expr, other: A.Expr) -> Typed:
+        """Type one side of a comparison; beside ``first_of`` a bare name must be an event."""
+        if _is_first_of(other) and isinstance(node, A.NameRef):
+            if node.name.text not in self.env.params and not self._event_known(node.name):
+                return ERROR
+        return self.infer(node)
+
+    def _comparable(self, node: A.Compare, a: Typed, b: Typed) -> tuple[Typed, Typed] | None:
+        if a.type is T.DURATION or b.type is T.DURATION:
+            return self._durations(node.span, a, b)
+        if a.type is not b.type:
+            hints = _compare_hints(a, b)
+            culprit = b if b.param else a
+            self.mismatch(
+                node.span,
+                culprit,
+                M.CANNOT_COMPARE.format(typed_words(a), typed_words(b)),
+                typed_words(b if culprit is a else a),
+                hints,
+                complete=True,
+            )
+            return None
+        if a.type in (T.TEXT, T.BOOLEAN, T.EVENT_KIND) and node.op not in ("=", "!="):
+            text = f"{WORDS[a.type]} can only be compared with `=` or `!=`"
+            self.rep.error("type-mismatch", text, node.span)
+            return None
+        if not self._first_of_member(node.right, a, b) or not self._first_of_member(
+            node.left, b, a
+        ):
+            return None
+        return a, b
+
+    def _first_of_member(self, side: A.Expr, a: Typed, b: Typed) -> bool:
+        """When ``a`` is ``first_of(...)``, the event ``b`` (written at ``side``) must be listed."""
+        if a.events is None or not isinstance(b.expr, m.EventConst):
+            return True
+        if b.expr.event in a.events:
+            return True
+        text = M.NOT_IN_FIRST_OF.format(b.expr.event)
+        hints = available("events of this first_of", a.events)
+        self.rep.error("type-mismatch", text, side.span, hints=hints)
+        return False
+
+    def _durations(self, span: Span, a: Typed, b: Typed) -> tuple[Typed, Typed] | None:
+        """Durations compare with numbers (in the duration's unit) and with durations in a
+        unit they convert to exactly (hours and days)."""
+        if T.NUMBER in (a.type, b.type):
+            return a, b
+        if a.type is not T.DURATION or b.type is not T.DURATION:
+            culprit = a if a.type is not T.DURATION else b
+            self.mismatch(
+                span,
+                culprit,
+                M.CANNOT_COMPARE.format(typed_words(a), typed_words(b)),
+                "a duration",
+                _compare_hints(a, b),
+                complete=True,
+            )
+            return None
+        if a.unit is b.unit:
+            return a, b
+        converted = _convert(b, a.unit) or _convert(a, b.unit)
+        if converted is None:
+            culprit = b if b.param or isinstance(b.expr, m.DurationConst) else a
+            other = a if culprit is b else b
+            self.mismatch(
+                span,
+                culprit,
+                M.CANNOT_COMPARE.format(typed_words(a), typed_words(b)),
+                typed_words(other),
+                ["durations in business days do not convert to elapsed hours or days"],
+                complete=True,
+            )
+            return None
+        return (a, converted) if converted.unit is a.unit else (converted, b)
+
+    def _arith(self, node: A.Arith) -> Typed:
+        left, right = self.infer(node.left), self.infer(node.right)
+        if T.ERROR in (left.type, right.type):
+            return ERROR
+        result = _arith_type(node.op, left, right)
+        if result is None:
+            hints = ["measure time between two timestamps with days(a, b) or hours(a, b)"]
+            text = M.CANNOT_APPLY.format(node.op, typed_words(left), typed_words(right))
+            self.rep.error(
+                "type-mismatch",
+                text,
+                node.span,
+                hints=hints if T.TIMESTAMP in (left.type, right.type) else [],
+            )
+            return ERROR
+        unit = left.unit or right.unit if result is T.DURATION else None
+        return Typed(m.Arith(node.op, left.expr, right.expr), result, unit)
+
+    def _negate(self, node: A.Negate) -> Typed:
+        t = self.infer(node.operand)
+        if t.type in (T.ERROR, T.NUMBER, T.DURATION):
+            return t if t.type is T.ERROR else Typed(m.Negate(t.expr), t.type, t.unit)
+        self.mismatch(node.span, t, M.CANNOT_NEGATE, T.NUMBER, [])
+        return ERROR
+
+
+def _is_first_of(node: A.Expr) -> bool:
+    return isinstance(node, A.Call) and node.func.text == "first_of"
+
+
+def _convert(t: Typed, unit: m.TimeUnit | None) -> Typed | None:
+    """A constant duration restated exactly in another elapsed-time unit (48 hours = 2 days)."""
+    if not isinstance(t.expr, m.DurationConst) or unit not in _HOURS_PER:
+        return None
+    if t.expr.unit not in _HOURS_PER or unit is None:
+        return None
+    amount = t.expr.amount * _HOURS_PER[t.expr.unit] / _HOURS_PER[unit]
+    return replace(t, expr=m.DurationConst(amount, unit), unit=unit)
+
+
+def _arith_type(op: str, a: Typed, b: Typed) -> m.Type | None:
+    kinds = (a.type, b.type)
+    if kinds == (T.NUMBER, T.NUMBER):
+        return T.NUMBER
+    if kinds == (T.DURATION, T.DURATION):
+        if op == "/":
+            return T.NUMBER
+        return T.DURATION if op in ("+", "-") and a.unit is b.unit else None
+    if T.DURATION in kinds and T.NUMBER in kinds:
+        if op == "/" and a.type is T.NUMBER:
+            return T.NUMBER  # an amount per unit of time: reads per business day
+        return T.DURATION
+    return None
+
+
+def _compare_hints(a: Typed, b: Typed) -> list[str]:
+    kinds = {a.type, b.type}
+    if kinds == {T.TIMESTAMP, T.NUMBER} or kinds == {T.TIMESTAMP, T.DURATION}:
+        return [
+            "measure the time between two timestamps with days(a, b), hours(a, b) or "
+            "business_days(a, b)"
+        ]
+    if kinds == {T.BOOLEAN, T.NUMBER}:
+        return ["`has E` is true or false; use `count E` for a number"]
+    return []
+
+
+def _hint(node: A.Expr, t: Typed, want: m.Type) -> list[str]:
+    if isinstance(node, A.NameRef) and t.type is T.EVENT_KIND:
+        verb = {T.BOOLEAN: "has", T.TIMESTAMP: "first", T.NUMBER: "count"}.get(want)
+        return [f"write `{verb} {node.name.text}`"] if verb else []
+    if isinstance(node, A.EventFact) and node.kind == "has" and want is T.NUMBER:
+        return [f"`has {node.event.text}` is true or false; use `count {node.event.text}`"]
+    if t.type is T.TIMESTAMP and want in (T.NUMBER, T.DURATION):
+        return ["measure time between two timestamps with days(a, b) or hours(a, b)"]
+    return []
+
+
+def _param_label(param: Param) -> Label:
+    return Label(param.file, param.span, f"param `{param.name}` is defined here")

@@ -1,0 +1,246 @@
+"""Variants: a variant declaration and its checked base in → a merged model.Variant out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from imx import messages as M
+from imx import model as m
+from imx.checker.context import Decl, Reporter
+from imx.checker.fields import MEASURES, MODED, Fields, Sourced, gather
+from imx.checker.metrics import PROVENANCE_NAMES, Resolver, make_param
+from imx.checker.names import unknown
+from imx.checker.types import Env, Param, kind_words
+from imx.diagnostics import Label
+from imx.source import Span
+from imx.syntax import ast as A
+
+ALLOWED = ("param", "bands", "target", "min_n", "where", "exclude", "doc", "rationale")
+CHANGES_MEASURE = (*MEASURES, "per")
+SELECTOR_TABLE = "studies"
+
+
+@dataclass(frozen=True)
+class BaseInfo:
+    """What a variant needs of its base metric."""
+
+    decl: Decl[A.MetricDecl]
+    fields: Fields
+    params: dict[str, Param]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked variant and where its selector was written (for overlap reports)."""
+
+    variant: m.Variant
+    file: str
+    span: Span
+
+
+def check_variant(decl: Decl[A.VariantDecl], base: BaseInfo, resolver: Resolver) -> Checked:
+    """Check one variant's selector and fields, then merge it onto its base."""
+    node = decl.node
+    rep = resolver.ctx.at(decl.file)
+    name = node.name.text
+    selector = _selector(node.selector, resolver, rep)
+    owner = ("variant", name)
+    own = _allowed_fields(gather(node.fields, name, rep, owner), node, base, rep)
+    params = _merge_params(own, base, rep)
+    merged = _merge(base.fields, own)
+    resolved = resolver.resolve(
+        base.decl.node.name.text, _title(base), merged, Env(resolver.info, params)
+    )
+    rationale = _rationale(own)
+    if rationale is None:
+        rep.warning(
+            "variant-missing-rationale",
+            M.VARIANT_NO_RATIONALE.format(name, node.base.text),
+            node.name.span,
+            hints=['say why the studies it selects differ: rationale "…"'],
+        )
+    overrides = tuple(dict.fromkeys(PROVENANCE_NAMES.get(f, f) for f in own if f != "rationale"))
+    variant = m.Variant(name, node.base.text, selector, rationale, overrides, resolved)
+    span = node.selector[0].span.cover(node.selector[-1].span) if node.selector else node.span
+    return Checked(variant, decl.file, span)
+
+
+def _title(base: BaseInfo) -> str | None:
+    title = base.decl.node.title
+    return title.value if title else None
+
+
+def _rationale(own: Fields) -> str | None:
+    items = own.get("rationale")
+    if not items:
+        return None
+    clause = items[0].clause
+    return clause.text.value if isinstance(clause, A.RationaleClause) else None
+
+
+def _selector(
+    terms: Sequence[A.SelectorTerm], resolver: Resolver, rep: Reporter
+) -> tuple[m.SelectorTerm, ...]:
+    table = resolver.info.schema.table(SELECTOR_TABLE)
+    columns = [c.name for c in table.columns] if table else []
+    out: list[m.SelectorTerm] = []
+    for term in terms:
+        if term.column.text not in columns:
+            unknown(
+                rep,
+                "unknown-column",
+                "study attribute",
+                term.column,
+                columns,
+                "columns of `studies`",
+            )
+        values = (term.value,) if isinstance(term, A.SelectorEq) else term.values
+        out.append(m.SelectorTerm(term.column.text, tuple(v.value for v in values)))
+    return tuple(out)
+
+
+def _allowed_fields(own: Fields, node: A.VariantDecl, base: BaseInfo, rep: Reporter) -> Fields:
+    """Keep the fields a variant may set; report the others."""
+    kept: Fields = {}
+    for name, items in own.items():
+        first = items[0]
+        if name in CHANGES_MEASURE:
+            what = "the measure" if name in MEASURES else "the unit (`per`)"
+            msg = M.VARIANT_CHANGES_MEASURE.format(node.name.text, what, node.base.text)
+            rep.error(
+                "variant-changes-measure",
+                msg,
+                first.clause.span,
+                hints=["declare a separate metric instead"],
+            )
+        elif name not in ALLOWED:
+            rep.error(
+                "variant-field-not-allowed",
+                M.VARIANT_FIELD_NOT_ALLOWED.format(name),
+                first.clause.span,
+                hints=[_ALLOWED_HINT],
+            )
+        else:
+            kept[name] = [s for s in items if _mode_ok(s, name, rep)]
+    return kept
+
+
+_ALLOWED_HINT = (
+    "a variant may set param, bands, target, min_n, replace/extend where or "
+    "exclude, doc and rationale"
+)
+
+
+def _mode_ok(s: Sourced, name: str, rep: Reporter) -> bool:
+    if name in MODED and s.mode is None:
+        rep.error(
+            "variant-where-mode",
+            M.VARIANT_WHERE_MODE.format(name),
+            s.clause.span,
+            hints=[
+                f"write `replace {name} …` to drop the base's, or `extend {name} …` to add to them"
+            ],
+        )
+        return False
+    if name not in MODED and s.mode is not None:
+        rep.error(
+            "variant-field-not-allowed",
+            M.FIELD_NOT_ALLOWED.format(s.mode, f"front of `{name}`"),
+            s.clause.span,
+            hints=["only `where` and `exclude` are stated as replace or extend"],
+        )
+        return False
+    return True
+
+
+def _merge_params(own: Fields, base: BaseInfo, rep: Reporter) -> dict[str, Param]:
+    params = dict(base.params)
+    for s in own.get("param", []):
+        clause = s.clause
+        assert isinstance(clause, A.ParamClause)
+        first = base.params.get(clause.name.text)
+        if first is None:
+            msg = M.NO_SUCH_MEMBER.format(
+                "the base metric", base.decl.node.name.text, "param", clause.name.text
+            )
+            unknown(
+                rep,
+                "unknown-param",
+                "param",
+                clause.name,
+                base.params,
+                "params of the base metric",
+                message=msg,
+            )
+            continue
+        param = make_param(clause, s.file, rep)
+        if param is None:
+            continue
+        if param.kind != first.kind:
+            msg = M.PARAM_UNIT_MISMATCH.format(
+                param.name, kind_words(param.kind), kind_words(first.kind)
+            )
+            labels = [Label(first.file, first.span, "the base metric's param")]
+            rep.error("param-unit-mismatch", msg, clause.value.span, labels=labels)
+            continue
+        params[param.name] = param
+    return params
+
+
+def _merge(base: Fields, own: Fields) -> Fields:
+    """The base's fields with the variant's laid over them (where/exclude by their mode)."""
+    merged: Fields = {k: list(v) for k, v in base.items()}
+    for name, items in own.items():
+        if name == "param":
+            names = {s.clause.name.text for s in items if isinstance(s.clause, A.ParamClause)}
+            kept = [s for s in merged.get("param", []) if _param_name(s) not in names]
+            merged["param"] = kept + items
+        elif name in MODED:
+            replace = [s for s in items if s.mode == "replace"]
+            extend = [s for s in items if s.mode == "extend"]
+            start = [] if replace else merged.get(name, [])
+            merged[name] = start + replace + extend
+        elif name != "rationale":
+            merged[name] = items
+    return merged
+
+
+def _param_name(s: Sourced) -> str | None:
+    return s.clause.name.text if isinstance(s.clause, A.ParamClause) else None
+
+
+def check_overlaps(checked: Sequence[Checked], resolver: Resolver) -> None:
+    """Report two variants of one metric whose selectors can both match the same study."""
+    for i, later in enumerate(checked):
+        for earlier in checked[:i]:
+            if later.variant.base == earlier.variant.base and _overlap(
+                later.variant.selector, earlier.variant.selector
+            ):
+                rep = resolver.ctx.at(later.file)
+                v, w = later.variant, earlier.variant
+                label = resolver.ctx.at(earlier.file).label(earlier.span, M.BOTH_MATCH_HERE)
+                rep.error(
+                    "variant-overlap",
+                    M.VARIANT_OVERLAP.format(w.name, v.name, v.base),
+                    later.span,
+                    labels=[label],
+                    hints=[
+                        "make the selectors exclusive: each study is evaluated under one variant"
+                    ],
+                )
+
+
+def _overlap(a: Sequence[m.SelectorTerm], b: Sequence[m.SelectorTerm]) -> bool:
+    """Decidable overlap: the selectors share a column and every shared column's values meet."""
+    values_a = _by_column(a)
+    values_b = _by_column(b)
+    shared = values_a.keys() & values_b.keys()
+    return bool(shared) and all(values_a[c] & values_b[c] for c in shared)
+
+
+def _by_column(terms: Sequence[m.SelectorTerm]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for t in terms:
+        out[t.column] = out[t.column] & set(t.values) if t.column in out else set(t.values)
+    return out
