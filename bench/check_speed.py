@@ -96,7 +96,7 @@ def cold_check_seconds(runs: int = 7) -> list[float]:
 
 
 def throughput_mb_s(metrics: int = 2000) -> tuple[float, float]:
-    from imx.check import check_paths
+    from imx.checker import check_paths
 
     text = generated_project(metrics)
     with tempfile.TemporaryDirectory() as tmp:

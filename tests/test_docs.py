@@ -63,3 +63,27 @@ def test_doc_block_checks(
         assert result.model is not None
     else:
         assert errors == [expected]
+
+
+def _codes_in_source() -> set[str]:
+    """Every diagnostic code the front end can emit, read from its source."""
+    pattern = re.compile(
+        r'"((?:syntax|unknown|duplicate|missing|variant|band|example|file|type|'
+        r"param|ratio|not|calendar|invalid|wrong|field|multiple|unused|internal)"
+        r'-[a-z-]+)"'
+    )
+    codes: set[str] = set()
+    for folder in ("dsl/imx/checker", "dsl/imx/syntax", "dsl/imx/project.py"):
+        base = ROOT / folder
+        files = [base] if base.is_file() else sorted(base.rglob("*.py"))
+        for path in files:
+            codes.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    documented = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    codes = _codes_in_source()
+    assert len(codes) > 40
+    missing = sorted(c for c in codes if f"`{c}`" not in documented)
+    assert missing == []
