@@ -1,0 +1,133 @@
+"""Model + Dataset + RunOptions → Results: plan, run on an engine (DuckDB or reference), finalize.
+
+>>> from imx.evaluate import ENGINES
+>>> sorted(ENGINES)
+['duckdb', 'reference']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from imx import model as m
+from imx import reference
+from imx.data import Dataset, QualityFinding
+from imx.engines import duckdb as duckdb_engine
+from imx.plan import BASE, Plan, build_plan, utc
+from imx.results import Results, RunOptions, finalize, make_stamp
+from imx.sql import compile_sql
+
+__all__ = ["ENGINES", "compile_sql", "evaluate", "prepare_tables", "run_findings"]
+
+ENGINES: dict[str, Callable[[Plan, Mapping[str, pa.Table]], pa.Table]] = {
+    "duckdb": duckdb_engine.run,
+    "reference": reference.run,
+}
+_ARROW = {
+    m.ColumnType.TEXT: pa.string(),
+    m.ColumnType.EVENT: pa.string(),
+    m.ColumnType.NUMBER: pa.float64(),
+    m.ColumnType.INTEGER: pa.int64(),
+    m.ColumnType.BOOLEAN: pa.bool_(),
+    m.ColumnType.DATE: pa.date32(),
+    m.ColumnType.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+}
+MAX_EXAMPLES = 5
+DEFAULT_OPTIONS = RunOptions()
+
+
+def evaluate(
+    model: m.Model, dataset: Dataset, options: RunOptions = DEFAULT_OPTIONS, engine: str = "duckdb"
+) -> Results:
+    """Evaluate the model's metrics (or ``options.metrics``) over a clean dataset."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
+    as_of = utc(options.as_of or dataset.as_of)
+    tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
+    plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
+    raw = ENGINES[engine](plan, tables)
+    quality = tuple(dataset.quality) + cut + run_findings(model.schema, plan, tables)
+    stamp = make_stamp(model, options, dataset.fingerprint, as_of)
+    return finalize(plan, raw, quality, stamp)
+
+
+def prepare_tables(
+    schema: m.SchemaDef, tables: Mapping[str, pa.Table], as_of: dt.datetime
+) -> tuple[dict[str, pa.Table], tuple[QualityFinding, ...]]:
+    """Every schema table with every declared column (missing ones empty / null), events cut."""
+    out: dict[str, pa.Table] = {}
+    for tdef in schema.tables:
+        table = tables.get(tdef.name)
+        if table is None:
+            table = pa.schema([(c.name, _ARROW[c.type]) for c in tdef.columns]).empty_table()
+        for c in tdef.columns:
+            if c.name not in table.column_names:
+                table = table.append_column(c.name, pa.nulls(table.num_rows, _ARROW[c.type]))
+        out[tdef.name] = table
+    events = out.get(m.SchemaDef.EVENTS_TABLE)
+    time = next((c.name for c in _columns(schema) if c.type is m.ColumnType.TIMESTAMP), None)
+    if events is None or time is None:
+        return out, ()
+    late = pc.fill_null(
+        pc.greater(events[time], pa.scalar(as_of, events.schema.field(time).type)), False
+    )
+    n_late = pc.sum(late).as_py() or 0
+    if not n_late:
+        return out, ()
+    out[m.SchemaDef.EVENTS_TABLE] = events.filter(pc.invert(late))
+    msg = f"{n_late} event(s) after the data cut {as_of.isoformat()} ignored"
+    return out, (QualityFinding("after-as-of", "events", n_late, (), None, msg),)
+
+
+def _columns(schema: m.SchemaDef) -> tuple[m.ColumnDef, ...]:
+    tdef = schema.table(m.SchemaDef.EVENTS_TABLE)
+    return tdef.columns if tdef else ()
+
+
+def run_findings(
+    schema: m.SchemaDef, plan: Plan, tables: Mapping[str, pa.Table]
+) -> tuple[QualityFinding, ...]:
+    """Studies matching two variants of a metric (rule 12) and sites naming unknown calendars."""
+    found: list[QualityFinding] = []
+    studies = tables.get("studies")
+    rows = studies.to_pylist() if studies is not None else []
+    for grain in plan.grains:
+        for mp in grain.metrics:
+            selectors = [x for x in mp.layers if x.label != BASE]
+            clashes = [r for r in rows if sum(_matches(x.selector, r) for x in selectors) > 1]
+            if clashes:
+                names = tuple(str(r.get("study")) for r in clashes)
+                msg = (
+                    f"{mp.id}: studies {', '.join(names)} match more than one variant; "
+                    "their units are evaluated under the base metric"
+                )
+                found.append(
+                    QualityFinding(
+                        "variant-conflict", "studies", len(names), names[:MAX_EXAMPLES], mp.id, msg
+                    )
+                )
+    return tuple(found) + _unknown_calendars(schema, tables)
+
+
+def _matches(selector: tuple[m.SelectorTerm, ...], row: Mapping[str, object]) -> bool:
+    return all(row.get(t.column) in t.values for t in selector)
+
+
+def _unknown_calendars(
+    schema: m.SchemaDef, tables: Mapping[str, pa.Table]
+) -> tuple[QualityFinding, ...]:
+    sites = tables.get("sites")
+    if sites is None or "calendar" not in sites.column_names or not schema.calendars:
+        return ()
+    known = {c.name for c in schema.calendars}
+    bad = [r for r in sites.to_pylist() if r["calendar"] is not None and r["calendar"] not in known]
+    if not bad:
+        return ()
+    keys = tuple("/".join(str(r.get(k)) for k in ("study", "site")) for r in bad)
+    default = schema.default_calendar.name if schema.default_calendar else "?"
+    msg = f"{len(bad)} site(s) name an undeclared calendar; the default {default!r} is used"
+    return (QualityFinding("unknown-calendar", "sites", len(bad), keys[:MAX_EXAMPLES], None, msg),)

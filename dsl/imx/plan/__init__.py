@@ -1,0 +1,62 @@
+"""Model + run options + as_of → logical plan: per grain, unit facts → unit values → aggregates.
+
+The plan lowers every metric (and each of its variants) into a tiny core expression language
+(:data:`IR`: columns, typed literals, calls to a fixed vocabulary, CASE) over one row per unit.
+``sql.py`` compiles that language to sqlglot trees and ``reference.py`` interprets it in Python, so
+the semantic decisions (rules 2, 4–9, 11, 12) are made once, here.
+
+Per grain (a distinct unit of analysis) the plan holds: the facts to aggregate from the event rows
+(one pass), dimension joins, then ordered *stages* of named unit columns, then aggregation branches
+(one per metric × level × period mode). Per metric ``m<i>`` the unit columns are:
+
+* ``m<i>_layer`` the variant label judging the unit's study (``base`` when none or conflicting);
+* ``m<i>_pop`` true when every ``where`` holds (unknown is false);
+* ``m<i>_excl`` index into the metric's ``reasons`` when the unit is set aside: a user exclusion
+  (first listed that holds), or a built-in reason (``outside-measure``: no start/anchor,
+  ``negative-duration``: end before start, ``null-value``: numeric amount is null);
+* ``m<i>_state`` ``met``/``missed``/``pending`` (rate), ``open``/``closed`` (duration), ``closed``
+  (ratio, count, value) for population units not set aside;
+* ``m<i>_val`` the unit's number: duration in raw units (microseconds for hours/days, whole
+  business days), ratio/count/value amount;
+* ``m<i>_pk`` the integer period key (``yyyymm``, ``yyyyq``, ``yyyy``; UTC calendar periods).
+"""
+
+from __future__ import annotations
+
+from imx.plan.build import build_plan
+from imx.plan.lower import stat_quantile
+from imx.plan.nodes import (
+    AGGREGATES,
+    ALL_LEVEL,
+    BASE,
+    FUNCTIONS,
+    IR,
+    MIXED,
+    NEGATIVE,
+    Agg,
+    Branch,
+    Call,
+    Case,
+    Col,
+    DimJoin,
+    FactSpec,
+    GrainPlan,
+    Layer,
+    Lit,
+    LitValue,
+    MetricPlan,
+    Plan,
+    PlanError,
+    call,
+    raw_columns,
+    raw_schema,
+    text,
+    utc,
+)
+
+__all__ = [
+    "AGGREGATES", "ALL_LEVEL", "BASE", "FUNCTIONS", "IR", "MIXED", "NEGATIVE", "Agg", "Branch",
+    "Call", "Case", "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue",
+    "MetricPlan", "Plan", "PlanError", "build_plan", "call", "raw_columns", "raw_schema", "stat_quantile",
+    "text", "utc",
+]  # fmt: skip

@@ -1,0 +1,353 @@
+"""Model + run options + as_of → Plan: metrics grouped by grain, unit columns, branches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from imx import model as m
+from imx.plan.lower import (
+    BUILTIN,
+    NULL_INT,
+    NULL_TEXT,
+    Grain,
+    Lower,
+    Measure,
+    and_,
+    lower_measure,
+    not_null,
+    or_,
+    stat_quantile,
+    summary_stats,
+)
+from imx.plan.nodes import (
+    ALL_LEVEL,
+    BASE,
+    FALSE,
+    IR,
+    NEGATIVE,
+    TRUE,
+    Agg,
+    Branch,
+    Call,
+    Case,
+    Col,
+    DimJoin,
+    GrainPlan,
+    Layer,
+    Lit,
+    MetricPlan,
+    Plan,
+    PlanError,
+    call,
+    raw_columns,
+    text,
+)  # fmt: skip
+
+# ------------------------------------------------------------------------------- entry point
+
+
+def build_plan(
+    model: m.Model,
+    metric_ids: tuple[str, ...] | None = None,
+    levels: tuple[str, ...] | None = None,
+    period: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> Plan:
+    """Plan the selected metrics (all by default), grouped by grain in model order."""
+    metrics = [x for x in model.metrics if metric_ids is None or x.id in metric_ids]
+    missing = set(metric_ids or ()) - {x.id for x in metrics}
+    if missing:
+        raise PlanError(f"unknown metric(s): {', '.join(sorted(missing))}")
+    grains = build_grains(model, tuple(metrics), levels, period, as_of)
+    n_reasons = max((len(p.reasons) for g in grains for p in g.metrics), default=0)
+    n_stats = max((len(p.stats) for g in grains for p in g.metrics), default=0)
+    literals = tuple(sorted(_timestamp_literals(grains)))
+    return Plan(as_of, model.schema.calendars, grains, raw_columns(n_reasons, n_stats), literals)
+
+
+def _timestamp_literals(grains: tuple[GrainPlan, ...]) -> set[dt.datetime]:
+    found: set[dt.datetime] = set()
+
+    def walk(e: IR) -> None:
+        if isinstance(e, Lit) and isinstance(e.value, dt.datetime):
+            found.add(e.value)
+        elif isinstance(e, Call):
+            for a in e.args:
+                walk(a)
+        elif isinstance(e, Case):
+            for c, v in e.whens:
+                walk(c)
+                walk(v)
+            walk(e.default)
+
+    for g in grains:
+        for stage in g.stages:
+            for _, e in stage:
+                walk(e)
+    return found
+
+
+# --------------------------------------------------------------------------- metrics → columns
+
+
+def _fold(fn: str, args: list[IR]) -> IR:
+    out = args[0]
+    for a in args[1:]:
+        out = call(fn, out, a)
+    return out
+
+
+def _selector(g: Grain, terms: tuple[m.SelectorTerm, ...]) -> IR:
+    tests = [
+        or_(*(call("eq", g.attr(t.table, t.column), text(v)) for v in t.values)) for t in terms
+    ]
+    return and_(*tests) if tests else TRUE
+
+
+def _layer_column(g: Grain, layers: tuple[Layer, ...]) -> IR:
+    """Rule 12: the one variant whose selector matches the study, else (none or several) base."""
+    if len(layers) == 1:
+        return text(BASE)
+    matches = [_selector(g, layer.selector) for layer in layers[1:]]
+    hits = _fold("add", [Case(((x, Lit(1, "bigint")),), Lit(0, "bigint")) for x in matches])
+    one = call("eq", hits, Lit(1, "bigint"))
+    whens = tuple((and_(one, x), text(y.label)) for x, y in zip(matches, layers[1:], strict=True))
+    return Case(whens, text(BASE))
+
+
+def _by_layer(layer: Col, values: dict[str, IR]) -> IR:
+    base = values[BASE]
+    others = tuple((call("eq", layer, text(k)), v) for k, v in values.items() if k != BASE)
+    others = tuple(w for w in others if w[1] != base)
+    return Case(others, base) if others else base
+
+
+@dataclass
+class _MetricColumns:
+    plan: MetricPlan
+    stage0: list[tuple[str, IR]]
+    stage1: list[tuple[str, IR]]
+    stage2: list[tuple[str, IR]]
+    branches: list[Branch]
+
+
+def _exclusions(low: Lower, metric: m.ResolvedMetric, reasons: list[str]) -> IR:
+    whens = []
+    for ex in metric.excludes:
+        if ex.reason not in reasons:
+            reasons.append(ex.reason)
+        whens.append((low(ex.condition)[0], Lit(reasons.index(ex.reason), "bigint")))
+    return Case(tuple(whens), NULL_INT) if whens else NULL_INT
+
+
+def _unit_values(
+    g: Grain, p: str, layers: tuple[Layer, ...]
+) -> tuple[dict[str, IR], Measure, list[str]]:
+    """The stage-1 columns of one metric (pop, uex, raw, val), each chosen by layer."""
+    low, layer = Lower(g), Col(f"{p}_layer")
+    reasons: list[str] = []
+    cols: dict[str, dict[str, IR]] = {"pop": {}, "uex": {}, "raw": {}, "val": {}}
+    builtins: set[str] = set()
+    measures = []
+    for x in layers:
+        where = [low(w)[0] for w in x.metric.where]
+        cols["pop"][x.label] = Case(((and_(*where), TRUE),), FALSE) if where else TRUE
+        cols["uex"][x.label] = _exclusions(low, x.metric, reasons)
+        measure = lower_measure(low, x.metric.measure)
+        cols["raw"][x.label], cols["val"][x.label] = measure.raw, measure.val
+        builtins.update(measure.builtins)
+        measures.append(measure)
+    reasons.extend(BUILTIN[b] for b in BUILTIN if b in builtins)
+    values = {f"{p}_{k}": _by_layer(layer, v) for k, v in cols.items()}
+    return values, measures[0], reasons
+
+
+def _final_columns(p: str, reasons: list[str]) -> list[tuple[str, IR]]:
+    """Stage 2: the exclusion reason index and the state of population units left in."""
+    pop, uex, raw = Col(f"{p}_pop"), Col(f"{p}_uex"), Col(f"{p}_raw")
+    builtin = [(tok, reasons.index(r)) for tok, r in BUILTIN.items() if r in reasons]
+    excl = Case(
+        ((call("not", pop), NULL_INT), (not_null(uex), uex))
+        + tuple((call("eq", raw, text(tok)), Lit(k, "bigint")) for tok, k in builtin),
+        NULL_INT,
+    )
+    left_out = [call("not", pop), not_null(uex)] + [call("eq", raw, text(t)) for t, _ in builtin]
+    state = Case(((or_(*left_out), NULL_TEXT),), raw)
+    return [(f"{p}_excl", excl), (f"{p}_state", state)]
+
+
+# ------------------------------------------------------------------ aggregates, levels, periods
+
+DEFAULT_LEVELS = ("site", "study", "portfolio")
+
+
+def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tuple[str, Agg], ...]:
+    state, excl, val = Col(f"{p}_state"), Col(f"{p}_excl"), Col(f"{p}_val")
+    closed = call("eq", state, text("closed"))
+    aggs = [
+        ("layer_min", Agg("min", Col(f"{p}_layer"))),
+        ("layer_max", Agg("max", Col(f"{p}_layer"))),
+        ("n_pop", Agg("count", filter=Col(f"{p}_pop"))),
+    ]
+    aggs += [
+        (f"x{k}", Agg("count", filter=call("eq", excl, Lit(k, "bigint"))))
+        for k in range(len(reasons))
+    ]
+    aggs += [
+        (s, Agg("count", filter=call("eq", state, text(s))))
+        for s in ("met", "missed", "pending", "open")
+    ]
+    aggs += [("n_val", Agg("count", filter=closed)), ("v_sum", Agg("sum", val, closed))]
+    for k, name in enumerate(stats):
+        q = stat_quantile(name)
+        if q is not None:
+            aggs.append((f"st{k}", Agg("quantile", val, closed, q)))
+    if NEGATIVE in reasons:
+        negative = call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint"))
+        aggs.append(("example", Agg("min", Col("label"), negative)))
+    return tuple(aggs)
+
+
+def _attr_table(g: Grain, attribute: str, metric: m.ResolvedMetric) -> str:
+    declared = next((x.table for x in metric.levels if x.attribute == attribute and x.table), None)
+    if declared:
+        return declared
+    for table in ("studies", "sites", m.SchemaDef.EVENTS_TABLE):
+        tdef = g.schema.table(table)
+        if tdef is not None and tdef.column(attribute) is not None:
+            return table
+    raise PlanError(f"level by:{attribute}: no study, site or event attribute of that name")
+
+
+def _level_group(
+    g: Grain, label: str, metric: m.ResolvedMetric
+) -> tuple[tuple[str, IR], ...] | None:
+    """The group keys of one level, or None when the level is finer than the unit (skipped)."""
+    if label == "portfolio":
+        return ()
+    if label in ("site", "study"):
+        tdef = g.schema.table("sites" if label == "site" else "studies")
+        keys = tdef.keys if tdef else ("study", "site")[: 2 if label == "site" else 1]
+        cols = [g.key(k) for k in (keys[0], keys[-1])[: 2 if label == "site" else 1]]
+        if any(c is None for c in cols):
+            return None
+        names = ("study", "site")
+        return tuple((n, call("to_text", c)) for n, c in zip(names, cols, strict=False) if c)
+    if label.startswith("by:"):
+        table = _attr_table(g, label[3:], metric)
+        if table != m.SchemaDef.EVENTS_TABLE and not g.joinable(table):
+            return None
+        return (("grp", call("to_text", g.attr(table, label[3:]))),)
+    raise PlanError(f"unknown level {label!r}")
+
+
+def _period(
+    low: Lower, metric: m.ResolvedMetric, requested: str | None
+) -> tuple[str | None, IR | None, bool]:
+    if metric.period is None:
+        return None, None, False
+    grain = requested or metric.period.grain
+    if grain not in ("month", "quarter", "year"):
+        raise PlanError(f"unknown period {grain!r}")
+    return grain, call(f"period_{grain}", low(metric.period.by)[0]), metric.period.cumulative
+
+
+def _plan_metric(
+    g: Grain, i: int, metric: m.Metric, levels: tuple[str, ...] | None, period: str | None
+) -> _MetricColumns:
+    p = f"m{i}"
+    layers = (Layer(BASE, metric.base),) + tuple(
+        Layer(v.name, v.resolved, v.selector) for v in metric.variants
+    )
+    stage0 = [(f"{p}_layer", _layer_column(g, layers))]
+    values, measure, reasons = _unit_values(g, p, layers)
+    grain, pk, cumulative = _period(Lower(g), metric.base, period)
+    stage1 = list(values.items()) + ([(f"{p}_pk", pk)] if pk is not None else [])
+    stats = summary_stats(metric.base, measure.kind)
+    labels = levels if levels is not None else tuple(x.label for x in metric.base.levels)
+    groups = [(x, _level_group(g, x, metric.base)) for x in labels or DEFAULT_LEVELS]
+    branches = [Branch(i, ALL_LEVEL, ())]
+    for label, group in groups:
+        if group is None:
+            continue
+        branches.append(Branch(i, label, group))
+        if pk is not None:
+            branches.append(Branch(i, label, group, Col(f"{p}_pk"), cumulative))
+    plan = MetricPlan(
+        metric.id, p, measure.kind, layers, tuple(reasons), stats, measure.scale,
+        measure.ratio_scale, grain, tuple(x for x, gr in groups if gr is not None),
+        _aggregates(p, reasons, stats),
+    )  # fmt: skip
+    return _MetricColumns(plan, stage0, stage1, _final_columns(p, reasons), branches)
+
+
+# ---------------------------------------------------------------------------------- grains
+
+
+def _calendar_column(g: Grain, table: str) -> IR:
+    """The unit's calendar: the site's when it names a declared calendar, else the default."""
+    default = g.schema.default_calendar
+    if default is None:
+        return NULL_TEXT
+    tdef = g.schema.table(table)
+    if tdef is None or tdef.column("calendar") is None or not g.joinable(table):
+        return text(default.name)
+    named = g.attr(table, "calendar")
+    known = or_(*(call("eq", named, text(c.name)) for c in g.schema.calendars))
+    return Case(((known, named),), text(default.name))
+
+
+def _events_columns(schema: m.SchemaDef) -> tuple[str, str]:
+    tdef = schema.table(m.SchemaDef.EVENTS_TABLE)
+    cols = tdef.columns if tdef else ()
+    event = next((c.name for c in cols if c.type is m.ColumnType.EVENT), "event")
+    time = next((c.name for c in cols if c.type is m.ColumnType.TIMESTAMP), "at")
+    return event, time
+
+
+def _plan_grain(
+    schema: m.SchemaDef,
+    metrics: list[m.Metric],
+    levels: tuple[str, ...] | None,
+    period: str | None,
+    as_of: dt.datetime | None,
+) -> GrainPlan:
+    g = Grain(schema, metrics[0].base.unit, as_of)
+    parts = [_plan_metric(g, i, x, levels, period) for i, x in enumerate(metrics)]
+    stage0 = [("cal", _calendar_column(g, metrics[0].base.calendar_table))]
+    stage1: list[tuple[str, IR]] = [("label", call("label", *(Col(n) for n, _ in g.keys)))]
+    stage2: list[tuple[str, IR]] = []
+    for part in parts:
+        stage0 += part.stage0
+        stage1 += part.stage1
+        stage2 += part.stage2
+    dims = tuple(
+        DimJoin(t, _table_keys(schema, t), tuple((n, c) for c, n in cols.items()))
+        for t, cols in g.dims.items()
+    )
+    event, time = _events_columns(schema)
+    return GrainPlan(
+        g.unit, g.keys, m.SchemaDef.EVENTS_TABLE, event, time, tuple(g.facts.values()), dims,
+        (tuple(stage0), tuple(stage1), tuple(stage2)), tuple(g.bd),
+        tuple(x.plan for x in parts), tuple(b for x in parts for b in x.branches),
+    )  # fmt: skip
+
+
+def _table_keys(schema: m.SchemaDef, table: str) -> tuple[str, ...]:
+    tdef = schema.table(table)
+    return tdef.keys if tdef else ()
+
+
+def build_grains(
+    model: m.Model,
+    metrics: tuple[m.Metric, ...],
+    levels: tuple[str, ...] | None,
+    period: str | None,
+    as_of: dt.datetime | None,
+) -> tuple[GrainPlan, ...]:
+    """Group the metrics by unit of analysis (in model order) and plan each group."""
+    by_unit: dict[str, list[m.Metric]] = {}
+    for metric in metrics:
+        by_unit.setdefault(metric.base.unit.name, []).append(metric)
+    return tuple(_plan_grain(model.schema, ms, levels, period, as_of) for ms in by_unit.values())

@@ -1,0 +1,211 @@
+"""Plan vocabulary: the core unit-row expression language (IR) and the plan's frozen nodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from imx import model as m
+
+# ------------------------------------------------------------------------------------ core IR
+
+LitValue = float | int | str | bool | dt.datetime | dt.date | None
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of the current unit row (a key, fact, attribute or earlier unit value)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A typed literal; ``type`` is one of double, bigint, text, boolean, timestamp, date."""
+
+    value: LitValue
+    type: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of one of :data:`FUNCTIONS`."""
+
+    fn: str
+    args: tuple[IR, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    """The first ``when`` whose condition is true (unknown is not true), else ``default``."""
+
+    whens: tuple[tuple[IR, IR], ...]
+    default: IR
+
+
+IR = Col | Lit | Call | Case
+
+FUNCTIONS = frozenset(
+    {
+        "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge",  # three-valued (rule 6)
+        "add", "sub", "mul", "div", "neg",  # null-propagating; x / 0 is null
+        "is_null", "to_text", "to_double",
+        "micros_between",  # exact elapsed microseconds from a to b (bigint)
+        "business_days",  # rule 4, in the unit's calendar (column ``cal``)
+        "period_month", "period_quarter", "period_year",  # UTC period keys
+        "label",  # unit keys joined with "/" (for finding examples)
+        "now",  # the data cut when none is given (printed SQL only)
+    }
+)  # fmt: skip
+
+AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile"})
+MICROS = {m.TimeUnit.HOURS: 3_600_000_000.0, m.TimeUnit.DAYS: 86_400_000_000.0}
+BASE = "base"
+MIXED = "mixed"
+ALL_LEVEL = "__all__"  # internal whole-grain branch feeding run-time findings
+OUTSIDE, NEGATIVE, NULL_VALUE = "outside-measure", "negative-duration", "null-value"
+TRUE, FALSE = Lit(True, "boolean"), Lit(False, "boolean")
+
+
+def call(fn: str, *args: IR) -> Call:
+    assert fn in FUNCTIONS, fn
+    return Call(fn, args)
+
+
+def text(value: str | None) -> Lit:
+    return Lit(value, "text")
+
+
+# --------------------------------------------------------------------------------- plan nodes
+
+
+class PlanError(Exception):
+    """The model cannot be planned as asked (a level finer than the unit, an unknown attribute…)."""
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """``first``/``last`` time or ``count`` of one event, or ``min`` of an events column."""
+
+    name: str
+    kind: str
+    event: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class DimJoin:
+    """A dimension table left-joined on its key columns (all of them unit keys)."""
+
+    table: str
+    keys: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]  # (unit column name, table column)
+
+
+@dataclass(frozen=True)
+class Agg:
+    fn: str
+    arg: IR | None = None  # None: count rows
+    filter: IR | None = None
+    q: float | None = None  # for quantile
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One GROUP BY over the unit rows: a metric at one level, overall or per period."""
+
+    metric: int
+    level: str
+    group: tuple[tuple[str, IR], ...]  # output column ("study", "site", "grp") → unit expression
+    period: IR | None = None
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class Layer:
+    label: str
+    metric: m.ResolvedMetric
+    selector: tuple[m.SelectorTerm, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricPlan:
+    id: str
+    prefix: str
+    kind: str  # rate | ratio | duration | count | value
+    layers: tuple[Layer, ...]  # the base first
+    reasons: tuple[str, ...]
+    stats: tuple[str, ...]  # summary statistics; the first is the value
+    scale: float  # raw unit values are divided by this (microseconds → hours/days)
+    ratio_scale: float
+    period_grain: str | None
+    levels: tuple[str, ...]
+    aggs: tuple[tuple[str, Agg | None], ...]  # raw column → aggregate (None: null)
+
+    def layer(self, label: str | None) -> Layer:
+        return next((x for x in self.layers if x.label == label), self.layers[0])
+
+
+@dataclass(frozen=True)
+class GrainPlan:
+    unit: m.UnitDef
+    keys: tuple[tuple[str, str], ...]  # (unit column, events column)
+    events_table: str
+    event_column: str
+    time_column: str
+    facts: tuple[FactSpec, ...]
+    dims: tuple[DimJoin, ...]
+    stages: tuple[tuple[tuple[str, IR], ...], ...]  # business-day joins follow stage 0
+    bd_args: tuple[IR, ...]  # timestamp expressions needing a calendar index
+    metrics: tuple[MetricPlan, ...]
+    branches: tuple[Branch, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    as_of: dt.datetime | None
+    calendars: tuple[m.CalendarDef, ...]
+    grains: tuple[GrainPlan, ...]
+    raw_columns: tuple[tuple[str, str], ...]  # (name, type) of every raw aggregate row
+    literals: tuple[dt.datetime, ...] = field(default=())  # timestamp constants (calendar range)
+
+    def metric(self, metric_id: str) -> MetricPlan:
+        return next(p for g in self.grains for p in g.metrics if p.id == metric_id)
+
+    def calendar(self, name: str | None) -> m.CalendarDef | None:
+        return next((c for c in self.calendars if c.name == name), None)
+
+
+RAW_HEAD = (
+    ("metric", "text"), ("level", "text"), ("study", "text"), ("site", "text"),
+    ("grp", "text"), ("period", "bigint"), ("layer_min", "text"), ("layer_max", "text"),
+    ("n_pop", "bigint"),
+)  # fmt: skip
+RAW_TAIL = (
+    ("met", "bigint"), ("missed", "bigint"), ("pending", "bigint"), ("open", "bigint"),
+    ("n_val", "bigint"), ("v_sum", "double"),
+)  # fmt: skip
+
+
+ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64()}
+
+
+def raw_schema(plan: Plan) -> pa.Schema:
+    """The Arrow schema of raw aggregate rows, the same for both evaluators."""
+    return pa.schema([(n, ARROW_TYPES[t]) for n, t in plan.raw_columns])
+
+
+def raw_columns(n_reasons: int, n_stats: int) -> tuple[tuple[str, str], ...]:
+    """The columns of raw aggregate rows, the same for every grain and engine."""
+    reasons = tuple((f"x{k}", "bigint") for k in range(n_reasons))
+    stats = tuple((f"st{k}", "double") for k in range(n_stats))
+    return RAW_HEAD + reasons + RAW_TAIL + stats + (("example", "text"),)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """An aware UTC instant (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)

@@ -1,0 +1,209 @@
+"""Differential property: the reference evaluator and DuckDB agree on generated metrics × logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalkit import EU, US, dataset, resolved, schema
+from imx import model as m
+from imx.evaluate import evaluate
+from imx.results import RunOptions
+
+EVENTS = (
+    "scan_acquired",
+    "images_received",
+    "qc_passed",
+    "qc_failed",
+    "query_opened",
+    "timepoint_cancelled",
+)
+BASES = [
+    dt.datetime(2026, 3, 6, 21, 30, tzinfo=dt.UTC),  # Friday evening; NY DST starts 8 March
+    dt.datetime(2026, 3, 28, 23, 30, tzinfo=dt.UTC),  # Berlin DST starts 29 March
+    dt.datetime(2025, 12, 31, 22, 0, tzinfo=dt.UTC),  # New Year holiday
+    dt.datetime(2026, 1, 16, 12, 0, tzinfo=dt.UTC),  # before MLK day (19 January)
+]
+SCHEMA = schema(calendars=(US, EU))
+UNITS = {u.name: u for u in SCHEMA.units}
+TU = m.TimeUnit
+
+instants = st.builds(
+    lambda base, hours, tick: base + dt.timedelta(hours=hours, microseconds=tick),
+    st.sampled_from(BASES),
+    st.integers(-30, 150),
+    st.sampled_from([0, 0, 1, 1_800_000_000]),
+)
+event_names = st.sampled_from(EVENTS)
+row = st.tuples(
+    st.sampled_from(["S1", "S2", "S3"]), st.sampled_from(["1", "2"]), st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(["BL", "W4"]), event_names, instants, st.sampled_from(["CT", "MR", None]),
+)  # fmt: skip
+
+stamps = st.one_of(
+    st.builds(lambda e: m.Fact("first", e), event_names),
+    st.builds(lambda e: m.Fact("last", e), event_names),
+)
+numbers = st.one_of(
+    st.builds(lambda e: m.Fact("count", e), event_names),
+    st.builds(m.Elapsed, st.sampled_from(list(TU)), stamps, st.one_of(stamps, st.just(m.AsOf()))),
+    st.builds(
+        lambda x: m.Const(Decimal(x), m.Type.NUMBER), st.sampled_from(["0", "1", "2.5", "-1"])
+    ),
+)
+numbers = st.one_of(numbers, st.builds(m.Arith, st.sampled_from("+-*/"), numbers, numbers))
+windows = st.builds(
+    m.DurationConst, st.sampled_from([Decimal(0), Decimal(1), Decimal("2.5"), Decimal(3)]),
+    st.sampled_from(list(TU)),
+)  # fmt: skip
+withins = st.builds(m.Within, stamps, windows, stamps)
+atoms = st.one_of(
+    st.builds(lambda e: m.Fact("has", e), event_names),
+    st.builds(m.Compare, st.sampled_from(["<", "<=", ">", ">=", "=", "!="]), numbers, numbers),
+    st.builds(m.Compare, st.sampled_from(["<", "="]), stamps, stamps),
+    st.builds(
+        lambda evs, e: m.Compare("=", m.FirstOf(tuple(evs)), m.EventConst(e)),
+        st.lists(event_names, min_size=1, max_size=3), event_names,
+    ),
+    withins,
+    st.builds(
+        lambda v: m.Compare("=", m.Attr("studies", "therapeutic_area", m.Type.TEXT), m.Const(v, m.Type.TEXT)),
+        st.sampled_from(["oncology", "neurology"]),
+    ),
+)  # fmt: skip
+conditions = st.recursive(
+    atoms,
+    lambda inner: st.one_of(
+        st.builds(m.Not, inner),
+        st.builds(lambda op, xs: m.BoolOp(op, tuple(xs)), st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=3)),
+    ),
+    max_leaves=4,
+)  # fmt: skip
+measures = st.one_of(
+    st.builds(m.RateMeasure, st.one_of(conditions, withins)),
+    st.builds(m.DurationMeasure, stamps, st.one_of(stamps, st.just(m.AsOf())), st.sampled_from(list(TU))),
+    st.builds(m.RatioMeasure, numbers, st.sampled_from([Decimal(1), Decimal(100)])),
+    st.builds(m.CountMeasure, st.one_of(conditions, numbers)),
+    st.builds(m.ValueMeasure, numbers),
+)  # fmt: skip
+REASONS = ["cancelled", "it's; DROP TABLE events; --", 'ünïcödé "quoted"']
+exclusions = st.lists(st.builds(m.Exclusion, conditions, st.sampled_from(REASONS)), max_size=2)
+LEVELS = ["site", "study", "portfolio", "by:therapeutic_area", "by:country", "by:modality"]
+BANDS = m.Bands(
+    m.Direction.HIGHER_IS_BETTER, (m.BandDef("green", ">=", Decimal("0.5")), m.BandDef("red"))
+)
+
+
+@st.composite
+def metrics(draw: Any, index: int) -> m.Metric:
+    base = resolved(
+        f"M-{index}", draw(measures), where=draw(st.lists(conditions, max_size=2)),
+        excludes=draw(exclusions), summary=tuple(draw(st.lists(st.sampled_from(["median", "p90", "mean", "min", "max", "p25"]), min_size=1, max_size=3, unique=True))),
+        bands=BANDS, min_n=draw(st.integers(1, 3)),
+        levels=tuple(draw(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=4, unique=True))),
+        period=draw(st.none() | st.builds(m.Period, st.sampled_from(["month", "quarter", "year"]), stamps, st.booleans())),
+        unit=UNITS[draw(st.sampled_from(["timepoint", "subject"]))],
+    )  # fmt: skip
+    variants = []
+    for k in range(draw(st.integers(0, 2))):
+        from dataclasses import replace
+
+        column, values = draw(
+            st.sampled_from(
+                [
+                    ("therapeutic_area", ("oncology",)),
+                    ("phase", ("3",)),
+                    ("therapeutic_area", ("neurology", "oncology")),
+                ]
+            )
+        )
+        changed = replace(
+            base,
+            where=draw(st.lists(conditions, max_size=1)),
+            excludes=draw(exclusions),
+            min_n=draw(st.integers(1, 3)),
+        )
+        if isinstance(base.measure, m.RateMeasure) and isinstance(base.measure.condition, m.Within):
+            changed = replace(
+                changed,
+                measure=m.RateMeasure(replace(base.measure.condition, window=draw(windows))),
+            )
+        variants.append(
+            m.Variant(
+                f"v{k}", base.id, (m.SelectorTerm(column, values),), None, ("where",), changed
+            )
+        )
+    return m.Metric(base, tuple(variants))
+
+
+@st.composite
+def datasets(draw: Any) -> Any:
+    studies = [
+        (
+            s,
+            draw(st.sampled_from(["oncology", "neurology", None])),
+            draw(st.sampled_from(["2", "3", None])),
+        )
+        for s in ("S1", "S2")
+    ]
+    sites = [
+        (
+            s,
+            site,
+            draw(st.sampled_from(["US", "FR", None])),
+            draw(st.sampled_from(["us", "eu", None, "bogus"])),
+        )
+        for s in ("S1", "S2", "S3")
+        for site in ("1", "2")
+    ]
+    as_of = draw(instants).isoformat()
+    return dataset(
+        draw(st.lists(row, max_size=25)), as_of, studies=studies, sites=sites,
+        studies_header=("study", "therapeutic_area", "phase"), sites_header=("study", "site", "country", "calendar"),
+    )  # fmt: skip
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return bool(a == b)
+
+
+@settings(max_examples=max(200, settings().max_examples))
+@given(st.integers(1, 3).flatmap(lambda n: st.tuples(*(metrics(i) for i in range(n)))), datasets())
+def test_reference_equals_duckdb(ms: tuple[m.Metric, ...], ds: Any) -> None:
+    mod = m.Model(SCHEMA, ms)
+    duck = evaluate(mod, ds, RunOptions(), engine="duckdb")
+    ref = evaluate(mod, ds, RunOptions(), engine="reference")
+    assert duck.quality == ref.quality
+    drows, rrows = duck.table.to_pylist(), ref.table.to_pylist()
+    assert len(drows) == len(rrows)
+    for d, r in zip(drows, rrows, strict=True):
+        bad = {k: (d[k], r[k]) for k in d if not _same(d[k], r[k])}
+        assert not bad, (d["metric"], d["level"], bad)
+
+
+@settings(max_examples=max(100, settings().max_examples // 3))
+@given(metrics(0), datasets())
+def test_site_rows_roll_up_to_study_counts(metric: m.Metric, ds: Any) -> None:
+    from dataclasses import replace
+
+    base = replace(metric.base, levels=(m.Level("site"), m.Level("study")))
+    res = evaluate(m.Model(SCHEMA, (m.Metric(base, metric.variants),)), ds, engine="reference")
+    rows = res.table.to_pylist()
+    for study in {r["study"] for r in rows if r["level"] == "study" and r["period"] is None}:
+        sites = [
+            r for r in rows if r["level"] == "site" and r["study"] == study and r["period"] is None
+        ]
+        total = next(
+            r for r in rows if r["level"] == "study" and r["study"] == study and r["period"] is None
+        )
+        assert sum(s["denominator"] for s in sites) == total["denominator"]
+        assert sum(s["excluded"] for s in sites) == total["excluded"]
+        if total["value"] is not None and base.measure.__class__ is m.RateMeasure:
+            assert 0.0 <= total["value"] <= 1.0
