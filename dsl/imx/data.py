@@ -1,0 +1,712 @@
+"""Read event and dimension tables (files, frames) into clean Arrow tables and a quality report.
+
+Sources
+    A source is a path to a CSV (``.csv``, ``.tsv``, ``.csv.gz``), Parquet (``.parquet``), JSON
+    lines (``.jsonl``, ``.ndjson``) or DuckDB database file (``.duckdb``, ``.db``; it must hold a
+    table named after the schema table), or an in-memory Arrow table, pandas or polars data frame
+    (anything with ``__arrow_c_stream__``). CSV and JSON lines are read as text, so keys keep
+    leading zeros (site ``001``), and each value is then cast to the schema's type.
+
+Columns
+    Each schema column is found by its name, or by the user's name given in ``mapping``
+    (``{"events": {"at": "EVENT_TS"}}``), or failing both by a unique case-insensitive match. Other
+    columns are ignored. Missing optional columns are null; a missing required column is a
+    :class:`DataError` naming it and listing the file's columns.
+
+Timestamps
+    ISO 8601 text: ``YYYY-MM-DD[T| ]HH:MM[:SS[.f]]`` followed by ``Z``, ``UTC`` or ``±HH[:MM]``. The
+    same text without an offset (or a bare date) is *naive*: it is interpreted in ``timezone`` when
+    one is given, and otherwise set aside as ``naive-timestamp``. Output timestamps are
+    ``timestamp[us, tz=UTC]``.
+
+Row hygiene (semantics rule 3)
+    Every row set aside is counted by the first rule that applies, in this order:
+    ``unreadable-row`` (wrong number of fields, invalid JSON, or a value that cannot be cast),
+    ``null-key`` (a required key is empty; ``key optional`` columns may be null), ``naive-timestamp``, ``null-timestamp``, ``unknown-event``, ``duplicate-row``
+    (exact copies of an earlier row: the extra copies), ``duplicate-key`` (dimension tables: every
+    row of a key given twice with different values, since imx cannot tell which is right) and
+    ``after-as-of`` (events after the data cut). A dimension table that is not given at all is empty
+    and reported as ``missing-table``.
+
+Fingerprint
+    sha256 over what imx reads: for each schema table, its schema columns of every input row (before
+    cleaning) as typed values, rows sorted. The same data therefore has the same fingerprint whether
+    it comes from CSV, Parquet, JSON lines, DuckDB or a data frame, in any row order and with any
+    extra columns; interpreting naive times in a different ``timezone`` changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from imx.diagnostics import did_you_mean
+from imx.model import ColumnDef, ColumnType, Example, SchemaDef, TableDef
+from imx.readers import (
+    DISCOVERABLE,
+    FILE_FORMATS,
+    ArrowStreamSource,
+    DataError,
+    Raw,
+    Source,
+    discover_sources,
+    expected_files,
+    first_line,
+    quote,
+    read_source,
+)
+
+__all__ = [
+    "DISCOVERABLE",
+    "FILE_FORMATS",
+    "RULE_MESSAGES",
+    "ArrowStreamSource",
+    "DataError",
+    "Dataset",
+    "QualityFinding",
+    "Source",
+    "dataset_from_example",
+    "discover_sources",
+    "load_dataset",
+    "parse_column_map",
+]
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """Rows set aside by one hygiene rule (semantics rule 3), counted and never silently dropped.
+
+    ``rule`` is a stable kebab-case code: unreadable-row, null-key, null-timestamp, naive-timestamp,
+    unknown-event, duplicate-row, after-as-of, negative-duration, variant-conflict, …
+    ``examples`` holds up to five example keys such as ``S1/001/1001/BL``.
+    """
+
+    rule: str
+    table: str
+    rows: int
+    examples: tuple[str, ...] = ()
+    metric: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Clean input for both evaluators.
+
+    ``tables`` maps schema table names to Arrow tables whose columns carry the schema's names and
+    types; timestamps are ``timestamp[us, tz=UTC]``; the events table holds only rows at or before
+    ``as_of`` with declared events, non-null keys and timestamps, and no exact duplicates.
+    """
+
+    tables: Mapping[str, pa.Table]
+    as_of: dt.datetime  # timezone-aware, UTC
+    quality: tuple[QualityFinding, ...]
+    fingerprint: str  # sha256 of the input tables' content before cleaning
+
+
+RULE_MESSAGES: Mapping[str, str] = {
+    "unreadable-row": "rows that cannot be read",
+    "null-key": "rows with an empty key column",
+    "naive-timestamp": "timestamps without a time zone (give a time zone to read them)",
+    "null-timestamp": "rows without a timestamp",
+    "unknown-event": "event names the schema does not declare",
+    "duplicate-row": "exact copies of another row (each row counts once)",
+    "duplicate-key": "keys given on two or more different rows (all set aside)",
+    "after-as-of": "events after the data cut (as_of)",
+    "missing-table": "table not given: its attributes are empty",
+}
+
+_OFFSET = r"\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)"
+_CLOCK = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
+_AWARE_RE = _CLOCK + _OFFSET
+_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
+_NULL_SHOWN = "(null)"
+_EXAMPLES = 5
+
+_DUCKDB_TYPES: Mapping[ColumnType, str] = {
+    ColumnType.TEXT: "VARCHAR",
+    ColumnType.EVENT: "VARCHAR",
+    ColumnType.NUMBER: "DOUBLE",
+    ColumnType.INTEGER: "BIGINT",
+    ColumnType.BOOLEAN: "BOOLEAN",
+    ColumnType.DATE: "DATE",
+    ColumnType.TIMESTAMP: "TIMESTAMPTZ",
+}
+_ARROW_TYPES: Mapping[ColumnType, pa.DataType] = {
+    ColumnType.TEXT: pa.string(),
+    ColumnType.EVENT: pa.string(),
+    ColumnType.NUMBER: pa.float64(),
+    ColumnType.INTEGER: pa.int64(),
+    ColumnType.BOOLEAN: pa.bool_(),
+    ColumnType.DATE: pa.date32(),
+    ColumnType.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+}
+
+
+# ------------------------------------------------------------------------------ public API
+
+
+def load_dataset(
+    schema: SchemaDef,
+    sources: Mapping[str, Source],
+    *,
+    as_of: dt.datetime | None = None,
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+    timezone: str | None = None,
+) -> Dataset:
+    """Read ``sources`` (schema table name → path or frame) into a clean :class:`Dataset`.
+
+    Raises :class:`DataError` for a missing file, table or column, an unreadable file, or a column
+    whose values cannot be read as the schema's type.
+    """
+    _check_table_names(schema, sources, mapping or {})
+    if schema.EVENTS_TABLE not in sources:
+        raise DataError(f"no `{schema.EVENTS_TABLE}` table was given", expected_files(schema))
+    with _Loader(schema, mapping or {}, _check_zone(timezone)) as loader:
+        for table in schema.tables:
+            if table.name in sources:
+                loader.stage(table, loader.read(table.name, sources[table.name]))
+            else:
+                loader.absent(table, report=True)
+        return loader.finish(_utc(as_of, timezone))
+
+
+def dataset_from_example(schema: SchemaDef, example: Example) -> Dataset:
+    """Build the :class:`Dataset` of an in-spec example: string cells, empty cell = null.
+
+    Columns that are neither keys, events nor required timestamps may be left out of an example.
+    """
+    by_name = dict(example.tables)
+    _check_table_names(schema, by_name, {})
+    with _Loader(schema, {}, None, lenient=True) as loader:
+        for table in schema.tables:
+            rows = by_name.get(table.name)
+            if rows is None:
+                loader.absent(table, report=False)
+                continue
+            raw = Raw(_string_table(rows), f"example table `{table.name}`")
+            loader.stage(table, raw)
+        return loader.finish(_utc(example.as_of, "UTC"))
+
+
+def parse_column_map(
+    specs: Iterable[str], default_table: str = "events"
+) -> dict[str, dict[str, str]]:
+    """Parse ``--map`` options: ``table.column=USER_NAME`` or ``column=USER_NAME`` (events table).
+
+    >>> parse_column_map(["at=EVENT_TS", "sites.site=SITE_NO"])
+    {'events': {'at': 'EVENT_TS'}, 'sites': {'site': 'SITE_NO'}}
+    """
+    result: dict[str, dict[str, str]] = {}
+    for spec in specs:
+        target, sep, user = spec.partition("=")
+        if not sep or not target.strip() or not user.strip():
+            raise DataError(
+                f"cannot read the column mapping `{spec}`",
+                ["write it as `column=YOUR_NAME` or `table.column=YOUR_NAME`"],
+            )
+        table, dot, column = target.strip().rpartition(".")
+        result.setdefault(table if dot else default_table, {})[column] = user.strip()
+    return result
+
+
+# ------------------------------------------------------------------------- small helpers
+
+
+def _check_table_names(
+    schema: SchemaDef, sources: Mapping[str, object], mapping: Mapping[str, object]
+) -> None:
+    known = [t.name for t in schema.tables]
+    for name in itertools.chain(sources, mapping):
+        if name not in known:
+            raise DataError(
+                f"`{name}` is not a table of schema `{schema.name}`",
+                did_you_mean(name, known) + [f"tables: {', '.join(known)}"],
+            )
+
+
+def _check_zone(timezone: str | None) -> str | None:
+    if timezone is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise DataError(
+            f"unknown time zone `{timezone}`", ["use an IANA name such as `Europe/Berlin` or `UTC`"]
+        ) from error
+    return timezone
+
+
+def _utc(instant: dt.datetime | None, timezone: str | None) -> dt.datetime | None:
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        if timezone is None:
+            raise DataError(
+                f"as_of {instant.isoformat()} has no time zone",
+                ["write it with an offset (2026-03-11T00:00Z) or give a time zone"],
+            )
+        instant = instant.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
+    return instant.astimezone(dt.UTC)
+
+
+def _string_table(rows: tuple[tuple[str, ...], ...]) -> pa.Table:
+    header, *body = rows
+    columns = {
+        name: pa.array(
+            [(row[i] if i < len(row) and row[i] != "" else None) for row in body], pa.string()
+        )
+        for i, name in enumerate(header)
+    }
+    return pa.table(columns)
+
+
+# ------------------------------------------------------------------------ column choice
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
+def _find_column(names: Sequence[str], wanted: str) -> int | None:
+    if wanted in names:
+        return names.index(wanted)
+    folded = [i for i, n in enumerate(names) if n.lower() == wanted.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _required(column: ColumnDef, lenient: bool) -> bool:
+    if column.optional:
+        return False
+    if not lenient:
+        return True
+    return column.key or column.type in (ColumnType.EVENT, ColumnType.TIMESTAMP)
+
+
+def _select_columns(
+    raw: Raw, table: TableDef, mapping: Mapping[str, str], lenient: bool
+) -> pa.Table:
+    names = list(raw.table.column_names)
+    _check_mapping(raw, table, mapping)
+    columns: dict[str, pa.ChunkedArray] = {}
+    for column in table.columns:
+        wanted = mapping.get(column.name, column.name)
+        index = _find_column(names, wanted)
+        if index is not None:
+            columns[column.name] = _plain(raw.table.column(index))
+        elif _required(column, lenient) or column.name in mapping:
+            raise _missing_column(raw, table, column.name, wanted)
+        else:
+            columns[column.name] = pa.chunked_array([pa.nulls(raw.table.num_rows, pa.string())])
+    return pa.table(columns)
+
+
+def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> None:
+    known = [c.name for c in table.columns]
+    for name in mapping:
+        if name not in known:
+            raise DataError(
+                f"`{table.name}.{name}` in the column mapping is not a column of the schema",
+                did_you_mean(name, known) + [f"columns of `{table.name}`: {', '.join(known)}"],
+            )
+
+
+def _missing_column(raw: Raw, table: TableDef, name: str, wanted: str) -> DataError:
+    present = list(raw.table.column_names)
+    shown = ", ".join(present) if present else "no columns"
+    where = f"`{name}`" if wanted == name else f"`{wanted}` (mapped to `{name}`)"
+    hints = did_you_mean(wanted, present) + [f"{raw.label} has: {shown}"]
+    if wanted == name:
+        hints.append(f"if the column has another name, map it: --map {table.name}.{name}=NAME")
+    return DataError(f"{raw.label} has no column {where} for table `{table.name}`", hints)
+
+
+# --------------------------------------------------------------------- typed staging
+
+
+@dataclass(frozen=True)
+class _ColumnSql:
+    """How one schema column is read from its source: value, failure and naive flags, canon text."""
+
+    typed: str
+    bad: str = "false"
+    naive: str = "NULL"  # the naive timestamp value, when the text had no offset
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_string_view(kind)
+        or pa.types.is_null(kind)
+    )
+
+
+def _castable(kind: pa.DataType, target: ColumnType) -> bool:
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    if target in (ColumnType.NUMBER, ColumnType.INTEGER):
+        return bool(numeric or pa.types.is_boolean(kind))
+    if target is ColumnType.BOOLEAN:
+        return bool(pa.types.is_boolean(kind) or pa.types.is_integer(kind))
+    if target is ColumnType.DATE:
+        return bool(pa.types.is_date(kind) or pa.types.is_timestamp(kind))
+    return True  # text and event names: any value has a text form
+
+
+def _column_sql(column: ColumnDef, kind: pa.DataType, label: str, zone: bool) -> _ColumnSql:
+    c = quote(column.name)
+    if column.type is ColumnType.TIMESTAMP:
+        return _timestamp_sql(column, kind, label, zone)
+    if column.type in (ColumnType.TEXT, ColumnType.EVENT):
+        return _ColumnSql(f"NULLIF(CAST({c} AS VARCHAR), '')")
+    target = _DUCKDB_TYPES[column.type]
+    if _is_text(kind):
+        value = f"NULLIF(trim({c}), '')"
+        typed = f"TRY_CAST({value} AS {target})"
+        return _ColumnSql(typed, f"({value} IS NOT NULL AND {typed} IS NULL)")
+    if not _castable(kind, column.type):
+        raise _wrong_type(column, kind, label)
+    typed = f"TRY_CAST({c} AS {target})"
+    return _ColumnSql(typed, f"({c} IS NOT NULL AND {typed} IS NULL)")
+
+
+def _timestamp_sql(column: ColumnDef, kind: pa.DataType, label: str, zone: bool) -> _ColumnSql:
+    c = quote(column.name)
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return _ColumnSql(f"CAST({c} AS TIMESTAMPTZ)")
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        naive = f"CAST({c} AS TIMESTAMP)"
+        typed = f"timezone($zone, {naive})" if zone else "CAST(NULL AS TIMESTAMPTZ)"
+        return _ColumnSql(typed, "false", "NULL" if zone else naive)
+    if not _is_text(kind):
+        raise _wrong_type(column, kind, label)
+    text = f"NULLIF(trim({c}), '')"
+    is_naive = f"regexp_full_match({text}, '{_NAIVE_RE}')"
+    naive = f"(CASE WHEN {is_naive} THEN TRY_CAST({text} AS TIMESTAMP) END)"
+    typed = (
+        f"(CASE WHEN regexp_full_match({text}, '{_AWARE_RE}') THEN TRY_CAST({text} AS TIMESTAMPTZ)"
+        + (f" WHEN {is_naive} THEN timezone($zone, {naive}) END)" if zone else " END)")
+    )
+    kept_naive = "NULL" if zone else naive
+    bad = f"({text} IS NOT NULL AND {typed} IS NULL AND {kept_naive} IS NULL)"
+    return _ColumnSql(typed, bad, kept_naive)
+
+
+def _wrong_type(column: ColumnDef, kind: pa.DataType, label: str) -> DataError:
+    return DataError(
+        f"column `{column.name}` of {label} holds {kind} values, "
+        f"which cannot be read as {column.type.value}",
+        [f"convert the column to {column.type.value} (or to text) before loading"],
+    )
+
+
+def _canon_sql(column: ColumnDef, sql: _ColumnSql) -> str:
+    raw = f"NULLIF(CAST({quote(column.name)} AS VARCHAR), '')"
+    return (
+        f"CASE WHEN {sql.typed} IS NOT NULL THEN CAST({sql.typed} AS VARCHAR) "
+        f"WHEN {sql.naive} IS NOT NULL THEN 'naive ' || CAST({sql.naive} AS VARCHAR) "
+        f"WHEN {raw} IS NOT NULL THEN 'unreadable ' || {raw} END"
+    )
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+@dataclass
+class _Staged:
+    table: TableDef
+    name: str  # the DuckDB table holding the staged rows
+    rejects: tuple[tuple[int, str], ...]
+    fingerprinted: bool
+    bad_columns: dict[str, int] = field(default_factory=dict)
+
+
+class _Loader:
+    """Stages each table in an in-memory DuckDB database, applies the hygiene rules, and collects
+    the clean tables, findings and fingerprint."""
+
+    def __init__(
+        self,
+        schema: SchemaDef,
+        mapping: Mapping[str, Mapping[str, str]],
+        zone: str | None,
+        lenient: bool = False,
+    ) -> None:
+        self.schema = schema
+        self.mapping = mapping
+        self.zone = zone
+        self.lenient = lenient
+        self.con = duckdb.connect()
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.staged: dict[str, _Staged] = {}
+        self.quality: list[QualityFinding] = []
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+    def read(self, table: str, source: Source) -> Raw:
+        return read_source(self.con, table, source, str(len(self.staged)))
+
+    def absent(self, table: TableDef, *, report: bool) -> None:
+        empty = Raw(pa.table({c.name: pa.array([], pa.string()) for c in table.columns}), "")
+        self.stage(table, empty, fingerprinted=False)
+        if report:
+            self.quality.append(_finding("missing-table", table.name, 0, ()))
+
+    def stage(self, table: TableDef, raw: Raw, *, fingerprinted: bool = True) -> None:
+        selected = _select_columns(raw, table, self.mapping.get(table.name, {}), self.lenient)
+        selected = selected.append_column("__row", pa.array(range(selected.num_rows), pa.int64()))
+        tag = f"t{len(self.staged)}"
+        self.con.register(f"raw_{tag}", selected)
+        plans = {
+            c.name: _column_sql(
+                c, selected.schema.field(c.name).type, raw.label, self.zone is not None
+            )
+            for c in table.columns
+        }
+        parts = ["__row", "CAST(NULL AS VARCHAR) AS __rule"]
+        for i, column in enumerate(table.columns):
+            plan = plans[column.name]
+            parts += [f"{plan.typed} AS {quote(column.name)}", f"{plan.bad} AS __bad{i}"]
+            parts += [
+                f"{plan.naive} IS NOT NULL AS __naive{i}",
+                f"{_canon_sql(column, plan)} AS __c{i}",
+            ]
+        select = ", ".join(parts)
+        params = {"zone": self.zone} if "$zone" in select else {}
+        try:
+            self.con.execute(f"CREATE TABLE st_{tag} AS SELECT {select} FROM raw_{tag}", params)
+        except duckdb.Error as error:
+            raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
+        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted)
+        self.staged[table.name] = staged
+        self._check_columns(staged, raw.label)
+
+    def _one(self, query: str, params: Mapping[str, object] | None = None) -> tuple[Any, ...]:
+        rows = self.con.sql(query, params=dict(params or {})).fetchall()
+        return tuple(rows[0])
+
+    def _check_columns(self, staged: _Staged, label: str) -> None:
+        for i, column in enumerate(staged.table.columns):
+            bad, present, sample = self._one(
+                f"SELECT count(*) FILTER (WHERE __bad{i}), count(__c{i}), "
+                f"min(__c{i}) FILTER (WHERE __bad{i}) FROM {staged.name}"
+            )
+            if bad and bad == present:
+                shown = str(sample).removeprefix("unreadable ")
+                raise DataError(
+                    f"no value of column `{column.name}` in {label} can be read as "
+                    f"{column.type.value} (for example {shown!r})",
+                    ["is the right column mapped? see --map"],
+                )
+            if bad:
+                staged.bad_columns[column.name] = int(bad)
+
+    def finish(self, as_of: dt.datetime | None) -> Dataset:
+        fingerprint = self._fingerprint()
+        for staged in self.staged.values():
+            self._apply_rules(staged)
+        cut = as_of or self._latest_event()
+        events = self.staged.get(self.schema.EVENTS_TABLE)
+        stamp_column = _event_time(events.table) if events else None
+        if events and stamp_column:
+            condition = f"{quote(stamp_column)} > $cut"
+            self._mark(events, "after-as-of", condition, {"cut": cut})
+            self._report(events, "after-as-of")
+        tables = {name: self._clean(staged) for name, staged in self.staged.items()}
+        return Dataset(tables, cut, tuple(self.quality), fingerprint)
+
+    def _apply_rules(self, staged: _Staged) -> None:
+        events_table = staged.table.name == self.schema.EVENTS_TABLE
+        for rule, condition in _rule_conditions(staged.table, staged.name, events_table):
+            self._mark(staged, rule, condition, {"events": list(self.schema.event_names)})
+            self._report(staged, rule)
+
+    def _mark(
+        self, staged: _Staged, rule: str, condition: str, params: Mapping[str, object] | None = None
+    ) -> None:
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in condition}
+        self.con.execute(
+            f"UPDATE {staged.name} SET __rule = $rule WHERE __rule IS NULL AND ({condition})",
+            {"rule": rule, **used},
+        )
+
+    def _report(self, staged: _Staged, rule: str) -> None:
+        (count,) = self._one(
+            f"SELECT count(*) FROM {staged.name} WHERE __rule = $rule", {"rule": rule}
+        )
+        rejects = staged.rejects if rule == "unreadable-row" else ()
+        total = int(count) + len(rejects)
+        if total == 0:
+            return
+        examples = [f"line {line}" for line, _ in rejects[:_EXAMPLES]]
+        if len(examples) < _EXAMPLES:
+            examples += self._example_keys(staged, rule, _EXAMPLES - len(examples))
+        message = _unreadable_message(staged) if rule == "unreadable-row" else None
+        self.quality.append(_finding(rule, staged.table.name, total, examples, message))
+
+    def _example_keys(self, staged: _Staged, rule: str, limit: int) -> list[str]:
+        parts = [_key_sql(c) for c in staged.table.columns if c.key]
+        key_sql = f"concat_ws('/', {', '.join(parts)})" if parts else "'row ' || (__row + 1)"
+        rows = self.con.sql(
+            f"SELECT {key_sql} FROM {staged.name} WHERE __rule = $rule ORDER BY __row LIMIT 500",
+            params={"rule": rule},
+        ).fetchall()
+        return list(dict.fromkeys(str(r[0]) for r in rows))[:limit]
+
+    def _latest_event(self) -> dt.datetime:
+        events = self.staged[self.schema.EVENTS_TABLE]
+        column = _event_time(events.table)
+        if column is None:
+            raise DataError("the events table has no timestamp column: give as_of explicitly")
+        (latest,) = self._one(
+            f"SELECT max({quote(column)}) FROM {events.name} WHERE __rule IS NULL"
+        )
+        if not isinstance(latest, dt.datetime):
+            raise DataError(
+                "the events table has no usable rows, so the data cut cannot be taken from it",
+                ["give as_of (--as-of) to evaluate anyway"],
+            )
+        return latest.astimezone(dt.UTC)
+
+    def _clean(self, staged: _Staged) -> pa.Table:
+        columns = staged.table.columns
+        names = [quote(c.name) for c in columns]
+        first = [c for c in columns if c.key] + [
+            c for c in columns if c.type is ColumnType.TIMESTAMP
+        ]
+        order = [quote(c.name) for c in first] + [
+            n for c, n in zip(columns, names, strict=True) if c not in first
+        ]
+        result = self.con.sql(
+            f"SELECT {', '.join(names)} FROM {staged.name} WHERE __rule IS NULL "
+            f"ORDER BY {', '.join(order)}"
+        ).to_arrow_table()
+        target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in staged.table.columns])
+        return result.cast(target)
+
+    def _fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for table in self.schema.tables:
+            staged = self.staged.get(table.name)
+            given = staged is not None and staged.fingerprinted
+            header = [table.name, [c.name for c in table.columns] if given else None]
+            digest.update((json.dumps(header) + "\n").encode())
+            if staged is None or not given:
+                continue
+            for chunk in self._canonical_rows(staged):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def _canonical_rows(self, staged: _Staged) -> Iterator[bytes]:
+        for _, text in sorted(staged.rejects, key=lambda r: r[1]):
+            yield (json.dumps(["unreadable line", text]) + "\n").encode()
+        values = ", ".join(f"__c{i}" for i in range(len(staged.table.columns)))
+        reader = self.con.sql(
+            f"SELECT to_json([{values}]) AS r FROM {staged.name} ORDER BY r"
+        ).to_arrow_reader()
+        for batch in reader:
+            rows = batch.column(0).to_pylist()
+            if rows:
+                yield ("\n".join(str(r) for r in rows) + "\n").encode()
+
+
+def _rule_conditions(table: TableDef, name: str, events_table: bool) -> list[tuple[str, str]]:
+    indexed = list(enumerate(table.columns))
+    bad = [f"__bad{i}" for i, _ in indexed]
+    keys = [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional]
+    naive = [f"__naive{i}" for i, c in indexed if c.type is ColumnType.TIMESTAMP]
+    null_times = [
+        f"{quote(c.name)} IS NULL"
+        for c in table.columns
+        if c.type is ColumnType.TIMESTAMP and not c.optional
+    ]
+    unknown = [_unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT]
+    everything = ", ".join(quote(c.name) for c in table.columns)
+    order = "ORDER BY __row"
+    rules = [
+        ("unreadable-row", _any(bad)),
+        ("null-key", _any(keys)),
+        ("naive-timestamp", _any(naive)),
+        ("null-timestamp", _any(null_times)),
+        ("unknown-event", _any(unknown)),
+        (
+            "duplicate-row",
+            _repeated(name, f"row_number() OVER (PARTITION BY {everything} {order})"),
+        ),
+    ]
+    if not events_table and table.keys:
+        key_list = ", ".join(quote(k) for k in table.keys)
+        rules.append(("duplicate-key", _repeated(name, f"count(*) OVER (PARTITION BY {key_list})")))
+    return rules
+
+
+def _key_sql(column: ColumnDef) -> str:
+    """A key in an example: a missing optional key is left out, a missing required one shown."""
+    text = f"CAST({quote(column.name)} AS VARCHAR)"
+    return text if column.optional else f"coalesce({text}, '{_NULL_SHOWN}')"
+
+
+def _any(conditions: Sequence[str]) -> str:
+    return " OR ".join(conditions) if conditions else "false"
+
+
+def _unknown_event_sql(column: ColumnDef) -> str:
+    c = quote(column.name)
+    undeclared = f"NOT list_contains($events, {c})"
+    return (
+        f"({c} IS NOT NULL AND {undeclared})"
+        if column.optional
+        else f"({c} IS NULL OR {undeclared})"
+    )
+
+
+def _repeated(name: str, window: str) -> str:
+    """Rows whose ``window`` number (within the rows not yet set aside) is above one."""
+    return (
+        f"__row IN (SELECT __row FROM (SELECT __row, {window} AS n FROM {name} "
+        "WHERE __rule IS NULL) WHERE n > 1)"
+    )
+
+
+def _event_time(table: TableDef) -> str | None:
+    stamps = [c for c in table.columns if c.type is ColumnType.TIMESTAMP]
+    required = [c for c in stamps if not c.optional]
+    chosen = (required or stamps)[:1]
+    return chosen[0].name if chosen else None
+
+
+def _unreadable_message(staged: _Staged) -> str:
+    types = {c.name: c.type.value for c in staged.table.columns}
+    parts = [f"{len(staged.rejects)} line(s) that cannot be parsed"] if staged.rejects else []
+    parts += [
+        f"{n} value(s) of `{name}` that are not a valid {types[name]}"
+        for name, n in staged.bad_columns.items()
+    ]
+    return f"{RULE_MESSAGES['unreadable-row']}: {'; '.join(parts)}"
+
+
+def _finding(
+    rule: str, table: str, rows: int, examples: Sequence[str], message: str | None = None
+) -> QualityFinding:
+    return QualityFinding(
+        rule=rule,
+        table=table,
+        rows=rows,
+        examples=tuple(examples[:_EXAMPLES]),
+        message=message or RULE_MESSAGES.get(rule, ""),
+    )

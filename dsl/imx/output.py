@@ -1,0 +1,237 @@
+"""Write :class:`~imx.results.Results` to files (CSV, JSON, Parquet; HTML by a registered writer).
+
+Output naming, for ``--out PATH``:
+
+=================  =====================================================================
+``X.csv``          ``X.csv`` (results), ``X.quality.csv`` (data quality), ``X.stamp.json``
+``X.parquet``      ``X.parquet`` (results; the stamp also in its schema metadata under
+                   ``imx.stamp``), ``X.quality.parquet``, ``X.stamp.json``
+``X.json``         one document: ``{"stamp": {...}, "results": [...], "quality": [...]}``
+``X.html``         whatever writer the report module registers with :func:`register_writer`
+=================  =====================================================================
+
+Same inputs give byte-identical files: rows are written in a canonical order (metrics in the
+order they first appear, then level site → study → by → portfolio, then variant, study, site,
+group and period), nothing records the time of writing, JSON keys keep a fixed order, and Parquet
+is written with fixed options. In CSV the examples of a finding are joined with ``"; "``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from imx.data import QualityFinding
+from imx.model import Model
+from imx.results import Results, Stamp
+
+Writer = Callable[[Results, Path, Model | None], list[Path]]
+
+QUALITY_SCHEMA = pa.schema(
+    [
+        pa.field("rule", pa.string()),
+        pa.field("table", pa.string()),
+        pa.field("rows", pa.int64()),
+        pa.field("examples", pa.list_(pa.string())),
+        pa.field("metric", pa.string()),
+        pa.field("message", pa.string()),
+    ]
+)
+JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
+_LEVEL_RANK = {"site": 0, "study": 1, "portfolio": 3}
+_ORDER_COLUMNS = ("variant", "study", "site", "group", "period")
+
+
+class OutputError(Exception):
+    """An output path imx cannot write (unknown extension, unwritable folder)."""
+
+    def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hints = tuple(hints)
+
+
+def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:
+    """Write ``results`` next to ``path`` in the format its extension names; return the files.
+
+    >>> sorted(WRITERS)
+    ['.csv', '.json', '.parquet']
+    """
+    target = Path(path)
+    writer = WRITERS.get(target.suffix.lower())
+    if writer is None:
+        shown = ", ".join(sorted(WRITERS))
+        raise OutputError(
+            f"cannot write `{target.name}`: unknown output format `{target.suffix or '(none)'}`",
+            [f"name the output file with one of: {shown}"],
+        )
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write `{target}`: folder `{target.parent}` does not exist")
+    return writer(results, target, model)
+
+
+def register_writer(suffix: str, writer: Writer) -> None:
+    """Add (or replace) the writer for files ending in ``suffix`` (``".html"``)."""
+    WRITERS[suffix.lower()] = writer
+
+
+def sidecar(path: Path, part: str, suffix: str) -> Path:
+    """``results.csv`` → ``results.quality.csv`` (part ``quality``) or ``results.stamp.json``."""
+    return path.with_name(f"{path.stem}.{part}{suffix}")
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def ordered(table: pa.Table) -> pa.Table:
+    """The results rows in canonical order (see the module docstring)."""
+    if table.num_rows == 0 or "metric" not in table.column_names:
+        return table
+    metrics = table.column("metric").to_pylist()
+    rank = {m: i for i, m in reversed(list(enumerate(metrics)))}
+    keys = {"__metric": pa.array([rank[m] for m in metrics], pa.int64())}
+    if "level" in table.column_names:
+        levels = table.column("level").to_pylist()
+        keys["__level"] = pa.array([_level_rank(v) for v in levels], pa.int64())
+    for name in _ORDER_COLUMNS:
+        if name in table.column_names:
+            keys[f"__{name}"] = pc.cast(table.column(name), pa.string())
+    if "level" in table.column_names:
+        keys["__level_name"] = pc.cast(table.column("level"), pa.string())
+    helper = pa.table(keys)
+    sort_keys = [(k, "ascending", "at_start") for k in keys]
+    order = pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys))
+    return table.take(order)
+
+
+def _level_rank(level: object) -> int:
+    text = str(level)
+    return _LEVEL_RANK.get(text, 2 if text.startswith("by") else 4)
+
+
+def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:
+    """The data-quality findings as an Arrow table (``QUALITY_SCHEMA``)."""
+    rows = [
+        {
+            "rule": f.rule,
+            "table": f.table,
+            "rows": f.rows,
+            "examples": list(f.examples),
+            "metric": f.metric,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+    return pa.Table.from_pylist(rows, schema=QUALITY_SCHEMA)
+
+
+def stamp_dict(stamp: Stamp) -> dict[str, str]:
+    """The stamp as plain text fields, ``as_of`` in UTC ISO 8601 with a ``Z``."""
+    return {
+        "spec_hash": stamp.spec_hash,
+        "imx_version": stamp.imx_version,
+        "data_fingerprint": stamp.data_fingerprint,
+        "as_of": _instant(stamp.as_of),
+    }
+
+
+def _instant(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    return value.isoformat()
+
+
+# ----------------------------------------------------------------------------- writers
+
+
+def _write_stamp(results: Results, path: Path) -> Path:
+    target = sidecar(path, "stamp", ".json")
+    target.write_text(json.dumps(stamp_dict(results.stamp), indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
+    del model
+    quality = quality_table(results.quality)
+    joined = pa.array(["; ".join(e) for e in quality.column("examples").to_pylist()], pa.string())
+    quality = quality.set_column(quality.schema.get_field_index("examples"), "examples", joined)
+    quality_path = sidecar(path, "quality", ".csv")
+    for table, target in ((ordered(results.table), path), (quality, quality_path)):
+        pacsv.write_csv(table, target, pacsv.WriteOptions(include_header=True))
+    return [path, quality_path, _write_stamp(results, path)]
+
+
+def _write_parquet(results: Results, path: Path, model: Model | None) -> list[Path]:
+    del model
+    stamp = json.dumps(stamp_dict(results.stamp))
+    table = ordered(results.table)
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"imx.stamp"] = stamp.encode()
+    table = table.replace_schema_metadata(metadata)
+    quality_path = sidecar(path, "quality", ".parquet")
+    for data, target in ((table, path), (quality_table(results.quality), quality_path)):
+        pq.write_table(
+            data,
+            target,
+            compression="zstd",
+            compression_level=3,
+            use_dictionary=True,
+            write_statistics=True,
+            version="2.6",
+        )
+    return [path, quality_path, _write_stamp(results, path)]
+
+
+def _write_json(results: Results, path: Path, model: Model | None) -> list[Path]:
+    del model
+    document = {
+        "stamp": stamp_dict(results.stamp),
+        "results": [_json_row(r) for r in ordered(results.table).to_pylist()],
+        "quality": [_json_row(r) for r in quality_table(results.quality).to_pylist()],
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return [path]
+
+
+def _json_row(row: Mapping[str, object]) -> dict[str, object]:
+    result = {key: _json_value(value) for key, value in row.items()}
+    for key in JSON_TEXT_COLUMNS:
+        text = result.get(key)
+        if isinstance(text, str):
+            try:
+                result[key] = json.loads(text)
+            except json.JSONDecodeError:
+                pass
+    return result
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return _instant(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+WRITERS: dict[str, Writer] = {
+    ".csv": _write_csv,
+    ".json": _write_json,
+    ".parquet": _write_parquet,
+}

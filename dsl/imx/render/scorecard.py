@@ -1,0 +1,281 @@
+"""Render :class:`~imx.results.Results` and their :class:`~imx.model.Model` as a terminal scorecard.
+
+One table per category (relationship, quality, efficiency, timeliness, cycle_time, then any
+other), one row per metric, level, group and period: value formatted by its unit, target, n (the
+denominator), 95% interval, pending / open / excluded, and the status in colour. Statuses are
+always written out, so the card reads the same without colour (``NO_COLOR``, ``--no-color``). A
+data-quality panel and the reproducibility stamp follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from imx.data import QualityFinding
+from imx.model import Model, ResolvedMetric, Target
+from imx.output import ordered
+from imx.results import Results, Stamp
+
+CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
+STATUS_STYLES: Mapping[str, str] = {
+    "green": "bold green",
+    "amber": "bold yellow",
+    "red": "bold red",
+    "insufficient": "dim",
+    "no_data": "dim italic",
+}
+UNIT_SUFFIX: Mapping[str, str] = {"days": " d", "business_days": " bd", "hours": " h"}
+_OPS = {"<=": "≤", ">=": "≥", "!=": "≠"}
+_MISSING = "—"
+COMPACT_BELOW = 90  # terminal columns under which each result takes two short lines
+_COUNT_COLUMNS = (("pending", "pend."), ("open", "open"), ("excluded", "excl."))
+
+Row = Mapping[str, Any]
+
+
+def make_console(
+    *, no_color: bool = False, width: int | None = None, file: IO[str] | None = None
+) -> Console:
+    """A console for the scorecard: colour unless ``no_color`` or ``NO_COLOR`` says otherwise."""
+    return Console(no_color=True if no_color else None, width=width, file=file, highlight=False)
+
+
+def render_scorecard(results: Results, model: Model, console: Console) -> None:
+    """Print the scorecard of ``results`` to ``console``."""
+    console.print(
+        Text.assemble(("imx scorecard", "bold"), "  as of ", _instant(results.stamp.as_of))
+    )
+    rows = ordered(results.table).to_pylist()
+    if not rows:
+        console.print(Text("No results: no metric was evaluated.", style="dim"))
+    compact = console.width < COMPACT_BELOW
+    for category, members in _by_category(rows, model):
+        if compact:
+            console.print(_category_lines(category, members, model))
+        else:
+            console.print(_category_table(category, members, model))
+    console.print(quality_panel(results.quality, compact=compact))
+    console.print(stamp_text(results.stamp))
+
+
+@contextmanager
+def progress(
+    console: Console, description: str, total: int | None = None
+) -> Iterator[Callable[[int], None]]:
+    """A progress bar for long runs; yields ``advance(steps)``. Silent when not on a terminal."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(steps: int = 1) -> None:
+            bar.advance(task, steps)
+
+        yield advance
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+def format_value(value: object, unit: str | None) -> str:
+    """A value as people read it: percent with one decimal, durations with one, counts whole.
+
+    >>> format_value(0.925, "percent"), format_value(2.46, "business_days"), format_value(7.0, "count")
+    ('92.5%', '2.5 bd', '7')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _MISSING
+    number = float(value) if isinstance(value, int | float | Decimal) else None
+    if number is None:
+        return str(value)
+    if unit == "percent":
+        return f"{number * 100:.1f}%"
+    if unit is not None and unit in UNIT_SUFFIX:
+        return f"{number:.1f}{UNIT_SUFFIX[unit]}"
+    if unit == "count":
+        return f"{round(number):d}"
+    return f"{number:.2f}".rstrip("0").rstrip(".") if number != int(number) else f"{number:.0f}"
+
+
+def format_target(target: Target | None, unit: str | None) -> str:
+    """``median ≤ 2.0 bd``; a dash when the metric has no target."""
+    if target is None:
+        return _MISSING
+    stat = f"{target.stat} " if target.stat else ""
+    return f"{stat}{_OPS.get(target.op, target.op)} {format_value(target.value, unit)}"
+
+
+def level_label(row: Row) -> str:
+    """``site S1/001``, ``study S1``, ``portfolio``, ``vendor = Acme``."""
+    level = str(row.get("level") or "")
+    if level == "site":
+        return f"site {row.get('study')}/{row.get('site')}"
+    if level == "study":
+        return f"study {row.get('study')}"
+    if level.startswith("by:"):
+        return f"{level[3:]} = {row.get('group')}"
+    return level or _MISSING
+
+
+def status_text(status: object) -> Text:
+    """The status name, coloured for the known statuses and neutral for custom band names."""
+    name = _MISSING if status is None else str(status)
+    return Text(name, style=STATUS_STYLES.get(name, ""))
+
+
+def _instant(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def _count(value: object) -> str:
+    return str(int(value)) if isinstance(value, int | float | Decimal) else _MISSING
+
+
+# ------------------------------------------------------------------------------- tables
+
+
+def _by_category(rows: Sequence[Row], model: Model) -> list[tuple[str, list[Row]]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        metric = model.metric(str(row.get("metric")))
+        groups.setdefault(metric.base.category if metric else "other", []).append(row)
+    rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    return sorted(groups.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
+def _resolved(model: Model, row: Row) -> ResolvedMetric | None:
+    metric = model.metric(str(row.get("metric")))
+    if metric is None:
+        return None
+    variant = next((v for v in metric.variants if v.name == row.get("variant")), None)
+    return variant.resolved if variant else metric.base
+
+
+def _category_table(category: str, rows: Sequence[Row], model: Model) -> Table:
+    counts = [(key, title) for key, title in _COUNT_COLUMNS if any(r.get(key) for r in rows)]
+    periods = any(r.get("period") is not None for r in rows)
+    table = Table(title=category.replace("_", " ").title(), title_justify="left", box=box.SIMPLE)
+    table.add_column("metric", overflow="fold")
+    table.add_column("level", overflow="fold")
+    if periods:
+        table.add_column("period")
+    for name in ("value", "target", "n", "95% CI"):
+        table.add_column(name, justify="right", overflow="fold")
+    for _, title in counts:
+        table.add_column(title, justify="right")
+    widest = max(len(status_text(r.get("status")).plain) for r in rows)
+    table.add_column("status", no_wrap=True, min_width=widest)
+    previous = None
+    for row in rows:
+        cells = _row_cells(row, model, show_title=row.get("metric") != previous)
+        previous = row.get("metric")
+        period = [str(row.get("period") or _MISSING)] if periods else []
+        extra = [_count(row.get(key)) for key, _ in counts]
+        table.add_row(
+            cells[0], cells[1], *period, *cells[2:6], *extra, status_text(row.get("status"))
+        )
+    return table
+
+
+def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text | str]:
+    resolved = _resolved(model, row)
+    unit = row.get("unit")
+    name = Text(str(row.get("metric")), style="bold")
+    variant = row.get("variant")
+    if variant and variant != "base":
+        name.append(f" [{variant}]", style="italic")
+    if show_title and resolved is not None and resolved.title:
+        name.append(f"\n{resolved.title}", style="dim")
+    low, high = row.get("ci_low"), row.get("ci_high")
+    interval = (
+        f"{format_value(low, unit)}–{format_value(high, unit)}"
+        if low is not None and high is not None
+        else _MISSING
+    )
+    target = format_target(resolved.target if resolved else None, unit)
+    value = format_value(row.get("value"), unit)
+    return [name, level_label(row), value, target, _count(row.get("denominator")), interval]
+
+
+def _category_lines(category: str, rows: Sequence[Row], model: Model) -> Text:
+    lines = Text(category.replace("_", " ").title(), style="bold underline")
+    for row in rows:
+        name, level, value, target, n, interval = _row_cells(row, model, show_title=False)
+        lines.append("\n")
+        period = f"  {row['period']}" if row.get("period") is not None else ""
+        lines.append_text(Text.assemble(name, "  ", level, period, "  ", value, "  "))
+        lines.append_text(status_text(row.get("status")))
+        details = [f"target {target}", f"n {n}", f"CI {interval}"]
+        details += [
+            f"{title} {_count(row.get(key))}" for key, title in _COUNT_COLUMNS if row.get(key)
+        ]
+        lines.append("\n    " + " · ".join(details), style="dim")
+    return lines
+
+
+def quality_panel(findings: Sequence[QualityFinding], *, compact: bool = False) -> Panel:
+    """The data-quality findings: rule, table, rows, examples (and the metric when there is one)."""
+    if not findings:
+        return Panel(Text("No rows were set aside."), title="data quality", title_align="left")
+    if compact:
+        return Panel(_quality_lines(findings), title="data quality", title_align="left")
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    for name in ("rule", "table", "rows", "examples"):
+        table.add_column(name, justify="right" if name == "rows" else "left", overflow="fold")
+    for finding in findings:
+        rule = finding.rule + (f" ({finding.metric})" if finding.metric else "")
+        examples = ", ".join(finding.examples) or _MISSING
+        table.add_row(Text(rule, style="bold"), finding.table, str(finding.rows), examples)
+    caption = Text(
+        f"{len(findings)} finding(s): every row or unit set aside is counted here.", style="dim"
+    )
+    return Panel(Group(table, caption), title="data quality", title_align="left")
+
+
+def _quality_lines(findings: Sequence[QualityFinding]) -> Text:
+    lines = Text()
+    for finding in findings:
+        metric = f" ({finding.metric})" if finding.metric else ""
+        lines.append(f"{finding.rule}{metric}", style="bold")
+        lines.append(f" · {finding.table} · {finding.rows} row(s)\n")
+        if finding.examples:
+            lines.append("  " + ", ".join(finding.examples) + "\n", style="dim")
+    lines.rstrip()
+    return lines
+
+
+def stamp_text(stamp: Stamp) -> Text:
+    """The reproducibility stamp on one line (hashes shortened to twelve characters)."""
+    return Text.assemble(
+        ("stamp ", "dim"),
+        f"as_of {_instant(stamp.as_of)} · spec {stamp.spec_hash[:12]} · ",
+        f"data {stamp.data_fingerprint[:12]} · imx {stamp.imx_version}",
+    )

@@ -1,0 +1,118 @@
+"""Writing results: file naming, byte-identical output, round trips, unknown extensions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from imx.output import OutputError, ordered, register_writer, write_results
+from support_data import RESULT_SCHEMA, SAMPLE_QUALITY, SAMPLE_ROWS, fake_results
+
+FORMATS = [".csv", ".json", ".parquet"]
+
+
+def written(folder: Path, suffix: str, rows: list[dict[str, object]]) -> dict[str, bytes]:
+    folder.mkdir()
+    paths = write_results(fake_results(rows, SAMPLE_QUALITY), folder / f"results{suffix}")
+    return {p.name: p.read_bytes() for p in paths}
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_same_results_give_byte_identical_files(tmp_path: Path, suffix: str) -> None:
+    first = written(tmp_path / "a", suffix, SAMPLE_ROWS)
+    # an engine may return the rows of one metric in any order (GROUP BY)
+    shuffled = [SAMPLE_ROWS[1], SAMPLE_ROWS[0], *SAMPLE_ROWS[2:]]
+    second = written(tmp_path / "b", suffix, shuffled)
+    assert first == second
+    assert all(len(content) > 0 for content in first.values())
+
+
+@pytest.mark.parametrize(
+    ("suffix", "names"),
+    [
+        (".csv", ["results.csv", "results.quality.csv", "results.stamp.json"]),
+        (".parquet", ["results.parquet", "results.quality.parquet", "results.stamp.json"]),
+        (".json", ["results.json"]),
+    ],
+)
+def test_file_naming(tmp_path: Path, suffix: str, names: list[str]) -> None:
+    assert list(written(tmp_path / "out", suffix, SAMPLE_ROWS)) == names
+
+
+def test_a_different_result_gives_different_bytes(tmp_path: Path) -> None:
+    changed = [dict(SAMPLE_ROWS[0], value=0.51)] + SAMPLE_ROWS[1:]
+    assert written(tmp_path / "a", ".csv", SAMPLE_ROWS) != written(tmp_path / "b", ".csv", changed)
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    files = written(tmp_path / "out", ".csv", SAMPLE_ROWS)
+    options = pacsv.ConvertOptions(column_types=RESULT_SCHEMA, strings_can_be_null=True)
+    back = pacsv.read_csv(tmp_path / "out" / "results.csv", convert_options=options)
+    expected = ordered(fake_results(SAMPLE_ROWS).table)
+    assert back.to_pylist() == expected.to_pylist()
+    quality = pacsv.read_csv(tmp_path / "out" / "results.quality.csv").to_pylist()
+    assert [(q["rule"], q["rows"], q["examples"]) for q in quality] == [
+        ("null-key", 2, "S1/(null)/1003/BL"),
+        ("negative-duration", 1, "S1/001/1004/BL"),
+    ]
+    stamp = json.loads(files["results.stamp.json"])
+    assert stamp == {
+        "spec_hash": "a" * 64,
+        "imx_version": "0.1.0",
+        "data_fingerprint": "b" * 64,
+        "as_of": "2026-03-11T00:00:00Z",
+    }
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    written(tmp_path / "out", ".parquet", SAMPLE_ROWS)
+    back = pq.read_table(tmp_path / "out" / "results.parquet")
+    assert back.schema.remove_metadata() == RESULT_SCHEMA
+    assert back.to_pylist() == ordered(fake_results(SAMPLE_ROWS).table).to_pylist()
+    assert json.loads(back.schema.metadata[b"imx.stamp"])["data_fingerprint"] == "b" * 64
+    quality = pq.read_table(tmp_path / "out" / "results.quality.parquet")
+    assert quality.column("examples").to_pylist() == [["S1/(null)/1003/BL"], ["S1/001/1004/BL"]]
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    document = json.loads(written(tmp_path / "out", ".json", SAMPLE_ROWS)["results.json"])
+    assert list(document) == ["stamp", "results", "quality"]
+    rows = document["results"]
+    assert len(rows) == len(SAMPLE_ROWS)
+    site = next(r for r in rows if r["level"] == "site")
+    assert site["excluded_by_reason"] == {"Cancelled visits are not expected to arrive": 1}
+    assert site["value"] == 0.5 and site["site"] == "001"
+    assert document["quality"][1]["metric"] == "XFER-CT"
+
+
+def test_canonical_order() -> None:
+    rows = [SAMPLE_ROWS[1], SAMPLE_ROWS[2], SAMPLE_ROWS[0]]
+    table = ordered(pa.Table.from_pylist(rows, schema=RESULT_SCHEMA))
+    assert list(zip(table["metric"].to_pylist(), table["level"].to_pylist(), strict=True)) == [
+        ("XFER-OT", "site"),
+        ("XFER-OT", "portfolio"),
+        ("XFER-CT", "portfolio"),
+    ]
+
+
+def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:
+    results = fake_results(SAMPLE_ROWS)
+    with pytest.raises(OutputError, match="unknown output format `.xlsx`") as info:
+        write_results(results, tmp_path / "results.xlsx")
+    assert info.value.hints == ("name the output file with one of: .csv, .json, .parquet",)
+    with pytest.raises(OutputError, match="does not exist"):
+        write_results(results, tmp_path / "nowhere" / "results.csv")
+
+
+def test_a_writer_can_be_registered(tmp_path: Path) -> None:
+    def fake_html(results: object, path: Path, model: object) -> list[Path]:
+        path.write_text("<html></html>")
+        return [path]
+
+    register_writer(".HTMLX", fake_html)
+    assert write_results(fake_results(SAMPLE_ROWS), tmp_path / "r.htmlx") == [tmp_path / "r.htmlx"]
