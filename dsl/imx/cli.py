@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from imx.checker import CheckResult
-    from imx.model import Metric, Model
+    from imx.data import Dataset, Source
+    from imx.model import Metric, Model, SchemaDef
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -157,17 +158,6 @@ def _parse_instant(text: str | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
-def _parse_mapping(items: Sequence[str]) -> dict[str, dict[str, str]]:
-    mapping: dict[str, dict[str, str]] = {}
-    for item in items:
-        target, sep, source = item.partition("=")
-        if not sep or not target or not source:
-            raise UsageError(f"--map `{item}` should look like at=EVENT_TS or sites.country=CTRY")
-        table, dot, column = target.rpartition(".")
-        mapping.setdefault(table if dot else "events", {})[column] = source
-    return mapping
-
-
 def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
     tables: dict[str, Path] = {}
     for item in items:
@@ -178,25 +168,25 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
     return tables
 
 
-def _load_data(args: argparse.Namespace, schema: object) -> object:
-    from imx.data import DataError, discover_sources, load_dataset
+def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
+    from imx.data import DataError, discover_sources, load_dataset, parse_column_map
 
     try:
-        sources: dict[str, object] = {}
+        sources: dict[str, Source] = {}
         if args.data:
-            sources.update(discover_sources(Path(args.data), schema))  # type: ignore[arg-type]
+            sources.update(discover_sources(Path(args.data), schema))
         sources.update(_parse_tables(args.table))
         if not sources:
             raise UsageError("no data given", ["pass --data DIR or --table events=FILE"])
         return load_dataset(
-            schema,  # type: ignore[arg-type]
-            sources,  # type: ignore[arg-type]
+            schema,
+            sources,
             as_of=_parse_instant(args.as_of),
-            mapping=_parse_mapping(args.map),
+            mapping=parse_column_map(args.map),
             timezone=args.timezone,
         )
     except DataError as exc:
-        raise UsageError(str(exc), getattr(exc, "hints", ())) from exc
+        raise UsageError(exc.message, exc.hints) from exc
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -215,7 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         period=args.period,
         metrics=tuple(args.metric) or None,
     )
-    results = evaluate(model, dataset, options, engine=args.engine)  # type: ignore[arg-type]
+    results = evaluate(model, dataset, options, engine=args.engine)
     console = _console(args)
     render_scorecard(results, model, console)
     if args.out:
