@@ -274,7 +274,10 @@ class _Builder:
             left = A.Arith(str(op), left, right, span=left.span.cover(right.span))
         return left
 
-    def negate(self, span: Span, ch: list[Any]) -> A.Negate:
+    def negate(self, span: Span, ch: list[Any]) -> A.Expr:
+        if str(ch[0]) == "+":  # unary plus changes nothing; it must not read as a minus
+            operand: A.Expr = ch[1]
+            return operand
         return A.Negate(ch[1], span=span)
 
     def first_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
