@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test check lint typecheck docs bench clean
+.PHONY: demo test check lint typecheck docs bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,15 @@ demo: $(VENV)/.installed
 	@echo "Demo outputs are in $(DEMO)/: results.csv (metric values), results.quality.csv (data-quality report),"
 	@echo "results.stamp.json (reproducibility stamp), and the synthetic event log in $(DEMO)/data/."
 
-test: $(VENV)/.installed-dev
+# The browser test opens the handbook in Debian's headless Chromium.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the handbook browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest -n 2 -q
-	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

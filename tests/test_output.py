@@ -104,7 +104,7 @@ def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:
     results = fake_results(SAMPLE_ROWS)
     with pytest.raises(OutputError, match="unknown output format `.xlsx`") as info:
         write_results(results, tmp_path / "results.xlsx")
-    assert info.value.hints == ("name the output file with one of: .csv, .json, .parquet",)
+    assert info.value.hints == ("name the output file with one of: .csv, .html, .json, .parquet",)
     with pytest.raises(OutputError, match="does not exist"):
         write_results(results, tmp_path / "nowhere" / "results.csv")
 

@@ -30,11 +30,12 @@ class UsageError(Exception):
         self.hints = tuple(hints)
 
 
-def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
+def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = False) -> Console:
+    """A console for the command; ``wrap`` for tables and panels, else source lines stay whole."""
     from rich.console import Console
 
     no_color = getattr(args, "no_color", False) or "NO_COLOR" in os.environ
-    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=not wrap)
 
 
 def _print_error(args: argparse.Namespace, message: str, hints: Sequence[str] = ()) -> None:
@@ -206,7 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         metrics=tuple(args.metric) or None,
     )
     results = evaluate(model, dataset, options, engine=args.engine)
-    console = _console(args)
+    console = _console(args, wrap=True)
     render_scorecard(results, model, console)
     if args.out:
         written = write_results(results, Path(args.out), model=model)
@@ -223,7 +224,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     checked = _checked_model(args)
     assert checked.model is not None
     outcomes = run_examples(checked.model)
-    render_example_outcomes(outcomes, _console(args))
+    render_example_outcomes(outcomes, _console(args, wrap=True))
     if not outcomes:
         _print_error(args, "no examples found", ["add an `example … for METRIC { … }` block"])
         return EXIT_FINDINGS
@@ -277,7 +278,25 @@ def cmd_explain(args: argparse.Namespace) -> int:
             f"variants of {metric.id}: {', '.join(names) or 'none'}"
         ]
         raise UsageError(f"{metric.id} has no variant `{args.variant}`", hints)
-    render_explain(metric, args.variant, _console(args))
+    render_explain(metric, args.variant, _console(args, wrap=True))
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from imx.render.handbook import build_handbook, read_results, serve_handbook
+
+    results_path = Path(args.results) if args.results else None
+    if results_path is not None and not results_path.is_file():
+        raise UsageError(f"no such results file: {results_path}", ["write one with imx run --out"])
+    if args.action == "serve":
+        _checked_model(args)
+        serve_handbook(args.paths, results_path=results_path, dev_addr=args.addr)
+        return EXIT_OK
+    checked = _checked_model(args)
+    assert checked.model is not None
+    results = read_results(results_path) if results_path else None
+    site = build_handbook(checked.model, Path(args.out), results, checked.sources)
+    _console(args).print(f"handbook written to {site} (open {site / 'index.html'})")
     return EXIT_OK
 
 
@@ -366,6 +385,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dialect", choices=DIALECTS, default="duckdb")
     _add_common(p)
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("docs", help="build or preview the metric handbook (an mkdocs site)")
+    p.add_argument("action", choices=("build", "serve"))
+    _paths(p)
+    p.add_argument("--out", default="handbook", metavar="DIR", help="where `build` writes the site")
+    p.add_argument("--results", metavar="FILE", help="results from `imx run --out` to show")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="address `serve` listens on")
+    _add_common(p)
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("explain", help="show a metric as resolved, and which layer set each field")
     p.add_argument("metric", metavar="METRIC")

@@ -64,7 +64,7 @@ def write_results(results: Results, path: str | Path, model: Model | None = None
     """Write ``results`` next to ``path`` in the format its extension names; return the files.
 
     >>> sorted(WRITERS)
-    ['.csv', '.json', '.parquet']
+    ['.csv', '.html', '.json', '.parquet']
     """
     target = Path(path)
     writer = WRITERS.get(target.suffix.lower())
@@ -230,8 +230,18 @@ def _json_value(value: object) -> object:
     return value
 
 
+def _write_html(results: Results, path: Path, model: Model | None) -> list[Path]:
+    from imx.render.report import write_html_report  # figures and templates load only when asked
+
+    if model is None:
+        raise OutputError("an HTML report needs the checked model (pass model=...)")
+    write_html_report(results, model, path)
+    return [path]
+
+
 WRITERS: dict[str, Writer] = {
     ".csv": _write_csv,
+    ".html": _write_html,
     ".json": _write_json,
     ".parquet": _write_parquet,
 }

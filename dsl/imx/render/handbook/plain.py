@@ -1,0 +1,211 @@
+"""A resolved metric in → its definition in plain words out (Markdown, every spec text escaped).
+
+>>> from imx import model as m
+>>> phrase(m.Not(m.Fact("has", "query_closed")))
+'no <code>query_closed</code> event'
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from imx import model as m
+from imx.render.explain import number_text
+from imx.render.handbook.facts import walk
+from imx.render.handbook.markup import code, text
+
+_COMPARE = {
+    "=": "is",
+    "!=": "is not",
+    "<": "is less than",
+    "<=": "is at most",
+    ">": "is more than",
+    ">=": "is at least",
+}
+_TIME_UNIT = {"hours": "hours", "days": "calendar days", "business_days": "business days"}
+_STAT = {"median": "the median", "mean": "the mean", "min": "the minimum", "max": "the maximum"}
+
+
+def unit_words(unit: m.TimeUnit) -> str:
+    """``business_days`` → ``business days``."""
+    return _TIME_UNIT[unit.value]
+
+
+def phrase(expr: m.Expr) -> str:
+    """An expression in words, with event names and attributes as code."""
+    if isinstance(expr, m.Fact):
+        return _fact(expr)
+    if isinstance(expr, m.FirstOf):
+        return "whichever of " + ", ".join(code(e) for e in expr.events) + " came first"
+    if isinstance(expr, m.EventConst):
+        return code(expr.event)
+    if isinstance(expr, m.AsOf):
+        return "the data cut"
+    if isinstance(expr, m.Attr):
+        return f"the {text(expr.table.rstrip('s'))}'s {code(expr.column)}"
+    if isinstance(expr, m.Const | m.DurationConst):
+        return _const(expr)
+    if isinstance(expr, m.Elapsed):
+        start, end = phrase(expr.start), phrase(expr.end)
+        return f"the time from {start} to {end}, in {unit_words(expr.unit)},"
+    if isinstance(expr, m.Not):
+        return _negation(expr.operand)
+    if isinstance(expr, m.BoolOp):
+        parts = [_grouped(o) for o in expr.operands]
+        return f" {expr.op} ".join(parts)
+    if isinstance(expr, m.Compare):
+        return f"{phrase(expr.left)} {_COMPARE[expr.op]} {phrase(expr.right)}"
+    if isinstance(expr, m.Within):
+        return f"{phrase(expr.target)} comes within {_const(expr.window)} of {phrase(expr.anchor)}"
+    if isinstance(expr, m.Arith):
+        return f"{_grouped(expr.left)} {text(expr.op)} {_grouped(expr.right)}"
+    return f"minus {_grouped(expr.operand)}"
+
+
+def _fact(fact: m.Fact) -> str:
+    event = code(fact.event)
+    if fact.kind == "has":
+        return f"a {event} event"
+    if fact.kind == "count":
+        return f"the number of {event} events"
+    return f"the {fact.kind} {event}"
+
+
+def _negation(operand: m.Expr) -> str:
+    if isinstance(operand, m.Fact) and operand.kind == "has":
+        return f"no {code(operand.event)} event"
+    return f"not ({phrase(operand)})"
+
+
+def _grouped(expr: m.Expr) -> str:
+    nested = isinstance(expr, m.BoolOp | m.Arith)
+    return f"({phrase(expr)})" if nested else phrase(expr)
+
+
+def _const(const: m.Const | m.DurationConst) -> str:
+    if isinstance(const, m.DurationConst):
+        return f"{number_text(const.amount)} {unit_words(const.unit)}"
+    if isinstance(const.value, Decimal):
+        return text(number_text(const.value))
+    if const.value is None:
+        return "nothing"
+    if isinstance(const.value, bool):
+        return "true" if const.value else "false"
+    if isinstance(const.value, str):
+        return "“" + text(const.value) + "”"
+    return text(const.value.isoformat())
+
+
+def condition(expr: m.Expr) -> str:
+    """A condition to follow "units where …"; ``has E`` reads as "E happened"."""
+    if isinstance(expr, m.Fact) and expr.kind == "has":
+        return f"{code(expr.event)} happened"
+    if isinstance(expr, m.Not) and isinstance(expr.operand, m.Fact):
+        return f"{code(expr.operand.event)} did not happen"
+    if isinstance(expr, m.BoolOp):
+        return f" {expr.op} ".join(
+            f"({phrase(o)})" if isinstance(o, m.BoolOp) else condition(o) for o in expr.operands
+        )
+    return phrase(expr)
+
+
+def definition(metric: m.ResolvedMetric) -> list[tuple[str, str]]:
+    """The definition as labelled sentences: population, exclusions, measured, summarised."""
+    unit = text(metric.unit.name)
+    keys = ", ".join(code(k) for k in metric.unit.keys)
+    rows = [("Unit of analysis", f"one {unit}: the events sharing {keys}.")]
+    rows.append(("Population", _population(metric)))
+    rows.append(("Exclusions", _exclusions(metric)))
+    rows.append(("Measured", _measured(metric)))
+    rows.append(("Summarised", _summarised(metric)))
+    return rows
+
+
+def _population(metric: m.ResolvedMetric) -> str:
+    plural = text(_plural(metric.unit.name))
+    if not metric.where:
+        return f"every {text(metric.unit.name)} in the event log."
+    return f"{plural} where " + ", and ".join(condition(w) for w in metric.where) + "."
+
+
+def _exclusions(metric: m.ResolvedMetric) -> str:
+    if not metric.excludes:
+        return "none."
+    parts = [f"{condition(e.condition)} ({text(e.reason)})" for e in metric.excludes]
+    return (
+        f"{text(_plural(metric.unit.name))} where "
+        + "; or ".join(parts)
+        + ". They leave the denominator and are counted by reason."
+    )
+
+
+def _measured(metric: m.ResolvedMetric) -> str:
+    measure = metric.measure
+    units = text(_plural(metric.unit.name))
+    if isinstance(measure, m.RateMeasure):
+        met = condition(measure.condition)
+        return f"the share of the remaining {units} where {met}." + _pending_note(measure)
+    if isinstance(measure, m.RatioMeasure):
+        scale = number_text(measure.scale)
+        return f"{phrase(measure.amount)}, summed and expressed per {scale} {units}."
+    if isinstance(measure, m.DurationMeasure):
+        return (
+            f"the time from {phrase(measure.start)} to {phrase(measure.end)}, in "
+            f"{unit_words(measure.unit)}. {units.capitalize()} with a start and no end yet are "
+            "open: counted, not summarised."
+        )
+    if isinstance(measure, m.CountMeasure):
+        return f"the number of {units} where {condition(measure.amount)}."
+    return f"for each {text(metric.unit.name)}, {phrase(measure.amount)}."
+
+
+def _pending_note(measure: m.RateMeasure) -> str:
+    if not any(isinstance(n, m.Within) for n in walk(measure.condition)):
+        return " An unknown result (missing data) counts as pending."
+    return (
+        " One still missing after its window has closed is missed; one still missing while its"
+        " window is open at the data cut is pending and left out of the denominator."
+    )
+
+
+def _summarised(metric: m.ResolvedMetric) -> str:
+    if isinstance(metric.measure, m.RateMeasure):
+        head = "met ÷ (population − excluded − pending), with a 95% Wilson interval"
+    elif metric.summary:
+        stats = [_STAT.get(s, text(s)) for s in metric.summary]
+        head = f"{stats[0]} (the value)" + "".join(f", {s}" for s in stats[1:])
+    else:
+        head = "the total over the population"
+    levels = ", ".join(text(level.label.replace("by:", "by ")) for level in metric.levels)
+    parts = [head, f"reported per {levels}" if levels else ""]
+    if metric.period is not None:
+        grain = text(metric.period.grain)
+        by = phrase(metric.period.by)
+        parts.append(f"by {grain} of {by}" + (", cumulative" if metric.period.cumulative else ""))
+    parts.append(f"fewer than {metric.min_n} units give the status “insufficient”")
+    return "; ".join(p for p in parts if p) + "."
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def target_words(target: m.Target, value_unit: m.ValueUnit) -> str:
+    """``median <= 2`` → ``the median is at most 2 business days``."""
+    stat = _STAT.get(target.stat or "", text(target.stat or "the value"))
+    return f"{stat} {_COMPARE[target.op]} {amount_text(target.value, value_unit)}"
+
+
+def amount_text(value: Decimal | float, value_unit: m.ValueUnit) -> str:
+    """A number in the metric's unit: fractions as percent, durations with their unit."""
+    if value_unit is m.ValueUnit.PERCENT:
+        return f"{number_text(Decimal(str(value)) * 100)}%"
+    shown = number_text(Decimal(str(value)))
+    suffix = {
+        m.ValueUnit.HOURS: " hour",
+        m.ValueUnit.DAYS: " day",
+        m.ValueUnit.BUSINESS_DAYS: " business day",
+    }.get(value_unit, "")
+    return shown + suffix + ("s" if suffix and shown != "1" else "")

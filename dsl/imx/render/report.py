@@ -1,0 +1,80 @@
+"""Results and the checked model in → one self-contained HTML scorecard out (inline CSS and SVG).
+
+The report holds the same scorecard as the handbook's scorecard page, needs no other file and loads
+nothing from anywhere; :func:`imx.output.write_results` writes it for ``.html`` targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from imx.data import QualityFinding
+from imx.model import Model
+from imx.render.handbook import figures, scores
+from imx.render.handbook.markup import html_text
+from imx.results import Results
+
+_CSS = """
+:root { color-scheme: light dark; --fg: #1d1f24; --bg: #ffffff; --line: #d9dbe0; --muted: #666b75;
+  --green: #2e9e5b; --amber: #b7790a; --red: #d64545; --grey: #8a8a8a; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e3e5ea; --bg: #1e2129; --line: #3b3f4a; --muted: #a3a8b3; --amber: #e3a21a; }
+}
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg);
+  background: var(--bg); margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
+h1 { font-weight: 500; margin-bottom: 0.2rem; }
+.muted, small { color: var(--muted); }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { text-align: left; padding: 0.3rem 0.7rem; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+.imx-figure { color: var(--fg); max-width: 40rem; }
+.imx-figure svg { width: 100%; height: auto; }
+.imx-status { display: inline-block; padding: 0 0.5em; border-radius: 0.8em; font-size: 0.85em;
+  font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
+.imx-status-green { color: var(--green); } .imx-status-amber { color: var(--amber); }
+.imx-status-red { color: var(--red); }
+.imx-status-insufficient, .imx-status-no_data, .imx-status-none { color: var(--grey); }
+code { font-size: 0.9em; }
+"""
+
+
+def report_html(results: scores.ResultsLike, model: Model) -> str:
+    """The scorecard as one HTML document."""
+    table = scores.as_table(results)
+    mset = model.metricsets[0] if model.metricsets else None
+    title = (mset.title or mset.name) if mset else "Imaging performance metrics"
+    version = f" {mset.version}" if mset and mset.version else ""
+    counts = scores.status_counts(model, table)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html_text(title + version)} — scorecard</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{html_text(title + version)}</h1>",
+        '<p class="muted">Portfolio scorecard</p>',
+        scores.stamp_html(scores.stamp_items(results)),
+        f'<div class="imx-figure">{figures.status_figure(counts, salt="report-status")}</div>',
+        scores.scorecard_html(model, table, lambda _metric: None),
+    ]
+    if isinstance(results, Results) and results.quality:
+        parts.append(_quality(results.quality))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _quality(findings: Sequence[QualityFinding]) -> str:
+    rows = "".join(
+        f"<tr><td><code>{html_text(f.rule)}</code></td><td>{html_text(f.table)}</td>"
+        f"<td>{f.rows}</td><td>{html_text(f.metric or '')}</td>"
+        f"<td>{html_text(', '.join(f.examples))}</td></tr>"
+        for f in findings
+    )
+    head = "<tr><th>Rule</th><th>Table</th><th>Rows</th><th>Metric</th><th>Examples</th></tr>"
+    return f"<h2>Data quality</h2><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+
+
+def write_html_report(results: scores.ResultsLike, model: Model, path: Path) -> None:
+    """Write the self-contained HTML scorecard to ``path``."""
+    Path(path).write_text(report_html(results, model), encoding="utf-8")

@@ -1,0 +1,302 @@
+"""The built handbook in a real browser: headless Chromium over the DevTools protocol (a pipe).
+
+Serves the site on localhost, opens pages, checks what a reader sees (thresholds table, band figure,
+variant table, a process map whose links work), that no request leaves localhost and that the
+console stays free of errors; saves screenshots under the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import json
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handbook_support import checked, results
+from imx.render.handbook import build_handbook
+
+pytestmark = pytest.mark.slow
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL = (
+    "headless Chromium is needed for the handbook browser test and was not found "
+    "(looked for {names} on PATH and /usr/bin/chromium). Install it: "
+    "`apt-get update && apt-get install -y chromium` (Debian), or set IMX_CHROMIUM=/path/to/chrome."
+)
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--window-size=1280,900",
+    "--remote-debugging-pipe",
+)
+BASH = (
+    shutil.which("bash") or "/bin/bash"
+)  # moves the pipe ends to fds 3 and 4 (dash cannot: fd > 9)
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-error:")
+
+
+def find_chromium() -> str:
+    """The Chromium binary, or a failure that says how to install it."""
+    configured = os.environ.get("IMX_CHROMIUM")
+    if configured and Path(configured).is_file():
+        return configured
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    pytest.fail(INSTALL.format(names=", ".join(CANDIDATES)), pytrace=False)
+
+
+class Browser:
+    """A Chromium process driven over ``--remote-debugging-pipe`` (JSON messages ending in NUL)."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        script = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
+        self.process = subprocess.Popen(
+            [BASH, "-c", script, binary, *FLAGS, f"--user-data-dir={profile}"],
+            pass_fds=(to_browser_r, from_browser_w),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._next_id = 0
+        self._replies: dict[int, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.session = ""
+
+    def _read(self) -> None:
+        buffer = b""
+        with os.fdopen(self._from_browser, "rb", buffering=0) as stream:
+            while chunk := stream.read(65536):
+                buffer += chunk
+                while b"\0" in buffer:
+                    message, buffer = buffer.split(b"\0", 1)
+                    self._inbox.put(json.loads(message))
+        self._inbox.put(None)
+
+    def _pump(self, timeout: float) -> None:
+        message = self._inbox.get(timeout=timeout)
+        if message is None:
+            raise RuntimeError("Chromium closed the DevTools pipe")
+        if "id" in message:
+            self._replies[message["id"]] = message
+        else:
+            self.events.append(message)
+
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, *, browser: bool = False
+    ) -> Any:
+        """Send one command (to the page session unless ``browser``) and wait for its reply."""
+        self._next_id += 1
+        command: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if not browser:
+            command["sessionId"] = self.session
+        os.write(self._to_browser, json.dumps(command).encode() + b"\0")
+        deadline = time.monotonic() + 30
+        while self._next_id not in self._replies:
+            self._pump(max(0.1, deadline - time.monotonic()))
+        reply = self._replies.pop(self._next_id)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply.get("result", {})
+
+    def wait_for(self, method: str, since: int, timeout: float = 30) -> None:
+        """Wait until an event named ``method`` arrives after the first ``since`` events."""
+        deadline = time.monotonic() + timeout
+        while not any(e.get("method") == method for e in self.events[since:]):
+            self._pump(max(0.1, deadline - time.monotonic()))
+
+    def settle(self, seconds: float = 0.7) -> None:
+        """Collect events for a moment (late requests, console messages)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self._pump(left)
+            except queue.Empty:
+                break
+
+    def open_page(self) -> None:
+        target = self.send("Target.createTarget", {"url": "about:blank"}, browser=True)
+        attached = self.send(
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, browser=True
+        )
+        self.session = attached["sessionId"]
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            self.send(f"{domain}.enable")
+
+    def navigate(self, url: str) -> None:
+        mark = len(self.events)
+        self.send("Page.navigate", {"url": url})
+        self.wait_for("Page.loadEventFired", mark)
+        self.settle()
+
+    def js(self, expression: str) -> Any:
+        reply = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
+        if "exceptionDetails" in reply:
+            raise AssertionError(f"{expression}: {reply['exceptionDetails']}")
+        return reply["result"].get("value")
+
+    def click(self, x: float, y: float) -> None:
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
+            )
+
+    def screenshot(self, path: Path) -> Path:
+        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", browser=True)
+        except (RuntimeError, queue.Empty):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        os.close(self._to_browser)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        del format, args
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    model, sources = checked()
+    site = build_handbook(model, tmp_path_factory.mktemp("handbook"), results(model), sources)
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    chrome = Browser(find_chromium(), tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        chrome.open_page()
+        yield chrome
+    finally:
+        chrome.close()
+
+
+def _requests(browser: Browser) -> list[str]:
+    return [
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
+
+
+def _errors(browser: Browser) -> list[str]:
+    found = []
+    for event in browser.events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            found.append(json.dumps(params.get("args"))[:300])
+        elif method == "Runtime.exceptionThrown":
+            found.append(json.dumps(params.get("exceptionDetails"))[:300])
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            found.append(json.dumps(params["entry"])[:300])
+    return found
+
+
+def test_metric_page_shows_thresholds_band_figure_and_variants(
+    browser: Browser, served: str, tmp_path: Path
+) -> None:
+    browser.navigate(served + "metrics/XFER-OT.html")
+    assert "XFER-OT" in browser.js("document.querySelector('h1').textContent")
+    rows = browser.js("[...document.querySelectorAll('.imx-thresholds table tbody tr')].length")
+    assert rows == 3
+    height = browser.js(
+        "document.querySelector('.imx-band-figure svg').getBoundingClientRect().height"
+    )
+    assert height > 20
+    variants = browser.js(
+        "[...document.querySelectorAll('.imx-variants table')].map(t => t.textContent).join(' ')"
+    )
+    assert "oncology" in variants and "2 business_days" in variants
+    assert browser.js("document.body.textContent.includes(\"<script>alert('doc')</script>\")")
+    shot = browser.screenshot(tmp_path / "metric-XFER-OT.png")
+    print(f"screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+
+
+def test_process_map_links_work(browser: Browser, served: str, tmp_path: Path) -> None:
+    browser.navigate(served + "process-map.html")
+    hrefs = browser.js(
+        "[...document.querySelectorAll('.imx-process-map svg a')]"
+        ".map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))"
+    )
+    assert {"metrics/XFER-CT.html", "metrics/XFER-OT.html", "metrics/QRY-AGED.html"} <= set(hrefs)
+    for href in sorted(set(hrefs)):
+        with urllib.request.urlopen(served + href, timeout=10) as reply:
+            assert reply.status == 200 and href.split("/")[-1][:-5] in reply.read().decode()
+    browser.screenshot(tmp_path / "process-map.png")
+    box = browser.js(
+        "(() => { const a = [...document.querySelectorAll('.imx-process-map svg a')]"
+        ".find(a => (a.getAttribute('xlink:href') || '').endsWith('XFER-CT.html'));"
+        " a.scrollIntoView({block: 'center'}); const r = a.getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    mark = len(browser.events)
+    browser.click(*box)
+    browser.wait_for("Page.loadEventFired", mark)
+    browser.settle()
+    assert browser.js("location.pathname").endswith("/metrics/XFER-CT.html")
+
+
+def test_scorecard_and_search_index_load(browser: Browser, served: str, tmp_path: Path) -> None:
+    browser.navigate(served + "scorecard.html")
+    assert browser.js("document.querySelectorAll('.imx-scorecard tbody tr').length") >= 8
+    browser.screenshot(tmp_path / "scorecard.png")
+
+
+def test_no_request_leaves_localhost_and_console_is_clean(browser: Browser, served: str) -> None:
+    browser.navigate(served + "index.html")
+    urls = _requests(browser)
+    assert urls, "the browser reported no requests at all"
+    outside = [u for u in urls if not (u.startswith(served) or u.startswith(LOCAL_SCHEMES))]
+    assert not outside, f"requests left localhost: {outside}"
+    assert not _errors(browser), _errors(browser)
