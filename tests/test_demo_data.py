@@ -73,7 +73,7 @@ def test_quality_report_finds_exactly_the_injected_faults(tmp_path: Path, fmt: s
 
 
 def test_negative_durations_are_found_per_metric(tmp_path: Path) -> None:
-    from imx.evaluate import evaluate
+    from imx.evaluation import evaluate
     from imx.results import RunOptions
 
     manifest = generate(4, 5, tmp_path, "parquet")

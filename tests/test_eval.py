@@ -25,7 +25,7 @@ from evalkit import (
 )
 from imx import model as m
 from imx.data import Dataset
-from imx.evaluate import evaluate
+from imx.evaluation import evaluate
 from imx.results import Results, RunOptions, wilson
 
 ENGINES = pytest.mark.parametrize("engine", ["duckdb", "reference"])

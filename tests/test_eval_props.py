@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from evalkit import EU, US, dataset, resolved, schema
 from imx import model as m
-from imx.evaluate import evaluate
+from imx.evaluation import evaluate
 from imx.results import RunOptions
 
 EVENTS = (

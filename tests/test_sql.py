@@ -18,7 +18,7 @@ from evalkit import EU, US, bd, count, dataset, first, has, model, resolved, sch
 from imx import model as m
 from imx.calendars import CALENDAR_TABLE
 from imx.engines.duckdb import calendar_for
-from imx.evaluate import compile_sql, evaluate, prepare_tables
+from imx.evaluation import compile_sql, evaluate, prepare_tables
 from imx.plan import build_plan
 from imx.sql import DIALECTS, compile_plan, render
 

@@ -77,7 +77,7 @@ def evaluate(
     to a file path, an Arrow table, or a pandas or polars data frame.
     """
     from imx.data import discover_sources, load_dataset
-    from imx.evaluate import evaluate as run
+    from imx.evaluation import evaluate as run
     from imx.results import RunOptions
 
     model = _model(project)
@@ -96,7 +96,7 @@ def compile_sql(
     project: Model | Sequence[PathLike] | PathLike, metric: str, dialect: str = "duckdb"
 ) -> str:
     """The SQL one metric compiles to, in a sqlglot dialect (``duckdb``, ``spark``, …)."""
-    from imx.evaluate import compile_sql as compile_
+    from imx.evaluation import compile_sql as compile_
 
     return compile_(_model(project), metric, dialect=dialect)
 

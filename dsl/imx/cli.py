@@ -191,7 +191,7 @@ def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from imx.evaluate import evaluate
+    from imx.evaluation import evaluate
     from imx.output import write_results
     from imx.render.scorecard import render_scorecard
     from imx.results import RunOptions
@@ -232,7 +232,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from imx.evaluate import compile_sql
+    from imx.evaluation import compile_sql
 
     checked = _checked_model(args)
     model = checked.model

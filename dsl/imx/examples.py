@@ -9,12 +9,11 @@ and the two engines' whole results are compared with each other.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -81,8 +80,9 @@ def run_example(
 
 
 def _default_evaluator() -> Evaluator:
-    module = importlib.import_module("imx.evaluate")
-    return cast(Evaluator, module.evaluate)
+    from imx.evaluation import evaluate
+
+    return evaluate
 
 
 def _evaluate_all(

@@ -55,8 +55,8 @@ def check_paths(paths: Sequence[str | Path]) -> CheckResult:
 
 
 def default_sql() -> SqlFor:
-    """``imx.evaluate.compile_sql`` for DuckDB."""
-    from imx.evaluate import compile_sql
+    """``imx.evaluation.compile_sql`` for DuckDB."""
+    from imx.evaluation import compile_sql
 
     return lambda model, metric_id: compile_sql(model, metric_id, "duckdb")
 

@@ -1,6 +1,6 @@
 """Model + Dataset + RunOptions → Results: plan, run on an engine (DuckDB or reference), finalize.
 
->>> from imx.evaluate import ENGINES
+>>> from imx.evaluation import ENGINES
 >>> sorted(ENGINES)
 ['duckdb', 'reference']
 """
