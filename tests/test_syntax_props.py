@@ -15,13 +15,15 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
 from imx import _resources
 from imx.syntax.fmt import format_source
-from imx.syntax.parser import ParseResult, parse
+from imx.syntax.parser import ParseResult, _InlineBuilder, grammar_parser, parse
 
 CASES = Path(__file__).parent / "cases"
+STDLIB = Path(__file__).parent.parent / "stdlib_metrics"
 ASCII = st.characters(codec="ascii", categories=["L", "N", "P", "S", "Zs"])
 
 SPACE = st.sampled_from([" ", " ", " ", "  ", "\t"])
@@ -163,3 +165,77 @@ def test_mutated_corpus_files_never_crash_the_parser(text: str) -> None:
         assert again.module == result.module
         assert _comments(again) == _comments(result)
         assert format_source(out, "mutant.imx").text == out
+
+
+# The fast scanner (imx.syntax.scanner) must read exactly what Lark's own contextual lexer reads.
+REFERENCE = Lark(
+    _resources.grammar_text(),
+    parser="lalr",
+    lexer="contextual",
+    keep_all_tokens=True,
+    maybe_placeholders=True,
+    transformer=_InlineBuilder(),
+)
+
+
+def _outline(value: object) -> list[tuple[str, object]]:
+    """Every node of a tree with its span, so that equal trees must also agree on positions."""
+    found: list[tuple[str, object]] = []
+    if hasattr(value, "__dataclass_fields__"):
+        found.append((type(value).__name__, getattr(value, "span", None)))
+        for name in value.__dataclass_fields__:
+            found += _outline(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found += _outline(item)
+    return found
+
+
+def _read(lark: Lark, text: str) -> object:
+    try:
+        items = lark.parse(text)
+    except UnexpectedInput:
+        return "syntax error"
+    return (items, _outline(items))
+
+
+KEYWORDS = sorted(
+    (t.pattern.value for t in GRAMMAR.terminals if isinstance(t.pattern, PatternStr)),
+    key=len,
+    reverse=True,
+)
+
+
+def _glued_keyword(text: str) -> bool:
+    """Where the scanner rejects the text, did Lark read a keyword glued to a word (`schemas`)?
+
+    Lark's contextual lexer matches a keyword as a prefix where no name is expected, so it reads
+    `schemas "x"` as `schema s "x"`; imx's scanner reads whole words and reports the mistake.
+    """
+    try:
+        grammar_parser().parse(text)
+    except UnexpectedToken as exc:
+        word = str(exc.token)
+        return any(word.startswith(k) and word != k and k.isidentifier() for k in KEYWORDS)
+    except UnexpectedInput:
+        return False
+    return False
+
+
+@given(PROGRAMS | mutated())
+def test_scanner_reads_what_the_contextual_lexer_reads(text: str) -> None:
+    ours, lark = _read(grammar_parser(), text), _read(REFERENCE, text)
+    if ours == "syntax error" and lark != ours and _glued_keyword(text):
+        return
+    assert ours == lark
+
+
+def test_corpus_parses_in_one_pass() -> None:
+    """No corpus file needs the item-by-item recovery (which would hide a scanner fault)."""
+    for text in CORPUS + [p.read_text() for p in STDLIB.rglob("*.imx")]:
+        assert _read(grammar_parser(), text) == _read(REFERENCE, text) != "syntax error"
+
+
+def test_grammar_has_no_conflicts_or_colliding_terminals() -> None:
+    """Lark's strict mode rejects shift/reduce conflicts and regex collisions (needs interegular)."""
+    Lark(_resources.grammar_text(), parser="lalr", lexer="contextual", strict=True)

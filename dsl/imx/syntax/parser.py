@@ -17,6 +17,7 @@ from imx.diagnostics import Diagnostic, DiagnosticSink
 from imx.source import NO_SPAN, SourceFile, Span
 from imx.syntax import ast as A
 from imx.syntax import errors
+from imx.syntax.scanner import Scanner
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def _unquote(raw: str) -> tuple[str, bool]:
     if raw.startswith('"""'):
         body = raw[3:-3]
         return _dedent(body), True
+    if "\\" not in raw:  # nothing to unescape: most strings
+        return raw[1:-1], False
     try:
         value = pyast.literal_eval(raw)
     except (ValueError, SyntaxError):
@@ -246,14 +249,19 @@ class _Builder:
         return A.HistoryClause(ch[0], span=span)
 
     # ---- expressions
-    def or_expr(self, span: Span, ch: list[Any]) -> A.BoolOp:
-        return A.BoolOp("or", tuple(ch), span=span)
-
-    def and_expr(self, span: Span, ch: list[Any]) -> A.BoolOp:
-        return A.BoolOp("and", tuple(ch), span=span)
-
-    def not_expr(self, span: Span, ch: list[Any]) -> A.Not:
-        return A.Not(ch[0], span=span)
+    def expr(self, span: Span, ch: list[Any]) -> A.Expr:
+        """A flat condition ``[not…] c (and|or [not…] c)*`` folded: or < and < not."""
+        groups: list[list[A.Expr]] = [[]]
+        nots: list[Token] = []
+        for item in ch:
+            if not isinstance(item, Token):
+                groups[-1].append(_prefixed(nots, item))
+                nots = []
+            elif item.type == "NOT":
+                nots.append(item)
+            elif item.type == "OR":
+                groups.append([])
+        return _bool("or", [_bool("and", terms) for terms in groups])
 
     def compare(self, span: Span, ch: list[Any]) -> A.Compare:
         return A.Compare(str(ch[1]), ch[0], ch[2], span=span)
@@ -261,24 +269,20 @@ class _Builder:
     def within(self, span: Span, ch: list[Any]) -> A.Within:
         return A.Within(ch[0], ch[1], ch[2], span=span)
 
-    def sum(self, span: Span, ch: list[Any]) -> A.Expr:
-        return self._fold(ch)
-
-    def product(self, span: Span, ch: list[Any]) -> A.Expr:
-        return self._fold(ch)
-
-    @staticmethod
-    def _fold(ch: list[Any]) -> A.Expr:
-        left: A.Expr = ch[0]
-        for op, right in zip(ch[1::2], ch[2::2], strict=True):
-            left = A.Arith(str(op), left, right, span=left.span.cover(right.span))
-        return left
-
-    def negate(self, span: Span, ch: list[Any]) -> A.Expr:
-        if str(ch[0]) == "+":  # unary plus changes nothing; it must not read as a minus
-            operand: A.Expr = ch[1]
-            return operand
-        return A.Negate(ch[1], span=span)
+    def arith(self, span: Span, ch: list[Any]) -> A.Expr:
+        """A flat ``[-…] a (op [-…] a)*`` folded left to right: + - < * / < unary minus."""
+        terms: list[A.Expr] = []
+        ops: list[str] = []
+        signs: list[Token] = []
+        for item in ch:
+            if not isinstance(item, Token):
+                terms.append(_prefixed(signs, item))
+                signs = []
+            elif len(ops) < len(terms):  # an operator after an operand joins two operands
+                ops.append(str(item))
+            else:
+                signs.append(item)
+        return _fold_sums(terms, ops)
 
     def first_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
         return A.EventFact("first", ch[0], span=span)
@@ -373,6 +377,41 @@ class _Builder:
         return A.Expectation(ch[0], ch[1], span=span)
 
 
+def _prefixed(prefixes: list[Token], operand: A.Expr) -> A.Expr:
+    """Apply prefix operators (``not``, ``-``; ``+`` changes nothing), innermost last."""
+    for tok in reversed(prefixes):
+        start = tok.start_pos or 0
+        if tok.type == "NOT":
+            operand = A.Not(operand, span=Span(start, operand.span.end))
+        elif str(tok) == "-":
+            operand = A.Negate(operand, span=Span(start, operand.span.end))
+    return operand
+
+
+def _bool(op: str, operands: list[A.Expr]) -> A.Expr:
+    if len(operands) == 1:
+        return operands[0]
+    return A.BoolOp(op, tuple(operands), span=operands[0].span.cover(operands[-1].span))
+
+
+def _arith(op: str, left: A.Expr, right: A.Expr) -> A.Expr:
+    return A.Arith(op, left, right, span=left.span.cover(right.span))
+
+
+def _fold_sums(terms: list[A.Expr], ops: list[str]) -> A.Expr:
+    products, joins = [terms[0]], []
+    for op, term in zip(ops, terms[1:], strict=True):
+        if op in ("*", "/"):
+            products[-1] = _arith(op, products[-1], term)
+        else:
+            products.append(term)
+            joins.append(op)
+    result = products[0]
+    for op, term in zip(joins, products[1:], strict=True):
+        result = _arith(op, result, term)
+    return result
+
+
 def _leaf_name(tok: Token) -> A.Name:
     return A.Name(str(tok), span=_tspan(tok))
 
@@ -396,10 +435,8 @@ _LEAVES: dict[str, Callable[[Token], Any]] = {
     "DATETIME": lambda t: A.DateTimeLit(str(t), span=_tspan(t)),
 }
 _FLAGS = frozenset({"DEFAULT", "CUMULATIVE", "CELL"})
-_OPERATORS = frozenset({"CMP_OP", "EQ", "ADD_OP", "MUL_OP"})
-_OPERATOR_RULES = frozenset(
-    {"compare", "target_clause", "band_compare", "sum", "product", "negate"}
-)
+_OPERATORS = frozenset({"CMP_OP", "EQ", "ADD_OP", "MUL_OP", "AND", "OR", "NOT"})
+_OPERATOR_RULES = frozenset({"compare", "target_clause", "band_compare", "expr", "arith"})
 
 
 def _edge(child: Any, last: bool) -> int | None:
@@ -466,7 +503,7 @@ def _lark() -> Lark:
     return Lark(
         _resources.grammar_text(),
         parser="lalr",
-        lexer="contextual",
+        lexer=Scanner,
         keep_all_tokens=True,
         maybe_placeholders=True,
         transformer=_InlineBuilder(),

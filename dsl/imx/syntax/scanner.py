@@ -1,0 +1,147 @@
+"""Source text → Lark tokens, fast: one compiled regex per mode, keywords resolved by parser state.
+
+Lark's contextual lexer tries each parser state's own terminals; that is exact but costs about ten
+times a plain regex scan. This scanner cuts the text with one regex (a second one inside example
+tables, where cells are free text) and then decides a lexeme's terminal from the terminals the
+parser accepts in its current state, exactly as the contextual lexer would: a keyword where the
+grammar expects one, a plain name elsewhere (so a column may be called ``key`` or ``events``).
+Decisions are cached per (state, lexeme).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lark.exceptions import UnexpectedCharacters
+from lark.lexer import Lexer, LexerState, PatternStr, Token
+
+_MAIN = re.compile(
+    r"""
+    [ \t\f]*  # blanks before a token are skipped in the same match
+    (?:
+    (?P<_NL>(?:(?:\#[^\n]*)?\r?\n[\t ]*)+)
+  | (?P<COMMENT>\#[^\n]*)
+  | (?P<WS>[ \t\f]+)
+  | (?P<STRING>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"(?:[^"\\\n]|\\.)*")
+  | (?P<DATETIME>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)
+  | (?P<DATE>\d{4}-\d{2}-\d{2})
+  | (?P<PERCENT>\d+(?:\.\d+)?%)
+  | (?P<NUMBER>\d+(?:\.\d+)?)
+  | (?P<WORD>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)
+  | (?P<OP><=|>=|!=|\.\.|[<>=+\-*/{}(),.|])
+  | (?P<BAD>.)
+    )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# Inside an example table a row is cells of free text between `|`.
+_TABLE = re.compile(
+    r"""
+    [ \t\f]*
+    (?:
+    (?P<_NL>(?:(?:\#[^\n]*)?\r?\n[\t ]*)+)
+  | (?P<COMMENT>\#[^\n]*)
+  | (?P<WS>[ \t\f]+)
+  | (?P<OP>[|{}])
+  | (?P<CELL>[^|\s{}\#][^|\n\r{}\#]*)
+  | (?P<BAD>.)
+    )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_SKIP = frozenset({"WS", "COMMENT"})
+_FIXED = frozenset({"_NL", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER", "CELL"})
+_MULTILINE = frozenset({"_NL", "STRING"})
+
+
+class Scanner(Lexer):
+    """A Lark lexer (pass the class as ``Lark(lexer=Scanner)``) for the imx grammar."""
+
+    __future_interface__ = 2  # lex(lexer_state, parser_state): the parser state is needed
+
+    def __init__(self, conf: Any) -> None:
+        self._terminals = list(conf.terminals)
+        self._ignore = frozenset(conf.ignore)
+        self._patterns = {t.name: re.compile(t.pattern.to_regexp()) for t in self._terminals}
+        # Keywords (string patterns) win over names; then the higher priority wins; then any
+        # named terminal over a plain NAME, so that a tie never depends on set order.
+        self._rank = {
+            t.name: (isinstance(t.pattern, PatternStr), t.priority, t.name != "NAME")
+            for t in self._terminals
+        }
+        self._modes: dict[int, tuple[re.Pattern[str], frozenset[str]]] = {}
+        self._decided: dict[tuple[int, str], str] = {}
+
+    def _mode(self, parser_state: Any) -> tuple[re.Pattern[str], frozenset[str]]:
+        """The regex and the acceptable terminals of the parser's current state (cached)."""
+        state = parser_state.position
+        found = self._modes.get(state)
+        if found is None:
+            accepts = frozenset(parser_state.parse_conf.parse_table.states[state])
+            found = (_TABLE if "CELL" in accepts else _MAIN, accepts)
+            self._modes[state] = found
+        return found
+
+    def _decide(self, names: frozenset[str] | None, lexeme: str) -> str | None:
+        pool = self._rank if names is None else names
+        fits = [n for n in pool if n in self._patterns and self._patterns[n].fullmatch(lexeme)]
+        fits = [n for n in fits if n not in self._ignore]
+        return max(fits, key=self._rank.__getitem__) if fits else None
+
+    def _terminal(self, parser_state: Any, accepts: frozenset[str], lexeme: str) -> str:
+        key = (parser_state.position, lexeme)
+        found = self._decided.get(key)
+        if found is None:
+            # Not acceptable here: name it as the whole grammar would, so the parser can say
+            # what it expected instead. A word no terminal takes is a NAME the parser rejects.
+            found = self._decide(accepts, lexeme) or self._decide(None, lexeme) or "NAME"
+            self._decided[key] = found
+        return found
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        text = lexer_state.text.text
+        pos, end = lexer_state.text.start, lexer_state.text.end
+        line, line_start = 1 + text.count("\n", 0, pos), text.rfind("\n", 0, pos) + 1
+        while pos < end:
+            regex, accepts = self._mode(parser_state)
+            match = regex.match(text, pos, end)
+            assert match is not None  # BAD matches any character
+            kind, stop = match.lastgroup, match.end()
+            if kind is None:  # only blanks were left
+                break
+            pos = match.start(kind)
+            if kind in _SKIP:
+                pos = stop
+                continue
+            if kind == "BAD":
+                raise UnexpectedCharacters(
+                    text,
+                    pos,
+                    line,
+                    pos - line_start + 1,
+                    allowed=accepts,
+                    state=parser_state,
+                    token_history=[lexer_state.last_token] if lexer_state.last_token else None,
+                )
+            lexeme = match.group(kind)
+            token = _token(lexeme, pos, stop, line, pos - line_start + 1)
+            token.type = kind if kind in _FIXED else self._terminal(parser_state, accepts, lexeme)
+            if kind in _MULTILINE and "\n" in lexeme:
+                line += lexeme.count("\n")
+                line_start = text.rfind("\n", pos, stop) + 1
+            token.end_line, token.end_column = line, stop - line_start + 1
+            lexer_state.last_token = token
+            yield token
+            pos = stop
+
+
+def _token(lexeme: str, start: int, stop: int, line: int, column: int) -> Token:
+    """A Lark token built directly (Token's constructor checks arguments we know are right)."""
+    token = str.__new__(Token, lexeme)
+    token.value, token.start_pos, token.end_pos = lexeme, start, stop
+    token.line, token.column = line, column
+    return token
