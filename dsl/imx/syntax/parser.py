@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast as pyast
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -439,25 +439,40 @@ _OPERATORS = frozenset({"CMP_OP", "EQ", "ADD_OP", "MUL_OP", "AND", "OR", "NOT"})
 _OPERATOR_RULES = frozenset({"compare", "target_clause", "band_compare", "expr", "arith"})
 
 
-def _edge(child: Any, last: bool) -> int | None:
-    """The start (or end) offset of a child: a token, a node, or a tuple of nodes."""
-    if isinstance(child, Token):
-        if last:
-            return child.end_pos if child.end_pos is not None else None
-        return child.start_pos
-    if isinstance(child, A.Node):
-        return None if child.span == NO_SPAN else (child.span.end if last else child.span.start)
-    if isinstance(child, tuple):
-        for item in reversed(child) if last else child:
-            found = _edge(item, last)
+def _start(children: Iterable[Any]) -> int | None:
+    """The first offset among children: tokens, nodes, or tuples of nodes (the hot path)."""
+    for child in children:
+        if type(child) is Token:
+            return child.start_pos
+        span = getattr(child, "span", None)
+        if span is not None:
+            if span.end or span.start:  # NO_SPAN marks a node with no text (an empty cell)
+                return int(span.start)
+        elif type(child) is tuple:
+            found = _start(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _end(children: Sequence[Any]) -> int | None:
+    """The last offset among children (see :func:`_start`)."""
+    for child in reversed(children):
+        if type(child) is Token:
+            return child.end_pos
+        span = getattr(child, "span", None)
+        if span is not None:
+            if span.end or span.start:
+                return int(span.end)
+        elif type(child) is tuple:
+            found = _end(child)
             if found is not None:
                 return found
     return None
 
 
 def _rule_span(children: list[Any]) -> Span:
-    start = next((e for c in children if (e := _edge(c, False)) is not None), None)
-    end = next((e for c in reversed(children) if (e := _edge(c, True)) is not None), None)
+    start, end = _start(children), _end(children)
     if start is None or end is None:
         return NO_SPAN
     return Span(start, end)
@@ -470,7 +485,7 @@ def _adapt(rule: str, method: Callable[[Span, list[Any]], Any]) -> Callable[[lis
         span = _rule_span(children)
         kept: list[Any] = []
         for child in children:
-            if isinstance(child, Token):
+            if type(child) is Token:
                 leaf = _LEAVES.get(child.type)
                 if leaf is not None:
                     kept.append(leaf(child))
