@@ -147,3 +147,23 @@ def test_fmt_refuses_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["fmt", str(path), "--no-color"]) == 1
     assert path.read_text() == broken
     assert "never closed" in capsys.readouterr().out
+
+
+def test_run_rejects_unknown_metric_and_level_as_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, CLEAN)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "events.csv").write_text(
+        "study,site,subject,timepoint,event,at\nS1,001,1,BL,a,2026-03-02T10:00Z\n"
+    )
+    (data / "studies.csv").write_text("study,therapeutic_area\nS1,oncology\n")
+    (data / "sites.csv").write_text("study,site\nS1,001\n")
+    assert main(["run", str(path), "--data", str(data), "--metric", "Q-2", "--no-color"]) == 2
+    assert "did you mean `Q-1`?" in capsys.readouterr().err
+    assert main(["run", str(path), "--data", str(data), "--level", "area", "--no-color"]) == 2
+    assert "by:therapeutic_area" in capsys.readouterr().err
+    assert main(["run", str(path), "--data", str(data), "--no-color"]) == 0
+    out = capsys.readouterr().out
+    assert "Q-1" in out and "as of 2026-03-02T10:00" in out

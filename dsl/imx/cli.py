@@ -190,6 +190,40 @@ def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
         raise UsageError(exc.message, exc.hints) from exc
 
 
+def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[str]) -> None:
+    """Unknown `--metric` ids and `--level` names are usage errors, named with did-you-mean."""
+    from imx.diagnostics import available, did_you_mean
+
+    ids = [m.id for m in model.metrics]
+    for metric_id in metrics:
+        if metric_id not in ids:
+            hints = did_you_mean(metric_id, ids) or available("metrics", ids)
+            raise UsageError(f"--metric `{metric_id}`: no such metric in this project", hints)
+    from imx.model import ColumnType
+
+    plain = (ColumnType.TIMESTAMP, ColumnType.EVENT)
+    attributes = sorted(
+        {
+            c.name
+            for t in model.schema.tables
+            for c in t.columns
+            if not c.key and c.type not in plain
+        }
+    )
+    for level in levels:
+        kind, _, attribute = level.partition(":")
+        if level in ("site", "study", "portfolio") or (kind == "by" and attribute in attributes):
+            continue
+        wanted = attribute if kind == "by" else level
+        close = [c for c in attributes if wanted and wanted in c] or [
+            c.strip("`?") for c in " ".join(did_you_mean(wanted, attributes)).split() if "`" in c
+        ]
+        hints = [f"did you mean `by:{c}`?" for c in close] or [
+            "levels: site, study, portfolio, or by:ATTR with ATTR one of " + ", ".join(attributes)
+        ]
+        raise UsageError(f"--level `{level}` is not a level", hints)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from imx.evaluation import evaluate
     from imx.output import write_results
@@ -199,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     checked = _checked_model(args)
     model = checked.model
     assert model is not None
+    _check_run_options(model, args.metric, args.level)
     dataset = _load_data(args, model.schema)
     options = RunOptions(
         as_of=_parse_instant(args.as_of),
