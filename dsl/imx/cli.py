@@ -119,7 +119,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     console = _console(args)
     changed, refused = [], []
     for path in _imx_files(args.paths):
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            console.print(f"error: cannot read {path}: {exc}")
+            refused.append(path)
+            continue
         result = format_source(text, str(path))
         if result.text is None:
             refused.append(path)
@@ -135,7 +140,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     for path in changed:
         console.print(f"{verb} {path}")
     if refused:
-        console.print(f"{len(refused)} file(s) not formatted because they do not parse")
+        console.print(f"{len(refused)} file(s) not formatted: they cannot be read or do not parse")
         return EXIT_FINDINGS
     return EXIT_FINDINGS if (args.check and changed) else EXIT_OK
 
@@ -327,9 +332,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
         _checked_model(args)
         serve_handbook(args.paths, results_path=results_path, dev_addr=args.addr)
         return EXIT_OK
+    from imx.render.handbook.scores import ResultsFileError
+
     checked = _checked_model(args)
     assert checked.model is not None
-    results = read_results(results_path) if results_path else None
+    try:
+        results = read_results(results_path) if results_path else None
+    except ResultsFileError as exc:
+        raise UsageError(str(exc), ["pass the file `imx run … --out FILE` wrote"]) from exc
     site = build_handbook(checked.model, Path(args.out), results, checked.sources)
     _console(args).print(f"handbook written to {site} (open {site / 'index.html'})")
     return EXIT_OK
@@ -356,6 +366,16 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------ parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of at least 1")
+    return value
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -438,7 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("demo-data", help="write a realistic synthetic imaging event log")
-    p.add_argument("--studies", type=int, default=12)
+    p.add_argument("--studies", type=_positive, default=12, help="number of studies (≥ 1)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="demo-data", metavar="DIR")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")

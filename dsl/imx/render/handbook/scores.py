@@ -30,22 +30,46 @@ def read_results(path: str | Path) -> pa.Table:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    stamp: Any = None
-    if suffix == ".parquet":
-        table = pq.read_table(path)
-    elif suffix == ".csv":
-        table = pa_csv.read_csv(path)
-    elif suffix in (".json", ".jsonl", ".ndjson"):
-        rows, stamp = _json_rows(path.read_text(encoding="utf-8"))
-        table = pa.Table.from_pylist(rows)
-    else:
-        raise ValueError(
+    if suffix not in (".parquet", ".csv", ".json", ".jsonl", ".ndjson"):
+        raise ResultsFileError(
             f"cannot read results from {path.name}: use a .csv, .json or .parquet file"
+        )
+    try:
+        table, stamp = _read_table(path, suffix)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise ResultsFileError(f"cannot read results from {path}: {exc}") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
+    if missing:
+        raise ResultsFileError(
+            f"{path.name} is not a results file of `imx run --out`: "
+            f"it has no column {', '.join(missing)}"
         )
     sidecar = path.with_name(f"{path.stem}.stamp.json")
     if stamp is None and sidecar.is_file():
         stamp = json.loads(sidecar.read_text(encoding="utf-8"))
     return _with_stamp(table, stamp)
+
+
+class ResultsFileError(ValueError):
+    """A results file that cannot be read, or is not one that ``imx run --out`` wrote."""
+
+
+REQUIRED_COLUMNS = ("metric", "variant", "level", "value", "status")
+TEXT_COLUMNS = ("metric", "variant", "level", "study", "site", "group", "period", "unit", "band")
+
+
+def _read_table(path: Path, suffix: str) -> tuple[pa.Table, Any]:
+    if suffix == ".parquet":
+        return pq.read_table(path), None
+    if suffix == ".csv":
+        # Keys stay text: site `001` must not become the number 1.
+        header = path.open(encoding="utf-8").readline().strip().split(",")
+        types = {c: pa.string() for c in TEXT_COLUMNS if c in header}
+        return pa_csv.read_csv(
+            path, convert_options=pa_csv.ConvertOptions(column_types=types)
+        ), None
+    rows, stamp = _json_rows(path.read_text(encoding="utf-8"))
+    return pa.Table.from_pylist(rows), stamp
 
 
 def _with_stamp(table: pa.Table, stamp: Any) -> pa.Table:
