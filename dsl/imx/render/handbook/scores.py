@@ -63,7 +63,8 @@ def _read_table(path: Path, suffix: str) -> tuple[pa.Table, Any]:
         return pq.read_table(path), None
     if suffix == ".csv":
         # Keys stay text: site `001` must not become the number 1.
-        header = path.open(encoding="utf-8").readline().strip().split(",")
+        with path.open(encoding="utf-8") as file:
+            header = file.readline().strip().split(",")
         types = {c: pa.string() for c in TEXT_COLUMNS if c in header}
         return pa_csv.read_csv(
             path, convert_options=pa_csv.ConvertOptions(column_types=types)
