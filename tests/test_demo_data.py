@@ -12,7 +12,8 @@ import pytest
 
 from imx.checker import check_paths
 from imx.data import load_dataset
-from imx.demo_data import EVENTS, NEGATIVE_DURATION_METRICS, generate
+from imx.demo_data import generate
+from imx.demo_data.world import EVENTS, NEGATIVE_DURATION_METRICS
 from imx.model import Model
 
 STDLIB = Path(__file__).resolve().parent.parent / "stdlib_metrics"
