@@ -11,8 +11,8 @@ Output naming, for ``--out PATH``:
 =================  =====================================================================
 
 Same inputs give byte-identical files: rows are written in a canonical order (metrics in the
-order they first appear, then level site → study → by → portfolio, then variant, study, site,
-group and period), nothing records the time of writing, JSON keys keep a fixed order, and Parquet
+order they first appear, then level site → study → by → portfolio, then study, site, group,
+period (the overall row before its periods) and variant), nothing records the time of writing, JSON keys keep a fixed order, and Parquet
 is written with fixed options. In CSV the examples of a finding are joined with ``"; "``.
 """
 
@@ -48,7 +48,7 @@ QUALITY_SCHEMA = pa.schema(
 )
 JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
 _LEVEL_RANK = {"site": 0, "study": 1, "portfolio": 3}
-_ORDER_COLUMNS = ("variant", "study", "site", "group", "period")
+_ORDER_COLUMNS = ("study", "site", "group", "period", "variant")
 
 
 class OutputError(Exception):
