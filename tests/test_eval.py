@@ -191,6 +191,33 @@ def test_duration_open_negative_and_summary_statistics(engine: str) -> None:
 
 
 @ENGINES
+def test_earliest_and_latest_skip_missing_timestamps(engine: str) -> None:
+    decision = m.Extreme("earliest", (first("qc_passed"), first("qc_failed")))
+    last_word = m.Extreme("latest", (first("qc_passed"), first("qc_failed")))
+    metrics = [
+        resolved(
+            name,
+            m.DurationMeasure(first("images_received"), end, m.TimeUnit.HOURS),
+            summary=("max",),
+            value_unit=m.ValueUnit.HOURS,
+        )
+        for name, end in (("FIRST", decision), ("LAST", last_word))
+    ]
+    events = [
+        ("S", "1", "a", "BL", "images_received", "2026-03-02T10:00Z"),
+        ("S", "1", "a", "BL", "qc_failed", "2026-03-02T12:00Z"),
+        ("S", "1", "a", "BL", "qc_passed", "2026-03-02T15:00Z"),
+        ("S", "1", "b", "BL", "images_received", "2026-03-02T10:00Z"),
+        ("S", "1", "b", "BL", "qc_passed", "2026-03-02T11:00Z"),  # no failure: not null
+        ("S", "1", "c", "BL", "images_received", "2026-03-02T10:00Z"),  # no decision: open
+    ]
+    res = run(model(*(m.Metric(x) for x in metrics)), dataset(events, "2026-03-10T00:00Z"), engine)
+    first_row, last_row = pick(res, "FIRST"), pick(res, "LAST")
+    assert (first_row["value"], first_row["denominator"], first_row["open"]) == (2.0, 2, 1)
+    assert (last_row["value"], last_row["denominator"], last_row["open"]) == (5.0, 2, 1)
+
+
+@ENGINES
 def test_hours_are_exact_elapsed_time(engine: str) -> None:
     dur = resolved(
         "H",

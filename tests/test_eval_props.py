@@ -45,9 +45,18 @@ row = st.tuples(
     st.sampled_from(["BL", "W4"]), event_names, instants, st.sampled_from(["CT", "MR", None]),
 )  # fmt: skip
 
-stamps = st.one_of(
+facts = st.one_of(
     st.builds(lambda e: m.Fact("first", e), event_names),
     st.builds(lambda e: m.Fact("last", e), event_names),
+)
+stamps = st.one_of(
+    facts,
+    facts,
+    st.builds(
+        lambda kind, xs: m.Extreme(kind, tuple(xs)),
+        st.sampled_from(["earliest", "latest"]),
+        st.lists(st.one_of(facts, st.just(m.AsOf())), min_size=2, max_size=3),
+    ),
 )
 numbers = st.one_of(
     st.builds(lambda e: m.Fact("count", e), event_names),

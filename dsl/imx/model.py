@@ -195,6 +195,15 @@ class Elapsed:
 
 
 @dataclass(frozen=True)
+class Extreme:
+    """``earliest(a, b, …)`` / ``latest(a, b, …)``: the earliest or latest of the timestamps that
+    are present (nulls are skipped); null when none is."""
+
+    kind: str  # "earliest" | "latest"
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class Not:
     operand: Expr
 
@@ -242,6 +251,7 @@ Expr = (
     | AsOf
     | Attr
     | Elapsed
+    | Extreme
     | Not
     | BoolOp
     | Compare

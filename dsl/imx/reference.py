@@ -64,6 +64,8 @@ HELPERS: dict[str, Callable[..., Value]] = {
     "mul": _strict(operator.mul),
     "div": _strict(lambda a, b: None if b == 0 else float(a) / float(b)),
     "neg": _strict(operator.neg),
+    "least": lambda *xs: min((x for x in xs if x is not None), default=None),
+    "greatest": lambda *xs: max((x for x in xs if x is not None), default=None),
     "is_null": lambda x: x is None,
     "to_text": _strict(_to_text),
     "to_double": _strict(float),

@@ -32,7 +32,8 @@ TIME_UNITS: dict[str, tuple[m.TimeUnit, int]] = {
     "business_day": (m.TimeUnit.BUSINESS_DAYS, 1),
 }
 ELAPSED_FUNCTIONS = {u.value: u for u in m.TimeUnit}
-FUNCTIONS = (*ELAPSED_FUNCTIONS, "first_of")
+EXTREMES = ("earliest", "latest")
+FUNCTIONS = (*ELAPSED_FUNCTIONS, *EXTREMES, "first_of")
 AS_OF = "as_of"
 
 WORDS = {
@@ -270,6 +271,8 @@ class Typer:
         name = node.func.text
         if name == "first_of":
             return self._first_of(node)
+        if name in EXTREMES:
+            return self._extreme(node, name)
         unit = ELAPSED_FUNCTIONS.get(name)
         if unit is None:
             hints = did_you_mean(name, FUNCTIONS) or available("functions", FUNCTIONS)
@@ -288,6 +291,17 @@ class Typer:
         if T.ERROR in (start.type, end.type):
             return ERROR
         return Typed(m.Elapsed(unit, start.expr, end.expr), T.DURATION, unit)
+
+    def _extreme(self, node: A.Call, name: str) -> Typed:
+        if len(node.args) < 2:
+            msg = M.WRONG_ARITY.format(name, "at least 2", len(node.args))
+            hints = [f"write `{name}(first qc_passed, first qc_failed)`"]
+            self.rep.error("wrong-arity", msg, node.span, hints=hints)
+            return ERROR
+        args = [self.expect(arg, T.TIMESTAMP, f"each argument of `{name}`") for arg in node.args]
+        if any(a.type is T.ERROR for a in args):
+            return ERROR
+        return Typed(m.Extreme(name, tuple(a.expr for a in args)), T.TIMESTAMP)
 
     def need_calendar(self, unit: m.TimeUnit | None, span: Span) -> None:
         if unit is m.TimeUnit.BUSINESS_DAYS and not self.env.info.schema.calendars:

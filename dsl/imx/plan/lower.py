@@ -134,6 +134,9 @@ class Lower:
             case m.Elapsed():
                 a, b = self(e.start)[0], self(e.end)[0]
                 return g.elapsed(e.unit, a, b), f"dur:{e.unit.value}"
+            case m.Extreme():
+                fn = "least" if e.kind == "earliest" else "greatest"
+                return call(fn, *(self(a)[0] for a in e.args)), "ts"
             case m.Not():
                 return call("not", self(e.operand)[0]), "bool"
             case m.BoolOp():

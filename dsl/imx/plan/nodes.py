@@ -52,6 +52,7 @@ FUNCTIONS = frozenset(
         "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge",  # three-valued (rule 6)
         "add", "sub", "mul", "div", "neg",  # null-propagating; x / 0 is null
         "is_null", "to_text", "to_double",
+        "least", "greatest",  # earliest / latest of timestamps; nulls are skipped
         "micros_between",  # exact elapsed microseconds from a to b (bigint)
         "business_days",  # rule 4, in the unit's calendar (column ``cal``)
         "period_month", "period_quarter", "period_year",  # UTC period keys

@@ -50,6 +50,8 @@ def expr_text(expr: m.Expr, outer: int = 0) -> str:
         return "as_of"
     if isinstance(expr, m.Attr):
         return expr.column
+    if isinstance(expr, m.Extreme):
+        return f"{expr.kind}({', '.join(expr_text(a) for a in expr.args)})"
     if isinstance(expr, m.Elapsed):
         return f"{expr.unit.value}({expr_text(expr.start)}, {expr_text(expr.end)})"
     if isinstance(expr, m.Not):

@@ -22,6 +22,8 @@ def walk(expr: m.Expr) -> Iterator[m.Expr]:
     children: tuple[m.Expr, ...] = ()
     if isinstance(expr, m.Elapsed):
         children = (expr.start, expr.end)
+    elif isinstance(expr, m.Extreme):
+        children = expr.args
     elif isinstance(expr, m.Not | m.Negate):
         children = (expr.operand,)
     elif isinstance(expr, m.BoolOp):

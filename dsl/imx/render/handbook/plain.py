@@ -45,6 +45,9 @@ def phrase(expr: m.Expr) -> str:
         return f"the {text(expr.table.rstrip('s'))}'s {code(expr.column)}"
     if isinstance(expr, m.Const | m.DurationConst):
         return _const(expr)
+    if isinstance(expr, m.Extreme):
+        which = "earliest" if expr.kind == "earliest" else "latest"
+        return f"the {which} of " + " and ".join(phrase(a) for a in expr.args)
     if isinstance(expr, m.Elapsed):
         start, end = phrase(expr.start), phrase(expr.end)
         return f"the time from {start} to {end}, in {unit_words(expr.unit)},"
