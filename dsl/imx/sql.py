@@ -124,6 +124,8 @@ FUNCTIONS: dict[str, Builder] = {
         expression=exp.Nullif(this=_cast(a[1], "double"), expression=_num(0.0, "double")),
     ),
     "neg": lambda a: exp.Neg(this=_p(a[0])),
+    "least": lambda a: exp.Least(this=a[0], expressions=list(a[1:]), ignore_nulls=True),
+    "greatest": lambda a: exp.Greatest(this=a[0], expressions=list(a[1:]), ignore_nulls=True),
     "is_null": lambda a: exp.Is(this=_p(a[0]), expression=exp.Null()),
     "to_text": lambda a: _cast(a[0], "text"),
     "to_double": lambda a: _cast(a[0], "double"),
