@@ -118,7 +118,7 @@ class Scanner(Lexer):
                 pos = stop
                 continue
             if kind == "BAD":
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text,
                     pos,
                     line,
