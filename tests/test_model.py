@@ -301,3 +301,16 @@ metric N "Plain value" {
     assert _metric(model, "V").base.value_unit is m.ValueUnit.DAYS
     assert _metric(model, "N").base.value_unit is m.ValueUnit.NUMBER
     assert _metric(model, "C").base.unit.name == "site"
+
+
+def test_count_of_a_bare_event_counts_its_events(tmp_path: Path) -> None:
+    path = tmp_path / "c.imx"
+    path.write_text(
+        'import stdlib.schema\n\nmetric C "Queries" {\n    category  efficiency\n'
+        "    per       site\n    count     query_opened\n}\n"
+    )
+    result = check_paths([path], stdlib_root=STDLIB)
+    assert result.errors == ()
+    assert result.model is not None
+    measure = result.model.metrics[0].base.measure
+    assert measure == m.CountMeasure(m.Fact("count", "query_opened"))

@@ -251,6 +251,8 @@ class Resolver:
             return self._duration(c, s, typer)
         if isinstance(c, A.CountClause):
             t = self._amount(typer, c.amount, (T.BOOLEAN, T.NUMBER), "what `count` counts")
+            if isinstance(t.expr, m.EventConst):  # `count query_opened`: the events themselves
+                return MeasurePart(m.CountMeasure(m.Fact("count", t.expr.event)), m.ValueUnit.COUNT)
             return MeasurePart(m.CountMeasure(t.expr), m.ValueUnit.COUNT)
         assert isinstance(c, A.ValueClause)
         return self._value(typer, c)
@@ -259,6 +261,8 @@ class Resolver:
         t = typer.infer(node)
         if t.type is T.ERROR or t.type in allowed:
             return t
+        if T.NUMBER in allowed and isinstance(t.expr, m.EventConst) and "count" in what:
+            return t  # a bare event name in `count`: the number of those events
         wanted = " or ".join(_WORDS[a] for a in allowed)
         typer.mismatch(node.span, t, f"{what} must be {wanted}", wanted, [])
         return ERROR
