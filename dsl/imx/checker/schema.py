@@ -42,7 +42,7 @@ class SchemaInfo:
     schema: m.SchemaDef
     attributes: dict[str, tuple[str, m.ColumnDef]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def events(self) -> tuple[str, ...]:
         return self.schema.event_names
 

@@ -76,60 +76,52 @@ class Scanner(Lexer):
         self._modes: dict[int, tuple[re.Pattern[str], frozenset[str]]] = {}
         self._decided: dict[tuple[int, str], str] = {}
 
-    def _mode(self, parser_state: Any) -> tuple[re.Pattern[str], frozenset[str]]:
-        """The regex and the acceptable terminals of the parser's current state (cached)."""
-        state = parser_state.position
-        found = self._modes.get(state)
-        if found is None:
-            accepts = frozenset(parser_state.parse_conf.parse_table.states[state])
-            found = (_TABLE if "CELL" in accepts else _MAIN, accepts)
-            self._modes[state] = found
-        return found
-
     def _decide(self, names: frozenset[str] | None, lexeme: str) -> str | None:
         pool = self._rank if names is None else names
         fits = [n for n in pool if n in self._patterns and self._patterns[n].fullmatch(lexeme)]
         fits = [n for n in fits if n not in self._ignore]
         return max(fits, key=self._rank.__getitem__) if fits else None
 
-    def _terminal(self, parser_state: Any, accepts: frozenset[str], lexeme: str) -> str:
-        key = (parser_state.position, lexeme)
-        found = self._decided.get(key)
-        if found is None:
-            # Not acceptable here: name it as the whole grammar would, so the parser can say
-            # what it expected instead. A word no terminal takes is a NAME the parser rejects.
-            found = self._decide(accepts, lexeme) or self._decide(None, lexeme) or "NAME"
-            self._decided[key] = found
+    def _terminal(self, state: int, accepts: frozenset[str], lexeme: str) -> str:
+        # Not acceptable here: name it as the whole grammar would, so the parser can say what
+        # it expected instead. A word no terminal takes is a NAME the parser rejects.
+        found = self._decide(accepts, lexeme) or self._decide(None, lexeme) or "NAME"
+        self._decided[(state, lexeme)] = found
+        return found
+
+    def _mode(self, parser_state: Any) -> tuple[re.Pattern[str], frozenset[str]]:
+        """The regex and the acceptable terminals of the parser's current state."""
+        accepts = frozenset(parser_state.parse_conf.parse_table.states[parser_state.position])
+        found = (_TABLE if "CELL" in accepts else _MAIN, accepts)
+        self._modes[parser_state.position] = found
         return found
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         text = lexer_state.text.text
         pos, end = lexer_state.text.start, lexer_state.text.end
         line, line_start = 1 + text.count("\n", 0, pos), text.rfind("\n", 0, pos) + 1
+        modes, decided, stack = self._modes, self._decided, parser_state.state_stack
         while pos < end:
-            regex, accepts = self._mode(parser_state)
-            match = regex.match(text, pos, end)
+            state = stack[-1]  # the parser's current state (kept up to date as tokens are fed)
+            mode = modes.get(state) or self._mode(parser_state)
+            match = mode[0].match(text, pos, end)
             assert match is not None  # BAD matches any character
-            kind, stop = match.lastgroup, match.end()
-            if kind is None:  # only blanks were left
-                break
-            pos = match.start(kind)
+            kind = match.lastgroup
+            assert kind is not None
+            pos, stop = match.start(kind), match.end()
             if kind in _SKIP:
                 pos = stop
                 continue
             if kind == "BAD":
-                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
-                    text,
-                    pos,
-                    line,
-                    pos - line_start + 1,
-                    allowed=accepts,
-                    state=parser_state,
-                    token_history=[lexer_state.last_token] if lexer_state.last_token else None,
-                )
+                raise self._bad(text, pos, line, line_start, mode[1], lexer_state, parser_state)
             lexeme = match.group(kind)
-            token = _token(lexeme, pos, stop, line, pos - line_start + 1)
-            token.type = kind if kind in _FIXED else self._terminal(parser_state, accepts, lexeme)
+            token = str.__new__(Token, lexeme)
+            token.value, token.start_pos, token.end_pos = lexeme, pos, stop
+            token.line, token.column = line, pos - line_start + 1
+            if kind in _FIXED:
+                token.type = kind
+            else:
+                token.type = decided.get((state, lexeme)) or self._terminal(state, mode[1], lexeme)
             if kind in _MULTILINE and "\n" in lexeme:
                 line += lexeme.count("\n")
                 line_start = text.rfind("\n", pos, stop) + 1
@@ -138,10 +130,23 @@ class Scanner(Lexer):
             yield token
             pos = stop
 
-
-def _token(lexeme: str, start: int, stop: int, line: int, column: int) -> Token:
-    """A Lark token built directly (Token's constructor checks arguments we know are right)."""
-    token = str.__new__(Token, lexeme)
-    token.value, token.start_pos, token.end_pos = lexeme, start, stop
-    token.line, token.column = line, column
-    return token
+    @staticmethod
+    def _bad(
+        text: str,
+        pos: int,
+        line: int,
+        line_start: int,
+        accepts: frozenset[str],
+        lexer_state: LexerState,
+        parser_state: Any,
+    ) -> UnexpectedCharacters:
+        last = lexer_state.last_token
+        return UnexpectedCharacters(  # type: ignore[no-untyped-call]
+            text,
+            pos,
+            line,
+            pos - line_start + 1,
+            allowed=accepts,
+            state=parser_state,
+            token_history=[last] if last else None,
+        )
