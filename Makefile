@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 
 # Everything the tests need as well.
 $(VENV)/.installed-dev: pyproject.toml $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
 	@touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed

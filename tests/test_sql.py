@@ -132,3 +132,36 @@ def test_adversarial_names_and_values_keep_their_meaning(
     assert duck.table.equals(ref.table)
     port = next(r for r in duck.table.to_pylist() if r["level"] == "portfolio")
     assert (port["numerator"], port["denominator"], port["excluded"]) == (1.0, 2, 1)
+
+
+def _profiled_event_scans(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    """The tables DuckDB actually scanned running ``sql`` (EXPLAIN ANALYZE's profile)."""
+    profile = json.loads(con.sql("EXPLAIN (ANALYZE, FORMAT json) " + sql).fetchall()[0][1])
+    scans = [s for root in profile["operator"] for s in _scans(root)]
+    return [s for s in scans if s.endswith(".events")]
+
+
+def test_the_whole_stdlib_scans_events_once_per_unit_of_analysis(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from imx.checker import check_paths
+    from imx.data import discover_sources, load_dataset
+    from imx.demo_data import generate
+
+    stdlib = Path(__file__).resolve().parent.parent / "stdlib_metrics"
+    mod = check_paths([stdlib]).model
+    assert mod is not None
+    generate(2, 11, tmp_path, "parquet")
+    ds = load_dataset(mod.schema, discover_sources(tmp_path, mod.schema))
+    plan = build_plan(mod, as_of=ds.as_of)
+    tables, _ = prepare_tables(mod.schema, ds.tables, ds.as_of)
+    con = duckdb.connect()
+    for name, table in tables.items():
+        con.register(f"arrow_{name}", table)
+        con.sql(f'CREATE TABLE "{name}" AS SELECT * FROM "arrow_{name}"')  # test setup only
+    con.register(CALENDAR_TABLE, calendar_for(plan, tables["events"], "at"))
+    units = {mp.layers[0].metric.unit.name for g in plan.grains for mp in g.metrics}
+    scans = {g.unit.name: _profiled_event_scans(con, render(t)) for g, t in zip(plan.grains, compile_plan(plan), strict=True)}  # fmt: skip
+    assert sum(len(g.metrics) for g in plan.grains) == len(mod.metrics) > len(units)
+    assert all(found == ["memory.main.events"] for found in scans.values()), scans
+    assert sum(len(found) for found in scans.values()) <= len(units)

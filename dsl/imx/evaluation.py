@@ -1,8 +1,8 @@
-"""Model + Dataset + RunOptions → Results: plan, run on an engine (DuckDB or reference), finalize.
+"""Model + Dataset + RunOptions → Results: plan, run on an engine (DuckDB, Spark, reference), finalize.
 
 >>> from imx.evaluation import ENGINES
 >>> sorted(ENGINES)
-['duckdb', 'reference']
+['duckdb', 'reference', 'spark']
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ import pyarrow.compute as pc
 from imx import model as m
 from imx import reference
 from imx.data import Dataset, QualityFinding
+from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.engines import duckdb as duckdb_engine
+from imx.engines import spark as spark_engine
 from imx.plan import BASE, Plan, build_plan, utc
 from imx.results import Results, RunOptions, finalize, make_stamp
 from imx.sql import compile_sql
 
 __all__ = ["ENGINES", "compile_sql", "evaluate", "prepare_tables", "run_findings"]
 
-ENGINES: dict[str, Callable[[Plan, Mapping[str, pa.Table]], pa.Table]] = {
+Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], pa.Table]
+ENGINES: dict[str, Engine] = {
     "duckdb": duckdb_engine.run,
-    "reference": reference.run,
+    "spark": spark_engine.run,
+    "reference": lambda plan, tables, settings: reference.run(plan, tables),
 }
 _ARROW = {
     m.ColumnType.TEXT: pa.string(),
@@ -41,18 +45,29 @@ DEFAULT_OPTIONS = RunOptions()
 
 
 def evaluate(
-    model: m.Model, dataset: Dataset, options: RunOptions = DEFAULT_OPTIONS, engine: str = "duckdb"
+    model: m.Model,
+    dataset: Dataset,
+    options: RunOptions = DEFAULT_OPTIONS,
+    engine: str = "duckdb",
+    settings: EngineSettings = DEFAULT_SETTINGS,
 ) -> Results:
-    """Evaluate the model's metrics (or ``options.metrics``) over a clean dataset."""
+    """Evaluate the model's metrics (or ``options.metrics``) over a clean dataset.
+
+    ``engine="spark"`` raises :class:`~imx.engines.EngineUnavailable` (saying what to install)
+    when pyspark or Java is missing; ``settings`` carries threads, memory and a progress hook.
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
     as_of = utc(options.as_of or dataset.as_of)
     tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
     plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
-    raw = ENGINES[engine](plan, tables)
+    settings.step("plan")
+    raw = ENGINES[engine](plan, tables, settings)
     quality = tuple(dataset.quality) + cut + run_findings(model.schema, plan, tables)
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
-    return finalize(plan, raw, quality, stamp)
+    results = finalize(plan, raw, quality, stamp)
+    settings.step("finalize")
+    return results
 
 
 def prepare_tables(

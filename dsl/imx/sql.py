@@ -5,8 +5,8 @@ BY of the unit keys with conditional aggregates), ``imx_dims`` (dimension joins)
 ``imx_bd`` (calendar-table joins for business days), ``imx_s1``, ``imx_units`` (unit values for
 every metric), then one ``UNION ALL`` branch per metric × level × period mode over ``imx_units``.
 The imx-function → SQL mapping is the table :data:`FUNCTIONS` plus per-dialect overrides in
-:data:`DIALECT_FUNCTIONS`. Only DuckDB is executed by the test suite; the other dialects are printed
-by sqlglot's transpiler and untested.
+:data:`DIALECT_FUNCTIONS`. DuckDB and Spark are executed by the test suite (``imx.dialects.TESTED_DIALECTS``);
+the other dialects are printed by sqlglot's transpiler and untested.
 
 >>> from imx.sql import DIALECTS
 >>> DIALECTS[0]
@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import sqlglot.expressions as exp
 
 from imx.calendars import CALENDAR_TABLE
+from imx.dialects import DIALECTS
 from imx.model import Model
 from imx.plan import (
     IR,
@@ -37,7 +38,6 @@ from imx.plan import (
     build_plan,
 )
 
-DIALECTS = ("duckdb", "spark", "postgres", "snowflake", "bigquery", "trino")
 SQL_TYPES = {
     "double": "DOUBLE",
     "bigint": "BIGINT",
@@ -137,15 +137,18 @@ FUNCTIONS: dict[str, Builder] = {
     "period_year": _period(("YEAR", 1)),
     "label": _label,
     "now": lambda a: exp.CurrentTimestamp(),
+    "quantile": lambda a: exp.PercentileCont(this=a[0], expression=a[1]),
 }
-"""The imx core functions in ANSI-ish sqlglot form; ``business_days`` is compiled from joins."""
+"""The imx core functions in ANSI-ish sqlglot form; ``business_days`` is compiled from joins.
+``quantile(x, q)`` is the aggregate: linear interpolation between order statistics (rule 9)."""
+
+
+def _unix_micros_between(a: Sequence[exp.Expr]) -> exp.Expr:
+    return exp.Sub(this=exp.UnixMicros(this=a[1]), expression=exp.UnixMicros(this=a[0]))
+
 
 DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
-    "duckdb": {
-        "micros_between": lambda a: exp.Sub(
-            this=exp.UnixMicros(this=a[1]), expression=exp.UnixMicros(this=a[0])
-        ),
-    },
+    "duckdb": {"micros_between": _unix_micros_between},
     "postgres": {
         "micros_between": lambda a: _cast(
             exp.Mul(
@@ -157,7 +160,12 @@ DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
             "bigint",
         ),
     },
-    "spark": {},
+    # Spark: UNIX_MICROS; PERCENTILE is linear interpolation like quantile_cont; a session time
+    # zone of UTC makes CAST(FROM_UTC_TIMESTAMP(t, zone) AS DATE) the local date (engines/spark.py).
+    "spark": {
+        "micros_between": _unix_micros_between,
+        "quantile": lambda a: exp.Quantile(this=a[0], quantile=a[1]),
+    },
     "snowflake": {},
     "bigquery": {},
     "trino": {},
@@ -165,7 +173,9 @@ DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
 """Per-dialect overrides of :data:`FUNCTIONS`."""
 
 
-def _aggregate(agg: Agg, arg: exp.Expr | None, where: exp.Expr | None) -> exp.Expr:
+def _aggregate(
+    agg: Agg, arg: exp.Expr | None, where: exp.Expr | None, quantile: Builder
+) -> exp.Expr:
     match agg.fn:
         case "count":
             out: exp.Expr = exp.Count(this=exp.Star())
@@ -177,7 +187,8 @@ def _aggregate(agg: Agg, arg: exp.Expr | None, where: exp.Expr | None) -> exp.Ex
             out = exp.Max(this=arg)
         case "quantile":
             assert agg.q is not None
-            out = exp.PercentileCont(this=arg, expression=_num(agg.q, "double"))
+            assert arg is not None
+            out = quantile([arg, _num(agg.q, "double")])
         case _:
             raise PlanError(f"unknown aggregate {agg.fn!r}")
     return exp.Filter(this=out, expression=exp.Where(this=where)) if where is not None else out
@@ -350,7 +361,7 @@ class _Compiler:
             assert agg is not None
             arg = self.ir(agg.arg) if agg.arg is not None else None
             where = self.ir(agg.filter) if agg.filter is not None else None
-            return _cast(_aggregate(agg, arg, where), type_)
+            return _cast(_aggregate(agg, arg, where, self.functions["quantile"]), type_)
         return _cast(exp.Null(), type_)
 
     def tree(self) -> exp.Select:

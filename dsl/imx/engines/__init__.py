@@ -1,1 +1,37 @@
-"""Engines run a plan's compiled SQL over a Dataset's Arrow tables and return raw aggregates."""
+"""Engines run a plan's compiled SQL over a Dataset's Arrow tables and return raw aggregates.
+
+:class:`EngineSettings` carries what a user may tune for a run (threads, memory, the Spark master)
+and a progress hook called once per grain; :class:`EngineUnavailable` says what to install.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class EngineUnavailable(RuntimeError):
+    """An engine's optional dependency (pyspark, Java) is missing; the message says what to do."""
+
+    def __init__(self, message: str, hints: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.hints = hints
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Run-time knobs: ``threads`` and ``memory_limit`` (e.g. ``"4GB"``) for DuckDB and Spark
+    (``local[threads]``, driver memory); ``spark_master`` a Spark URL (``local[*]`` when None);
+    ``on_step`` is called with a short label after each grain's query has run."""
+
+    threads: int | None = None
+    memory_limit: str | None = None
+    spark_master: str | None = None
+    on_step: Callable[[str], None] | None = None
+
+    def step(self, label: str) -> None:
+        if self.on_step is not None:
+            self.on_step(label)
+
+
+DEFAULT_SETTINGS = EngineSettings()

@@ -1,7 +1,8 @@
 """Plan + Arrow tables → raw aggregates (Arrow), by running the compiled SQL on in-process DuckDB.
 
 The Dataset's Arrow tables are registered as views (no copy, nothing written to disk) under their
-schema names, next to the generated calendar table; each grain's query runs once.
+schema names, next to the generated calendar table; each grain's query runs once. ``threads`` and
+``memory_limit`` of :class:`~imx.engines.EngineSettings` become the connection's configuration.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
+from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.plan import Plan, raw_schema
 from imx.sql import compile_plan, render
 
@@ -35,11 +37,23 @@ def calendar_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
     return calendar_table(plan.calendars, min(days) - margin, max(days) + margin)
 
 
-def run(plan: Plan, tables: Mapping[str, pa.Table]) -> pa.Table:
+def connect(settings: EngineSettings = DEFAULT_SETTINGS) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection configured with the settings' threads and memory limit."""
+    config: dict[str, str | bool | int | float | list[str]] = {}
+    if settings.threads is not None:
+        config["threads"] = settings.threads
+    if settings.memory_limit is not None:
+        config["memory_limit"] = settings.memory_limit
+    return duckdb.connect(":memory:", config=config)
+
+
+def run(
+    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings = DEFAULT_SETTINGS
+) -> pa.Table:
     """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
     schema = raw_schema(plan)
     parts = [schema.empty_table()]
-    con = duckdb.connect(":memory:")
+    con = connect(settings)
     try:
         for name, table in tables.items():
             con.register(name, table)
@@ -47,10 +61,11 @@ def run(plan: Plan, tables: Mapping[str, pa.Table]) -> pa.Table:
             grain = plan.grains[0]
             calendar = calendar_for(plan, tables[grain.events_table], grain.time_column)
             con.register(CALENDAR_TABLE, calendar)
-        for tree in compile_plan(plan, "duckdb"):
+        for grain, tree in zip(plan.grains, compile_plan(plan, "duckdb"), strict=True):
             result = con.sql(render(tree, "duckdb")).to_arrow_table()
             assert result is not None
             parts.append(result.cast(schema))
+            settings.step(grain.unit.name)
     finally:
         con.close()
     return pa.concat_tables(parts)

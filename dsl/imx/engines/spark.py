@@ -1,0 +1,196 @@
+"""Plan + Arrow tables or Parquet/CSV files → raw aggregates (Arrow), by running Spark SQL.
+
+The plan is compiled once per grain with :func:`imx.sql.compile_plan` for the ``spark`` dialect (the
+same sqlglot trees DuckDB runs) and executed on a SparkSession: ``local[*]`` by default, or the
+``spark_master`` of :class:`~imx.engines.EngineSettings` (``spark://host:7077``). Each run gets its
+own child session (``newSession``: same cluster, separate temporary views), with the session time
+zone set to UTC so timestamps are instants and local dates come from ``FROM_UTC_TIMESTAMP``.
+
+Inputs: an Arrow table becomes a DataFrame through Arrow (``spark.sql.execution.arrow.pyspark.
+enabled``); a :class:`FileSource` (a clean Parquet or CSV file, e.g. on shared storage) is read by
+Spark itself and registered as a view, so a large table never passes through Python. pyspark is the
+optional extra ``imx[spark]`` and needs Java 17+; without them :func:`run` raises
+:class:`~imx.engines.EngineUnavailable` naming what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import pyarrow as pa
+import sqlglot.expressions as exp
+
+from imx.calendars import CALENDAR_TABLE
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, EngineUnavailable
+from imx.engines.duckdb import calendar_for
+from imx.plan import Plan, raw_schema
+from imx.sql import compile_plan, render
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+INSTALL_HINTS = (
+    'install the Spark extra: pip install "imx[spark]"',
+    "Spark needs Java 17 or later: install a JDK (e.g. apt-get install openjdk-17-jre-headless) "
+    "and set JAVA_HOME",
+)
+DEFAULT_DRIVER_MEMORY = "4g"
+SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "8",
+}
+UNITS = "imx_units"
+_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A clean table in a Parquet or CSV file (already past the loader's hygiene rules)."""
+
+    path: str
+    format: str = "parquet"  # "parquet" | "csv"
+
+
+Table: TypeAlias = "pa.Table | FileSource"
+
+
+def check_available() -> None:
+    """Raise :class:`EngineUnavailable` unless pyspark imports and a Java runtime is found."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        raise EngineUnavailable(
+            "the Spark engine needs pyspark, which is not installed", INSTALL_HINTS
+        ) from error
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (java_home and Path(java_home, "bin", "java").exists()):
+        raise EngineUnavailable(
+            "the Spark engine needs Java (17 or later), and no `java` was found", INSTALL_HINTS[1:]
+        )
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """pyspark warns about pandas 3 on every Arrow conversion; imx uses Arrow, not pandas."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+        yield
+
+
+_SESSIONS: dict[tuple[str, str | None], SparkSession] = {}
+
+
+def session(settings: EngineSettings = DEFAULT_SETTINGS) -> SparkSession:
+    """The shared SparkSession for the settings' master (started once per process)."""
+    check_available()
+    from pyspark.sql import SparkSession
+
+    master = settings.spark_master or f"local[{settings.threads or '*'}]"
+    key = (master, settings.memory_limit)
+    if key not in _SESSIONS:
+        builder: Any = SparkSession.builder.master(master).appName("imx")
+        for name, value in SESSION_CONF.items():
+            builder = builder.config(name, value)
+        # Spark's 1 GB default driver heap runs out on the standard library's many branches.
+        memory = (
+            _jvm_size(settings.memory_limit) if settings.memory_limit else DEFAULT_DRIVER_MEMORY
+        )
+        builder = builder.config("spark.driver.memory", memory)
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        _SESSIONS[key] = spark
+    return _SESSIONS[key]
+
+
+def _jvm_size(limit: str) -> str:
+    """DuckDB-style ``4GB`` / ``512MiB`` → the JVM's ``4g`` / ``512m``."""
+    text = limit.strip().lower().replace("ib", "").replace("b", "")
+    return text if text[-1:] in "kmgt" else text + "m"
+
+
+def stop_all() -> None:
+    """Stop every session this process started (tests and benchmarks call it at exit)."""
+    for spark in _SESSIONS.values():
+        spark.stop()
+    _SESSIONS.clear()
+
+
+def _frame(spark: SparkSession, table: Table) -> DataFrame:
+    if isinstance(table, FileSource):
+        reader = spark.read.option("header", "true") if table.format == "csv" else spark.read
+        return reader.format(table.format).load(table.path)
+    with _quiet():
+        return spark.createDataFrame(table)
+
+
+def register(spark: SparkSession, tables: Mapping[str, Table]) -> None:
+    """Register each table (Arrow or file) as a temporary view under its schema name."""
+    for name, table in tables.items():
+        _frame(spark, table).createOrReplaceTempView(name)
+
+
+def run(
+    plan: Plan, tables: Mapping[str, Table], settings: EngineSettings = DEFAULT_SETTINGS
+) -> pa.Table:
+    """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
+    schema = raw_schema(plan)
+    parts = [schema.empty_table()]
+    spark = session(settings).newSession()
+    for name, value in SESSION_CONF.items():
+        if not name.startswith("spark.ui"):
+            spark.conf.set(name, value)
+    register(spark, tables)
+    if plan.grains:
+        grain = plan.grains[0]
+        events = tables[grain.events_table]
+        if isinstance(events, FileSource):
+            events = _bounds(spark, grain.events_table, grain.time_column)
+        calendar = calendar_for(plan, events, grain.time_column)
+        register(spark, {CALENDAR_TABLE: calendar})
+    for grain, tree in zip(plan.grains, compile_plan(plan, "spark"), strict=True):
+        units, branches = split_units(tree)
+        with _quiet():
+            frame = spark.sql(render(units, "spark")).localCheckpoint()
+            frame.createOrReplaceTempView(UNITS)
+            result = spark.sql(render(branches, "spark")).toArrow()
+            frame.unpersist()
+        parts.append(result.cast(schema))
+        settings.step(grain.unit.name)
+    return pa.concat_tables(parts)
+
+
+def split_units(tree: exp.Select) -> tuple[exp.Select, exp.Select]:
+    """A grain's tree as (its CTE chain selecting ``imx_units``, the branches reading it).
+
+    Spark inlines a CTE into every reference, so the one-scan tree would scan and aggregate the
+    events once per branch; computing the unit rows once (checkpointed) keeps one scan per grain.
+    """
+    with_ = tree.args["with_"]
+    chain = with_.copy()
+    units = exp.select(exp.Star()).from_(exp.to_identifier(UNITS, quoted=True))
+    units.set("with_", chain)
+    branches = tree.copy()
+    branches.set("with_", None)  # the branches read only imx_units (see imx.sql)
+    return units, branches
+
+
+def _bounds(spark: SparkSession, table: str, column: str) -> pa.Table:
+    """The earliest and latest timestamp of a file-backed table (for the calendar's range)."""
+    from pyspark.sql import functions as F
+
+    frame = spark.table(table)
+    low = frame.agg(F.min(frame[column]).alias(column))
+    high = frame.agg(F.max(frame[column]).alias(column))
+    with _quiet():
+        return low.union(high).toArrow()
