@@ -67,14 +67,44 @@ def render_scorecard(results: Results, model: Model, console: Console) -> None:
     rows = ordered(results.table).to_pylist()
     if not rows:
         console.print(Text("No results: no metric was evaluated.", style="dim"))
+    shown = shown_rows(rows)
     compact = console.width < COMPACT_BELOW
-    for category, members in _by_category(rows, model):
+    for category, members in _by_category(shown, model):
         if compact:
             console.print(_category_lines(category, members, model))
         else:
             console.print(_category_table(category, members, model))
+    if len(shown) < len(rows):
+        console.print(
+            Text(
+                f"{len(rows) - len(shown)} more result rows (periods, and sites or studies past "
+                f"the first {MAX_ROWS} rows) are not shown here: the results file written by "
+                "--out holds every row.",
+                style="dim",
+            )
+        )
     console.print(quality_panel(results.quality, compact=compact))
     console.print(stamp_text(results.stamp))
+
+
+MAX_ROWS = 300  # a terminal is for reading: past this many rows, the results file has them
+_SHOWN_FIRST = {"portfolio": 0, "study": 2, "site": 3}
+
+
+def shown_rows(rows: Sequence[Row]) -> list[Row]:
+    """The rows a terminal shows: all when few; else overall rows (no period), the portfolio
+    and `by` levels before studies and sites, at most :data:`MAX_ROWS`, in their own order.
+
+    >>> rows = [{"level": "site", "period": None}] * 400 + [{"level": "portfolio", "period": None}]
+    >>> shown = shown_rows(rows)
+    >>> len(shown), shown[-1]["level"]
+    (300, 'portfolio')
+    """
+    if len(rows) <= MAX_ROWS:
+        return list(rows)
+    overall = [i for i, r in enumerate(rows) if r.get("period") is None]
+    first = sorted(overall, key=lambda i: _SHOWN_FIRST.get(str(rows[i].get("level")), 1))
+    return [rows[i] for i in sorted(first[:MAX_ROWS])]
 
 
 @contextmanager
