@@ -55,6 +55,7 @@ WITH t AS (
     JOIN cal b ON b.calendar = tp.calendar
         AND b.day = CAST(coalesce(tp.received, getvariable('as_of')) AT TIME ZONE tp.zone AS DATE)
     WHERE acquired IS NOT NULL AND NOT cancelled
+      AND (received IS NULL OR received >= acquired)  -- negative durations are left out (rule 4)
 )
 SELECT count(*) FILTER (WHERE received IS NOT NULL AND bd <= 3)
      / count(*) FILTER (WHERE bd > 3 OR received IS NOT NULL) AS value

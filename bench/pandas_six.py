@@ -55,6 +55,8 @@ def six(folder: Path, holidays: Mapping[str, list[dt.date]]) -> dict[str, float]
     )
     out["XFER-CT"] = float(bd[bd >= 0].median())
 
+    # A receipt before the acquisition is a negative duration: left out of the measure (rule 4).
+    pop = pop[~(pop["images_received"] < pop["scan_acquired"])]
     end = pop["images_received"].fillna(as_of)
     d = _business_days(pop["scan_acquired"], end, pop["calendar"], holidays)
     met = pop["images_received"].notna() & (d <= 3)
