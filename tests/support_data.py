@@ -26,7 +26,7 @@ from imx.model import (
     UnitDef,
     ValueUnit,
 )
-from imx.results import Results, Stamp
+from imx.results import RESULT_SCHEMA, Results, Stamp
 
 EVENT_NAMES = (
     "scan_acquired",
@@ -94,29 +94,7 @@ def imaging_schema() -> SchemaDef:
     )
 
 
-RESULT_COLUMNS = (
-    ("metric", pa.string()),
-    ("variant", pa.string()),
-    ("level", pa.string()),
-    ("study", pa.string()),
-    ("site", pa.string()),
-    ("group", pa.string()),
-    ("period", pa.string()),
-    ("value", pa.float64()),
-    ("unit", pa.string()),
-    ("numerator", pa.float64()),
-    ("denominator", pa.int64()),
-    ("excluded", pa.int64()),
-    ("excluded_by_reason", pa.string()),
-    ("pending", pa.int64()),
-    ("open", pa.int64()),
-    ("ci_low", pa.float64()),
-    ("ci_high", pa.float64()),
-    ("band", pa.string()),
-    ("status", pa.string()),
-    ("target_met", pa.bool_()),
-)
-RESULT_SCHEMA = pa.schema([pa.field(n, t) for n, t in RESULT_COLUMNS])
+RESULT_COLUMNS = tuple((field.name, field.type) for field in RESULT_SCHEMA)
 
 
 def result_row(metric: str, level: str = "portfolio", **values: object) -> dict[str, object]:
