@@ -77,6 +77,7 @@ def case_handsql(folder: Path, threads: int | None) -> dict[str, Any]:
     con = duckdb.connect(config={"threads": threads} if threads else {})
     con.read_parquet(str(folder / "events.parquet")).create_view("raw_events")
     con.read_parquet(str(folder / "sites.parquet")).create_view("sites")
+    con.read_parquet(str(folder / "studies.parquet")).create_view("studies")
     days = [(c, d) for c, ds in _holidays(_model()).items() for d in ds]
     con.register(
         "holidays", pa.table({"calendar": [c for c, _ in days], "day": [d for _, d in days]})

@@ -48,17 +48,20 @@ WITH t AS (
 SELECT quantile_cont(bd, 0.5) AS value FROM t WHERE bd >= 0;
 
 -- name: XFER-OT
+-- The window is 3 business days, 2 for oncology studies (the stdlib's `oncology` variant).
 WITH t AS (
-    SELECT tp.received, b.idx - a.idx AS bd
+    SELECT tp.received, b.idx - a.idx AS bd,
+           CASE WHEN st.therapeutic_area = 'oncology' THEN 2 ELSE 3 END AS window_bd
     FROM tp
+    LEFT JOIN studies st ON st.study = tp.study
     JOIN cal a ON a.calendar = tp.calendar AND a.day = CAST(tp.acquired AT TIME ZONE tp.zone AS DATE)
     JOIN cal b ON b.calendar = tp.calendar
         AND b.day = CAST(coalesce(tp.received, getvariable('as_of')) AT TIME ZONE tp.zone AS DATE)
     WHERE acquired IS NOT NULL AND NOT cancelled
       AND (received IS NULL OR received >= acquired)  -- negative durations are left out (rule 4)
 )
-SELECT count(*) FILTER (WHERE received IS NOT NULL AND bd <= 3)
-     / count(*) FILTER (WHERE bd > 3 OR received IS NOT NULL) AS value
+SELECT count(*) FILTER (WHERE received IS NOT NULL AND bd <= window_bd)
+     / count(*) FILTER (WHERE bd > window_bd OR received IS NOT NULL) AS value
 FROM t;
 
 -- name: QC-FPR
