@@ -87,3 +87,11 @@ def test_every_diagnostic_code_is_documented() -> None:
     assert len(codes) > 40
     missing = sorted(c for c in codes if f"`{c}`" not in documented)
     assert missing == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_doc_blocks_are_in_the_canonical_layout(page: Path) -> None:
+    from imx.syntax.fmt import format_source
+
+    for block in BLOCK.findall(page.read_text(encoding="utf-8")):
+        assert format_source(block, str(page)).text == block
