@@ -238,17 +238,18 @@ def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 
 
-def _order(plan: Plan) -> Any:
-    metrics = [mp.id for g in plan.grains for mp in g.metrics]
+def _order(plans: Mapping[str, MetricPlan]) -> Any:
+    rank = {metric_id: i for i, metric_id in enumerate(plans)}
+    levels = {metric_id: {v: i for i, v in enumerate(mp.levels)} for metric_id, mp in plans.items()}
 
     def nullable(x: Any) -> tuple[bool, Any]:
         return (x is not None, x if x is not None else "")
 
     def key(row: Row) -> tuple[Any, ...]:
-        mp = plan.metric(row["metric"])
-        level = mp.levels.index(row["level"]) if row["level"] in mp.levels else len(mp.levels)
+        own = levels[row["metric"]]
+        level = own.get(row["level"], len(own))
         cols = ("study", "site", "group", "period", "variant")
-        return (metrics.index(row["metric"]), level, *(nullable(row[c]) for c in cols))
+        return (rank[row["metric"]], level, *(nullable(row[c]) for c in cols))
 
     return key
 
@@ -257,17 +258,18 @@ def finalize(
     plan: Plan, raw: pa.Table, quality: tuple[QualityFinding, ...], stamp: Stamp
 ) -> Results:
     """Raw aggregates of either evaluator → :class:`Results`, rows in a deterministic order."""
+    plans = {mp.id: mp for g in plan.grains for mp in g.metrics}  # in plan order
     rows: list[Row] = []
     findings: list[QualityFinding] = []
     for r in raw.to_pylist():
-        mp = plan.metric(r["metric"])
+        mp = plans[r["metric"]]
         if r["level"] == ALL_LEVEL:
             finding = _negative_finding(mp, r)
             findings.extend([finding] if finding else [])
         else:
             rows.append(result_row(mp, r))
-    rows.sort(key=_order(plan))
-    order = [mp.id for g in plan.grains for mp in g.metrics]
+    rows.sort(key=_order(plans))
+    order = list(plans)
     findings.sort(key=lambda f: order.index(f.metric or ""))
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
     return Results(table, tuple(quality) + tuple(findings), stamp)
