@@ -24,9 +24,11 @@ demo: $(VENV)/.installed
 	$(BIN)/imx check stdlib_metrics
 	$(BIN)/imx demo-data --studies 12 --seed 7 --out $(DEMO)/data
 	$(BIN)/imx run stdlib_metrics --data $(DEMO)/data --level study --level portfolio --out $(DEMO)/results.csv
+	$(BIN)/imx docs build stdlib_metrics --out $(DEMO)/handbook --results $(DEMO)/results.csv
 	@echo ""
 	@echo "Demo outputs are in $(DEMO)/: results.csv (metric values), results.quality.csv (data-quality report),"
-	@echo "results.stamp.json (reproducibility stamp), and the synthetic event log in $(DEMO)/data/."
+	@echo "results.stamp.json (reproducibility stamp), the synthetic event log in $(DEMO)/data/, and the"
+	@echo "metric handbook: open $(DEMO)/handbook/site/index.html in a browser."
 
 # The browser test opens the handbook in Debian's headless Chromium.
 chromium:
