@@ -252,12 +252,10 @@ def _evaluate(
     """Plan, compile and execute each grain, then finalize, with one progress bar for the steps."""
     from imx.engines import EngineUnavailable
     from imx.evaluation import evaluate
-    from imx.plan import build_plan, utc
     from imx.render.scorecard import progress
 
-    as_of = utc(options.as_of or dataset.as_of)
-    plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
-    steps = len(plan.grains) + 2  # plan, one per grain (unit of analysis), finalize
+    chosen = [m for m in model.metrics if not options.metrics or m.id in options.metrics]
+    steps = len({m.base.unit.name for m in chosen}) + 2  # plan, one per grain (unit), finalize
     label = f"evaluating {len(model.metrics)} metric(s) on {args.engine}"
     with progress(_console(args, stderr=True), label, total=steps) as advance:
         settings = _engine_settings(args, lambda _: advance(1))
