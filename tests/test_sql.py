@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from evalkit import EU, US, bd, count, dataset, first, has, model, resolved, schema, variant
 from imx import model as m
 from imx.calendars import CALENDAR_TABLE
+from imx.data import Dataset
 from imx.engines.duckdb import calendar_for
 from imx.evaluation import compile_sql, evaluate, prepare_tables
-from imx.plan import build_plan
+from imx.plan import Plan, build_plan
 from imx.sql import DIALECTS, compile_plan, render
 
 RATE = resolved(
@@ -59,16 +60,22 @@ def _scans(node: dict[str, Any]) -> list[str]:
     return found
 
 
-def test_duckdb_plans_a_single_scan_of_events() -> None:
-    mod = model(m.Metric(RATE), m.Metric(DUR), m.Metric(RATIO))
-    ds = dataset(EVENTS, "2026-03-10T00:00Z")
-    plan = build_plan(mod, as_of=ds.as_of)
+def _loaded_connection(mod: m.Model, ds: Dataset, plan: Plan) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the dataset as real tables, so EXPLAIN shows table scans."""
     tables, _ = prepare_tables(mod.schema, ds.tables, ds.as_of)
     con = duckdb.connect()
     for name, table in tables.items():
         con.register(f"arrow_{name}", table)
         con.sql(f'CREATE TABLE "{name}" AS SELECT * FROM "arrow_{name}"')  # test setup only
     con.register(CALENDAR_TABLE, calendar_for(plan, tables["events"], "at"))
+    return con
+
+
+def test_duckdb_plans_a_single_scan_of_events() -> None:
+    mod = model(m.Metric(RATE), m.Metric(DUR), m.Metric(RATIO))
+    ds = dataset(EVENTS, "2026-03-10T00:00Z")
+    plan = build_plan(mod, as_of=ds.as_of)
+    con = _loaded_connection(mod, ds, plan)
     sql = render(compile_plan(plan)[0])
     explained = con.sql("EXPLAIN (FORMAT json) " + sql).fetchall()[0][1]
     scans = [s for root in json.loads(explained) for s in _scans(root)]
@@ -154,12 +161,7 @@ def test_the_whole_stdlib_scans_events_once_per_unit_of_analysis(tmp_path: Any) 
     generate(2, 11, tmp_path, "parquet")
     ds = load_dataset(mod.schema, discover_sources(tmp_path, mod.schema))
     plan = build_plan(mod, as_of=ds.as_of)
-    tables, _ = prepare_tables(mod.schema, ds.tables, ds.as_of)
-    con = duckdb.connect()
-    for name, table in tables.items():
-        con.register(f"arrow_{name}", table)
-        con.sql(f'CREATE TABLE "{name}" AS SELECT * FROM "arrow_{name}"')  # test setup only
-    con.register(CALENDAR_TABLE, calendar_for(plan, tables["events"], "at"))
+    con = _loaded_connection(mod, ds, plan)
     units = {mp.layers[0].metric.unit.name for g in plan.grains for mp in g.metrics}
     scans = {g.unit.name: _profiled_event_scans(con, render(t)) for g, t in zip(plan.grains, compile_plan(plan), strict=True)}  # fmt: skip
     assert sum(len(g.metrics) for g in plan.grains) == len(mod.metrics) > len(units)
