@@ -29,10 +29,17 @@ Row hygiene (semantics rule 3)
     and reported as ``missing-table``.
 
 Fingerprint
-    sha256 over what imx reads: for each schema table, its schema columns of every input row (before
-    cleaning) as typed values, rows sorted. The same data therefore has the same fingerprint whether
-    it comes from CSV, Parquet, JSON lines, DuckDB or a data frame, in any row order and with any
-    extra columns; interpreting naive times in a different ``timezone`` changes it.
+    sha256 over what imx reads: for each schema table its name and columns, the text of lines that
+    could not be parsed (sorted), and an order-free digest of its rows: their number and two sums,
+    over the rows, of 64-bit hashes of each row's schema columns as typed values (a naive or
+    unreadable value by its text). The same data therefore has the same fingerprint whether it
+    comes from CSV, Parquet, JSON lines, DuckDB or a data frame, in any row order and with any extra
+    columns; interpreting naive times in a different ``timezone`` changes it. The row hashes are
+    DuckDB's, so a fingerprint is comparable between runs of the same imx release.
+
+Loading is one grouped pass per table: DuckDB reads the typed values of every input row and keeps
+each distinct row once with its number of copies, so exact duplicates, the row rules and the
+fingerprint are all decided on the distinct rows.
 """
 
 from __future__ import annotations
@@ -42,11 +49,12 @@ import hashlib
 import itertools
 import json
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
@@ -411,29 +419,36 @@ def _wrong_type(column: ColumnDef, kind: pa.DataType, label: str) -> DataError:
     )
 
 
-def _canon_sql(column: ColumnDef, sql: _ColumnSql) -> str:
-    raw = f"NULLIF(CAST({quote(column.name)} AS VARCHAR), '')"
-    return (
-        f"CASE WHEN {sql.typed} IS NOT NULL THEN CAST({sql.typed} AS VARCHAR) "
-        f"WHEN {sql.naive} IS NOT NULL THEN 'naive ' || CAST({sql.naive} AS VARCHAR) "
-        f"WHEN {raw} IS NOT NULL THEN 'unreadable ' || {raw} END"
-    )
+def _unreadable_sql(column: ColumnDef, sql: _ColumnSql) -> str:
+    """The source text of a value that cannot be read (null for readable and empty values)."""
+    return f"CASE WHEN {sql.bad} THEN NULLIF(CAST({quote(column.name)} AS VARCHAR), '') END"
 
 
 # --------------------------------------------------------------------------- the loader
 
+# The rules decided row by row, in the order they are tried; duplicate-row, duplicate-key and
+# after-as-of depend on other rows (or on the data cut) and come after them.
+_ROW_RULES = ("unreadable-row", "null-key", "naive-timestamp", "null-timestamp", "unknown-event")
+_LATER_RULES = ("duplicate-row", "duplicate-key")
+
 
 @dataclass
 class _Staged:
+    """One table staged as its distinct typed rows: schema columns, ``__n{i}`` (naive timestamp),
+    ``__u{i}`` (unreadable text), ``__copies``, ``__first`` (first input row), ``__pre`` (the row
+    rule that set the rows aside, if any) and ``__rule`` (the same, or duplicate-key)."""
+
     table: TableDef
-    name: str  # the DuckDB table holding the staged rows
+    name: str  # the DuckDB table holding the grouped rows
     rejects: tuple[tuple[int, str], ...]
     fingerprinted: bool
+    fallible: tuple[int, ...]  # the columns whose values may fail to be read
     bad_columns: dict[str, int] = field(default_factory=dict)
 
 
 class _Loader:
-    """Stages each table in an in-memory DuckDB database, applies the hygiene rules, and collects
+    """Stages each table in an in-memory DuckDB database as its distinct typed rows with their
+    copy counts (one pass over the input), decides the hygiene rules on those rows, and collects
     the clean tables, findings and fingerprint."""
 
     def __init__(
@@ -469,30 +484,47 @@ class _Loader:
 
     def stage(self, table: TableDef, raw: Raw, *, fingerprinted: bool = True) -> None:
         selected = _select_columns(raw, table, self.mapping.get(table.name, {}), self.lenient)
-        selected = selected.append_column("__row", pa.array(range(selected.num_rows), pa.int64()))
+        rows = pa.array(np.arange(selected.num_rows, dtype=np.int64))
+        selected = selected.append_column("__row", rows)
         tag = f"t{len(self.staged)}"
         self.con.register(f"raw_{tag}", selected)
-        plans = {
-            c.name: _column_sql(
-                c, selected.schema.field(c.name).type, raw.label, self.zone is not None
-            )
+        plans = [
+            _column_sql(c, selected.schema.field(c.name).type, raw.label, self.zone is not None)
             for c in table.columns
-        }
-        parts = ["__row", "CAST(NULL AS VARCHAR) AS __rule"]
-        for i, column in enumerate(table.columns):
-            plan = plans[column.name]
-            parts += [f"{plan.typed} AS {quote(column.name)}", f"{plan.bad} AS __bad{i}"]
-            parts += [
-                f"{plan.naive} IS NOT NULL AS __naive{i}",
-                f"{_canon_sql(column, plan)} AS __c{i}",
-            ]
-        select = ", ".join(parts)
-        params = {"zone": self.zone} if "$zone" in select else {}
+        ]
+        inner: list[str] = []  # grouped on: typed values, and flags that can be set
+        outer: list[str] = []  # the staged columns, constant flags filled in
+        for i, (column, plan) in enumerate(zip(table.columns, plans, strict=True)):
+            inner.append(f"{plan.typed} AS {quote(column.name)}")
+            outer.append(quote(column.name))
+            if plan.naive == "NULL":
+                outer.append(f"CAST(NULL AS TIMESTAMP) AS __n{i}")
+            else:
+                inner.append(f"{plan.naive} AS __n{i}")
+                outer.append(f"__n{i}")
+            if plan.bad == "false":
+                outer.append(f"CAST(NULL AS VARCHAR) AS __u{i}")
+            else:
+                inner.append(f"{_unreadable_sql(column, plan)} AS __u{i}")
+                outer.append(f"__u{i}")
+        grouped = (
+            f"SELECT {', '.join(outer)}, __copies, __first FROM (SELECT {', '.join(inner)}, "
+            f"count(*) AS __copies, min(__row) AS __first FROM raw_{tag} GROUP BY ALL)"
+        )
+        fallible = tuple(i for i, plan in enumerate(plans) if plan.bad != "false")
+        ruled = f"SELECT *, {_row_rule_sql(table)} AS __pre FROM ({grouped})"
+        query = f"SELECT *, {_later_rule_sql(table, self.schema)} AS __rule FROM ({ruled})"
+        params: dict[str, object] = {"events": list(self.schema.event_names)}
+        if self.zone is not None:
+            params["zone"] = self.zone
+        params = {k: v for k, v in params.items() if f"${k}" in query}
         try:
-            self.con.execute(f"CREATE TABLE st_{tag} AS SELECT {select} FROM raw_{tag}", params)
+            self.con.execute(f"CREATE TABLE st_{tag} AS {query}", params)
         except duckdb.Error as error:
             raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
-        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted)
+        finally:
+            self.con.unregister(f"raw_{tag}")
+        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted, fallible)
         self.staged[table.name] = staged
         self._check_columns(staged, raw.label)
 
@@ -501,16 +533,26 @@ class _Loader:
         return tuple(rows[0])
 
     def _check_columns(self, staged: _Staged, label: str) -> None:
-        for i, column in enumerate(staged.table.columns):
-            bad, present, sample = self._one(
-                f"SELECT count(*) FILTER (WHERE __bad{i}), count(__c{i}), "
-                f"min(__c{i}) FILTER (WHERE __bad{i}) FROM {staged.name}"
-            )
+        columns = staged.table.columns
+        parts = []
+        for i in staged.fallible:
+            name = quote(columns[i].name)
+            present = f"{name} IS NOT NULL OR __n{i} IS NOT NULL OR __u{i} IS NOT NULL"
+            parts += [
+                f"coalesce(sum(__copies) FILTER (WHERE __u{i} IS NOT NULL), 0)",
+                f"coalesce(sum(__copies) FILTER (WHERE {present}), 0)",
+                f"min(__u{i})",
+            ]
+        if not parts:
+            return
+        found = self._one(f"SELECT {', '.join(parts)} FROM {staged.name}")
+        for k, i in enumerate(staged.fallible):
+            column = columns[i]
+            bad, present, sample = found[3 * k : 3 * k + 3]
             if bad and bad == present:
-                shown = str(sample).removeprefix("unreadable ")
                 raise DataError(
                     f"no value of column `{column.name}` in {label} can be read as "
-                    f"{column.type.value} (for example {shown!r})",
+                    f"{column.type.value} (for example {sample!r})",
                     ["is the right column mapped? see --map"],
                 )
             if bad:
@@ -519,52 +561,65 @@ class _Loader:
     def finish(self, as_of: dt.datetime | None) -> Dataset:
         fingerprint = self._fingerprint()
         for staged in self.staged.values():
-            self._apply_rules(staged)
+            self._report_rules(staged)
         cut = as_of or self._latest_event()
         events = self.staged.get(self.schema.EVENTS_TABLE)
         stamp_column = _event_time(events.table) if events else None
+        late = f"coalesce({quote(stamp_column)} > $cut, false)" if stamp_column else "false"
         if events and stamp_column:
-            condition = f"{quote(stamp_column)} > $cut"
-            self._mark(events, "after-as-of", condition, {"cut": cut})
-            self._report(events, "after-as-of")
-        tables = {name: self._clean(staged) for name, staged in self.staged.items()}
+            self._report_late(events, late, cut)
+        tables = {
+            name: self._clean(staged, late if staged is events else "false", cut)
+            for name, staged in self.staged.items()
+        }
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
 
-    def _apply_rules(self, staged: _Staged) -> None:
-        events_table = staged.table.name == self.schema.EVENTS_TABLE
-        for rule, condition in _rule_conditions(staged.table, staged.name, events_table):
-            self._mark(staged, rule, condition, {"events": list(self.schema.event_names)})
-            self._report(staged, rule)
-
-    def _mark(
-        self, staged: _Staged, rule: str, condition: str, params: Mapping[str, object] | None = None
-    ) -> None:
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in condition}
-        self.con.execute(
-            f"UPDATE {staged.name} SET __rule = $rule WHERE __rule IS NULL AND ({condition})",
-            {"rule": rule, **used},
+    def _report_rules(self, staged: _Staged) -> None:
+        counts = dict(
+            self.con.sql(
+                f"SELECT __rule, sum(__copies) FROM {staged.name} WHERE __pre IS NOT NULL "
+                f"GROUP BY __rule UNION ALL SELECT 'duplicate-key', count(*) FROM {staged.name} "
+                f"WHERE __pre IS NULL AND __rule = 'duplicate-key' UNION ALL "
+                f"SELECT 'duplicate-row', sum(__copies - 1) FROM {staged.name} WHERE __pre IS NULL"
+            ).fetchall()
         )
+        for rule in _ROW_RULES + _LATER_RULES:
+            count = int(counts.get(rule) or 0)
+            rejects = staged.rejects if rule == "unreadable-row" else ()
+            if count + len(rejects) == 0:
+                continue
+            if rule == "duplicate-row":
+                where = "__pre IS NULL AND __copies > 1"
+            else:
+                where = f"__rule = '{rule}'"
+            self._report(staged, rule, count, where)
 
-    def _report(self, staged: _Staged, rule: str) -> None:
+    def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
         (count,) = self._one(
-            f"SELECT count(*) FROM {staged.name} WHERE __rule = $rule", {"rule": rule}
+            f"SELECT count(*) FROM {events.name} WHERE __rule IS NULL AND {late}", {"cut": cut}
         )
+        if count:
+            self._report(events, "after-as-of", int(count), f"__rule IS NULL AND {late}", cut)
+
+    def _report(
+        self, staged: _Staged, rule: str, count: int, where: str, cut: dt.datetime | None = None
+    ) -> None:
         rejects = staged.rejects if rule == "unreadable-row" else ()
-        total = int(count) + len(rejects)
-        if total == 0:
-            return
         examples = [f"line {line}" for line, _ in rejects[:_EXAMPLES]]
         if len(examples) < _EXAMPLES:
-            examples += self._example_keys(staged, rule, _EXAMPLES - len(examples))
+            examples += self._example_keys(staged, where, _EXAMPLES - len(examples), cut)
         message = _unreadable_message(staged) if rule == "unreadable-row" else None
+        total = count + len(rejects)
         self.quality.append(_finding(rule, staged.table.name, total, examples, message))
 
-    def _example_keys(self, staged: _Staged, rule: str, limit: int) -> list[str]:
+    def _example_keys(
+        self, staged: _Staged, where: str, limit: int, cut: dt.datetime | None
+    ) -> list[str]:
         parts = [_key_sql(c) for c in staged.table.columns if c.key]
-        key_sql = f"concat_ws('/', {', '.join(parts)})" if parts else "'row ' || (__row + 1)"
+        key_sql = f"concat_ws('/', {', '.join(parts)})" if parts else "'row ' || (__first + 1)"
         rows = self.con.sql(
-            f"SELECT {key_sql} FROM {staged.name} WHERE __rule = $rule ORDER BY __row LIMIT 500",
-            params={"rule": rule},
+            f"SELECT {key_sql} FROM {staged.name} WHERE {where} ORDER BY __first LIMIT 500",
+            params={"cut": cut} if "$cut" in where else {},
         ).fetchall()
         return list(dict.fromkeys(str(r[0]) for r in rows))[:limit]
 
@@ -583,19 +638,21 @@ class _Loader:
             )
         return latest.astimezone(dt.UTC)
 
-    def _clean(self, staged: _Staged) -> pa.Table:
+    def _clean(self, staged: _Staged, late: str, cut: dt.datetime) -> pa.Table:
+        """The clean rows, each once: events in input order (of their first copy), dimension
+        tables sorted by their columns, keys first."""
         columns = staged.table.columns
         names = [quote(c.name) for c in columns]
-        first = [c for c in columns if c.key] + [
-            c for c in columns if c.type is ColumnType.TIMESTAMP
-        ]
-        order = [quote(c.name) for c in first] + [
-            n for c, n in zip(columns, names, strict=True) if c not in first
-        ]
+        order = "ORDER BY __first"
+        if staged.table.name != self.schema.EVENTS_TABLE and columns:
+            keys = [quote(c.name) for c in columns if c.key]
+            order = "ORDER BY " + ", ".join(keys + [n for n in names if n not in keys])
         result = self.con.sql(
             f"SELECT {', '.join(names)} FROM {staged.name} WHERE __rule IS NULL "
-            f"ORDER BY {', '.join(order)}"
+            f"AND NOT {late} {order}",
+            params={"cut": cut} if "$cut" in late else {},
         ).to_arrow_table()
+        self.con.execute(f"DROP TABLE {staged.name}")
         target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in staged.table.columns])
         return result.cast(target)
 
@@ -608,51 +665,57 @@ class _Loader:
             digest.update((json.dumps(header) + "\n").encode())
             if staged is None or not given:
                 continue
-            for chunk in self._canonical_rows(staged):
-                digest.update(chunk)
+            for _, text in sorted(staged.rejects, key=lambda r: r[1]):
+                digest.update((json.dumps(["unreadable line", text]) + "\n").encode())
+            digest.update((json.dumps(self._row_digest(staged)) + "\n").encode())
         return digest.hexdigest()
 
-    def _canonical_rows(self, staged: _Staged) -> Iterator[bytes]:
-        for _, text in sorted(staged.rejects, key=lambda r: r[1]):
-            yield (json.dumps(["unreadable line", text]) + "\n").encode()
-        values = ", ".join(f"__c{i}" for i in range(len(staged.table.columns)))
-        reader = self.con.sql(
-            f"SELECT to_json([{values}]) AS r FROM {staged.name} ORDER BY r"
-        ).to_arrow_reader()
-        for batch in reader:
-            rows = batch.column(0).to_pylist()
-            if rows:
-                yield ("\n".join(str(r) for r in rows) + "\n").encode()
+    def _row_digest(self, staged: _Staged) -> list[str]:
+        """An order-free digest of the table's rows: their number and two sums, over the rows,
+        of 64-bit hashes of each row's values (typed, naive or unreadable text)."""
+        values = ", ".join(
+            f"{quote(c.name)}, __n{i}, __u{i}" for i, c in enumerate(staged.table.columns)
+        )
+        if not values:
+            return []
+        found = self._one(
+            f"SELECT sum(__copies), sum(__copies * hash({values})::HUGEINT), "
+            f"sum(__copies * hash('imx', {values})::HUGEINT) FROM {staged.name}"
+        )
+        return [str(v or 0) for v in found]
 
 
-def _rule_conditions(table: TableDef, name: str, events_table: bool) -> list[tuple[str, str]]:
+def _row_rule_sql(table: TableDef) -> str:
+    """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
     indexed = list(enumerate(table.columns))
-    bad = [f"__bad{i}" for i, _ in indexed]
-    keys = [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional]
-    naive = [f"__naive{i}" for i, c in indexed if c.type is ColumnType.TIMESTAMP]
-    null_times = [
-        f"{quote(c.name)} IS NULL"
-        for c in table.columns
-        if c.type is ColumnType.TIMESTAMP and not c.optional
-    ]
-    unknown = [_unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT]
-    everything = ", ".join(quote(c.name) for c in table.columns)
-    order = "ORDER BY __row"
-    rules = [
-        ("unreadable-row", _any(bad)),
-        ("null-key", _any(keys)),
-        ("naive-timestamp", _any(naive)),
-        ("null-timestamp", _any(null_times)),
-        ("unknown-event", _any(unknown)),
-        (
-            "duplicate-row",
-            _repeated(name, f"row_number() OVER (PARTITION BY {everything} {order})"),
-        ),
-    ]
-    if not events_table and table.keys:
-        key_list = ", ".join(quote(k) for k in table.keys)
-        rules.append(("duplicate-key", _repeated(name, f"count(*) OVER (PARTITION BY {key_list})")))
-    return rules
+    conditions = {
+        "unreadable-row": [f"__u{i} IS NOT NULL" for i, _ in indexed],
+        "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
+        "naive-timestamp": [
+            f"__n{i} IS NOT NULL" for i, c in indexed if c.type is ColumnType.TIMESTAMP
+        ],
+        "null-timestamp": [
+            f"{quote(c.name)} IS NULL"
+            for c in table.columns
+            if c.type is ColumnType.TIMESTAMP and not c.optional
+        ],
+        "unknown-event": [
+            _unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT
+        ],
+    }
+    whens = [f"WHEN {_any(conditions[rule])} THEN '{rule}'" for rule in _ROW_RULES]
+    return f"CASE {' '.join(whens)} END"
+
+
+def _later_rule_sql(table: TableDef, schema: SchemaDef) -> str:
+    """``__pre``, or duplicate-key for every distinct clean row of a dimension key given twice."""
+    if table.name == schema.EVENTS_TABLE or not table.keys:
+        return "__pre"
+    keys = ", ".join(quote(k) for k in table.keys)
+    return (
+        "CASE WHEN __pre IS NULL AND count(*) OVER (PARTITION BY __pre, "
+        f"{keys}) > 1 THEN 'duplicate-key' ELSE __pre END"
+    )
 
 
 def _key_sql(column: ColumnDef) -> str:
@@ -672,14 +735,6 @@ def _unknown_event_sql(column: ColumnDef) -> str:
         f"({c} IS NOT NULL AND {undeclared})"
         if column.optional
         else f"({c} IS NULL OR {undeclared})"
-    )
-
-
-def _repeated(name: str, window: str) -> str:
-    """Rows whose ``window`` number (within the rows not yet set aside) is above one."""
-    return (
-        f"__row IN (SELECT __row FROM (SELECT __row, {window} AS n FROM {name} "
-        "WHERE __rule IS NULL) WHERE n > 1)"
     )
 
 
