@@ -181,6 +181,7 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
 def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
     from imx.data import DataError, discover_sources, load_dataset, parse_column_map
 
+    settings = _engine_settings(args, lambda _: None)  # usage errors before any reading
     try:
         sources: dict[str, Source] = {}
         if args.data:
@@ -194,6 +195,8 @@ def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
             as_of=_parse_instant(args.as_of),
             mapping=parse_column_map(args.map),
             timezone=args.timezone,
+            threads=settings.threads,
+            memory_limit=settings.memory_limit,
         )
     except DataError as exc:
         raise UsageError(exc.message, exc.hints) from exc

@@ -48,8 +48,12 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import os
+import shutil
+import tempfile
+import weakref
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +70,7 @@ from imx.readers import (
     DataError,
     Raw,
     Source,
+    arrow_raw,
     discover_sources,
     expected_files,
     first_line,
@@ -82,6 +87,7 @@ __all__ = [
     "Dataset",
     "QualityFinding",
     "Source",
+    "StoredTables",
     "dataset_from_example",
     "discover_sources",
     "load_dataset",
@@ -170,16 +176,29 @@ def load_dataset(
     as_of: dt.datetime | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     timezone: str | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
 ) -> Dataset:
     """Read ``sources`` (schema table name → path or frame) into a clean :class:`Dataset`.
 
-    Raises :class:`DataError` for a missing file, table or column, an unreadable file, or a column
-    whose values cannot be read as the schema's type.
+    ``threads`` and ``memory_limit`` (``"2GB"``) configure the DuckDB connection that loads the
+    data and keeps the clean tables; beyond the limit DuckDB spills to disk. Raises
+    :class:`DataError` for a missing file, table or column, an unreadable file, or a column whose
+    values cannot be read as the schema's type.
     """
     _check_table_names(schema, sources, mapping or {})
     if schema.EVENTS_TABLE not in sources:
         raise DataError(f"no `{schema.EVENTS_TABLE}` table was given", expected_files(schema))
-    with _Loader(schema, mapping or {}, _check_zone(timezone)) as loader:
+    config: dict[str, str | int] = {}
+    if threads is not None:
+        config["threads"] = threads
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
+    try:
+        loader = _Loader(schema, mapping or {}, _check_zone(timezone), config=config, on_disk=True)
+    except duckdb.Error as error:
+        raise DataError(f"cannot set up DuckDB: {first_line(error)}") from error
+    with loader:
         for table in schema.tables:
             if table.name in sources:
                 loader.stage(table, loader.read(table.name, sources[table.name]))
@@ -201,8 +220,7 @@ def dataset_from_example(schema: SchemaDef, example: Example) -> Dataset:
             if rows is None:
                 loader.absent(table, report=False)
                 continue
-            raw = Raw(_string_table(rows), f"example table `{table.name}`")
-            loader.stage(table, raw)
+            loader.stage(table, loader.frame(table.name, _string_table(rows)))
         return loader.finish(_utc(example.as_of, "UTC"))
 
 
@@ -281,10 +299,9 @@ def _string_table(rows: tuple[tuple[str, ...], ...]) -> pa.Table:
 # ------------------------------------------------------------------------ column choice
 
 
-def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(column.type):
-        return column.cast(column.type.value_type)
-    return column
+def _plain(kind: pa.DataType) -> pa.DataType:
+    """A dictionary (categorical) column is read as its values."""
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 def _find_column(names: Sequence[str], wanted: str) -> int | None:
@@ -304,20 +321,25 @@ def _required(column: ColumnDef, lenient: bool) -> bool:
 
 def _select_columns(
     raw: Raw, table: TableDef, mapping: Mapping[str, str], lenient: bool
-) -> pa.Table:
-    names = list(raw.table.column_names)
+) -> tuple[str, dict[str, pa.DataType]]:
+    """SQL renaming the source's columns to the schema's (missing optional ones null), and the
+    Arrow type of each source column."""
+    names = list(raw.schema.names)
     _check_mapping(raw, table, mapping)
-    columns: dict[str, pa.ChunkedArray] = {}
+    parts: list[str] = []
+    kinds: dict[str, pa.DataType] = {}
     for column in table.columns:
         wanted = mapping.get(column.name, column.name)
         index = _find_column(names, wanted)
         if index is not None:
-            columns[column.name] = _plain(raw.table.column(index))
+            parts.append(f"{quote(names[index])} AS {quote(column.name)}")
+            kinds[column.name] = _plain(raw.schema.field(index).type)
         elif _required(column, lenient) or column.name in mapping:
             raise _missing_column(raw, table, column.name, wanted)
         else:
-            columns[column.name] = pa.chunked_array([pa.nulls(raw.table.num_rows, pa.string())])
-    return pa.table(columns)
+            parts.append(f"CAST(NULL AS VARCHAR) AS {quote(column.name)}")
+            kinds[column.name] = pa.string()
+    return f"SELECT {', '.join(parts) or 'NULL AS __none'} FROM {raw.relation}", kinds
 
 
 def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> None:
@@ -331,7 +353,7 @@ def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> Non
 
 
 def _missing_column(raw: Raw, table: TableDef, name: str, wanted: str) -> DataError:
-    present = list(raw.table.column_names)
+    present = list(raw.schema.names)
     shown = ", ".join(present) if present else "no columns"
     where = f"`{name}`" if wanted == name else f"`{wanted}` (mapped to `{name}`)"
     hints = did_you_mean(wanted, present) + [f"{raw.label} has: {shown}"]
@@ -434,16 +456,25 @@ _LATER_RULES = ("duplicate-row", "duplicate-key")
 
 @dataclass
 class _Staged:
-    """One table staged as its distinct typed rows: schema columns, ``__n{i}`` (naive timestamp),
-    ``__u{i}`` (unreadable text), ``__copies``, ``__first`` (first input row), ``__pre`` (the row
-    rule that set the rows aside, if any) and ``__rule`` (the same, or duplicate-key)."""
+    """One table staged in the loading database as typed rows: the schema columns, ``__n{i}``
+    (the naive timestamp of column i, when it can have one), ``__u{i}`` (the text of a value of
+    column i that cannot be read, when there can be one), ``__h`` (a hash of all of these) and
+    ``__rule`` (the hygiene rule that set the row aside, or null)."""
 
     table: TableDef
-    name: str  # the DuckDB table holding the grouped rows
+    name: str  # the DuckDB table holding the staged rows
     rejects: tuple[tuple[int, str], ...]
     fingerprinted: bool
+    naive: tuple[int, ...]  # the columns that keep naive timestamps aside
     fallible: tuple[int, ...]  # the columns whose values may fail to be read
     bad_columns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def values(self) -> str:
+        """Every staged value of a row, for hashing and exact comparison."""
+        parts = [quote(c.name) for c in self.table.columns]
+        parts += [f"__n{i}" for i in self.naive] + [f"__u{i}" for i in self.fallible]
+        return ", ".join(parts) or "NULL"
 
 
 class _Loader:
@@ -457,76 +488,92 @@ class _Loader:
         mapping: Mapping[str, Mapping[str, str]],
         zone: str | None,
         lenient: bool = False,
+        config: Mapping[str, str | int] | None = None,
+        on_disk: bool = False,
     ) -> None:
         self.schema = schema
         self.mapping = mapping
         self.zone = zone
         self.lenient = lenient
-        self.con = duckdb.connect()
+        self.store = _Store(on_disk, config or {})
+        self.con = self.store.con
         self.con.execute("SET TimeZone = 'UTC'")
         self.staged: dict[str, _Staged] = {}
         self.quality: list[QualityFinding] = []
+        self.done = False
 
     def __enter__(self) -> _Loader:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.con.close()
+        if not self.done:  # on success the store lives on in the dataset's tables
+            self.store.close()
 
     def read(self, table: str, source: Source) -> Raw:
-        return read_source(self.con, table, source, str(len(self.staged)))
+        return read_source(self.con, table, source, f"imx{len(self.staged)}")
+
+    def frame(self, table: str, frame: pa.Table) -> Raw:
+        return arrow_raw(self.con, frame, f"example table `{table}`", f"imx{len(self.staged)}")
 
     def absent(self, table: TableDef, *, report: bool) -> None:
-        empty = Raw(pa.table({c.name: pa.array([], pa.string()) for c in table.columns}), "")
-        self.stage(table, empty, fingerprinted=False)
+        empty = pa.table({c.name: pa.array([], pa.string()) for c in table.columns})
+        self.stage(table, arrow_raw(self.con, empty, "", f"imx{len(self.staged)}"), False)
         if report:
             self.quality.append(_finding("missing-table", table.name, 0, ()))
 
-    def stage(self, table: TableDef, raw: Raw, *, fingerprinted: bool = True) -> None:
-        selected = _select_columns(raw, table, self.mapping.get(table.name, {}), self.lenient)
-        rows = pa.array(np.arange(selected.num_rows, dtype=np.int64))
-        selected = selected.append_column("__row", rows)
-        tag = f"t{len(self.staged)}"
-        self.con.register(f"raw_{tag}", selected)
-        plans = [
-            _column_sql(c, selected.schema.field(c.name).type, raw.label, self.zone is not None)
-            for c in table.columns
-        ]
-        inner: list[str] = []  # grouped on: typed values, and flags that can be set
-        outer: list[str] = []  # the staged columns, constant flags filled in
-        for i, (column, plan) in enumerate(zip(table.columns, plans, strict=True)):
-            inner.append(f"{plan.typed} AS {quote(column.name)}")
-            outer.append(quote(column.name))
-            if plan.naive == "NULL":
-                outer.append(f"CAST(NULL AS TIMESTAMP) AS __n{i}")
-            else:
-                inner.append(f"{plan.naive} AS __n{i}")
-                outer.append(f"__n{i}")
-            if plan.bad == "false":
-                outer.append(f"CAST(NULL AS VARCHAR) AS __u{i}")
-            else:
-                inner.append(f"{_unreadable_sql(column, plan)} AS __u{i}")
-                outer.append(f"__u{i}")
-        grouped = (
-            f"SELECT {', '.join(outer)}, __copies, __first FROM (SELECT {', '.join(inner)}, "
-            f"count(*) AS __copies, min(__row) AS __first FROM raw_{tag} GROUP BY ALL)"
+    def stage(self, table: TableDef, raw: Raw, fingerprinted: bool = True) -> None:
+        source, kinds = _select_columns(
+            raw, table, self.mapping.get(table.name, {}), self.lenient
         )
-        fallible = tuple(i for i, plan in enumerate(plans) if plan.bad != "false")
-        ruled = f"SELECT *, {_row_rule_sql(table)} AS __pre FROM ({grouped})"
-        query = f"SELECT *, {_later_rule_sql(table, self.schema)} AS __rule FROM ({ruled})"
+        tag = f"imx{len(self.staged)}"
+        plans = [
+            _column_sql(c, kinds[c.name], raw.label, self.zone is not None) for c in table.columns
+        ]
+        columns = [f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)]
+        naive = tuple(i for i, p in enumerate(plans) if p.naive != "NULL")
+        fallible = tuple(i for i, p in enumerate(plans) if p.bad != "false")
+        columns += [f"{plans[i].naive} AS __n{i}" for i in naive]
+        columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS __u{i}" for i in fallible]
+        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted, naive, fallible)
+        typed = f"SELECT {', '.join(columns) or 'NULL AS __none'} FROM ({source})"
+        query = (
+            f"SELECT *, hash({staged.values}) AS __h, {_row_rule_sql(staged)} AS __rule "
+            f"FROM ({typed})"
+        )
         params: dict[str, object] = {"events": list(self.schema.event_names)}
         if self.zone is not None:
             params["zone"] = self.zone
         params = {k: v for k, v in params.items() if f"${k}" in query}
         try:
-            self.con.execute(f"CREATE TABLE st_{tag} AS {query}", params)
+            self.con.execute(f"CREATE TABLE {staged.name} AS {query}", params)
+            raw.release(self.con)
         except duckdb.Error as error:
             raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
-        finally:
-            self.con.unregister(f"raw_{tag}")
-        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted, fallible)
         self.staged[table.name] = staged
         self._check_columns(staged, raw.label)
+        self._mark_duplicates(staged)
+        if table.name != self.schema.EVENTS_TABLE and table.keys:
+            self._mark_duplicate_keys(staged)
+
+    def _mark_duplicates(self, staged: _Staged) -> None:
+        """Every exact copy of an earlier row (among the rows no row rule set aside) becomes a
+        duplicate-row. Rows are compared by hash first, then in full."""
+        name = staged.name
+        self.con.execute(
+            f"UPDATE {name} SET __rule = 'duplicate-row' WHERE rowid IN ("
+            f"SELECT unnest(list_sort(list(rowid))[2:]) FROM {name} "
+            f"WHERE __rule IS NULL AND __h IN (SELECT __h FROM {name} WHERE __rule IS NULL "
+            f"GROUP BY __h HAVING count(*) > 1) GROUP BY {staged.values} HAVING count(*) > 1)"
+        )
+
+    def _mark_duplicate_keys(self, staged: _Staged) -> None:
+        """Every remaining row of a dimension key given on two or more rows: duplicate-key."""
+        keys = ", ".join(quote(k) for k in staged.table.keys)
+        self.con.execute(
+            f"UPDATE {staged.name} SET __rule = 'duplicate-key' WHERE rowid IN (SELECT rowid "
+            f"FROM (SELECT rowid, count(*) OVER (PARTITION BY {keys}) AS n FROM {staged.name} "
+            "WHERE __rule IS NULL) WHERE n > 1)"
+        )
 
     def _one(self, query: str, params: Mapping[str, object] | None = None) -> tuple[Any, ...]:
         rows = self.con.sql(query, params=dict(params or {})).fetchall()
@@ -537,10 +584,12 @@ class _Loader:
         parts = []
         for i in staged.fallible:
             name = quote(columns[i].name)
-            present = f"{name} IS NOT NULL OR __n{i} IS NOT NULL OR __u{i} IS NOT NULL"
+            present = f"{name} IS NOT NULL OR __u{i} IS NOT NULL"
+            if i in staged.naive:
+                present += f" OR __n{i} IS NOT NULL"
             parts += [
-                f"coalesce(sum(__copies) FILTER (WHERE __u{i} IS NOT NULL), 0)",
-                f"coalesce(sum(__copies) FILTER (WHERE {present}), 0)",
+                f"count(*) FILTER (WHERE __u{i} IS NOT NULL)",
+                f"count(*) FILTER (WHERE {present})",
                 f"min(__u{i})",
             ]
         if not parts:
@@ -565,34 +614,35 @@ class _Loader:
         cut = as_of or self._latest_event()
         events = self.staged.get(self.schema.EVENTS_TABLE)
         stamp_column = _event_time(events.table) if events else None
-        late = f"coalesce({quote(stamp_column)} > $cut, false)" if stamp_column else "false"
         if events and stamp_column:
+            late = f"coalesce({quote(stamp_column)} > $cut, false)"
             self._report_late(events, late, cut)
-        tables = {
-            name: self._clean(staged, late if staged is events else "false", cut)
-            for name, staged in self.staged.items()
-        }
+        relations = {}
+        self.con.execute("CHECKPOINT")
+        for name, staged in self.staged.items():
+            view = f"clean_{staged.name}"
+            keep = "__rule IS NULL"
+            if staged is events and stamp_column:
+                keep += f" AND NOT coalesce({quote(stamp_column)} > {_timestamp_literal(cut)}, false)"
+            columns = ", ".join(quote(c.name) for c in staged.table.columns) or "*"
+            self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {staged.name} WHERE {keep}")
+            relations[name] = view
+        self.done = True
+        tables = StoredTables(self.store, relations, self.schema)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
 
     def _report_rules(self, staged: _Staged) -> None:
         counts = dict(
             self.con.sql(
-                f"SELECT __rule, sum(__copies) FROM {staged.name} WHERE __pre IS NOT NULL "
-                f"GROUP BY __rule UNION ALL SELECT 'duplicate-key', count(*) FROM {staged.name} "
-                f"WHERE __pre IS NULL AND __rule = 'duplicate-key' UNION ALL "
-                f"SELECT 'duplicate-row', sum(__copies - 1) FROM {staged.name} WHERE __pre IS NULL"
+                f"SELECT __rule, count(*) FROM {staged.name} WHERE __rule IS NOT NULL "
+                "GROUP BY __rule"
             ).fetchall()
         )
         for rule in _ROW_RULES + _LATER_RULES:
             count = int(counts.get(rule) or 0)
             rejects = staged.rejects if rule == "unreadable-row" else ()
-            if count + len(rejects) == 0:
-                continue
-            if rule == "duplicate-row":
-                where = "__pre IS NULL AND __copies > 1"
-            else:
-                where = f"__rule = '{rule}'"
-            self._report(staged, rule, count, where)
+            if count + len(rejects):
+                self._report(staged, rule, count, f"__rule = '{rule}'")
 
     def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
         (count,) = self._one(
@@ -615,13 +665,15 @@ class _Loader:
     def _example_keys(
         self, staged: _Staged, where: str, limit: int, cut: dt.datetime | None
     ) -> list[str]:
-        parts = [_key_sql(c) for c in staged.table.columns if c.key]
-        key_sql = f"concat_ws('/', {', '.join(parts)})" if parts else "'row ' || (__first + 1)"
+        """The first keys, in sort order, of rows matching ``where`` (a keyless table: values)."""
+        keys = [c for c in staged.table.columns if c.key] or list(staged.table.columns)
+        key_sql = f"concat_ws('/', {', '.join(_key_sql(c) for c in keys)})"
         rows = self.con.sql(
-            f"SELECT {key_sql} FROM {staged.name} WHERE {where} ORDER BY __first LIMIT 500",
+            f"SELECT DISTINCT {key_sql} AS k FROM {staged.name} WHERE {where} ORDER BY k "
+            f"LIMIT {limit}",
             params={"cut": cut} if "$cut" in where else {},
         ).fetchall()
-        return list(dict.fromkeys(str(r[0]) for r in rows))[:limit]
+        return [str(r[0]) for r in rows]
 
     def _latest_event(self) -> dt.datetime:
         events = self.staged[self.schema.EVENTS_TABLE]
@@ -637,24 +689,6 @@ class _Loader:
                 ["give as_of (--as-of) to evaluate anyway"],
             )
         return latest.astimezone(dt.UTC)
-
-    def _clean(self, staged: _Staged, late: str, cut: dt.datetime) -> pa.Table:
-        """The clean rows, each once: events in input order (of their first copy), dimension
-        tables sorted by their columns, keys first."""
-        columns = staged.table.columns
-        names = [quote(c.name) for c in columns]
-        order = "ORDER BY __first"
-        if staged.table.name != self.schema.EVENTS_TABLE and columns:
-            keys = [quote(c.name) for c in columns if c.key]
-            order = "ORDER BY " + ", ".join(keys + [n for n in names if n not in keys])
-        result = self.con.sql(
-            f"SELECT {', '.join(names)} FROM {staged.name} WHERE __rule IS NULL "
-            f"AND NOT {late} {order}",
-            params={"cut": cut} if "$cut" in late else {},
-        ).to_arrow_table()
-        self.con.execute(f"DROP TABLE {staged.name}")
-        target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in staged.table.columns])
-        return result.cast(target)
 
     def _fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -673,49 +707,135 @@ class _Loader:
     def _row_digest(self, staged: _Staged) -> list[str]:
         """An order-free digest of the table's rows: their number and two sums, over the rows,
         of 64-bit hashes of each row's values (typed, naive or unreadable text)."""
-        values = ", ".join(
-            f"{quote(c.name)}, __n{i}, __u{i}" for i, c in enumerate(staged.table.columns)
-        )
-        if not values:
-            return []
         found = self._one(
-            f"SELECT sum(__copies), sum(__copies * hash({values})::HUGEINT), "
-            f"sum(__copies * hash('imx', {values})::HUGEINT) FROM {staged.name}"
+            f"SELECT count(*), sum(__h::HUGEINT), sum(hash('imx', {staged.values})::HUGEINT) "
+            f"FROM {staged.name}"
         )
         return [str(v or 0) for v in found]
 
 
-def _row_rule_sql(table: TableDef) -> str:
+class _Store:
+    """The DuckDB database a dataset is loaded into: a file in a private temporary folder (so a
+    large log is compressed and paged by DuckDB, not held in memory), or memory for small
+    inputs. The folder is removed when the store is closed or garbage-collected."""
+
+    def __init__(self, on_disk: bool, config: Mapping[str, str | int]) -> None:
+        self.folder = tempfile.mkdtemp(prefix="imx-data-") if on_disk else None
+        path = os.path.join(self.folder, "clean.duckdb") if self.folder else ":memory:"
+        try:
+            self.con = duckdb.connect(path, config=dict(config))
+        except duckdb.Error:
+            _remove(None, self.folder)
+            raise
+        self._finalizer = weakref.finalize(self, _remove, self.con, self.folder)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _remove(con: duckdb.DuckDBPyConnection | None, folder: str | None) -> None:
+    if con is not None:
+        con.close()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class StoredTables(Mapping[str, pa.Table]):
+    """The clean tables of a loaded dataset, kept in the DuckDB database that loaded them.
+
+    DuckDB evaluates them where they are (:attr:`connection`, :meth:`relation`), so a large log is
+    never copied into Python; any other reader gets an Arrow table on first access
+    (``tables["events"]``), sorted by keys, timestamps and the other columns.
+    """
+
+    def __init__(self, store: _Store, relations: Mapping[str, str], schema: SchemaDef) -> None:
+        self._store = store
+        self._relations = dict(relations)
+        self._schema = schema
+        self._arrow: dict[str, pa.Table] = {}
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._store.con
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in self._relations:
+            raise KeyError(name)
+        if name not in self._arrow:
+            self._arrow[name] = self._materialize(name)
+        return self._arrow[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._relations)
+
+    def __contains__(self, name: object) -> bool:  # without materializing the table
+        return name in self._relations
+
+    def __len__(self) -> int:
+        return len(self._relations)
+
+    def relation(self, name: str) -> str:
+        """The DuckDB view holding table ``name``'s clean rows."""
+        return self._relations[name]
+
+    def bounds(self, name: str, column: str) -> tuple[Any, Any]:
+        """The least and greatest value of a column."""
+        low, high = self.connection.sql(
+            f"SELECT min({quote(column)}), max({quote(column)}) FROM {self._relations[name]}"
+        ).fetchall()[0]
+        return low, high
+
+    def cut(self, column: str, as_of: dt.datetime) -> tuple[StoredTables, int]:
+        """These tables with the events after ``as_of`` left out, and how many were."""
+        events = self._relations[self._schema.EVENTS_TABLE]
+        late = f"coalesce({quote(column)} > {_timestamp_literal(as_of)}, false)"
+        (count,) = self.connection.sql(f"SELECT count(*) FROM {events} WHERE {late}").fetchall()[0]
+        if not count:
+            return self, 0
+        view = f"{events}_to_{int(as_of.timestamp() * 1_000_000)}"
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {events} WHERE NOT {late}"
+        )
+        relations = {**self._relations, self._schema.EVENTS_TABLE: view}
+        return StoredTables(self._store, relations, self._schema), int(count)
+
+    def _materialize(self, name: str) -> pa.Table:
+        table = self._schema.table(name)
+        assert table is not None
+        names = [quote(c.name) for c in table.columns]
+        first = [c for c in table.columns if c.key] + [
+            c for c in table.columns if c.type is ColumnType.TIMESTAMP
+        ]
+        order = [quote(c.name) for c in first] + [
+            n for c, n in zip(table.columns, names, strict=True) if c not in first
+        ]
+        result = self.connection.sql(
+            f"SELECT {', '.join(names)} FROM {self._relations[name]} ORDER BY {', '.join(order)}"
+        ).to_arrow_table()
+        target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
+        return result.cast(target)
+
+
+def _timestamp_literal(instant: dt.datetime) -> str:
+    return f"TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}'"
+
+
+def _row_rule_sql(staged: _Staged) -> str:
     """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
-    indexed = list(enumerate(table.columns))
+    table = staged.table
     conditions = {
-        "unreadable-row": [f"__u{i} IS NOT NULL" for i, _ in indexed],
+        "unreadable-row": [f"__u{i} IS NOT NULL" for i in staged.fallible],
         "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
-        "naive-timestamp": [
-            f"__n{i} IS NOT NULL" for i, c in indexed if c.type is ColumnType.TIMESTAMP
-        ],
+        "naive-timestamp": [f"__n{i} IS NOT NULL" for i in staged.naive],
         "null-timestamp": [
             f"{quote(c.name)} IS NULL"
             for c in table.columns
             if c.type is ColumnType.TIMESTAMP and not c.optional
         ],
-        "unknown-event": [
-            _unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT
-        ],
+        "unknown-event": [_unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT],
     }
     whens = [f"WHEN {_any(conditions[rule])} THEN '{rule}'" for rule in _ROW_RULES]
-    return f"CASE {' '.join(whens)} END"
-
-
-def _later_rule_sql(table: TableDef, schema: SchemaDef) -> str:
-    """``__pre``, or duplicate-key for every distinct clean row of a dimension key given twice."""
-    if table.name == schema.EVENTS_TABLE or not table.keys:
-        return "__pre"
-    keys = ", ".join(quote(k) for k in table.keys)
-    return (
-        "CASE WHEN __pre IS NULL AND count(*) OVER (PARTITION BY __pre, "
-        f"{keys}) > 1 THEN 'duplicate-key' ELSE __pre END"
-    )
+    return f"CAST(CASE {' '.join(whens)} END AS VARCHAR)"
 
 
 def _key_sql(column: ColumnDef) -> str:

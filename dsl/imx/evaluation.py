@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from imx import model as m
 from imx import reference
-from imx.data import Dataset, QualityFinding
+from imx.data import Dataset, QualityFinding, StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
@@ -72,8 +72,14 @@ def evaluate(
 
 def prepare_tables(
     schema: m.SchemaDef, tables: Mapping[str, pa.Table], as_of: dt.datetime
-) -> tuple[dict[str, pa.Table], tuple[QualityFinding, ...]]:
+) -> tuple[Mapping[str, pa.Table], tuple[QualityFinding, ...]]:
     """Every schema table with every declared column (missing ones empty / null), events cut."""
+    time = next((c.name for c in _columns(schema) if c.type is m.ColumnType.TIMESTAMP), None)
+    if isinstance(tables, StoredTables):  # a loaded dataset: every column is there
+        if time is None:
+            return tables, ()
+        kept, n_late = tables.cut(time, as_of)
+        return kept, _late_finding(n_late, as_of)
     out: dict[str, pa.Table] = {}
     for tdef in schema.tables:
         table = tables.get(tdef.name)
@@ -84,7 +90,6 @@ def prepare_tables(
                 table = table.append_column(c.name, pa.nulls(table.num_rows, _ARROW[c.type]))
         out[tdef.name] = table
     events = out.get(m.SchemaDef.EVENTS_TABLE)
-    time = next((c.name for c in _columns(schema) if c.type is m.ColumnType.TIMESTAMP), None)
     if events is None or time is None:
         return out, ()
     late = pc.fill_null(
@@ -94,8 +99,14 @@ def prepare_tables(
     if not n_late:
         return out, ()
     out[m.SchemaDef.EVENTS_TABLE] = events.filter(pc.invert(late))
+    return out, _late_finding(n_late, as_of)
+
+
+def _late_finding(n_late: int, as_of: dt.datetime) -> tuple[QualityFinding, ...]:
+    if not n_late:
+        return ()
     msg = f"{n_late} event(s) after the data cut {as_of.isoformat()} ignored"
-    return out, (QualityFinding("after-as-of", "events", n_late, (), None, msg),)
+    return (QualityFinding("after-as-of", "events", n_late, (), None, msg),)
 
 
 def _columns(schema: m.SchemaDef) -> tuple[m.ColumnDef, ...]:

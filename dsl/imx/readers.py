@@ -1,9 +1,10 @@
-"""Read a data source (file path or data frame) into a raw Arrow table under the user's column names.
+"""Read a data source (file path or data frame) as a DuckDB relation under the user's column names.
 
 CSV (``.csv``, ``.tsv``, ``.csv.gz``) and JSON lines (``.jsonl``, ``.ndjson``) are read as text
-with DuckDB, so nothing is inferred (site ``001`` stays ``001``); lines that cannot be parsed
-(wrong number of fields, invalid JSON) are kept aside with their line numbers. Parquet, DuckDB
-database tables and in-memory frames keep their own types. :mod:`imx.data` casts and cleans.
+into DuckDB, so nothing is inferred (site ``001`` stays ``001``); lines that cannot be parsed
+(wrong number of fields, invalid JSON) are kept aside with their line numbers. Parquet files,
+DuckDB database tables and in-memory frames keep their own types and are read by DuckDB in
+place. :mod:`imx.data` casts and cleans.
 """
 
 from __future__ import annotations
@@ -134,23 +135,57 @@ def quote(identifier: str) -> str:
 
 @dataclass(frozen=True)
 class Raw:
-    """A source as read: its columns under the user's names, plus rows that could not be parsed."""
+    """A source as DuckDB sees it: ``relation`` (a view or table of the loading connection)
+    holds its columns under the user's names, typed as ``schema`` says; ``rejects`` are lines that
+    could not be parsed. Files are not copied into Python: DuckDB reads them as it loads."""
 
-    table: pa.Table
+    relation: str
+    schema: pa.Schema
     label: str
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
+    kind: str = "view"  # how the relation is held: table, view, arrow or attached
+
+    def release(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Free the relation once it has been loaded."""
+        if self.kind == "arrow":
+            con.unregister(self.relation)
+        elif self.kind in ("table", "view"):
+            con.execute(f"DROP {self.kind.upper()} IF EXISTS {self.relation}")
+
+
+def _relation(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    label: str,
+    rejects: tuple[tuple[int, str], ...] = (),
+    kind: str = "view",
+) -> Raw:
+    schema = con.sql(f"SELECT * FROM {relation} LIMIT 0").to_arrow_table().schema
+    return Raw(relation, schema, label, rejects, kind)
+
+
+def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: str) -> Raw:
+    """An Arrow table as a source (registered with the connection, not copied)."""
+    con.register(f"src_{tag}", table)
+    return Raw(f"src_{tag}", table.schema, label, kind="arrow")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
-    query = (
-        "SELECT * FROM read_csv($path, all_varchar = true, header = true, store_rejects = true, "
-        f"rejects_table = 'rejects_{tag}', rejects_scan = 'rejects_scan_{tag}')"
+    con.execute(
+        f"CREATE TEMP TABLE src_{tag} AS SELECT * FROM read_csv($path, all_varchar = true, "
+        f"header = true, store_rejects = true, rejects_table = 'rejects_{tag}', "
+        f"rejects_scan = 'rejects_scan_{tag}')",
+        {"path": str(path)},
     )
-    table = con.sql(query, params={"path": str(path)}).to_arrow_table()
     rejects = con.sql(
         f"SELECT line, any_value(csv_line) FROM rejects_{tag} GROUP BY line ORDER BY line"
     ).fetchall()
-    return Raw(table, path.name, tuple((int(n), str(t)) for n, t in rejects))
+    found = tuple((int(n), str(t)) for n, t in rejects)
+    return _relation(con, f"src_{tag}", path.name, found, "table")
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
@@ -169,13 +204,17 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
         "GROUP BY k ORDER BY min(n), k"
     ).fetchall()
     names = [str(k[0]) for k in keys]
-    select = ", ".join(f"json_extract_string(line, $k{i}) AS c{i}" for i in range(len(names)))
-    params = {f"k{i}": "$." + json.dumps(name) for i, name in enumerate(names)}
-    body = con.sql(
-        f"SELECT {select or 'NULL AS c0'} FROM objects_{tag} ORDER BY n", params=params
-    ).to_arrow_table()
-    table = body.rename_columns(names) if names else pa.table({})
-    return Raw(table, path.name, tuple((int(n), str(t)) for n, t in rejects))
+    select = ", ".join(
+        f"json_extract_string(line, {_literal('$.' + json.dumps(name))}) AS {quote(name)}"
+        for name in names
+    )
+    con.execute(
+        f"CREATE TEMP TABLE src_{tag} AS SELECT {select or 'NULL AS __none'} FROM objects_{tag}"
+    )
+    found = tuple((int(n), str(t)) for n, t in rejects)
+    if not names:  # no line holds an object: a table without columns
+        return Raw(f"src_{tag}", pa.schema([]), path.name, found, "table")
+    return _relation(con, f"src_{tag}", path.name, found, "table")
 
 
 def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: str) -> Raw:
@@ -186,8 +225,7 @@ def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: st
             did_you_mean(table, tables) + [f"its tables: {', '.join(sorted(tables)) or 'none'}"],
         )
     con.execute(f"ATTACH $path AS db_{tag} (READ_ONLY)", {"path": str(path)})
-    result = con.sql(f"SELECT * FROM db_{tag}.{quote(table)}").to_arrow_table()
-    return Raw(result, f"{path.name}:{table}")
+    return _relation(con, f"db_{tag}.{quote(table)}", f"{path.name}:{table}", kind="attached")
 
 
 def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str) -> Raw:
@@ -204,20 +242,22 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
             return _read_jsonl(con, path, tag)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
-        query = "SELECT * FROM read_parquet($path)"
-        return Raw(con.sql(query, params={"path": str(path)}).to_arrow_table(), path.name)
+        con.execute(
+            f"CREATE TEMP VIEW src_{tag} AS SELECT * FROM read_parquet({_literal(str(path))})"
+        )
+        return _relation(con, f"src_{tag}", path.name)
     except duckdb.Error as error:
         raise DataError(f"cannot read `{path}` as {fmt}: {first_line(error)}") from error
 
 
-def _read_frame(source: object, table: str) -> Raw:
+def _read_frame(con: duckdb.DuckDBPyConnection, source: object, table: str, tag: str) -> Raw:
     label = f"the {type(source).__name__} given for table `{table}`"
     if isinstance(source, pa.Table):
-        return Raw(source, label)
+        return arrow_raw(con, source, label, tag)
     if isinstance(source, pa.RecordBatchReader):
-        return Raw(source.read_all(), label)
+        return arrow_raw(con, source.read_all(), label, tag)
     if hasattr(source, "__arrow_c_stream__"):
-        return Raw(pa.table(source), label)
+        return arrow_raw(con, pa.table(source), label, tag)
     raise DataError(
         f"cannot read {label}",
         ["give a file path, a pyarrow Table, or a pandas or polars DataFrame"],
@@ -228,4 +268,4 @@ def read_source(con: duckdb.DuckDBPyConnection, table: str, source: Source, tag:
     """Read ``source`` for schema table ``table``; ``tag`` keeps DuckDB scratch names apart."""
     if isinstance(source, str | os.PathLike):
         return _read_path(con, table, Path(os.fspath(source)), tag)
-    return _read_frame(source, table)
+    return _read_frame(con, source, table, tag)

@@ -1,7 +1,9 @@
 """Plan + Arrow tables → raw aggregates (Arrow), by running the compiled SQL on in-process DuckDB.
 
-The Dataset's Arrow tables are registered as views (no copy, nothing written to disk) under their
-schema names, next to the generated calendar table; each grain's query runs once. ``threads`` and
+A loaded dataset's clean tables are already in DuckDB (:class:`~imx.data.StoredTables`): the
+queries run on that connection, over views named after the schema tables. Plain Arrow tables are
+registered with a new connection (no copy). The generated calendar table sits next to them; each
+grain's query runs once. ``threads`` and
 ``memory_limit`` of :class:`~imx.engines.EngineSettings` become the connection's configuration.
 """
 
@@ -15,21 +17,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
+from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.plan import Plan, raw_schema
+from imx.readers import quote
 from imx.sql import compile_plan, render
 
 
 def calendar_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
     """The calendar table covering every local date the plan's business days can touch."""
+    bounds: list[dt.datetime] = []
+    if events.num_rows and time_column in events.column_names:
+        found = pc.min_max(events[time_column]).as_py()
+        bounds = [v for v in (found["min"], found["max"]) if v is not None]
+    return calendar_between(plan, bounds)
+
+
+def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
+    """The calendar table covering the plan's instants and ``bounds`` (the events' first and
+    last timestamps), with a margin of two days."""
     if not plan.calendars or not any(g.bd_args for g in plan.grains):
         return CALENDAR_SCHEMA.empty_table()
-    instants: list[dt.datetime] = list(plan.literals)
+    instants: list[dt.datetime] = list(plan.literals) + bounds
     if plan.as_of is not None:
         instants.append(plan.as_of)
-    if events.num_rows and time_column in events.column_names:
-        bounds = pc.min_max(events[time_column]).as_py()
-        instants.extend(v for v in (bounds["min"], bounds["max"]) if v is not None)
     if not instants:
         return CALENDAR_SCHEMA.empty_table()
     days = [local_date(t, c) for t in instants for c in plan.calendars]
@@ -47,25 +58,58 @@ def connect(settings: EngineSettings = DEFAULT_SETTINGS) -> duckdb.DuckDBPyConne
     return duckdb.connect(":memory:", config=config)
 
 
+def _configure(con: duckdb.DuckDBPyConnection, settings: EngineSettings) -> None:
+    if settings.threads is not None:
+        con.execute(f"SET threads = {int(settings.threads)}")
+    if settings.memory_limit is not None:
+        con.execute(f"SET memory_limit = '{settings.memory_limit.replace(chr(39), '')}'")
+
+
+def _attach(
+    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings
+) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """A connection seeing ``tables`` under their schema names and the calendar table, and
+    whether it is this run's own (else it is the one a loaded dataset lives in)."""
+    grain = plan.grains[0] if plan.grains else None
+    if isinstance(tables, StoredTables):
+        con = tables.connection
+        _configure(con, settings)
+        for name in tables:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS SELECT * FROM {tables.relation(name)}"
+            )
+        bounds = []
+        if grain is not None and grain.events_table in tables:
+            found = tables.bounds(grain.events_table, grain.time_column)
+            bounds = [v for v in found if v is not None]
+        con.register(CALENDAR_TABLE, calendar_between(plan, bounds))
+        return con, False
+    con = connect(settings)
+    for name, table in tables.items():
+        con.register(name, table)
+    if grain is not None:
+        con.register(
+            CALENDAR_TABLE, calendar_for(plan, tables[grain.events_table], grain.time_column)
+        )
+    return con, True
+
+
 def run(
     plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings = DEFAULT_SETTINGS
 ) -> pa.Table:
     """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
     schema = raw_schema(plan)
     parts = [schema.empty_table()]
-    con = connect(settings)
+    con, own = _attach(plan, tables, settings)
     try:
-        for name, table in tables.items():
-            con.register(name, table)
-        if plan.grains:
-            grain = plan.grains[0]
-            calendar = calendar_for(plan, tables[grain.events_table], grain.time_column)
-            con.register(CALENDAR_TABLE, calendar)
         for grain, tree in zip(plan.grains, compile_plan(plan, "duckdb"), strict=True):
             result = con.sql(render(tree, "duckdb")).to_arrow_table()
             assert result is not None
             parts.append(result.cast(schema))
             settings.step(grain.unit.name)
     finally:
-        con.close()
+        if own:
+            con.close()
+        elif plan.grains:
+            con.unregister(CALENDAR_TABLE)
     return pa.concat_tables(parts)
