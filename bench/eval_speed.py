@@ -114,9 +114,7 @@ def case_imx(folder: Path, threads: int | None, metrics: tuple[str, ...] | None)
     marks: dict[str, float] = {"start": time.perf_counter()}
     model = _model()
     marks["check"] = time.perf_counter()
-    dataset = load_dataset(
-        model.schema, discover_sources(folder, model.schema), threads=threads
-    )
+    dataset = load_dataset(model.schema, discover_sources(folder, model.schema), threads=threads)
     marks["load"] = time.perf_counter()
     settings = EngineSettings(
         threads=threads, on_step=lambda s: marks.__setitem__(s, time.perf_counter())

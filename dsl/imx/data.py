@@ -37,9 +37,14 @@ Fingerprint
     columns; interpreting naive times in a different ``timezone`` changes it. The row hashes are
     DuckDB's, so a fingerprint is comparable between runs of the same imx release.
 
-Loading is one grouped pass per table: DuckDB reads the typed values of every input row and keeps
-each distinct row once with its number of copies, so exact duplicates, the row rules and the
-fingerprint are all decided on the distinct rows.
+Where the data lives
+    Nothing is copied into Python. Each table is loaded into a DuckDB database in a private
+    temporary folder (removed with the dataset) as views over its source: a Parquet file is read
+    where it lies, CSV and JSON lines are first read as text into the database, frames are
+    registered. The hygiene rules take a few passes over the input and keep only the ids of the
+    rows they set aside (a small table); the clean tables (:class:`StoredTables`) are views that
+    leave those rows out. The DuckDB engine evaluates them in place; other engines get Arrow
+    tables on first access. A Parquet file must therefore stay where it is until evaluation ends.
 """
 
 from __future__ import annotations
@@ -58,7 +63,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
@@ -74,6 +78,7 @@ from imx.readers import (
     discover_sources,
     expected_files,
     first_line,
+    literal,
     quote,
     read_source,
 )
@@ -339,7 +344,8 @@ def _select_columns(
         else:
             parts.append(f"CAST(NULL AS VARCHAR) AS {quote(column.name)}")
             kinds[column.name] = pa.string()
-    return f"SELECT {', '.join(parts) or 'NULL AS __none'} FROM {raw.relation}", kinds
+    parts.append(f"{quote(raw.row_id) if raw.row_id != 'rowid' else 'rowid'} AS __id")
+    return f"SELECT {', '.join(parts)} FROM {raw.relation}", kinds
 
 
 def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> None:
@@ -456,13 +462,17 @@ _LATER_RULES = ("duplicate-row", "duplicate-key")
 
 @dataclass
 class _Staged:
-    """One table staged in the loading database as typed rows: the schema columns, ``__n{i}``
-    (the naive timestamp of column i, when it can have one), ``__u{i}`` (the text of a value of
-    column i that cannot be read, when there can be one), ``__h`` (a hash of all of these) and
-    ``__rule`` (the hygiene rule that set the row aside, or null)."""
+    """One table staged in the loading database, as views over its source (nothing copied):
+
+    * ``v_{tag}`` every input row typed: the schema columns, ``__n{i}`` (the naive timestamp of
+      column i, when it can have one), ``__u{i}`` (the text of a value of column i that cannot
+      be read, when there can be one) and ``__id`` (the row's place in its source);
+    * ``aside_{tag}`` (a small table) the id, rule and key of every row set aside;
+    * ``kept_{tag}`` the other rows; ``clean_{tag}`` those at or before the data cut.
+    """
 
     table: TableDef
-    name: str  # the DuckDB table holding the staged rows
+    tag: str
     rejects: tuple[tuple[int, str], ...]
     fingerprinted: bool
     naive: tuple[int, ...]  # the columns that keep naive timestamps aside
@@ -476,11 +486,21 @@ class _Staged:
         parts += [f"__n{i}" for i in self.naive] + [f"__u{i}" for i in self.fallible]
         return ", ".join(parts) or "NULL"
 
+    @property
+    def columns(self) -> str:
+        return ", ".join(quote(c.name) for c in self.table.columns) or "NULL AS __none"
+
+    @property
+    def key(self) -> str:
+        """A row's key as text, for examples (a keyless table: all its values)."""
+        keys = [c for c in self.table.columns if c.key] or list(self.table.columns)
+        return f"concat_ws('/', {', '.join(_key_sql(c) for c in keys) or 'NULL'})"
+
 
 class _Loader:
-    """Stages each table in an in-memory DuckDB database as its distinct typed rows with their
-    copy counts (one pass over the input), decides the hygiene rules on those rows, and collects
-    the clean tables, findings and fingerprint."""
+    """Stages each table as views over its source in a DuckDB database, decides the hygiene
+    rules on them (a few passes over the input), and hands over the clean views, the findings
+    and the fingerprint."""
 
     def __init__(
         self,
@@ -522,62 +542,56 @@ class _Loader:
             self.quality.append(_finding("missing-table", table.name, 0, ()))
 
     def stage(self, table: TableDef, raw: Raw, fingerprinted: bool = True) -> None:
-        source, kinds = _select_columns(
-            raw, table, self.mapping.get(table.name, {}), self.lenient
-        )
+        source, kinds = _select_columns(raw, table, self.mapping.get(table.name, {}), self.lenient)
         tag = f"imx{len(self.staged)}"
         plans = [
             _column_sql(c, kinds[c.name], raw.label, self.zone is not None) for c in table.columns
         ]
-        columns = [f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)]
+        columns = [
+            f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)
+        ]
         naive = tuple(i for i, p in enumerate(plans) if p.naive != "NULL")
         fallible = tuple(i for i, p in enumerate(plans) if p.bad != "false")
         columns += [f"{plans[i].naive} AS __n{i}" for i in naive]
         columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS __u{i}" for i in fallible]
-        staged = _Staged(table, f"st_{tag}", raw.rejects, fingerprinted, naive, fallible)
-        typed = f"SELECT {', '.join(columns) or 'NULL AS __none'} FROM ({source})"
-        query = (
-            f"SELECT *, hash({staged.values}) AS __h, {_row_rule_sql(staged)} AS __rule "
-            f"FROM ({typed})"
-        )
-        params: dict[str, object] = {"events": list(self.schema.event_names)}
-        if self.zone is not None:
-            params["zone"] = self.zone
-        params = {k: v for k, v in params.items() if f"${k}" in query}
+        staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible)
+        typed = f"SELECT {', '.join(columns + ['__id'])} FROM ({source})"
+        zone = literal(self.zone) if self.zone is not None else "NULL"
+        typed = typed.replace("$zone", zone)
         try:
-            self.con.execute(f"CREATE TABLE {staged.name} AS {query}", params)
-            raw.release(self.con)
+            self.con.execute(f"CREATE VIEW v_{tag} AS {typed}")
+            self._check_columns(staged, raw.label)
+            self._set_aside(staged)
         except duckdb.Error as error:
             raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
         self.staged[table.name] = staged
-        self._check_columns(staged, raw.label)
-        self._mark_duplicates(staged)
-        if table.name != self.schema.EVENTS_TABLE and table.keys:
-            self._mark_duplicate_keys(staged)
 
-    def _mark_duplicates(self, staged: _Staged) -> None:
-        """Every exact copy of an earlier row (among the rows no row rule set aside) becomes a
-        duplicate-row. Rows are compared by hash first, then in full."""
-        name = staged.name
+    def _set_aside(self, staged: _Staged) -> None:
+        """``aside_{tag}``: the id, rule and key of every row a hygiene rule sets aside. Row
+        rules take one pass over the input; exact copies are found by hash, then compared in
+        full; dimension keys given twice are found among the rows left."""
+        v, aside = f"v_{staged.tag}", f"aside_{staged.tag}"
+        rule = _row_rule_sql(staged, self.schema.event_names)
         self.con.execute(
-            f"UPDATE {name} SET __rule = 'duplicate-row' WHERE rowid IN ("
-            f"SELECT unnest(list_sort(list(rowid))[2:]) FROM {name} "
-            f"WHERE __rule IS NULL AND __h IN (SELECT __h FROM {name} WHERE __rule IS NULL "
-            f"GROUP BY __h HAVING count(*) > 1) GROUP BY {staged.values} HAVING count(*) > 1)"
+            f"CREATE TABLE {aside} AS SELECT __id, __rule, {staged.key} AS __key "
+            f"FROM (SELECT *, {rule} AS __rule FROM {v}) WHERE __rule IS NOT NULL"
         )
-
-    def _mark_duplicate_keys(self, staged: _Staged) -> None:
-        """Every remaining row of a dimension key given on two or more rows: duplicate-key."""
-        keys = ", ".join(quote(k) for k in staged.table.keys)
+        kept = f"(SELECT * FROM {v} WHERE __id NOT IN (SELECT __id FROM {aside}))"
         self.con.execute(
-            f"UPDATE {staged.name} SET __rule = 'duplicate-key' WHERE rowid IN (SELECT rowid "
-            f"FROM (SELECT rowid, count(*) OVER (PARTITION BY {keys}) AS n FROM {staged.name} "
-            "WHERE __rule IS NULL) WHERE n > 1)"
+            f"INSERT INTO {aside} SELECT unnest(list_sort(list(__id))[2:]), 'duplicate-row', "
+            f"any_value({staged.key}) FROM {kept} WHERE hash({staged.values}) IN "
+            f"(SELECT hash({staged.values}) FROM {kept} GROUP BY ALL HAVING count(*) > 1) "
+            f"GROUP BY {staged.values} HAVING count(*) > 1"
         )
+        if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
+            keys = ", ".join(quote(k) for k in staged.table.keys)
+            self.con.execute(
+                f"INSERT INTO {aside} SELECT __id, 'duplicate-key', {staged.key} FROM (SELECT *, "
+                f"count(*) OVER (PARTITION BY {keys}) AS __n FROM {kept}) WHERE __n > 1"
+            )
 
-    def _one(self, query: str, params: Mapping[str, object] | None = None) -> tuple[Any, ...]:
-        rows = self.con.sql(query, params=dict(params or {})).fetchall()
-        return tuple(rows[0])
+    def _one(self, query: str) -> tuple[Any, ...]:
+        return tuple(self.con.sql(query).fetchall()[0])
 
     def _check_columns(self, staged: _Staged, label: str) -> None:
         columns = staged.table.columns
@@ -594,7 +608,7 @@ class _Loader:
             ]
         if not parts:
             return
-        found = self._one(f"SELECT {', '.join(parts)} FROM {staged.name}")
+        found = self._one(f"SELECT {', '.join(parts)} FROM v_{staged.tag}")
         for k, i in enumerate(staged.fallible):
             column = columns[i]
             bad, present, sample = found[3 * k : 3 * k + 3]
@@ -611,84 +625,28 @@ class _Loader:
         fingerprint = self._fingerprint()
         for staged in self.staged.values():
             self._report_rules(staged)
-        cut = as_of or self._latest_event()
         events = self.staged.get(self.schema.EVENTS_TABLE)
         stamp_column = _event_time(events.table) if events else None
-        if events and stamp_column:
-            late = f"coalesce({quote(stamp_column)} > $cut, false)"
-            self._report_late(events, late, cut)
+        for staged in self.staged.values():
+            self.con.execute(
+                f"CREATE VIEW kept_{staged.tag} AS SELECT {staged.columns} FROM v_{staged.tag} "
+                f"WHERE __id NOT IN (SELECT __id FROM aside_{staged.tag})"
+            )
+        cut = as_of or self._latest_event()
         relations = {}
-        self.con.execute("CHECKPOINT")
         for name, staged in self.staged.items():
-            view = f"clean_{staged.name}"
-            keep = "__rule IS NULL"
+            keep = "true"
             if staged is events and stamp_column:
-                keep += f" AND NOT coalesce({quote(stamp_column)} > {_timestamp_literal(cut)}, false)"
-            columns = ", ".join(quote(c.name) for c in staged.table.columns) or "*"
-            self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {staged.name} WHERE {keep}")
-            relations[name] = view
+                late = f"coalesce({quote(stamp_column)} > {_timestamp_literal(cut)}, false)"
+                self._report_late(staged, late)
+                keep = f"NOT {late}"
+            self.con.execute(
+                f"CREATE VIEW clean_{staged.tag} AS SELECT * FROM kept_{staged.tag} WHERE {keep}"
+            )
+            relations[name] = f"clean_{staged.tag}"
         self.done = True
         tables = StoredTables(self.store, relations, self.schema)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
-
-    def _report_rules(self, staged: _Staged) -> None:
-        counts = dict(
-            self.con.sql(
-                f"SELECT __rule, count(*) FROM {staged.name} WHERE __rule IS NOT NULL "
-                "GROUP BY __rule"
-            ).fetchall()
-        )
-        for rule in _ROW_RULES + _LATER_RULES:
-            count = int(counts.get(rule) or 0)
-            rejects = staged.rejects if rule == "unreadable-row" else ()
-            if count + len(rejects):
-                self._report(staged, rule, count, f"__rule = '{rule}'")
-
-    def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
-        (count,) = self._one(
-            f"SELECT count(*) FROM {events.name} WHERE __rule IS NULL AND {late}", {"cut": cut}
-        )
-        if count:
-            self._report(events, "after-as-of", int(count), f"__rule IS NULL AND {late}", cut)
-
-    def _report(
-        self, staged: _Staged, rule: str, count: int, where: str, cut: dt.datetime | None = None
-    ) -> None:
-        rejects = staged.rejects if rule == "unreadable-row" else ()
-        examples = [f"line {line}" for line, _ in rejects[:_EXAMPLES]]
-        if len(examples) < _EXAMPLES:
-            examples += self._example_keys(staged, where, _EXAMPLES - len(examples), cut)
-        message = _unreadable_message(staged) if rule == "unreadable-row" else None
-        total = count + len(rejects)
-        self.quality.append(_finding(rule, staged.table.name, total, examples, message))
-
-    def _example_keys(
-        self, staged: _Staged, where: str, limit: int, cut: dt.datetime | None
-    ) -> list[str]:
-        """The first keys, in sort order, of rows matching ``where`` (a keyless table: values)."""
-        keys = [c for c in staged.table.columns if c.key] or list(staged.table.columns)
-        key_sql = f"concat_ws('/', {', '.join(_key_sql(c) for c in keys)})"
-        rows = self.con.sql(
-            f"SELECT DISTINCT {key_sql} AS k FROM {staged.name} WHERE {where} ORDER BY k "
-            f"LIMIT {limit}",
-            params={"cut": cut} if "$cut" in where else {},
-        ).fetchall()
-        return [str(r[0]) for r in rows]
-
-    def _latest_event(self) -> dt.datetime:
-        events = self.staged[self.schema.EVENTS_TABLE]
-        column = _event_time(events.table)
-        if column is None:
-            raise DataError("the events table has no timestamp column: give as_of explicitly")
-        (latest,) = self._one(
-            f"SELECT max({quote(column)}) FROM {events.name} WHERE __rule IS NULL"
-        )
-        if not isinstance(latest, dt.datetime):
-            raise DataError(
-                "the events table has no usable rows, so the data cut cannot be taken from it",
-                ["give as_of (--as-of) to evaluate anyway"],
-            )
-        return latest.astimezone(dt.UTC)
 
     def _fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -701,17 +659,55 @@ class _Loader:
                 continue
             for _, text in sorted(staged.rejects, key=lambda r: r[1]):
                 digest.update((json.dumps(["unreadable line", text]) + "\n").encode())
-            digest.update((json.dumps(self._row_digest(staged)) + "\n").encode())
+            # order-free: the number of rows and two sums of 64-bit hashes of their values
+            totals = self._one(
+                f"SELECT count(*), sum(hash({staged.values})::HUGEINT), "
+                f"sum(hash('imx', {staged.values})::HUGEINT) FROM v_{staged.tag}"
+            )
+            digest.update((json.dumps([str(t or 0) for t in totals]) + "\n").encode())
         return digest.hexdigest()
 
-    def _row_digest(self, staged: _Staged) -> list[str]:
-        """An order-free digest of the table's rows: their number and two sums, over the rows,
-        of 64-bit hashes of each row's values (typed, naive or unreadable text)."""
-        found = self._one(
-            f"SELECT count(*), sum(__h::HUGEINT), sum(hash('imx', {staged.values})::HUGEINT) "
-            f"FROM {staged.name}"
-        )
-        return [str(v or 0) for v in found]
+    def _report_rules(self, staged: _Staged) -> None:
+        rows = self.con.sql(
+            f"SELECT __rule, count(*), list(DISTINCT __key ORDER BY __key)[1:{_EXAMPLES}] "
+            f"FROM aside_{staged.tag} GROUP BY __rule"
+        ).fetchall()
+        found = {str(r[0]): (int(r[1]), [str(k) for k in r[2] if k is not None]) for r in rows}
+        for rule in _ROW_RULES + _LATER_RULES:
+            count, keys = found.get(rule, (0, []))
+            self._report(staged, rule, count, keys)
+
+    def _keys(self, query: str) -> list[str]:
+        return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {_EXAMPLES}").fetchall()]
+
+    def _report_late(self, events: _Staged, late: str) -> None:
+        where = f"FROM kept_{events.tag} WHERE {late}"
+        (count,) = self._one(f"SELECT count(*) {where}")
+        if count:
+            keys = self._keys(f"SELECT DISTINCT {events.key} {where} ORDER BY 1")
+            self._report(events, "after-as-of", int(count), keys)
+
+    def _report(self, staged: _Staged, rule: str, count: int, keys: list[str]) -> None:
+        rejects = staged.rejects if rule == "unreadable-row" else ()
+        total = count + len(rejects)
+        if total == 0:
+            return
+        examples = [f"line {line}" for line, _ in rejects[:_EXAMPLES]] + keys
+        message = _unreadable_message(staged) if rule == "unreadable-row" else None
+        self.quality.append(_finding(rule, staged.table.name, total, examples, message))
+
+    def _latest_event(self) -> dt.datetime:
+        events = self.staged[self.schema.EVENTS_TABLE]
+        column = _event_time(events.table)
+        if column is None:
+            raise DataError("the events table has no timestamp column: give as_of explicitly")
+        (latest,) = self._one(f"SELECT max({quote(column)}) FROM kept_{events.tag}")
+        if not isinstance(latest, dt.datetime):
+            raise DataError(
+                "the events table has no usable rows, so the data cut cannot be taken from it",
+                ["give as_of (--as-of) to evaluate anyway"],
+            )
+        return latest.astimezone(dt.UTC)
 
 
 class _Store:
@@ -820,9 +816,10 @@ def _timestamp_literal(instant: dt.datetime) -> str:
     return f"TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}'"
 
 
-def _row_rule_sql(staged: _Staged) -> str:
+def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
     """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
     table = staged.table
+    declared = ", ".join(literal(e) for e in events) or "NULL"
     conditions = {
         "unreadable-row": [f"__u{i} IS NOT NULL" for i in staged.fallible],
         "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
@@ -832,7 +829,9 @@ def _row_rule_sql(staged: _Staged) -> str:
             for c in table.columns
             if c.type is ColumnType.TIMESTAMP and not c.optional
         ],
-        "unknown-event": [_unknown_event_sql(c) for c in table.columns if c.type is ColumnType.EVENT],
+        "unknown-event": [
+            _unknown_event_sql(c, declared) for c in table.columns if c.type is ColumnType.EVENT
+        ],
     }
     whens = [f"WHEN {_any(conditions[rule])} THEN '{rule}'" for rule in _ROW_RULES]
     return f"CAST(CASE {' '.join(whens)} END AS VARCHAR)"
@@ -848,9 +847,9 @@ def _any(conditions: Sequence[str]) -> str:
     return " OR ".join(conditions) if conditions else "false"
 
 
-def _unknown_event_sql(column: ColumnDef) -> str:
+def _unknown_event_sql(column: ColumnDef, declared: str) -> str:
     c = quote(column.name)
-    undeclared = f"NOT list_contains($events, {c})"
+    undeclared = f"{c} NOT IN ({declared})"
     return (
         f"({c} IS NOT NULL AND {undeclared})"
         if column.optional

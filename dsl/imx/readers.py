@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol, TypeAlias
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
@@ -136,21 +137,15 @@ def quote(identifier: str) -> str:
 @dataclass(frozen=True)
 class Raw:
     """A source as DuckDB sees it: ``relation`` (a view or table of the loading connection)
-    holds its columns under the user's names, typed as ``schema`` says; ``rejects`` are lines that
-    could not be parsed. Files are not copied into Python: DuckDB reads them as it loads."""
+    holds its columns under the user's names, typed as ``schema`` says, plus ``row_id``, a
+    column numbering its rows; ``rejects`` are lines that could not be parsed. Files are not
+    copied into Python: DuckDB reads them where they are, when asked."""
 
     relation: str
     schema: pa.Schema
     label: str
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
-    kind: str = "view"  # how the relation is held: table, view, arrow or attached
-
-    def release(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Free the relation once it has been loaded."""
-        if self.kind == "arrow":
-            con.unregister(self.relation)
-        elif self.kind in ("table", "view"):
-            con.execute(f"DROP {self.kind.upper()} IF EXISTS {self.relation}")
+    row_id: str = "rowid"
 
 
 def _relation(
@@ -158,25 +153,29 @@ def _relation(
     relation: str,
     label: str,
     rejects: tuple[tuple[int, str], ...] = (),
-    kind: str = "view",
+    row_id: str = "rowid",
 ) -> Raw:
-    schema = con.sql(f"SELECT * FROM {relation} LIMIT 0").to_arrow_table().schema
-    return Raw(relation, schema, label, rejects, kind)
+    hidden = f" EXCLUDE ({row_id})" if row_id != "rowid" else ""
+    schema = con.sql(f"SELECT *{hidden} FROM {relation} LIMIT 0").to_arrow_table().schema
+    return Raw(relation, schema, label, rejects, row_id)
 
 
 def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: str) -> Raw:
-    """An Arrow table as a source (registered with the connection, not copied)."""
-    con.register(f"src_{tag}", table)
-    return Raw(f"src_{tag}", table.schema, label, kind="arrow")
+    """An Arrow table as a source: registered with the connection (not copied), with a row
+    number column added."""
+    numbered = table.append_column("__imx_id", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    con.register(f"src_{tag}", numbered)
+    return Raw(f"src_{tag}", table.schema, label, row_id="__imx_id")
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     con.execute(
-        f"CREATE TEMP TABLE src_{tag} AS SELECT * FROM read_csv($path, all_varchar = true, "
+        f"CREATE TABLE src_{tag} AS SELECT * FROM read_csv($path, all_varchar = true, "
         f"header = true, store_rejects = true, rejects_table = 'rejects_{tag}', "
         f"rejects_scan = 'rejects_scan_{tag}')",
         {"path": str(path)},
@@ -185,7 +184,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
         f"SELECT line, any_value(csv_line) FROM rejects_{tag} GROUP BY line ORDER BY line"
     ).fetchall()
     found = tuple((int(n), str(t)) for n, t in rejects)
-    return _relation(con, f"src_{tag}", path.name, found, "table")
+    return _relation(con, f"src_{tag}", path.name, found)
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
@@ -205,16 +204,14 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     ).fetchall()
     names = [str(k[0]) for k in keys]
     select = ", ".join(
-        f"json_extract_string(line, {_literal('$.' + json.dumps(name))}) AS {quote(name)}"
+        f"json_extract_string(line, {literal('$.' + json.dumps(name))}) AS {quote(name)}"
         for name in names
     )
-    con.execute(
-        f"CREATE TEMP TABLE src_{tag} AS SELECT {select or 'NULL AS __none'} FROM objects_{tag}"
-    )
+    con.execute(f"CREATE TABLE src_{tag} AS SELECT {select or 'NULL AS __none'} FROM objects_{tag}")
     found = tuple((int(n), str(t)) for n, t in rejects)
     if not names:  # no line holds an object: a table without columns
-        return Raw(f"src_{tag}", pa.schema([]), path.name, found, "table")
-    return _relation(con, f"src_{tag}", path.name, found, "table")
+        return Raw(f"src_{tag}", pa.schema([]), path.name, found)
+    return _relation(con, f"src_{tag}", path.name, found)
 
 
 def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: str) -> Raw:
@@ -225,7 +222,18 @@ def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: st
             did_you_mean(table, tables) + [f"its tables: {', '.join(sorted(tables)) or 'none'}"],
         )
     con.execute(f"ATTACH $path AS db_{tag} (READ_ONLY)", {"path": str(path)})
-    return _relation(con, f"db_{tag}.{quote(table)}", f"{path.name}:{table}", kind="attached")
+    kind = con.sql(
+        "SELECT table_type FROM information_schema.tables WHERE table_catalog = $db "
+        "AND table_name = $table",
+        params={"db": f"db_{tag}", "table": table},
+    ).fetchall()
+    label = f"{path.name}:{table}"
+    if kind and kind[0][0] == "BASE TABLE":
+        return _relation(con, f"db_{tag}.{quote(table)}", label)
+    con.execute(  # a view in the user's database: number its rows once
+        f"CREATE TABLE src_{tag} AS SELECT * FROM db_{tag}.{quote(table)}"
+    )
+    return _relation(con, f"src_{tag}", label)
 
 
 def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str) -> Raw:
@@ -243,9 +251,10 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
         con.execute(
-            f"CREATE TEMP VIEW src_{tag} AS SELECT * FROM read_parquet({_literal(str(path))})"
+            f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({literal(str(path))}, "
+            "file_row_number = true)"
         )
-        return _relation(con, f"src_{tag}", path.name)
+        return _relation(con, f"src_{tag}", path.name, row_id="file_row_number")
     except duckdb.Error as error:
         raise DataError(f"cannot read `{path}` as {fmt}: {first_line(error)}") from error
 

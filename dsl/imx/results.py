@@ -171,8 +171,8 @@ def _ints(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _nullable(values: np.ndarray) -> pa.Array:
-    """float64 with NaN → an Arrow array with nulls."""
-    return pa.array(values, pa.float64(), mask=np.isnan(values))
+    """float64 with NaN → an Arrow array with nulls (and -0.0 written as 0.0)."""
+    return pa.array(values + 0.0, pa.float64(), mask=np.isnan(values))
 
 
 def _json_number(value: float) -> str:
@@ -320,7 +320,8 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         keyed = []
         for name in mp.stats:
             key = json.dumps(name)
-            keyed.append(pa.array([f"{key}: {_json_number(v)}, " for v in stats[name].tolist()]))
+            shown = (stats[name] + 0.0).tolist()  # -0.0 + 0.0 is 0.0
+            keyed.append(pa.array([f"{key}: {_json_number(v)}, " for v in shown]))
         stats_text = _json_objects(keyed, n_rows)
     else:
         stats_text = pa.nulls(n_rows, pa.string())
