@@ -106,6 +106,8 @@ def case_pandas(folder: Path, threads: int | None) -> dict[str, Any]:
 
 
 def case_imx(folder: Path, threads: int | None, metrics: tuple[str, ...] | None) -> dict[str, Any]:
+    import pyarrow.compute as pc
+
     from imx.data import discover_sources, load_dataset
     from imx.engines import EngineSettings
     from imx.evaluation import evaluate
@@ -130,11 +132,12 @@ def case_imx(folder: Path, threads: int | None, metrics: tuple[str, ...] | None)
         "execute": executed - marks["plan"],
         "finalize": marks["finalize"] - executed,
     }
-    rows = results.table.to_pylist()
-    values = {
-        r["metric"]: r["value"] for r in rows if r["level"] == "portfolio" and r["period"] is None
-    }
-    return {"phases": phases, "rows": len(rows), "values": {k: values.get(k) for k in SIX}}
+    table = results.table
+    overall = table.filter(
+        pc.and_(pc.equal(table["level"], "portfolio"), pc.is_null(table["period"]))
+    ).select(["metric", "value"])
+    values = dict(zip(overall["metric"].to_pylist(), overall["value"].to_pylist(), strict=True))
+    return {"phases": phases, "rows": table.num_rows, "values": {k: values.get(k) for k in SIX}}
 
 
 def case_cli(folder: Path, threads: int | None) -> dict[str, Any]:

@@ -363,49 +363,63 @@ def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 
 
-def _ordered(table: pa.Table, plans: Mapping[str, MetricPlan]) -> pa.Table:
-    """Rows by metric (plan order), the metric's own level order, then study, site, group,
-    period and variant, nulls first."""
-    metric = table.column("metric")
-    rank = np.zeros(table.num_rows, np.int64)
-    level_rank = np.zeros(table.num_rows, np.int64)
-    levels = table.column("level")
-    for i, (metric_id, mp) in enumerate(plans.items()):
-        mine = np.asarray(pc.equal(metric, metric_id).to_numpy(zero_copy_only=False), bool)
-        rank[mine] = i
-        own = pc.index_in(levels, pa.array(list(mp.levels), pa.string()))
-        own_rank = np.asarray(pc.fill_null(own, len(mp.levels)).to_numpy(), np.int64)
-        level_rank[mine] = own_rank[mine]
-    keys = table.append_column("__rank", pa.array(rank)).append_column(
-        "__level", pa.array(level_rank)
+def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
+    """Raw rows sorted by metric (plan order; whole-grain rows last), the metric's own level
+    order, then study, site, group, period and variant (nulls first), and where each metric's
+    rows start and end."""
+    ids = pa.array(list(plans), pa.string())
+    ranks = np.asarray(pc.index_in(raw.column("metric"), ids).to_numpy(zero_copy_only=False))
+    ranks = ranks.astype(np.int64)
+    ranks[np.asarray(pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False))] = (
+        len(plans)
     )
-    order = [("__rank", "ascending", "at_start"), ("__level", "ascending", "at_start")]
-    order += [(c, "ascending", "at_start") for c in ("study", "site", "group", "period", "variant")]
-    indices = pc.sort_indices(keys, sort_keys=order)
-    return table.take(indices)
+    names = sorted({x for mp in plans.values() for x in mp.levels})
+    level = np.asarray(
+        pc.fill_null(
+            pc.index_in(raw.column("level"), pa.array(names, pa.string())), len(names)
+        ).to_numpy(zero_copy_only=False)
+    ).astype(np.int64)
+    lookup = np.zeros((len(plans) + 1, len(names) + 1), np.int64)  # metric × level → rank
+    for i, mp in enumerate(plans.values()):
+        lookup[i, :] = len(mp.levels)
+        for k, x in enumerate(mp.levels):
+            lookup[i, names.index(x)] = k
+    keys = pa.table(
+        {
+            "rank": ranks,
+            "level": lookup[ranks, level],
+            "study": raw.column("study"),
+            "site": raw.column("site"),
+            "grp": raw.column("grp"),
+            "period": raw.column("period"),
+            "variant": _layer_labels(raw),
+        }
+    )
+    order = [(c, "ascending", "at_start") for c in keys.column_names]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(ranks, minlength=len(plans) + 1))])
+    return raw.take(pc.sort_indices(keys, sort_keys=order)), bounds
 
 
 def finalize(
     plan: Plan, raw: pa.Table, quality: tuple[QualityFinding, ...], stamp: Stamp
 ) -> Results:
-    """Raw aggregates of either evaluator → :class:`Results`, rows in a deterministic order."""
+    """Raw aggregates of either evaluator → :class:`Results`, rows in a deterministic order
+    (:func:`_ordered`)."""
     plans = {mp.id: mp for g in plan.grains for mp in g.metrics}  # in plan order
-    whole = pc.equal(raw.column("level"), ALL_LEVEL)
+    rows, bounds = _ordered(raw, plans)
+    parts = [RESULT_SCHEMA.empty_table()]
+    for i, mp in enumerate(plans.values()):
+        start, stop = int(bounds[i]), int(bounds[i + 1])
+        if stop > start:
+            parts.append(_metric_rows(mp, rows.slice(start, stop - start)))
     findings: list[QualityFinding] = []
-    for r in raw.filter(whole).to_pylist():
+    whole = rows.slice(int(bounds[-2]), int(bounds[-1] - bounds[-2]))
+    for r in whole.to_pylist():
         finding = _negative_finding(plans[r["metric"]], r)
         findings.extend([finding] if finding else [])
-    rows = raw.filter(pc.invert(whole))
-    parts = [RESULT_SCHEMA.empty_table()]
-    metric = rows.column("metric")
-    for metric_id, mp in plans.items():
-        mine = rows.filter(pc.equal(metric, metric_id))
-        if mine.num_rows:
-            parts.append(_metric_rows(mp, mine))
-    table = _ordered(pa.concat_tables(parts), plans)
     order = list(plans)
     findings.sort(key=lambda f: order.index(f.metric or ""))
-    return Results(table, tuple(quality) + tuple(findings), stamp)
+    return Results(pa.concat_tables(parts), tuple(quality) + tuple(findings), stamp)
 
 
 # ------------------------------------------------------------------------------------ stamp
