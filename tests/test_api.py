@@ -48,3 +48,33 @@ def test_compile_sql_is_one_query_over_the_events() -> None:
     sql = imx.compile_sql([STDLIB], "XFER-CT")
     assert sql.lstrip().upper().startswith(("SELECT", "WITH"))
     assert '"events"' in sql
+
+
+def test_running_out_of_memory_is_a_clear_error_not_a_crash(demo: Path) -> None:
+    from imx.data import DataError, discover_sources, load_dataset
+    from imx.engines import EngineOutOfMemory, EngineSettings
+    from imx.evaluation import evaluate
+
+    model = imx.load([STDLIB])
+    sources = discover_sources(demo, model.schema)
+    with pytest.raises(DataError, match="ran out of memory within the memory limit 2MB"):
+        load_dataset(model.schema, sources, memory_limit="2MB")
+    dataset = load_dataset(model.schema, sources)
+    with pytest.raises(EngineOutOfMemory, match="ran out of memory") as caught:
+        evaluate(model, dataset, settings=EngineSettings(memory_limit="2MB"))
+    assert any("--memory-limit" in hint for hint in caught.value.hints)
+
+
+def test_a_loaded_dataset_keeps_its_database_until_it_is_dropped(demo: Path) -> None:
+    import gc
+
+    from imx.data import discover_sources, load_dataset
+
+    model = imx.load([STDLIB])
+    dataset = load_dataset(model.schema, discover_sources(demo, model.schema))
+    folder = dataset.tables._store.folder  # type: ignore[attr-defined]
+    assert folder is not None and Path(folder, "clean.duckdb").exists()
+    assert dataset.tables["events"].num_rows > 0  # Arrow on demand
+    del dataset
+    gc.collect()
+    assert not Path(folder).exists()

@@ -203,13 +203,26 @@ def load_dataset(
         loader = _Loader(schema, mapping or {}, _check_zone(timezone), config=config, on_disk=True)
     except duckdb.Error as error:
         raise DataError(f"cannot set up DuckDB: {first_line(error)}") from error
-    with loader:
-        for table in schema.tables:
-            if table.name in sources:
-                loader.stage(table, loader.read(table.name, sources[table.name]))
-            else:
-                loader.absent(table, report=True)
-        return loader.finish(_utc(as_of, timezone))
+    try:
+        with loader:
+            return _load(loader, schema, sources, _utc(as_of, timezone))
+    except duckdb.OutOfMemoryException as error:
+        given = f"the memory limit {memory_limit}" if memory_limit else "the memory available"
+        raise DataError(
+            f"loading the data ran out of memory within {given}: {first_line(error)}",
+            ["raise --memory-limit (e.g. 4GB), or use fewer --threads"],
+        ) from error
+
+
+def _load(
+    loader: _Loader, schema: SchemaDef, sources: Mapping[str, Source], as_of: dt.datetime | None
+) -> Dataset:
+    for table in schema.tables:
+        if table.name in sources:
+            loader.stage(table, loader.read(table.name, sources[table.name]))
+        else:
+            loader.absent(table, report=True)
+    return loader.finish(as_of)
 
 
 def dataset_from_example(schema: SchemaDef, example: Example) -> Dataset:
@@ -562,6 +575,8 @@ class _Loader:
             self.con.execute(f"CREATE VIEW v_{tag} AS {typed}")
             self._check_columns(staged, raw.label)
             self._set_aside(staged)
+        except duckdb.OutOfMemoryException:
+            raise
         except duckdb.Error as error:
             raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
         self.staged[table.name] = staged

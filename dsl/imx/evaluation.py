@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx import model as m
 from imx import reference
 from imx.data import Dataset, QualityFinding, StoredTables
-from imx.engines import DEFAULT_SETTINGS, EngineSettings
+from imx.engines import DEFAULT_SETTINGS, EngineOutOfMemory, EngineSettings
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
 from imx.plan import BASE, Plan, build_plan, utc
@@ -59,7 +60,10 @@ def evaluate(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
     as_of = utc(options.as_of or dataset.as_of)
-    tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
+    try:
+        tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
+    except duckdb.OutOfMemoryException as error:
+        raise EngineOutOfMemory.explain(error, settings.memory_limit) from error
     plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
     settings.step("plan")
     raw = ENGINES[engine](plan, tables, settings)

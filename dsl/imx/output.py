@@ -96,12 +96,10 @@ def ordered(table: pa.Table) -> pa.Table:
     """The results rows in canonical order (see the module docstring)."""
     if table.num_rows == 0 or "metric" not in table.column_names:
         return table
-    metrics = table.column("metric").to_pylist()
-    rank = {m: i for i, m in reversed(list(enumerate(metrics)))}
-    keys = {"__metric": pa.array([rank[m] for m in metrics], pa.int64())}
+    metric = pc.cast(table.column("metric"), pa.string())
+    keys = {"__metric": pc.index_in(metric, pc.unique(metric))}  # order of first appearance
     if "level" in table.column_names:
-        levels = table.column("level").to_pylist()
-        keys["__level"] = pa.array([_level_rank(v) for v in levels], pa.int64())
+        keys["__level"] = level_ranks(table.column("level"), _LEVEL_RANK, by=2, other=4)
     for name in _ORDER_COLUMNS:
         if name in table.column_names:
             keys[f"__{name}"] = pc.cast(table.column(name), pa.string())
@@ -113,9 +111,17 @@ def ordered(table: pa.Table) -> pa.Table:
     return table.take(order)
 
 
-def _level_rank(level: object) -> int:
-    text = str(level)
-    return _LEVEL_RANK.get(text, 2 if text.startswith("by") else 4)
+def level_ranks(
+    levels: pa.ChunkedArray | pa.Array, ranks: Mapping[str, int], *, by: int, other: int
+) -> pa.ChunkedArray | pa.Array:
+    """Each level's rank: ``ranks`` for named levels, ``by`` for ``by:`` levels, else ``other``."""
+    text = pc.cast(levels, pa.string())
+    named = pc.take(
+        pa.array(list(ranks.values()), pa.int64()),
+        pc.index_in(text, pa.array(list(ranks), pa.string())),
+    )
+    grouped = pc.if_else(pc.fill_null(pc.starts_with(text, "by"), False), by, other)
+    return pc.coalesce(named, grouped)
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

@@ -1,7 +1,8 @@
 """Engines run a plan's compiled SQL over a Dataset's Arrow tables and return raw aggregates.
 
 :class:`EngineSettings` carries what a user may tune for a run (threads, memory, the Spark master)
-and a progress hook called once per grain; :class:`EngineUnavailable` says what to install.
+and a progress hook called once per grain; :class:`EngineUnavailable` says what to install, and
+:class:`EngineOutOfMemory` that a run needs more memory than it was given.
 """
 
 from __future__ import annotations
@@ -16,6 +17,24 @@ class EngineUnavailable(RuntimeError):
     def __init__(self, message: str, hints: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.hints = hints
+
+
+class EngineOutOfMemory(EngineUnavailable):
+    """The engine could not finish within its memory (``--memory-limit`` or the machine's)."""
+
+    @classmethod
+    def explain(cls, error: BaseException, memory_limit: str | None) -> EngineOutOfMemory:
+        given = f"the memory limit {memory_limit}" if memory_limit else "the memory available"
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return cls(
+            f"the evaluation ran out of memory within {given} ({first})",
+            (
+                "raise --memory-limit (e.g. 4GB), or leave it out to let DuckDB use most of the "
+                "machine's memory",
+                "fewer --threads also need less memory",
+                "or evaluate fewer metrics or levels at a time (--metric, --level)",
+            ),
+        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import IO, Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -32,7 +35,7 @@ from rich.text import Text
 
 from imx.data import QualityFinding
 from imx.model import Model, ResolvedMetric, Target
-from imx.output import ordered
+from imx.output import level_ranks, ordered
 from imx.results import Results, Stamp
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
@@ -64,20 +67,20 @@ def render_scorecard(results: Results, model: Model, console: Console) -> None:
     console.print(
         Text.assemble(("imx scorecard", "bold"), "  as of ", _instant(results.stamp.as_of))
     )
-    rows = ordered(results.table).to_pylist()
-    if not rows:
+    table = ordered(results.table)
+    if not table.num_rows:
         console.print(Text("No results: no metric was evaluated.", style="dim"))
-    shown = shown_rows(rows)
+    shown = shown_rows(table)
     compact = console.width < COMPACT_BELOW
     for category, members in _by_category(shown, model):
         if compact:
             console.print(_category_lines(category, members, model))
         else:
             console.print(_category_table(category, members, model))
-    if len(shown) < len(rows):
+    if len(shown) < table.num_rows:
         console.print(
             Text(
-                f"{len(rows) - len(shown)} more result rows (periods, and sites or studies past "
+                f"{table.num_rows - len(shown)} more result rows (periods, and sites or studies past "
                 f"the first {MAX_ROWS} rows) are not shown here: the results file written by "
                 "--out holds every row.",
                 style="dim",
@@ -91,20 +94,27 @@ MAX_ROWS = 300  # a terminal is for reading: past this many rows, the results fi
 _SHOWN_FIRST = {"portfolio": 0, "study": 2, "site": 3}
 
 
-def shown_rows(rows: Sequence[Row]) -> list[Row]:
+def shown_rows(table: pa.Table) -> list[Row]:
     """The rows a terminal shows: all when few; else overall rows (no period), the portfolio
     and `by` levels before studies and sites, at most :data:`MAX_ROWS`, in their own order.
 
-    >>> rows = [{"level": "site", "period": None}] * 400 + [{"level": "portfolio", "period": None}]
-    >>> shown = shown_rows(rows)
+    >>> import pyarrow as pa
+    >>> table = pa.table({"level": ["site"] * 400 + ["portfolio"], "period": [None] * 401})
+    >>> shown = shown_rows(table)
     >>> len(shown), shown[-1]["level"]
     (300, 'portfolio')
     """
-    if len(rows) <= MAX_ROWS:
-        return list(rows)
-    overall = [i for i, r in enumerate(rows) if r.get("period") is None]
-    first = sorted(overall, key=lambda i: _SHOWN_FIRST.get(str(rows[i].get("level")), 1))
-    return [rows[i] for i in sorted(first[:MAX_ROWS])]
+    if table.num_rows <= MAX_ROWS:
+        every: list[Row] = table.to_pylist()
+        return every
+    overall = np.flatnonzero(
+        np.asarray(pc.is_null(table.column("period")).to_numpy(zero_copy_only=False), bool)
+    )
+    ranks = level_ranks(table.column("level"), _SHOWN_FIRST, by=1, other=1)
+    priority = np.asarray(pc.take(ranks, pa.array(overall, pa.int64())).to_numpy(), np.int64)
+    first = overall[np.argsort(priority, kind="stable")][:MAX_ROWS]
+    shown: list[Row] = table.take(pa.array(np.sort(first), pa.int64())).to_pylist()
+    return shown
 
 
 @contextmanager
