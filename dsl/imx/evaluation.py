@@ -66,10 +66,10 @@ def evaluate(
         raise EngineOutOfMemory.explain(error, settings.memory_limit) from error
     plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
     settings.step("plan")
-    raw = ENGINES[engine](plan, tables, settings)
     quality = tuple(dataset.quality) + cut + run_findings(model.schema, plan, tables)
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
-    results = finalize(plan, raw, quality, stamp)
+    # the raw aggregates are handed over, not kept: finalize frees them once sorted
+    results = finalize(plan, ENGINES[engine](plan, tables, settings), quality, stamp)
     settings.step("finalize")
     return results
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -32,7 +33,7 @@ import pyarrow.parquet as pq
 
 from imx.data import QualityFinding
 from imx.model import Model
-from imx.results import Results, Stamp
+from imx.results import LEVEL_RANK, Results, Stamp, level_ranks
 
 Writer = Callable[[Results, Path, Model | None], list[Path]]
 
@@ -47,7 +48,6 @@ QUALITY_SCHEMA = pa.schema(
     ]
 )
 JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
-_LEVEL_RANK = {"site": 0, "study": 1, "portfolio": 3}
 _ORDER_COLUMNS = ("study", "site", "group", "period", "variant")
 
 
@@ -99,7 +99,7 @@ def ordered(table: pa.Table) -> pa.Table:
     metric = pc.cast(table.column("metric"), pa.string())
     keys = {"__metric": pc.index_in(metric, pc.unique(metric))}  # order of first appearance
     if "level" in table.column_names:
-        keys["__level"] = level_ranks(table.column("level"), _LEVEL_RANK, by=2, other=4)
+        keys["__level"] = level_ranks(table.column("level"), LEVEL_RANK, by=2, other=4)
     for name in _ORDER_COLUMNS:
         if name in table.column_names:
             keys[f"__{name}"] = pc.cast(table.column(name), pa.string())
@@ -108,20 +108,9 @@ def ordered(table: pa.Table) -> pa.Table:
     helper = pa.table(keys)
     sort_keys = [(k, "ascending", "at_start") for k in keys]
     order = pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys))
+    if np.array_equal(order.to_numpy(), np.arange(table.num_rows)):
+        return table  # already in order (as finalize leaves it): no copy
     return table.take(order)
-
-
-def level_ranks(
-    levels: pa.ChunkedArray | pa.Array, ranks: Mapping[str, int], *, by: int, other: int
-) -> pa.ChunkedArray | pa.Array:
-    """Each level's rank: ``ranks`` for named levels, ``by`` for ``by:`` levels, else ``other``."""
-    text = pc.cast(levels, pa.string())
-    named = pc.take(
-        pa.array(list(ranks.values()), pa.int64()),
-        pc.index_in(text, pa.array(list(ranks), pa.string())),
-    )
-    grouped = pc.if_else(pc.fill_null(pc.starts_with(text, "by"), False), by, other)
-    return pc.coalesce(named, grouped)
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

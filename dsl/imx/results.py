@@ -363,36 +363,41 @@ def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 
 
+LEVEL_RANK: Mapping[str, int] = {"site": 0, "study": 1, "portfolio": 3}  # by: levels 2, others 4
+
+
+def level_ranks(
+    levels: pa.ChunkedArray | pa.Array, ranks: Mapping[str, int], *, by: int, other: int
+) -> pa.ChunkedArray | pa.Array:
+    """Each level's rank: ``ranks`` for named levels, ``by`` for ``by:`` levels, else ``other``."""
+    text = pc.cast(levels, pa.string())
+    named = pc.take(
+        pa.array(list(ranks.values()), pa.int64()),
+        pc.index_in(text, pa.array(list(ranks), pa.string())),
+    )
+    grouped = pc.if_else(pc.fill_null(pc.starts_with(text, "by"), False), by, other)
+    return pc.coalesce(named, grouped)
+
+
 def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
-    """Raw rows sorted by metric (plan order; whole-grain rows last), the metric's own level
-    order, then study, site, group, period and variant (nulls first), and where each metric's
-    rows start and end."""
+    """Raw rows in the canonical order of results (metrics in plan order, whole-grain rows
+    last; then level site → study → by → portfolio, study, site, group, period, variant and
+    level name, nulls first), and where each metric's rows start and end."""
     ids = pa.array(list(plans), pa.string())
     ranks = np.asarray(pc.index_in(raw.column("metric"), ids).to_numpy(zero_copy_only=False))
     ranks = ranks.astype(np.int64)
-    ranks[np.asarray(pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False))] = (
-        len(plans)
-    )
-    names = sorted({x for mp in plans.values() for x in mp.levels})
-    level = np.asarray(
-        pc.fill_null(
-            pc.index_in(raw.column("level"), pa.array(names, pa.string())), len(names)
-        ).to_numpy(zero_copy_only=False)
-    ).astype(np.int64)
-    lookup = np.zeros((len(plans) + 1, len(names) + 1), np.int64)  # metric × level → rank
-    for i, mp in enumerate(plans.values()):
-        lookup[i, :] = len(mp.levels)
-        for k, x in enumerate(mp.levels):
-            lookup[i, names.index(x)] = k
+    whole = pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False)
+    ranks[np.asarray(whole, bool)] = len(plans)
     keys = pa.table(
         {
             "rank": ranks,
-            "level": lookup[ranks, level],
+            "level": level_ranks(raw.column("level"), LEVEL_RANK, by=2, other=4),
             "study": raw.column("study"),
             "site": raw.column("site"),
             "grp": raw.column("grp"),
             "period": raw.column("period"),
             "variant": _layer_labels(raw),
+            "level_name": raw.column("level"),
         }
     )
     order = [(c, "ascending", "at_start") for c in keys.column_names]
@@ -407,6 +412,7 @@ def finalize(
     (:func:`_ordered`)."""
     plans = {mp.id: mp for g in plan.grains for mp in g.metrics}  # in plan order
     rows, bounds = _ordered(raw, plans)
+    del raw  # the caller hands the raw aggregates over; the sorted copy replaces them
     parts = [RESULT_SCHEMA.empty_table()]
     for i, mp in enumerate(plans.values()):
         start, stop = int(bounds[i]), int(bounds[i + 1])

@@ -35,8 +35,8 @@ from rich.text import Text
 
 from imx.data import QualityFinding
 from imx.model import Model, ResolvedMetric, Target
-from imx.output import level_ranks, ordered
-from imx.results import Results, Stamp
+from imx.output import ordered
+from imx.results import Results, Stamp, level_ranks
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 STATUS_STYLES: Mapping[str, str] = {
