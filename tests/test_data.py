@@ -424,3 +424,19 @@ def test_dataset_from_example(schema) -> None:  # type: ignore[no-untyped-def]
     assert dataset.tables["studies"].column("phase").to_pylist() == [None]
     assert dataset.tables["sites"].num_rows == 0
     assert "sites" not in {f.table for f in dataset.quality}
+
+
+def test_rows_that_differ_only_in_where_their_values_sit_are_not_copies(
+    tmp_path: Path,
+    schema,  # type: ignore[no-untyped-def]
+) -> None:
+    swapped = [
+        ("S1", "001", "002", "BL", "scan_acquired", "2026-03-02T10:00Z"),
+        ("S1", "002", "001", "BL", "scan_acquired", "2026-03-02T10:00Z"),
+        ("S1", "001", "002", "BL", "scan_acquired", "2026-03-02T10:00Z"),  # the one copy
+        ("S1", "001", None, "BL", "scan_acquired", "2026-03-02T10:00Z"),  # null-key
+        ("S1", None, "001", "BL", "scan_acquired", "2026-03-02T10:00Z"),  # null-key, not a copy
+    ]
+    dataset = load_dataset(schema, {"events": write_events(tmp_path, swapped, "csv")}, as_of=CUT)
+    assert counts(dataset, "events") == {"duplicate-row": 1, "null-key": 2}
+    assert dataset.tables["events"].num_rows == 2
