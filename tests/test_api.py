@@ -78,3 +78,35 @@ def test_a_loaded_dataset_keeps_its_database_until_it_is_dropped(demo: Path) -> 
     del dataset
     gc.collect()
     assert not Path(folder).exists()
+
+
+def test_a_dataset_loaded_from_a_relative_path_survives_a_change_of_folder(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imx.data import discover_sources, load_dataset
+    from imx.evaluation import evaluate
+    from imx.results import RunOptions
+
+    model = imx.load([STDLIB])
+    monkeypatch.chdir(demo.parent)
+    dataset = load_dataset(model.schema, discover_sources(Path(demo.name), model.schema))
+    monkeypatch.chdir(tmp_path)
+    results = evaluate(model, dataset, RunOptions(levels=("portfolio",), metrics=("XFER-CT",)))
+    assert results.table.num_rows > 0
+
+
+def test_a_data_file_removed_before_evaluation_is_a_clear_error(demo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from imx.data import discover_sources, load_dataset
+    from imx.engines import EngineInputGone
+    from imx.evaluation import evaluate
+
+    model = imx.load([STDLIB])
+    copy = tmp_path / "data"
+    shutil.copytree(demo, copy)
+    dataset = load_dataset(model.schema, discover_sources(copy, model.schema))
+    (copy / "events.parquet").unlink()
+    with pytest.raises(EngineInputGone, match="could not be read again") as caught:
+        evaluate(model, dataset)
+    assert "keep them in place" in caught.value.hints[0]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx import model as m
 from imx import reference
 from imx.data import Dataset, QualityFinding, StoredTables
-from imx.engines import DEFAULT_SETTINGS, EngineOutOfMemory, EngineSettings
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
 from imx.plan import BASE, Plan, build_plan, utc
@@ -60,13 +59,12 @@ def evaluate(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
     as_of = utc(options.as_of or dataset.as_of)
-    try:
-        tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
-    except duckdb.OutOfMemoryException as error:
-        raise EngineOutOfMemory.explain(error, settings.memory_limit) from error
     plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
+    with duckdb_failures(settings.memory_limit):  # a loaded dataset is read again from here on
+        tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
+        findings = run_findings(model.schema, plan, tables)
     settings.step("plan")
-    quality = tuple(dataset.quality) + cut + run_findings(model.schema, plan, tables)
+    quality = tuple(dataset.quality) + cut + findings
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
     # the raw aggregates are handed over, not kept: finalize frees them once sorted
     results = finalize(plan, ENGINES[engine](plan, tables, settings), quality, stamp)

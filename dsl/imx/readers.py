@@ -251,7 +251,7 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
         con.execute(
-            f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({literal(str(path))}, "
+            f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({literal(str(path.resolve()))}, "
             "file_row_number = true)"
         )
         return _relation(con, f"src_{tag}", path.name, row_id="file_row_number")

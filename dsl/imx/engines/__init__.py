@@ -7,7 +7,8 @@ and a progress hook called once per grain; :class:`EngineUnavailable` says what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -35,6 +36,31 @@ class EngineOutOfMemory(EngineUnavailable):
                 "or evaluate fewer metrics or levels at a time (--metric, --level)",
             ),
         )
+
+
+class EngineInputGone(EngineUnavailable):
+    """A data file read in place was moved, changed or deleted before the evaluation ended."""
+
+    @classmethod
+    def explain(cls, error: BaseException) -> EngineInputGone:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return cls(
+            f"the data could not be read again during the evaluation ({first})",
+            ("Parquet files are read where they lie: keep them in place until the run ends",),
+        )
+
+
+@contextmanager
+def duckdb_failures(memory_limit: str | None) -> Iterator[None]:
+    """Turn DuckDB running out of memory, or losing a data file, into the errors above."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        raise EngineOutOfMemory.explain(error, memory_limit) from error
+    except duckdb.IOException as error:
+        raise EngineInputGone.explain(error) from error
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
 from imx.data import StoredTables
-from imx.engines import DEFAULT_SETTINGS, EngineOutOfMemory, EngineSettings
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
 from imx.plan import Plan, raw_schema
 from imx.readers import quote
 from imx.sql import compile_plan, render
@@ -100,21 +100,17 @@ def run(
     """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
     schema = raw_schema(plan)
     parts = [schema.empty_table()]
-    try:
+    with duckdb_failures(settings.memory_limit):
         con, own = _attach(plan, tables, settings)
-    except duckdb.OutOfMemoryException as error:
-        raise EngineOutOfMemory.explain(error, settings.memory_limit) from error
-    try:
-        for grain, tree in zip(plan.grains, compile_plan(plan, "duckdb"), strict=True):
-            result = con.sql(render(tree, "duckdb")).to_arrow_table()
-            assert result is not None
-            parts.append(result.cast(schema))
-            settings.step(grain.unit.name)
-    except duckdb.OutOfMemoryException as error:
-        raise EngineOutOfMemory.explain(error, settings.memory_limit) from error
-    finally:
-        if own:
-            con.close()
-        elif plan.grains:
-            con.unregister(CALENDAR_TABLE)
+        try:
+            for grain, tree in zip(plan.grains, compile_plan(plan, "duckdb"), strict=True):
+                result = con.sql(render(tree, "duckdb")).to_arrow_table()
+                assert result is not None
+                parts.append(result.cast(schema))
+                settings.step(grain.unit.name)
+        finally:
+            if own:
+                con.close()
+            elif plan.grains:
+                con.unregister(CALENDAR_TABLE)
     return pa.concat_tables(parts)
