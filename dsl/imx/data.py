@@ -1,4 +1,4 @@
-"""Read event and dimension tables (files, frames) into clean Arrow tables and a quality report.
+"""Load event and dimension tables (files, frames) as clean tables in DuckDB, with a quality report.
 
 Sources
     A source is a path to a CSV (``.csv``, ``.tsv``, ``.csv.gz``), Parquet (``.parquet``), JSON

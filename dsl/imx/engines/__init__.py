@@ -1,4 +1,4 @@
-"""Engines run a plan's compiled SQL over a Dataset's Arrow tables and return raw aggregates.
+"""Engines run a plan's compiled SQL over a Dataset's tables and return raw aggregates.
 
 :class:`EngineSettings` carries what a user may tune for a run (threads, memory, the Spark master)
 and a progress hook called once per grain; :class:`EngineUnavailable` says what to install, and

@@ -1,4 +1,4 @@
-"""Plan + Arrow tables → raw aggregates (Arrow), by running the compiled SQL on in-process DuckDB.
+"""Plan + tables (loaded in DuckDB, or Arrow) → raw aggregates (Arrow), by in-process DuckDB.
 
 A loaded dataset's clean tables are already in DuckDB (:class:`~imx.data.StoredTables`): the
 queries run on that connection, over views named after the schema tables. Plain Arrow tables are
