@@ -478,9 +478,10 @@ _LATER_RULES = ("duplicate-row", "duplicate-key")
 class _Staged:
     """One table staged in the loading database, as views over its source (nothing copied):
 
-    * ``v_{tag}`` every input row typed: the schema columns, ``__n{i}`` (the naive timestamp of
-      column i, when it can have one), ``__u{i}`` (the text of a value of column i that cannot
-      be read, when there can be one) and ``__id`` (the row's place in its source);
+    * ``v_{tag}`` every input row typed (a view; a table for text read into the database): the
+      schema columns, ``__n{i}`` (the naive timestamp of column i, when it can have one),
+      ``__u{i}`` (the text of a value of column i that cannot be read, when there can be one)
+      and ``__id`` (the row's place in its source);
     * ``aside_{tag}`` (a small table) the id, rule and key of every row set aside;
     * ``kept_{tag}`` the other rows; ``clean_{tag}`` those at or before the data cut.
     """
@@ -581,7 +582,11 @@ class _Loader:
         zone = literal(self.zone) if self.zone is not None else "NULL"
         typed = typed.replace("$zone", zone)
         try:
-            self.con.execute(f"CREATE VIEW v_{tag} AS {typed}")
+            if raw.copied:  # text already copied in: convert it once, not at every read
+                self.con.execute(f"CREATE TABLE v_{tag} AS {typed}")
+                self.con.execute(f"DROP TABLE {raw.relation}")
+            else:
+                self.con.execute(f"CREATE VIEW v_{tag} AS {typed}")
             self._check_columns(staged, raw.label)
             self._set_aside(staged)
         except duckdb.OutOfMemoryException:

@@ -146,6 +146,7 @@ class Raw:
     label: str
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
     row_id: str = "rowid"
+    copied: bool = False  # read as text into a table of the loading database (CSV, JSON lines)
 
 
 def _relation(
@@ -154,10 +155,11 @@ def _relation(
     label: str,
     rejects: tuple[tuple[int, str], ...] = (),
     row_id: str = "rowid",
+    copied: bool = False,
 ) -> Raw:
     hidden = f" EXCLUDE ({row_id})" if row_id != "rowid" else ""
     schema = con.sql(f"SELECT *{hidden} FROM {relation} LIMIT 0").to_arrow_table().schema
-    return Raw(relation, schema, label, rejects, row_id)
+    return Raw(relation, schema, label, rejects, row_id, copied)
 
 
 def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: str) -> Raw:
@@ -184,7 +186,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
         f"SELECT line, any_value(csv_line) FROM rejects_{tag} GROUP BY line ORDER BY line"
     ).fetchall()
     found = tuple((int(n), str(t)) for n, t in rejects)
-    return _relation(con, f"src_{tag}", path.name, found)
+    return _relation(con, f"src_{tag}", path.name, found, copied=True)
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
@@ -210,8 +212,8 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     con.execute(f"CREATE TABLE src_{tag} AS SELECT {select or 'NULL AS __none'} FROM objects_{tag}")
     found = tuple((int(n), str(t)) for n, t in rejects)
     if not names:  # no line holds an object: a table without columns
-        return Raw(f"src_{tag}", pa.schema([]), path.name, found)
-    return _relation(con, f"src_{tag}", path.name, found)
+        return Raw(f"src_{tag}", pa.schema([]), path.name, found, copied=True)
+    return _relation(con, f"src_{tag}", path.name, found, copied=True)
 
 
 def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: str) -> Raw:
