@@ -205,7 +205,7 @@ class _Compiler:
         self.slots = {arg: f"b{i}" for i, arg in enumerate(grain.bd_args)}
 
     def col(self, name: str, table: str | None = None) -> exp.Column:
-        return exp.column(name, table=table, quoted=True)
+        return exp.column(name, table=table, quoted=True, copy=False)
 
     def ir(self, e: IR, table: str | None = None) -> exp.Expr:
         match e:
@@ -241,18 +241,24 @@ class _Compiler:
         return exp.Literal.string(v)
 
     def star(self, table: str) -> exp.Expr:
-        return exp.Column(this=exp.Star(), table=exp.to_identifier(table, quoted=True))
+        return exp.Column(this=exp.Star(), table=exp.to_identifier(table, quoted=True, copy=False))
 
     # ------------------------------------------------------------------------------ CTEs
 
     def facts(self) -> exp.Select:
         """The only read of the events table: every fact of every metric of the grain."""
         g = self.grain
-        cols = [exp.alias_(self.col(k, "e"), n, quoted=True) for n, k in g.keys]
+        cols = [exp.alias_(self.col(k, "e"), n, quoted=True, copy=False) for n, k in g.keys]
         for f in g.facts:
-            cols.append(exp.alias_(self.fact(f.kind, f.event, f.column), f.name, quoted=True))
+            cols.append(
+                exp.alias_(self.fact(f.kind, f.event, f.column), f.name, quoted=True, copy=False)
+            )
         keys = [self.col(k, "e") for _, k in g.keys]
-        return exp.select(*cols).from_(_table(g.events_table, "e")).group_by(*keys)
+        return (
+            exp.select(*cols)
+            .from_(_table(g.events_table, "e"), copy=False)
+            .group_by(*keys, copy=False)
+        )
 
     def fact(self, kind: str, event: str | None, column: str | None) -> exp.Expr:
         g = self.grain
@@ -267,25 +273,27 @@ class _Compiler:
         return exp.Filter(this=agg, expression=exp.Where(this=when))
 
     def dims(self) -> exp.Select:
-        q = exp.select(self.star("f")).from_(_table("imx_facts", "f"))
+        q = exp.select(self.star("f")).from_(_table("imx_facts", "f"), copy=False)
         unit = {k: n for n, k in self.grain.keys}
         for i, d in enumerate(self.grain.dims):
             alias = f"d{i}"
             on = [
                 exp.EQ(this=self.col(k, alias), expression=self.col(unit[k], "f")) for k in d.keys
             ]
-            q = q.join(_table(d.table, alias), on=exp.and_(*on), join_type="left")
-            cols = [exp.alias_(self.col(c, alias), n, quoted=True) for n, c in d.columns]
-            q = q.select(*cols, append=True)
+            q = q.join(_table(d.table, alias), on=exp.and_(*on), join_type="left", copy=False)
+            cols = [
+                exp.alias_(self.col(c, alias), n, quoted=True, copy=False) for n, c in d.columns
+            ]
+            q = q.select(*cols, append=True, copy=False)
         return q
 
     def stage(self, columns: tuple[tuple[str, IR], ...], source: str) -> exp.Select:
-        cols = [exp.alias_(self.ir(e), n, quoted=True) for n, e in columns]
-        return exp.select(exp.Star(), *cols).from_(_table(source))
+        cols = [exp.alias_(self.ir(e), n, quoted=True, copy=False) for n, e in columns]
+        return exp.select(exp.Star(), *cols).from_(_table(source), copy=False)
 
     def business_day_joins(self, source: str) -> exp.Select:
         """One calendar-table join per timestamp used in business_days: idx of its local date."""
-        q = exp.select(self.star("s")).from_(_table(source, "s"))
+        q = exp.select(self.star("s")).from_(_table(source, "s"), copy=False)
         for arg, slot in self.slots.items():
             alias = f"c_{slot}"
             day = self.local_date(self.ir(arg, "s"), self.col("cal", "s"))
@@ -293,8 +301,12 @@ class _Compiler:
                 exp.EQ(this=self.col("calendar", alias), expression=self.col("cal", "s")),
                 exp.EQ(this=self.col("date", alias), expression=day),
             )
-            q = q.join(_table(CALENDAR_TABLE, alias), on=on, join_type="left")
-            q = q.select(exp.alias_(self.col("idx", alias), slot, quoted=True), append=True)
+            q = q.join(_table(CALENDAR_TABLE, alias), on=on, join_type="left", copy=False)
+            q = q.select(
+                exp.alias_(self.col("idx", alias), slot, quoted=True, copy=False),
+                append=True,
+                copy=False,
+            )
         return q
 
     def local_date(self, ts: exp.Expr, cal: exp.Expr) -> exp.Expr:
@@ -319,29 +331,31 @@ class _Compiler:
         group = [self.ir(e) for _, e in b.group]
         period = self.col(PERIOD) if b.cumulative else (self.ir(b.period) if b.period else None)
         cols = [
-            exp.alias_(self.raw_value(mp, b, n, t, period), n, quoted=True)
+            exp.alias_(self.raw_value(mp, b, n, t, period), n, quoted=True, copy=False)
             for n, t in self.plan.raw_columns
         ]
-        q = exp.select(*cols).from_(_table("imx_units"))
+        q = exp.select(*cols).from_(_table("imx_units"), copy=False)
         if b.period is not None and b.cumulative:
             q = q.join(
                 self.periods(b.period),
                 on=exp.LTE(this=self.ir(b.period), expression=self.col(PERIOD)),
             )
         elif b.period is not None:
-            q = q.where(exp.Not(this=exp.Is(this=self.ir(b.period), expression=exp.Null())))
+            q = q.where(
+                exp.Not(this=exp.Is(this=self.ir(b.period), expression=exp.Null())), copy=False
+            )
         keys = group + ([period] if period is not None else [])
-        return q.group_by(*keys) if keys else q
+        return q.group_by(*keys, copy=False) if keys else q
 
     def periods(self, pk: IR) -> exp.Expr:
         q = (
-            exp.select(exp.alias_(self.ir(pk), PERIOD, quoted=True))
-            .distinct()
-            .from_(_table("imx_units"))
+            exp.select(exp.alias_(self.ir(pk), PERIOD, quoted=True, copy=False))
+            .distinct(copy=False)
+            .from_(_table("imx_units"), copy=False)
         )
-        q = q.where(exp.Not(this=exp.Is(this=self.ir(pk), expression=exp.Null())))
+        q = q.where(exp.Not(this=exp.Is(this=self.ir(pk), expression=exp.Null())), copy=False)
         return exp.Subquery(
-            this=q, alias=exp.TableAlias(this=exp.to_identifier("imx_p", quoted=True))
+            this=q, alias=exp.TableAlias(this=exp.to_identifier("imx_p", quoted=True, copy=False))
         )
 
     def raw_value(
@@ -380,12 +394,12 @@ class _Compiler:
         union = branches[0]
         for other in branches[1:]:
             union = exp.union(union, other, distinct=False, copy=False)
-        alias = exp.TableAlias(this=exp.to_identifier("imx_raw", quoted=True))
-        q = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=alias))
+        alias = exp.TableAlias(this=exp.to_identifier("imx_raw", quoted=True, copy=False))
+        q = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=alias), copy=False)
         materialize = self.dialect in ("duckdb", "postgres")
         for name, cte in ctes:
             q = q.with_(
-                exp.to_identifier(name, quoted=True),
+                exp.to_identifier(name, quoted=True, copy=False),
                 as_=cte,
                 materialized=materialize and name == "imx_units" or None,
                 copy=False,
@@ -394,9 +408,9 @@ class _Compiler:
 
 
 def _table(name: str, alias: str | None = None) -> exp.Table:
-    table = exp.Table(this=exp.to_identifier(name, quoted=True))
+    table = exp.Table(this=exp.to_identifier(name, quoted=True, copy=False))
     if alias:
-        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True, copy=False)))
     return table
 
 
