@@ -62,6 +62,7 @@ Row = tuple[str | None, ...]
 def write_events(
     folder: Path, rows: Sequence[Row], fmt: str, columns: Sequence[str] = COLUMNS
 ) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"events.{fmt}"
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     if fmt == "csv":
@@ -440,3 +441,16 @@ def test_rows_that_differ_only_in_where_their_values_sit_are_not_copies(
     dataset = load_dataset(schema, {"events": write_events(tmp_path, swapped, "csv")}, as_of=CUT)
     assert counts(dataset, "events") == {"duplicate-row": 1, "null-key": 2}
     assert dataset.tables["events"].num_rows == 2
+
+
+def test_a_parquet_column_named_like_duckdbs_row_number_is_just_another_column(
+    tmp_path: Path,
+    schema,  # type: ignore[no-untyped-def]
+) -> None:
+    rows = [(*GOOD[0], "7"), (*GOOD[1], "7"), (*GOOD[0], "8")]  # the last: a copy of the first
+    plain = write_events(tmp_path, [r[:-1] for r in rows], "parquet")
+    extra = write_events(tmp_path / "x", rows, "parquet", [*COLUMNS, "file_row_number"])
+    a = load_dataset(schema, {"events": plain}, as_of=CUT)
+    b = load_dataset(schema, {"events": extra}, as_of=CUT)
+    assert counts(b) == counts(a) == {"duplicate-row": 1}
+    assert b.fingerprint == a.fingerprint

@@ -67,6 +67,7 @@ import duckdb
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
+from imx.engines import memory_given
 from imx.model import ColumnDef, ColumnType, Example, SchemaDef, TableDef
 from imx.readers import (
     DISCOVERABLE,
@@ -208,9 +209,9 @@ def load_dataset(
         with loader:
             return _load(loader, schema, sources, _utc(as_of, timezone))
     except duckdb.OutOfMemoryException as error:
-        given = f"the memory limit {memory_limit}" if memory_limit else "the memory available"
         raise DataError(
-            f"loading the data ran out of memory within {given}: {first_line(error)}",
+            f"loading the data ran out of memory within {memory_given(memory_limit)}: "
+            f"{first_line(error)}",
             ["raise --memory-limit (e.g. 4GB), or use fewer --threads"],
         ) from error
 
@@ -617,19 +618,25 @@ class _Loader:
             f"CREATE TABLE {aside} AS SELECT __id, __rule, __key FROM {hashes} "
             "WHERE __rule IS NOT NULL"
         )
+        copies = f"copies_{staged.tag}"
         self.con.execute(
-            f"CREATE TEMP TABLE copies_{staged.tag} AS SELECT unnest(list_sort(list(__id))[2:]) "
+            f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list(__id))[2:]) "
             f"AS __id FROM {hashes} WHERE __rule IS NULL AND __h1 IN (SELECT __h1 FROM {hashes} "
             "WHERE __rule IS NULL GROUP BY __h1 HAVING count(*) > 1) "
             "GROUP BY __h1, __h2 HAVING count(*) > 1"
         )
         self.con.execute(f"DROP TABLE {hashes}")
+        if self._one(f"SELECT count(*) FROM {copies}")[0]:  # their keys: another pass
+            self.con.execute(
+                f"INSERT INTO {aside} SELECT __id, 'duplicate-row', {staged.key} FROM {v} "
+                f"WHERE __id IN (SELECT __id FROM {copies})"
+            )
+        self.con.execute(f"DROP TABLE {copies}")
+        kept = f"kept_{staged.tag}"  # a view: rows set aside later on leave it too
         self.con.execute(
-            f"INSERT INTO {aside} SELECT __id, 'duplicate-row', {staged.key} FROM {v} "
-            f"WHERE __id IN (SELECT __id FROM copies_{staged.tag})"
+            f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE __id NOT IN (SELECT __id FROM {aside})"
         )
         if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
-            kept = f"(SELECT * FROM {v} WHERE __id NOT IN (SELECT __id FROM {aside}))"
             keys = ", ".join(quote(k) for k in staged.table.keys)
             self.con.execute(
                 f"INSERT INTO {aside} SELECT __id, 'duplicate-key', {staged.key} FROM (SELECT *, "
@@ -673,11 +680,6 @@ class _Loader:
             self._report_rules(staged)
         events = self.staged.get(self.schema.EVENTS_TABLE)
         stamp_column = _event_time(events.table) if events else None
-        for staged in self.staged.values():
-            self.con.execute(
-                f"CREATE VIEW kept_{staged.tag} AS SELECT {staged.columns} FROM v_{staged.tag} "
-                f"WHERE __id NOT IN (SELECT __id FROM aside_{staged.tag})"
-            )
         cut = as_of or self._latest_event()
         relations = {}
         for name, staged in self.staged.items():
@@ -687,7 +689,8 @@ class _Loader:
                 self._report_late(staged, late)
                 keep = f"NOT {late}"
             self.con.execute(
-                f"CREATE VIEW clean_{staged.tag} AS SELECT * FROM kept_{staged.tag} WHERE {keep}"
+                f"CREATE VIEW clean_{staged.tag} AS SELECT {staged.columns} "
+                f"FROM kept_{staged.tag} WHERE {keep}"
             )
             relations[name] = f"clean_{staged.tag}"
         self.done = True

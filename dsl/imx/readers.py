@@ -238,6 +238,23 @@ def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: st
     return _relation(con, f"src_{tag}", label)
 
 
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
+    """A view over the file, numbered by DuckDB's ``file_row_number`` (by a window when the file
+    has a column of that name itself)."""
+    file = literal(str(path.resolve()))
+    names = {r[0] for r in con.sql(f"SELECT name FROM parquet_schema({file})").fetchall()}
+    if "file_row_number" in names:
+        con.execute(
+            f"CREATE VIEW src_{tag} AS SELECT *, row_number() OVER () AS __imx_id "
+            f"FROM read_parquet({file})"
+        )
+        return _relation(con, f"src_{tag}", path.name, row_id="__imx_id")
+    con.execute(
+        f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({file}, file_row_number = true)"
+    )
+    return _relation(con, f"src_{tag}", path.name, row_id="file_row_number")
+
+
 def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str) -> Raw:
     fmt = file_format(path)
     if fmt is None:
@@ -252,11 +269,7 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
             return _read_jsonl(con, path, tag)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
-        con.execute(
-            f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({literal(str(path.resolve()))}, "
-            "file_row_number = true)"
-        )
-        return _relation(con, f"src_{tag}", path.name, row_id="file_row_number")
+        return _read_parquet(con, path, tag)
     except duckdb.Error as error:
         raise DataError(f"cannot read `{path}` as {fmt}: {first_line(error)}") from error
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from imx.readers import first_line
+
 
 class EngineUnavailable(RuntimeError):
     """An engine's optional dependency (pyspark, Java) is missing; the message says what to do."""
@@ -20,15 +22,19 @@ class EngineUnavailable(RuntimeError):
         self.hints = hints
 
 
+def memory_given(memory_limit: str | None) -> str:
+    """How much memory a run had, in words."""
+    return f"the memory limit {memory_limit}" if memory_limit else "the memory available"
+
+
 class EngineOutOfMemory(EngineUnavailable):
     """The engine could not finish within its memory (``--memory-limit`` or the machine's)."""
 
     @classmethod
     def explain(cls, error: BaseException, memory_limit: str | None) -> EngineOutOfMemory:
-        given = f"the memory limit {memory_limit}" if memory_limit else "the memory available"
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return cls(
-            f"the evaluation ran out of memory within {given} ({first})",
+            f"the evaluation ran out of memory within {memory_given(memory_limit)} "
+            f"({first_line(error)})",
             (
                 "raise --memory-limit (e.g. 4GB), or leave it out to let DuckDB use most of the "
                 "machine's memory",
@@ -43,9 +49,8 @@ class EngineInputGone(EngineUnavailable):
 
     @classmethod
     def explain(cls, error: BaseException) -> EngineInputGone:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return cls(
-            f"the data could not be read again during the evaluation ({first})",
+            f"the data could not be read again during the evaluation ({first_line(error)})",
             ("Parquet files are read where they lie: keep them in place until the run ends",),
         )
 
