@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,11 +25,11 @@ from imx.sql import compile_sql
 
 __all__ = ["ENGINES", "compile_sql", "evaluate", "prepare_tables", "run_findings"]
 
-Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], pa.Table]
-ENGINES: dict[str, Engine] = {
-    "duckdb": duckdb_engine.run,
-    "spark": spark_engine.run,
-    "reference": lambda plan, tables, settings: reference.run(plan, tables),
+Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], Iterable[pa.Table]]
+ENGINES: dict[str, Engine] = {  # each gives the raw aggregates in parts (see results.finalize)
+    "duckdb": duckdb_engine.run_parts,
+    "spark": spark_engine.run_parts,
+    "reference": lambda plan, tables, settings: [reference.run(plan, tables)],
 }
 _ARROW = {
     m.ColumnType.TEXT: pa.string(),
@@ -66,7 +66,7 @@ def evaluate(
     settings.step("plan")
     quality = tuple(dataset.quality) + cut + findings
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
-    # the raw aggregates are handed over, not kept: finalize frees them once sorted
+    # finalize takes the raw aggregates a part at a time, as the engine computes them
     results = finalize(plan, ENGINES[engine](plan, tables, settings), quality, stamp)
     settings.step("finalize")
     return results

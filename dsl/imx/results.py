@@ -22,7 +22,7 @@ import enum
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
@@ -406,25 +406,34 @@ def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, 
 
 
 def finalize(
-    plan: Plan, raw: pa.Table, quality: tuple[QualityFinding, ...], stamp: Stamp
+    plan: Plan, raw: Iterable[pa.Table], quality: tuple[QualityFinding, ...], stamp: Stamp
 ) -> Results:
     """Raw aggregates of either evaluator → :class:`Results`, rows in a deterministic order
-    (:func:`_ordered`)."""
+    (:func:`_ordered`).
+
+    ``raw`` comes in parts (an engine's output a metric or a grain at a time), each holding every
+    raw row of the metrics it names; each part is finished and let go before the next is taken, so
+    only one part's raw rows are held at a time.
+    """
     plans = {mp.id: mp for g in plan.grains for mp in g.metrics}  # in plan order
-    rows, bounds = _ordered(raw, plans)
-    del raw  # the caller hands the raw aggregates over; the sorted copy replaces them
-    parts = [RESULT_SCHEMA.empty_table()]
-    for i, mp in enumerate(plans.values()):
-        start, stop = int(bounds[i]), int(bounds[i + 1])
-        if stop > start:
-            parts.append(_metric_rows(mp, rows.slice(start, stop - start)))
+    done: dict[str, pa.Table] = {}
     findings: list[QualityFinding] = []
-    whole = rows.slice(int(bounds[-2]), int(bounds[-1] - bounds[-2]))
-    for r in whole.to_pylist():
-        finding = _negative_finding(plans[r["metric"]], r)
-        findings.extend([finding] if finding else [])
+    for part in raw:
+        rows, bounds = _ordered(part, plans)
+        del part  # the sorted copy replaces it
+        for i, mp in enumerate(plans.values()):
+            start, stop = int(bounds[i]), int(bounds[i + 1])
+            if stop > start:
+                if mp.id in done:
+                    raise ValueError(f"the raw rows of {mp.id} came in more than one part")
+                done[mp.id] = _metric_rows(mp, rows.slice(start, stop - start))
+        whole = rows.slice(int(bounds[-2]), int(bounds[-1] - bounds[-2]))
+        for r in whole.to_pylist():
+            finding = _negative_finding(plans[r["metric"]], r)
+            findings.extend([finding] if finding else [])
     order = list(plans)
     findings.sort(key=lambda f: order.index(f.metric or ""))
+    parts = [RESULT_SCHEMA.empty_table(), *(done[i] for i in plans if i in done)]
     return Results(pa.concat_tables(parts), tuple(quality) + tuple(findings), stamp)
 
 

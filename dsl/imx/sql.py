@@ -4,6 +4,8 @@ Each grain compiles to a chain of CTEs: ``imx_facts`` (the only read of the even
 BY of the unit keys with conditional aggregates), ``imx_dims`` (dimension joins), ``imx_s0``,
 ``imx_bd`` (calendar-table joins for business days), ``imx_s1``, ``imx_units`` (unit values for
 every metric), then one ``UNION ALL`` branch per metric × level × period mode over ``imx_units``.
+:func:`compile_steps` gives the same per grain in steps for engines: the unit rows, then each
+metric's branches reading them as a table.
 The imx-function → SQL mapping is the table :data:`FUNCTIONS` plus per-dialect overrides in
 :data:`DIALECT_FUNCTIONS`. DuckDB and Spark are executed by the test suite (``imx.dialects.TESTED_DIALECTS``);
 the other dialects are printed by sqlglot's transpiler and untested.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import sqlglot.expressions as exp
 
@@ -47,6 +50,7 @@ SQL_TYPES = {
     "date": "DATE",
 }
 PERIOD = "imx_period"
+UNITS = "imx_units"  # the unit rows of a grain: the CTE, or the table of an engine's steps
 
 Builder = Callable[[Sequence[exp.Expr]], exp.Expr]
 
@@ -334,7 +338,7 @@ class _Compiler:
             exp.alias_(self.raw_value(mp, b, n, t, period), n, quoted=True, copy=False)
             for n, t in self.plan.raw_columns
         ]
-        q = exp.select(*cols).from_(_table("imx_units"), copy=False)
+        q = exp.select(*cols).from_(_table(UNITS), copy=False)
         if b.period is not None and b.cumulative:
             q = q.join(
                 self.periods(b.period),
@@ -351,7 +355,7 @@ class _Compiler:
         q = (
             exp.select(exp.alias_(self.ir(pk), PERIOD, quoted=True, copy=False))
             .distinct(copy=False)
-            .from_(_table("imx_units"), copy=False)
+            .from_(_table(UNITS), copy=False)
         )
         q = q.where(exp.Not(this=exp.Is(this=self.ir(pk), expression=exp.Null())), copy=False)
         return exp.Subquery(
@@ -378,33 +382,69 @@ class _Compiler:
             return _cast(_aggregate(agg, arg, where, self.functions["quantile"]), type_)
         return _cast(exp.Null(), type_)
 
-    def tree(self) -> exp.Select:
-        """The grain's whole query: CTE chain, then the UNION ALL of its branches."""
+    def ctes(self) -> list[tuple[str, exp.Select]]:
+        """The CTE chain up to ``imx_units``, the grain's unit rows."""
         ctes: list[tuple[str, exp.Select]] = [
             ("imx_facts", self.facts()),
             ("imx_dims", self.dims()),
         ]
         stages = self.grain.stages
         for i, stage in enumerate(stages):
-            name = "imx_units" if i == len(stages) - 1 else f"imx_s{i}"
+            name = UNITS if i == len(stages) - 1 else f"imx_s{i}"
             ctes.append((name, self.stage(stage, ctes[-1][0])))
             if i == 0 and self.slots:
                 ctes.append(("imx_bd", self.business_day_joins(name)))
-        branches: list[exp.Expr] = [self.branch(b) for b in self.grain.branches]
-        union = branches[0]
-        for other in branches[1:]:
-            union = exp.union(union, other, distinct=False, copy=False)
+        return ctes
+
+    def tree(self) -> exp.Select:
+        """The grain's whole query: CTE chain, then the UNION ALL of its branches."""
+        union = union_all([self.branch(b) for b in self.grain.branches])
         alias = exp.TableAlias(this=exp.to_identifier("imx_raw", quoted=True, copy=False))
         q = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=alias), copy=False)
         materialize = self.dialect in ("duckdb", "postgres")
-        for name, cte in ctes:
+        for name, cte in self.ctes():
             q = q.with_(
                 exp.to_identifier(name, quoted=True, copy=False),
                 as_=cte,
-                materialized=materialize and name == "imx_units" or None,
+                materialized=materialize and name == UNITS or None,
                 copy=False,
             )
         return q
+
+    def steps(self) -> GrainSteps:
+        """The same query in two steps: the unit rows (only the columns the branches read),
+        then each metric's branches over them."""
+        branches: dict[int, list[exp.Expr]] = {}
+        for b in self.grain.branches:
+            branches.setdefault(b.metric, []).append(self.branch(b))
+        metrics = tuple((self.grain.metrics[i].id, union_all(bs)) for i, bs in branches.items())
+        read = {c.name for _, q in metrics for c in q.find_all(exp.Column)} - {PERIOD}
+        units = exp.select(*(self.col(n) for n in sorted(read))) if read else exp.select("1")
+        units = units.from_(_table(UNITS), copy=False)
+        for name, cte in self.ctes():
+            units = units.with_(
+                exp.to_identifier(name, quoted=True, copy=False), as_=cte, copy=False
+            )
+        return GrainSteps(units, metrics)
+
+
+@dataclass(frozen=True)
+class GrainSteps:
+    """A grain's query as steps an engine runs one after another: ``units`` computes the unit
+    rows (the one scan of the events table), to be kept as the table ``imx_units``; each of
+    ``metrics`` (metric id, the UNION ALL of its branches) reads only that table. An engine
+    that runs them holds one metric's aggregation at a time instead of the whole grain's."""
+
+    units: exp.Select
+    metrics: tuple[tuple[str, exp.Expr], ...]
+
+
+def union_all(selects: Sequence[exp.Expr]) -> exp.Expr:
+    """``selects`` joined by UNION ALL (not copied)."""
+    union = selects[0]
+    for other in selects[1:]:
+        union = exp.union(union, other, distinct=False, copy=False)
+    return union
 
 
 def _table(name: str, alias: str | None = None) -> exp.Table:
@@ -417,6 +457,11 @@ def _table(name: str, alias: str | None = None) -> exp.Table:
 def compile_plan(plan: Plan, dialect: str = "duckdb") -> list[exp.Select]:
     """One sqlglot tree per grain of the plan."""
     return [_Compiler(plan, grain, dialect).tree() for grain in plan.grains]
+
+
+def compile_steps(plan: Plan, dialect: str = "duckdb") -> list[GrainSteps]:
+    """The same queries as :func:`compile_plan`, per grain in steps (:class:`GrainSteps`)."""
+    return [_Compiler(plan, grain, dialect).steps() for grain in plan.grains]
 
 
 def render(tree: exp.Expr, dialect: str = "duckdb", pretty: bool = False) -> str:

@@ -2,15 +2,16 @@
 
 A loaded dataset's clean tables are already in DuckDB (:class:`~imx.data.StoredTables`): the
 queries run on that connection, over views named after the schema tables. Plain Arrow tables are
-registered with a new connection (no copy). The generated calendar table sits next to them; each
-grain's query runs once. ``threads`` and
+registered with a new connection (no copy). The generated calendar table sits next to them. Each
+grain runs in steps: its unit rows once, then each metric over them. ``threads`` and
 ``memory_limit`` of :class:`~imx.engines.EngineSettings` become the connection's configuration.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import duckdb
 import pyarrow as pa
@@ -21,7 +22,10 @@ from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
 from imx.plan import Plan, raw_schema
 from imx.readers import quote
-from imx.sql import compile_plan, render
+from imx.sql import UNITS, compile_steps, render
+
+UNITS_DB = "imx_units_db"  # the in-memory database holding a grain's unit rows
+COMPRESS_CELLS = 50_000_000  # unit rows × columns above which they are compressed (about 0.5 GB)
 
 
 def calendar_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
@@ -94,23 +98,48 @@ def _attach(
     return con, True
 
 
-def run(
+def run_parts(
     plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings = DEFAULT_SETTINGS
-) -> pa.Table:
-    """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
+) -> Iterator[pa.Table]:
+    """Each metric's raw aggregates (schema of :func:`raw_schema`), a grain at a time.
+
+    A grain runs in steps (:func:`imx.sql.compile_steps`): its unit rows are computed once (the
+    one scan of the events) into a table of an in-memory database, then each metric's branches
+    read that table. DuckDB then holds one metric's aggregation at a time, not the whole grain's.
+    Unit rows of more than :data:`COMPRESS_CELLS` values are compressed (a checkpoint of that
+    database): the timepoints of the 10M-event demo log then take 35 MB instead of 870 MB.
+    """
     schema = raw_schema(plan)
-    parts = [schema.empty_table()]
+    units = f"{UNITS_DB}.{UNITS}"
     with duckdb_failures(settings.memory_limit):
         con, own = _attach(plan, tables, settings)
         try:
-            for grain, tree in zip(plan.grains, compile_plan(plan, "duckdb"), strict=True):
-                result = con.sql(render(tree, "duckdb")).to_arrow_table()
-                assert result is not None
-                parts.append(result.cast(schema))
+            con.execute(f"ATTACH OR REPLACE ':memory:' AS {UNITS_DB} (COMPRESS)")
+            for grain, steps in zip(plan.grains, compile_steps(plan, "duckdb"), strict=True):
+                con.execute(f"CREATE OR REPLACE TABLE {units} AS {render(steps.units)}")
+                (rows,) = con.sql(f"SELECT count(*) FROM {units}").fetchall()[0]
+                if rows * len(steps.units.expressions) > COMPRESS_CELLS:
+                    con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {units}")
+                for _, query in steps.metrics:
+                    yield con.sql(render(query)).to_arrow_table().cast(schema)
+                con.execute(f"DROP TABLE {units}")
                 settings.step(grain.unit.name)
         finally:
             if own:
                 con.close()
-            elif plan.grains:
+            else:
+                for cleanup in (
+                    f"DROP VIEW IF EXISTS {UNITS}",
+                    f"DETACH DATABASE IF EXISTS {UNITS_DB}",
+                ):
+                    with contextlib.suppress(duckdb.Error):  # after a failure, its error stands
+                        con.execute(cleanup)
                 con.unregister(CALENDAR_TABLE)
-    return pa.concat_tables(parts)
+
+
+def run(
+    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings = DEFAULT_SETTINGS
+) -> pa.Table:
+    """Every grain's raw aggregates, concatenated (:func:`run_parts`)."""
+    return pa.concat_tables([raw_schema(plan).empty_table(), *run_parts(plan, tables, settings)])

@@ -1,7 +1,7 @@
 """Plan + Arrow tables or Parquet/CSV files → raw aggregates (Arrow), by running Spark SQL.
 
-The plan is compiled once per grain with :func:`imx.sql.compile_plan` for the ``spark`` dialect (the
-same sqlglot trees DuckDB runs) and executed on a SparkSession: ``local[*]`` by default, or the
+The plan is compiled once per grain with :func:`imx.sql.compile_steps` for the ``spark`` dialect
+(the same sqlglot trees DuckDB runs) and executed on a SparkSession: ``local[*]`` by default, or the
 ``spark_master`` of :class:`~imx.engines.EngineSettings` (``spark://host:7077``). Each run gets its
 own child session (``newSession``: same cluster, separate temporary views), with the session time
 zone set to UTC so timestamps are instants and local dates come from ``FROM_UTC_TIMESTAMP``.
@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow as pa
-import sqlglot.expressions as exp
 
 from imx.calendars import CALENDAR_TABLE
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, EngineUnavailable
 from imx.engines.duckdb import calendar_for
 from imx.plan import Plan, raw_schema
-from imx.sql import compile_plan, render
+from imx.sql import UNITS, compile_steps, render, union_all
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -50,7 +49,6 @@ SESSION_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "8",
 }
-UNITS = "imx_units"
 _PANDAS_WARNING = "PySpark does not yet fully support pandas"
 
 
@@ -140,12 +138,17 @@ def register(spark: SparkSession, tables: Mapping[str, Table]) -> None:
         _frame(spark, table).createOrReplaceTempView(name)
 
 
-def run(
+def run_parts(
     plan: Plan, tables: Mapping[str, Table], settings: EngineSettings = DEFAULT_SETTINGS
-) -> pa.Table:
-    """Every grain's raw aggregates, concatenated, with the schema of :func:`raw_schema`."""
+) -> Iterator[pa.Table]:
+    """Each grain's raw aggregates (schema of :func:`raw_schema`).
+
+    A grain runs in steps (:func:`imx.sql.compile_steps`): Spark inlines a CTE into every
+    reference, so the one-statement tree would scan and aggregate the events once per branch;
+    computing the unit rows once (checkpointed) keeps one scan per grain. The metrics' branches
+    then run as one job over them.
+    """
     schema = raw_schema(plan)
-    parts = [schema.empty_table()]
     spark = session(settings).newSession()
     for name, value in SESSION_CONF.items():
         if not name.startswith("spark.ui"):
@@ -158,31 +161,22 @@ def run(
             events = _bounds(spark, grain.events_table, grain.time_column)
         calendar = calendar_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar})
-    for grain, tree in zip(plan.grains, compile_plan(plan, "spark"), strict=True):
-        units, branches = split_units(tree)
+    for grain, steps in zip(plan.grains, compile_steps(plan, "spark"), strict=True):
+        branches = union_all([query for _, query in steps.metrics])
         with _quiet():
-            frame = spark.sql(render(units, "spark")).localCheckpoint()
+            frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)
             result = spark.sql(render(branches, "spark")).toArrow()
             frame.unpersist()
-        parts.append(result.cast(schema))
+        yield result.cast(schema)
         settings.step(grain.unit.name)
-    return pa.concat_tables(parts)
 
 
-def split_units(tree: exp.Select) -> tuple[exp.Select, exp.Select]:
-    """A grain's tree as (its CTE chain selecting ``imx_units``, the branches reading it).
-
-    Spark inlines a CTE into every reference, so the one-scan tree would scan and aggregate the
-    events once per branch; computing the unit rows once (checkpointed) keeps one scan per grain.
-    """
-    with_ = tree.args["with_"]
-    chain = with_.copy()
-    units = exp.select(exp.Star()).from_(exp.to_identifier(UNITS, quoted=True))
-    units.set("with_", chain)
-    branches = tree.copy()
-    branches.set("with_", None)  # the branches read only imx_units (see imx.sql)
-    return units, branches
+def run(
+    plan: Plan, tables: Mapping[str, Table], settings: EngineSettings = DEFAULT_SETTINGS
+) -> pa.Table:
+    """Every grain's raw aggregates, concatenated (:func:`run_parts`)."""
+    return pa.concat_tables([raw_schema(plan).empty_table(), *run_parts(plan, tables, settings)])
 
 
 def _bounds(spark: SparkSession, table: str, column: str) -> pa.Table:
