@@ -209,3 +209,15 @@ def test_results_finalized_a_metric_at_a_time_equal_results_finalized_at_once() 
     assert rate.num_rows >= 2
     with pytest.raises(ValueError, match="raw rows of OT came in more than one part"):
         finalize(plan, [rate.slice(0, 1), rate.slice(1)], (), stamp)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "reference"])
+def test_progress_steps_are_plan_each_metric_then_finalize(engine: str) -> None:
+    from imx.engines import EngineSettings
+
+    mod = model(m.Metric(RATE), m.Metric(DUR), m.Metric(RATIO))
+    seen: list[str] = []
+    evaluate(mod, dataset(EVENTS, "2026-03-10T00:00Z"), engine=engine, settings=EngineSettings(on_step=seen.append))  # fmt: skip
+    plan = build_plan(mod)
+    ids = [mp.id for g in plan.grains for mp in g.metrics]
+    assert seen == ["plan", *ids, "finalize"]  # the CLI's bar counts metrics + 2

@@ -252,14 +252,14 @@ def _engine_settings(args: argparse.Namespace, on_step: Callable[[str], None]) -
 def _evaluate(
     args: argparse.Namespace, model: Model, dataset: Dataset, options: RunOptions
 ) -> Results:
-    """Plan, compile and execute each grain, then finalize, with one progress bar for the steps."""
+    """Plan, then evaluate each metric, with one progress bar for the steps."""
     from imx.engines import EngineUnavailable
     from imx.evaluation import evaluate
     from imx.render.scorecard import progress
 
     chosen = [m for m in model.metrics if not options.metrics or m.id in options.metrics]
-    steps = len({m.base.unit.name for m in chosen}) + 2  # plan, one per grain (unit), finalize
-    label = f"evaluating {len(model.metrics)} metric(s) on {args.engine}"
+    steps = len(chosen) + 2  # plan, one per metric, finalize
+    label = f"evaluating {len(chosen)} metric(s) on {args.engine}"
     with progress(_console(args, stderr=True), label, total=steps) as advance:
         settings = _engine_settings(args, lambda _: advance(1))
         try:

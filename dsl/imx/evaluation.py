@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,7 +29,7 @@ Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], Iterable[pa.Ta
 ENGINES: dict[str, Engine] = {  # each gives the raw aggregates in parts (see results.finalize)
     "duckdb": duckdb_engine.run_parts,
     "spark": spark_engine.run_parts,
-    "reference": lambda plan, tables, settings: [reference.run(plan, tables)],
+    "reference": lambda plan, tables, settings: _reference(plan, tables, settings),
 }
 _ARROW = {
     m.ColumnType.TEXT: pa.string(),
@@ -42,6 +42,14 @@ _ARROW = {
 }
 MAX_EXAMPLES = 5
 DEFAULT_OPTIONS = RunOptions()
+
+
+def _reference(
+    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings
+) -> Iterator[pa.Table]:
+    yield reference.run(plan, tables)
+    for mp in (mp for g in plan.grains for mp in g.metrics):
+        settings.step(mp.id)
 
 
 def evaluate(

@@ -72,7 +72,8 @@ def duckdb_failures(memory_limit: str | None) -> Iterator[None]:
 class EngineSettings:
     """Run-time knobs: ``threads`` and ``memory_limit`` (e.g. ``"4GB"``) for DuckDB and Spark
     (``local[threads]``, driver memory); ``spark_master`` a Spark URL (``local[*]`` when None);
-    ``on_step`` is called with a short label after each grain's query has run."""
+    ``on_step`` is called with a short label after each step: ``plan``, each metric's id once its
+    aggregates are computed, ``finalize``."""
 
     threads: int | None = None
     memory_limit: str | None = None

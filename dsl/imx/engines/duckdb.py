@@ -115,16 +115,16 @@ def run_parts(
         con, own = _attach(plan, tables, settings)
         try:
             con.execute(f"ATTACH OR REPLACE ':memory:' AS {UNITS_DB} (COMPRESS)")
-            for grain, steps in zip(plan.grains, compile_steps(plan, "duckdb"), strict=True):
+            for steps in compile_steps(plan, "duckdb"):
                 con.execute(f"CREATE OR REPLACE TABLE {units} AS {render(steps.units)}")
                 (rows,) = con.sql(f"SELECT count(*) FROM {units}").fetchall()[0]
                 if rows * len(steps.units.expressions) > COMPRESS_CELLS:
                     con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {units}")
-                for _, query in steps.metrics:
+                for metric, query in steps.metrics:
                     yield con.sql(render(query)).to_arrow_table().cast(schema)
+                    settings.step(metric)
                 con.execute(f"DROP TABLE {units}")
-                settings.step(grain.unit.name)
         finally:
             if own:
                 con.close()

@@ -161,7 +161,7 @@ def run_parts(
             events = _bounds(spark, grain.events_table, grain.time_column)
         calendar = calendar_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar})
-    for grain, steps in zip(plan.grains, compile_steps(plan, "spark"), strict=True):
+    for steps in compile_steps(plan, "spark"):
         branches = union_all([query for _, query in steps.metrics])
         with _quiet():
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
@@ -169,7 +169,8 @@ def run_parts(
             result = spark.sql(render(branches, "spark")).toArrow()
             frame.unpersist()
         yield result.cast(schema)
-        settings.step(grain.unit.name)
+        for metric, _ in steps.metrics:
+            settings.step(metric)
 
 
 def run(
