@@ -6,11 +6,15 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from imx.output import OutputError, ordered, register_writer, write_results
+from imx.results import LEVEL_RANK, level_ranks
 from support_data import RESULT_SCHEMA, SAMPLE_QUALITY, SAMPLE_ROWS, fake_results
 
 FORMATS = [".csv", ".json", ".parquet"]
@@ -116,3 +120,40 @@ def test_a_writer_can_be_registered(tmp_path: Path) -> None:
 
     register_writer(".HTMLX", fake_html)
     assert write_results(fake_results(SAMPLE_ROWS), tmp_path / "r.htmlx") == [tmp_path / "r.htmlx"]
+
+
+_cells = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["M1", "M2"]), st.sampled_from(["site", "study", "portfolio", "by:x"]), _cells, _cells),
+        min_size=1, max_size=12,
+    )
+)  # fmt: skip
+def test_a_table_is_left_as_is_exactly_when_a_sort_would_not_move_a_row(
+    rows: list[tuple[str, str, str | None, str | None]],
+) -> None:
+    table = pa.table(
+        {
+            "metric": [r[0] for r in rows],
+            "level": [r[1] for r in rows],
+            "study": pa.array([r[2] for r in rows], pa.string()),
+            "site": pa.array([r[3] for r in rows], pa.string()),
+        }
+    )
+    result = ordered(table)
+    metric = pc.index_in(table["metric"], pc.unique(table["metric"]))
+    keys = pa.table(
+        {
+            "m": metric,
+            "l": level_ranks(table["level"], LEVEL_RANK, by=2, other=4),
+            "study": table["study"],
+            "site": table["site"],
+            "level": table["level"],
+        }
+    )
+    order = pc.sort_indices(keys, sort_keys=[(k, "ascending", "at_start") for k in keys.column_names])  # fmt: skip
+    stays = order.to_pylist() == list(range(table.num_rows))  # a stable sort moves nothing
+    assert (result is table) == stays
+    assert result.equals(table.take(order))

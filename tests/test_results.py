@@ -14,6 +14,7 @@ from imx import model as m
 from imx.results import (
     _bands_array,
     _json_number,
+    _json_numbers,
     _wilson_arrays,
     band_of,
     wilson,
@@ -65,6 +66,16 @@ def test_statistics_are_written_as_json_writes_them(x: float) -> None:
     assert _json_number(x) == expected
     if not math.isnan(x) and math.isfinite(x):
         assert json.loads(_json_number(x)) == x
+
+
+@given(
+    st.lists(
+        st.floats(width=64) | st.sampled_from([0.0, -0.0, 1e-4, 1e16, 100.0, 1e-05]), max_size=20
+    )
+)
+def test_statistics_over_arrays_are_written_as_one_at_a_time(xs: list[float]) -> None:
+    written = _json_numbers(np.array(xs, np.float64)).to_pylist()
+    assert written == [_json_number(x) for x in xs]
 
 
 def test_a_band_bound_is_compared_as_written() -> None:

@@ -106,11 +106,29 @@ def ordered(table: pa.Table) -> pa.Table:
     if "level" in table.column_names:
         keys["__level_name"] = pc.cast(table.column("level"), pa.string())
     helper = pa.table(keys)
+    if _in_order(helper):
+        return table  # already in order (as finalize leaves it): no sort, no copy
     sort_keys = [(k, "ascending", "at_start") for k in keys]
-    order = pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys))
-    if np.array_equal(order.to_numpy(), np.arange(table.num_rows)):
-        return table  # already in order (as finalize leaves it): no copy
-    return table.take(order)
+    return table.take(pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys)))
+
+
+def _in_order(keys: pa.Table) -> bool:
+    """Whether each row is at or before the next, comparing ``keys`` in turn (ascending, nulls
+    first): one pass over adjacent pairs instead of a sort."""
+    n = keys.num_rows
+    at_or_before = np.ones(n - 1, dtype=bool)  # rows equal on every key are in order
+    for name in reversed(keys.column_names):
+        column = keys.column(name)
+        a, b = column.slice(0, n - 1), column.slice(1)
+        a_null, b_null = pc.is_null(a), pc.is_null(b)
+        less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
+        equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
+        at_or_before = _bools(less) | (_bools(equal) & at_or_before)
+    return bool(at_or_before.all())
+
+
+def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

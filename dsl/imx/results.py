@@ -182,6 +182,29 @@ def _json_number(value: float) -> str:
     return "null" if math.isnan(value) else json.dumps(value)
 
 
+def _json_numbers(values: np.ndarray) -> pa.Array:
+    """:func:`_json_number` over an array. Where Arrow writes a float as Python does (0, or
+    1e-4 <= |x| < 1e16 written without an exponent: the shortest digits that read back the same,
+    ``.0`` added to whole numbers), Arrow writes it; the rest go through :func:`_json_number`."""
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        in_range = (values == 0) | ((size >= 1e-4) & (size < 1e16))
+    text = pa.array(values).cast(pa.string())
+    plain = in_range & ~_bools(pc.match_substring(text, "e"))
+    whole = pc.invert(pc.match_substring(text, "."))
+    text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    if plain.all():
+        return text
+    rest = np.flatnonzero(~plain)
+    fixed = pa.array([_json_number(v) for v in values[rest].tolist()], pa.string())
+    return pc.replace_with_mask(text, pa.array(~plain), fixed)
+
+
+def _bools(values: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, nulls as False."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _wilson_arrays(successes: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, ...]:
     """:func:`wilson` over arrays, operation for operation (NaN where ``n`` is 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -319,9 +342,8 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
     if mp.stats:
         keyed = []
         for name in mp.stats:
-            key = json.dumps(name)
-            shown = (stats[name] + 0.0).tolist()  # -0.0 + 0.0 is 0.0
-            keyed.append(pa.array([f"{key}: {_json_number(v)}, " for v in shown]))
+            shown = _json_numbers(stats[name] + 0.0)  # -0.0 + 0.0 is 0.0
+            keyed.append(pc.binary_join_element_wise(f"{json.dumps(name)}: ", shown, ", ", ""))
         stats_text = _json_objects(keyed, n_rows)
     else:
         stats_text = pa.nulls(n_rows, pa.string())
