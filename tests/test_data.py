@@ -18,6 +18,7 @@ import pytest
 from imx.data import (
     DataError,
     Dataset,
+    StoredTables,
     dataset_from_example,
     discover_sources,
     load_dataset,
@@ -454,3 +455,20 @@ def test_a_parquet_column_named_like_duckdbs_row_number_is_just_another_column(
     b = load_dataset(schema, {"events": extra}, as_of=CUT)
     assert counts(b) == counts(a) == {"duplicate-row": 1}
     assert b.fingerprint == a.fingerprint
+
+
+def test_a_loaded_dataset_is_cut_again_only_before_its_own_cut(tmp_path: Path, schema) -> None:  # type: ignore[no-untyped-def]
+    dataset = load_dataset(schema, {"events": write_events(tmp_path, GOOD, "csv")})
+    tables = dataset.tables
+    assert isinstance(tables, StoredTables)
+    later = dataset.as_of + dt.timedelta(days=1)
+    assert tables.cut("at", dataset.as_of) == (tables, 0)  # nothing is later
+    assert tables.cut("at", later) == (tables, 0)
+    stamps = sorted(tables["events"].column("at").to_pylist())
+    earlier, n_after = stamps[-2], sum(s > stamps[-2] for s in stamps)
+    kept, n_late = tables.cut("at", earlier)
+    assert n_late == n_after > 0 and kept is not tables
+    assert kept["events"].num_rows == len(stamps) - n_after
+    assert kept.cut("at", earlier) == (kept, 0)
+    assert tables.bounds("events", "at") == (stamps[0], stamps[-1])  # known from loading
+    assert kept.bounds("events", "at") == (stamps[0], earlier)  # asked of DuckDB

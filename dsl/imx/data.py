@@ -680,13 +680,20 @@ class _Loader:
             self._report_rules(staged)
         events = self.staged.get(self.schema.EVENTS_TABLE)
         stamp_column = _event_time(events.table) if events else None
-        cut = as_of or self._latest_event()
+        known: dict[str, tuple[Any, Any]] = {}  # bounds of the clean events, when already known
+        if as_of is None:
+            earliest, latest = self._event_bounds()
+            cut = latest.astimezone(dt.UTC)
+            known = {str(stamp_column): (earliest, latest)}  # the cut leaves out no event
+        else:
+            cut = as_of
         relations = {}
         for name, staged in self.staged.items():
             keep = "true"
             if staged is events and stamp_column:
                 late = f"coalesce({quote(stamp_column)} > {_timestamp_literal(cut)}, false)"
-                self._report_late(staged, late)
+                if as_of is not None:  # else the cut is the latest event: none is after it
+                    self._report_late(staged, late)
                 keep = f"NOT {late}"
             self.con.execute(
                 f"CREATE VIEW clean_{staged.tag} AS SELECT {staged.columns} "
@@ -694,7 +701,7 @@ class _Loader:
             )
             relations[name] = f"clean_{staged.tag}"
         self.done = True
-        tables = StoredTables(self.store, relations, self.schema)
+        tables = StoredTables(self.store, relations, self.schema, (stamp_column, cut), known)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
 
     def _fingerprint(self) -> str:
@@ -741,18 +748,20 @@ class _Loader:
         message = _unreadable_message(staged) if rule == "unreadable-row" else None
         self.quality.append(_finding(rule, staged.table.name, total, examples, message))
 
-    def _latest_event(self) -> dt.datetime:
+    def _event_bounds(self) -> tuple[Any, dt.datetime]:
+        """The earliest and latest event time of the rows kept (the latest is the default cut)."""
         events = self.staged[self.schema.EVENTS_TABLE]
         column = _event_time(events.table)
         if column is None:
             raise DataError("the events table has no timestamp column: give as_of explicitly")
-        (latest,) = self._one(f"SELECT max({quote(column)}) FROM kept_{events.tag}")
+        stamp = quote(column)
+        earliest, latest = self._one(f"SELECT min({stamp}), max({stamp}) FROM kept_{events.tag}")
         if not isinstance(latest, dt.datetime):
             raise DataError(
                 "the events table has no usable rows, so the data cut cannot be taken from it",
                 ["give as_of (--as-of) to evaluate anyway"],
             )
-        return latest.astimezone(dt.UTC)
+        return earliest, latest
 
 
 class _Store:
@@ -789,10 +798,19 @@ class StoredTables(Mapping[str, pa.Table]):
     (``tables["events"]``), sorted by keys, timestamps and the other columns.
     """
 
-    def __init__(self, store: _Store, relations: Mapping[str, str], schema: SchemaDef) -> None:
+    def __init__(
+        self,
+        store: _Store,
+        relations: Mapping[str, str],
+        schema: SchemaDef,
+        cut: tuple[str | None, dt.datetime] | None = None,
+        bounds: Mapping[str, tuple[Any, Any]] | None = None,
+    ) -> None:
         self._store = store
         self._relations = dict(relations)
         self._schema = schema
+        self._cut = cut  # (column, instant): no event's column is later than the instant
+        self._bounds = dict(bounds or {})  # events column → (least, greatest), known from loading
         self._arrow: dict[str, pa.Table] = {}
 
     @property
@@ -821,6 +839,8 @@ class StoredTables(Mapping[str, pa.Table]):
 
     def bounds(self, name: str, column: str) -> tuple[Any, Any]:
         """The least and greatest value of a column."""
+        if name == self._schema.EVENTS_TABLE and column in self._bounds:
+            return self._bounds[column]
         low, high = self.connection.sql(
             f"SELECT min({quote(column)}), max({quote(column)}) FROM {self._relations[name]}"
         ).fetchall()[0]
@@ -828,6 +848,8 @@ class StoredTables(Mapping[str, pa.Table]):
 
     def cut(self, column: str, as_of: dt.datetime) -> tuple[StoredTables, int]:
         """These tables with the events after ``as_of`` left out, and how many were."""
+        if self._cut is not None and self._cut[0] == column and as_of >= self._cut[1]:
+            return self, 0  # nothing is later
         events = self._relations[self._schema.EVENTS_TABLE]
         late = f"coalesce({quote(column)} > {_timestamp_literal(as_of)}, false)"
         (count,) = self.connection.sql(f"SELECT count(*) FROM {events} WHERE {late}").fetchall()[0]
@@ -838,7 +860,7 @@ class StoredTables(Mapping[str, pa.Table]):
             f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {events} WHERE NOT {late}"
         )
         relations = {**self._relations, self._schema.EVENTS_TABLE: view}
-        return StoredTables(self._store, relations, self._schema), int(count)
+        return StoredTables(self._store, relations, self._schema, (column, as_of)), int(count)
 
     def _materialize(self, name: str) -> pa.Table:
         table = self._schema.table(name)
