@@ -23,7 +23,7 @@ CODES = """
     ratio-unit-mismatch wrong-arity type-mismatch param-unit-mismatch band-unit-mismatch
     band-unreachable band-gap band-direction variant-changes-measure variant-field-not-allowed
     variant-where-mode variant-overlap variant-missing-rationale example-row-width
-    example-bad-value missing-companion unused-param
+    example-bad-value missing-companion unused-param reserved-name
 """.split()
 
 

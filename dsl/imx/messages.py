@@ -11,6 +11,7 @@ UNKNOWN_NAME = "unknown {} `{}`"
 DUPLICATE_DEFINITION = "{} `{}` is defined twice"
 FIRST_DEFINED_HERE = "first defined here"
 DUPLICATE_FIELD = "`{}` is given twice in {} `{}`"
+RESERVED_NAME = "table name `{}` is reserved: names beginning with `imx_` are imx's own"
 MISSING_FIELD = "{} `{}` has no `{}`"
 INTERNAL_ERROR = "internal error in imx (please report it): {}"
 

@@ -18,6 +18,7 @@ COLUMN_TYPES = {t.value: t for t in m.ColumnType}
 WEEKDAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 DIMENSION_TABLES = ("studies", "sites")  # tables whose columns are study and site attributes
 EVENTS = m.SchemaDef.EVENTS_TABLE
+RESERVED_PREFIX = "imx_"  # the compiled SQL's own tables and CTEs (imx_calendar, imx_units, …)
 
 _VALUE_TYPES = {
     m.ColumnType.TEXT: m.Type.TEXT,
@@ -90,6 +91,10 @@ def _attributes(tables: dict[str, m.TableDef]) -> dict[str, tuple[str, m.ColumnD
 
 def _table(decl: Decl[A.TableDecl], rep: Reporter) -> m.TableDef:
     node = decl.node
+    if node.name.text.lower().startswith(RESERVED_PREFIX):
+        msg = M.RESERVED_NAME.format(node.name.text)
+        hint = "rename the table: the SQL imx compiles uses such names for its own tables"
+        rep.error("reserved-name", msg, node.name.span, hints=[hint])
     columns: list[m.ColumnDef] = []
     seen: dict[str, A.Column] = {}
     for col in node.columns:
