@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from evalkit import (
     EU,
+    SCHEMA,
     US,
     bd,
     count,
@@ -427,3 +429,26 @@ def test_sites_without_a_known_calendar_use_the_default_and_are_reported() -> No
     res = evaluate(mod, ds)
     assert pick(res, "W")["value"] == 0.0  # New York: Friday → Tuesday is 2 > 1
     assert [q.rule for q in res.quality] == ["unknown-calendar"]
+
+
+@ENGINES
+def test_a_row_without_an_optional_unit_key_is_in_no_unit_of_that_kind(engine: str) -> None:
+    read = m.UnitDef("read", ("study", "site", "subject", "timepoint", "reader"))
+    done = resolved("READ-DONE", m.RateMeasure(has("read_completed")), unit=read, levels=("portfolio",))  # fmt: skip
+    events = [
+        (
+            "S1",
+            "1",
+            "a",
+            "BL",
+            "scan_acquired",
+            "2026-03-02T10:00Z",
+        ),  # a timepoint's row: no reader
+        ("S1", "1", "a", "BL", "read_assigned", "2026-03-03T10:00Z", None, "R1"),
+        ("S1", "1", "a", "BL", "read_completed", "2026-03-04T10:00Z", None, "R1"),
+        ("S1", "1", "a", "BL", "read_assigned", "2026-03-03T10:00Z", None, "R2"),
+    ]
+    schema_ = replace(SCHEMA, units=(*SCHEMA.units, read))
+    res = run(model(m.Metric(done), schema_=schema_), dataset(events, "2026-03-10T00:00Z"), engine)
+    r = pick(res, "READ-DONE")
+    assert (r["numerator"], r["denominator"]) == (1.0, 2)  # the reads R1 and R2, not a third

@@ -206,7 +206,9 @@ def _group_events(
     rows = events.select([c for c in events.column_names if c in wanted]).to_pylist()
     groups: dict[tuple[Value, ...], list[Row]] = {}
     for row in rows:
-        groups.setdefault(tuple(row[k] for _, k in grain.keys), []).append(row)
+        key = tuple(row[k] for _, k in grain.keys)
+        if None not in key:  # a row without one of the unit's keys is in none of its units
+            groups.setdefault(key, []).append(row)
     return groups
 
 

@@ -258,11 +258,13 @@ class _Compiler:
                 exp.alias_(self.fact(f.kind, f.event, f.column), f.name, quoted=True, copy=False)
             )
         keys = [self.col(k, "e") for _, k in g.keys]
-        return (
-            exp.select(*cols)
-            .from_(_table(g.events_table, "e"), copy=False)
-            .group_by(*keys, copy=False)
-        )
+        keyed = [
+            exp.Not(this=exp.Is(this=self.col(k, "e"), expression=exp.Null())) for _, k in g.keys
+        ]
+        q = exp.select(*cols).from_(_table(g.events_table, "e"), copy=False)
+        if keyed:  # a row without one of the unit's keys (an optional key) is in none of its units
+            q = q.where(_chain(exp.And)(keyed), copy=False)
+        return q.group_by(*keys, copy=False)
 
     def fact(self, kind: str, event: str | None, column: str | None) -> exp.Expr:
         g = self.grain
