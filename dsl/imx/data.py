@@ -341,26 +341,30 @@ def _required(column: ColumnDef, lenient: bool) -> bool:
 
 def _select_columns(
     raw: Raw, table: TableDef, mapping: Mapping[str, str], lenient: bool
-) -> tuple[str, dict[str, pa.DataType]]:
-    """SQL renaming the source's columns to the schema's (missing optional ones null), and the
-    Arrow type of each source column."""
+) -> tuple[str, dict[str, pa.DataType], set[str]]:
+    """SQL renaming the source's columns to the schema's (missing optional ones null), the
+    Arrow type of each source column, and the schema columns known to hold no empty text."""
     names = list(raw.schema.names)
     _check_mapping(raw, table, mapping)
     parts: list[str] = []
     kinds: dict[str, pa.DataType] = {}
+    filled: set[str] = set()
     for column in table.columns:
         wanted = mapping.get(column.name, column.name)
         index = _find_column(names, wanted)
         if index is not None:
             parts.append(f"{quote(names[index])} AS {quote(column.name)}")
             kinds[column.name] = _plain(raw.schema.field(index).type)
+            if names[index] in raw.filled:
+                filled.add(column.name)
         elif _required(column, lenient) or column.name in mapping:
             raise _missing_column(raw, table, column.name, wanted)
         else:
             parts.append(f"CAST(NULL AS VARCHAR) AS {quote(column.name)}")
             kinds[column.name] = pa.string()
+            filled.add(column.name)
     parts.append(f"{quote(raw.row_id) if raw.row_id != 'rowid' else 'rowid'} AS __id")
-    return f"SELECT {', '.join(parts)} FROM {raw.relation}", kinds
+    return f"SELECT {', '.join(parts)} FROM {raw.relation}", kinds, filled
 
 
 def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> None:
@@ -415,12 +419,18 @@ def _castable(kind: pa.DataType, target: ColumnType) -> bool:
     return True  # text and event names: any value has a text form
 
 
-def _column_sql(column: ColumnDef, kind: pa.DataType, label: str, zone: bool) -> _ColumnSql:
+def _column_sql(
+    column: ColumnDef, kind: pa.DataType, label: str, zone: bool, filled: bool = False
+) -> _ColumnSql:
+    """How a column is read; ``filled``: the source holds no empty text in it (empty text is
+    otherwise read as null)."""
     c = quote(column.name)
     if column.type is ColumnType.TIMESTAMP:
         return _timestamp_sql(column, kind, label, zone)
     if column.type in (ColumnType.TEXT, ColumnType.EVENT):
-        return _ColumnSql(f"NULLIF(CAST({c} AS VARCHAR), '')")
+        return _ColumnSql(
+            f"CAST({c} AS VARCHAR)" if filled else f"NULLIF(CAST({c} AS VARCHAR), '')"
+        )
     target = _DUCKDB_TYPES[column.type]
     if _is_text(kind):
         value = f"NULLIF(trim({c}), '')"
@@ -566,10 +576,12 @@ class _Loader:
             self.quality.append(_finding("missing-table", table.name, 0, ()))
 
     def stage(self, table: TableDef, raw: Raw, fingerprinted: bool = True) -> None:
-        source, kinds = _select_columns(raw, table, self.mapping.get(table.name, {}), self.lenient)
+        mapping = self.mapping.get(table.name, {})
+        source, kinds, filled = _select_columns(raw, table, mapping, self.lenient)
         tag = f"imx{len(self.staged)}"
+        zoned = self.zone is not None
         plans = [
-            _column_sql(c, kinds[c.name], raw.label, self.zone is not None) for c in table.columns
+            _column_sql(c, kinds[c.name], raw.label, zoned, c.name in filled) for c in table.columns
         ]
         columns = [
             f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)
@@ -634,7 +646,8 @@ class _Loader:
         self.con.execute(f"DROP TABLE {copies}")
         kept = f"kept_{staged.tag}"  # a view: rows set aside later on leave it too
         self.con.execute(
-            f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE __id NOT IN (SELECT __id FROM {aside})"
+            f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE NOT EXISTS "  # an anti join
+            f"(SELECT 1 FROM {aside} WHERE {aside}.__id = {v}.__id)"
         )
         if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
             keys = ", ".join(quote(k) for k in staged.table.keys)
@@ -886,7 +899,10 @@ def _timestamp_literal(instant: dt.datetime) -> str:
 def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
     """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
     table = staged.table
-    declared = ", ".join(literal(e) for e in events) or "NULL"
+    # a subquery, which DuckDB looks up in a hash table: a list of constants is compared one by one
+    # (at 10M rows and 60 events, 0.7 s against 0.07 s)
+    values = ", ".join(f"({literal(e)})" for e in events)
+    declared = f"SELECT * FROM (VALUES {values})" if values else "NULL"
     conditions = {
         "unreadable-row": [f"__u{i} IS NOT NULL" for i in staged.fallible],
         "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],

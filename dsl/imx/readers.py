@@ -147,6 +147,7 @@ class Raw:
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
     row_id: str = "rowid"
     copied: bool = False  # read as text into a table of the loading database (CSV, JSON lines)
+    filled: frozenset[str] = frozenset()  # columns known to hold no empty text (file statistics)
 
 
 def _relation(
@@ -156,10 +157,11 @@ def _relation(
     rejects: tuple[tuple[int, str], ...] = (),
     row_id: str = "rowid",
     copied: bool = False,
+    filled: frozenset[str] = frozenset(),
 ) -> Raw:
     hidden = f" EXCLUDE ({row_id})" if row_id != "rowid" else ""
     schema = con.sql(f"SELECT *{hidden} FROM {relation} LIMIT 0").to_arrow_table().schema
-    return Raw(relation, schema, label, rejects, row_id, copied)
+    return Raw(relation, schema, label, rejects, row_id, copied, filled)
 
 
 def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: str) -> Raw:
@@ -243,16 +245,28 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     has a column of that name itself)."""
     file = literal(str(path.resolve()))
     names = {r[0] for r in con.sql(f"SELECT name FROM parquet_schema({file})").fetchall()}
+    filled = _filled_columns(con, file)
     if "file_row_number" in names:
         con.execute(
             f"CREATE VIEW src_{tag} AS SELECT *, row_number() OVER () AS __imx_id "
             f"FROM read_parquet({file})"
         )
-        return _relation(con, f"src_{tag}", path.name, row_id="__imx_id")
+        return _relation(con, f"src_{tag}", path.name, row_id="__imx_id", filled=filled)
     con.execute(
         f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({file}, file_row_number = true)"
     )
-    return _relation(con, f"src_{tag}", path.name, row_id="file_row_number")
+    return _relation(con, f"src_{tag}", path.name, row_id="file_row_number", filled=filled)
+
+
+def _filled_columns(con: duckdb.DuckDBPyConnection, file: str) -> frozenset[str]:
+    """The columns whose every row group has a least value that is not empty text, or only
+    nulls: no value of theirs is empty text (the empty string sorts before every other)."""
+    rows = con.sql(
+        "SELECT path_in_schema FROM parquet_metadata(" + file + ") GROUP BY path_in_schema "
+        "HAVING bool_and(coalesce(stats_min_value <> '', false) "
+        "OR coalesce(stats_null_count = num_values, false))"
+    ).fetchall()
+    return frozenset(str(r[0]) for r in rows)
 
 
 def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str) -> Raw:
@@ -270,6 +284,8 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
         return _read_parquet(con, path, tag)
+    except duckdb.OutOfMemoryException:
+        raise  # not a fault of the file: the loader says what to do
     except duckdb.Error as error:
         raise DataError(f"cannot read `{path}` as {fmt}: {first_line(error)}") from error
 
