@@ -505,6 +505,7 @@ class _Staged:
     fallible: tuple[int, ...]  # the columns whose values may fail to be read
     bad_columns: dict[str, int] = field(default_factory=dict)
     digest: list[str] = field(default_factory=list)  # rows, and two sums of row hashes
+    bounds: tuple[Any, Any] = (None, None)  # least and greatest event time of the rows kept
 
     def _parts(self) -> list[str]:
         parts = [quote(c.name) for c in self.table.columns]
@@ -614,18 +615,26 @@ class _Loader:
         One pass over the input decides the row rules and hashes each row's values twice (in
         order, and salted in reverse order: 128 bits); exact copies are rows whose hashes are
         equal (a false match is about as likely as 2^-100 on 10^7 rows), and the fingerprint
-        sums the hashes. Dimension keys given twice are found among the rows left.
+        sums the hashes. Dimension keys given twice are found among the rows left. For the
+        events, the same pass keeps each row's time: the least and greatest of the rows no rule
+        sets aside are those of the rows kept (an exact copy has its original's time).
         """
         v, aside, hashes = f"v_{staged.tag}", f"aside_{staged.tag}", f"hashes_{staged.tag}"
         rule = _row_rule_sql(staged, self.schema.event_names)
+        stamp = _event_time(staged.table) if staged.table.name == self.schema.EVENTS_TABLE else None
         self.con.execute(
             f"CREATE TEMP TABLE {hashes} AS SELECT __id, __rule, "
             f"CASE WHEN __rule IS NOT NULL THEN {staged.key} END AS __key, "
-            f"hash({staged.values}) AS __h1, hash('imx', {staged.reversed_values}) AS __h2 "
+            f"hash({staged.values}) AS __h1, hash('imx', {staged.reversed_values}) AS __h2, "
+            f"{quote(stamp) if stamp else 'NULL'} AS __t "
             f"FROM (SELECT *, {rule} AS __rule FROM {v})"
         )
-        totals = self._one(f"SELECT count(*), sum(__h1::HUGEINT), sum(__h2::HUGEINT) FROM {hashes}")
-        staged.digest = [str(t or 0) for t in totals]
+        totals = self._one(
+            f"SELECT count(*), sum(__h1::HUGEINT), sum(__h2::HUGEINT), min(__t) FILTER "
+            f"(WHERE __rule IS NULL), max(__t) FILTER (WHERE __rule IS NULL) FROM {hashes}"
+        )
+        staged.digest = [str(t or 0) for t in totals[:3]]
+        staged.bounds = (totals[3], totals[4])
         self.con.execute(
             f"CREATE TABLE {aside} AS SELECT __id, __rule, __key FROM {hashes} "
             "WHERE __rule IS NOT NULL"
@@ -767,8 +776,7 @@ class _Loader:
         column = _event_time(events.table)
         if column is None:
             raise DataError("the events table has no timestamp column: give as_of explicitly")
-        stamp = quote(column)
-        earliest, latest = self._one(f"SELECT min({stamp}), max({stamp}) FROM kept_{events.tag}")
+        earliest, latest = events.bounds
         if not isinstance(latest, dt.datetime):
             raise DataError(
                 "the events table has no usable rows, so the data cut cannot be taken from it",

@@ -159,8 +159,9 @@ def _unknown_calendars(
     sites = tables.get("sites")
     if sites is None or "calendar" not in sites.column_names or not schema.calendars:
         return ()
-    known = {c.name for c in schema.calendars}
-    bad = [r for r in sites.to_pylist() if r["calendar"] is not None and r["calendar"] not in known]
+    known = pa.array(sorted(c.name for c in schema.calendars), pa.string())
+    named = pc.cast(sites.column("calendar"), pa.string())
+    bad = sites.filter(pc.and_(pc.is_valid(named), pc.invert(pc.is_in(named, known)))).to_pylist()
     if not bad:
         return ()
     keys = tuple("/".join(str(r.get(k)) for k in ("study", "site")) for r in bad)
