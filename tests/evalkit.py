@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 
 from imx import model as m
 from imx.data import Dataset
+from imx.results import Results
 
 T = m.ColumnType
 EVENTS = (
@@ -192,3 +196,23 @@ def dataset(
     if site_rows:
         tables["sites"] = dim_table(sites_header, site_rows)
     return Dataset(tables, ts(as_of), (), "test-fingerprint")
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal, floats within 1e-9 (also inside the JSON of the `stats` column)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, str) and isinstance(b, str) and a.startswith("{") and b.startswith("{"):
+        x, y = json.loads(a), json.loads(b)
+        return x.keys() == y.keys() and all(same_value(x[k], y[k]) for k in x)
+    return bool(a == b)
+
+
+def assert_same_results(one: Results, other: Results) -> None:
+    """Equal quality reports and row-for-row equal tables (floats within 1e-9)."""
+    assert one.quality == other.quality
+    rows, others = one.table.to_pylist(), other.table.to_pylist()
+    assert len(rows) == len(others)
+    for a, b in zip(rows, others, strict=True):
+        bad = {k: (a[k], b[k]) for k in a if not same_value(a[k], b[k])}
+        assert not bad, (a["metric"], a["level"], a["period"], bad)

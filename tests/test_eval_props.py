@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalkit import EU, US, dataset, resolved, schema
+from evalkit import EU, US, assert_same_results, dataset, resolved, schema
 from imx import model as m
 from imx.evaluation import evaluate
 from imx.results import RunOptions
@@ -177,24 +176,13 @@ def datasets(draw: Any) -> Any:
     )  # fmt: skip
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return bool(a == b)
-
-
 @settings(max_examples=max(200, settings().max_examples))
 @given(st.integers(1, 3).flatmap(lambda n: st.tuples(*(metrics(i) for i in range(n)))), datasets())
 def test_reference_equals_duckdb(ms: tuple[m.Metric, ...], ds: Any) -> None:
     mod = m.Model(SCHEMA, ms)
     duck = evaluate(mod, ds, RunOptions(), engine="duckdb")
     ref = evaluate(mod, ds, RunOptions(), engine="reference")
-    assert duck.quality == ref.quality
-    drows, rrows = duck.table.to_pylist(), ref.table.to_pylist()
-    assert len(drows) == len(rrows)
-    for d, r in zip(drows, rrows, strict=True):
-        bad = {k: (d[k], r[k]) for k in d if not _same(d[k], r[k])}
-        assert not bad, (d["metric"], d["level"], bad)
+    assert_same_results(duck, ref)  # floats within 1e-9, also inside `stats`
 
 
 @settings(max_examples=max(100, settings().max_examples // 3))

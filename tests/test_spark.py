@@ -9,11 +9,8 @@ Counts must be equal and floats within 1e-9 of DuckDB's.
 from __future__ import annotations
 
 import inspect
-import json
-import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,6 +21,7 @@ from hypothesis import strategies as st
 import checkcases
 import test_eval
 import test_eval_props
+from evalkit import assert_same_results
 from imx import model as m
 from imx.checker import check_paths
 from imx.data import Dataset, discover_sources, load_dataset
@@ -50,25 +48,6 @@ def spark() -> Iterator[EngineSettings]:
         pytest.fail(f"Spark tests cannot run: {error} ({'; '.join(error.hints)})", pytrace=False)
     yield LOCAL
     spark_engine.stop_all()
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(a, str) and isinstance(b, str) and a.startswith("{") and b.startswith("{"):
-        x, y = json.loads(a), json.loads(b)  # the `stats` column: JSON with float values
-        return x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
-    return bool(a == b)
-
-
-def assert_same_results(duck: Results, other: Results) -> None:
-    """Equal quality reports and row-for-row equal tables (floats within 1e-9)."""
-    assert duck.quality == other.quality
-    drows, orows = duck.table.to_pylist(), other.table.to_pylist()
-    assert len(drows) == len(orows)
-    for d, o in zip(drows, orows, strict=True):
-        bad = {k: (d[k], o[k]) for k in d if not _same(d[k], o[k])}
-        assert not bad, (d["metric"], d["level"], d["period"], bad)
 
 
 def both(model: m.Model, ds: Dataset, options: RunOptions, settings: EngineSettings) -> Results:
