@@ -487,3 +487,19 @@ def test_empty_text_in_parquet_is_null_with_or_without_statistics(
     dataset = load_dataset(schema, {"events": tmp_path / "events.parquet"})
     assert counts(dataset) == {"unknown-event": 1}  # the empty event is null
     assert dataset.tables["events"].num_rows == len(GOOD) - 1
+
+
+def test_a_source_column_named_like_a_placeholder_is_read_as_itself(tmp_path: Path, schema) -> None:  # type: ignore[no-untyped-def]
+    columns = [c if c != "at" else "$zone" for c in COLUMNS]
+    naive = [(*row[:5], "2026-03-02 10:00") for row in GOOD]
+    path = write_events(tmp_path, naive, "csv", columns)
+    mapping = {"events": {"at": "$zone"}}
+    dataset = load_dataset(schema, {"events": path}, mapping=mapping, timezone="Europe/Berlin")
+    stamps = set(dataset.tables["events"].column("at").to_pylist())
+    assert stamps == {dt.datetime(2026, 3, 2, 9, tzinfo=UTC)}  # 10:00 in Berlin
+
+
+def test_with_no_event_declared_every_event_is_unknown(tmp_path: Path, schema) -> None:  # type: ignore[no-untyped-def]
+    path = write_events(tmp_path, GOOD, "csv")
+    dataset = load_dataset(replace(schema, events=()), {"events": path}, as_of=CUT)
+    assert counts(dataset) == {"unknown-event": len(GOOD)}

@@ -123,8 +123,9 @@ class QualityFinding:
 class Dataset:
     """Clean input for both evaluators.
 
-    ``tables`` maps schema table names to Arrow tables whose columns carry the schema's names and
-    types; timestamps are ``timestamp[us, tz=UTC]``; the events table holds only rows at or before
+    ``tables`` maps schema table names to Arrow tables (for a loaded dataset, :class:`StoredTables`:
+    kept in DuckDB, Arrow on first access) whose columns carry the schema's names and types;
+    timestamps are ``timestamp[us, tz=UTC]``; the events table holds only rows at or before
     ``as_of`` with declared events, non-null keys and timestamps, and no exact duplicates.
     """
 
@@ -420,9 +421,10 @@ def _castable(kind: pa.DataType, target: ColumnType) -> bool:
 
 
 def _column_sql(
-    column: ColumnDef, kind: pa.DataType, label: str, zone: bool, filled: bool = False
+    column: ColumnDef, kind: pa.DataType, label: str, zone: str | None, filled: bool = False
 ) -> _ColumnSql:
-    """How a column is read; ``filled``: the source holds no empty text in it (empty text is
+    """How a column is read; ``zone``: the time zone of naive timestamps, as a SQL literal (None:
+    they are kept aside); ``filled``: the source holds no empty text in it (empty text is
     otherwise read as null)."""
     c = quote(column.name)
     if column.type is ColumnType.TIMESTAMP:
@@ -442,13 +444,15 @@ def _column_sql(
     return _ColumnSql(typed, f"({c} IS NOT NULL AND {typed} IS NULL)")
 
 
-def _timestamp_sql(column: ColumnDef, kind: pa.DataType, label: str, zone: bool) -> _ColumnSql:
+def _timestamp_sql(
+    column: ColumnDef, kind: pa.DataType, label: str, zone: str | None
+) -> _ColumnSql:
     c = quote(column.name)
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return _ColumnSql(f"CAST({c} AS TIMESTAMPTZ)")
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         naive = f"CAST({c} AS TIMESTAMP)"
-        typed = f"timezone($zone, {naive})" if zone else "CAST(NULL AS TIMESTAMPTZ)"
+        typed = f"timezone({zone}, {naive})" if zone else "CAST(NULL AS TIMESTAMPTZ)"
         return _ColumnSql(typed, "false", "NULL" if zone else naive)
     if not _is_text(kind):
         raise _wrong_type(column, kind, label)
@@ -457,7 +461,7 @@ def _timestamp_sql(column: ColumnDef, kind: pa.DataType, label: str, zone: bool)
     naive = f"(CASE WHEN {is_naive} THEN TRY_CAST({text} AS TIMESTAMP) END)"
     typed = (
         f"(CASE WHEN regexp_full_match({text}, '{_AWARE_RE}') THEN TRY_CAST({text} AS TIMESTAMPTZ)"
-        + (f" WHEN {is_naive} THEN timezone($zone, {naive}) END)" if zone else " END)")
+        + (f" WHEN {is_naive} THEN timezone({zone}, {naive}) END)" if zone else " END)")
     )
     kept_naive = "NULL" if zone else naive
     bad = f"({text} IS NOT NULL AND {typed} IS NULL AND {kept_naive} IS NULL)"
@@ -580,9 +584,9 @@ class _Loader:
         mapping = self.mapping.get(table.name, {})
         source, kinds, filled = _select_columns(raw, table, mapping, self.lenient)
         tag = f"imx{len(self.staged)}"
-        zoned = self.zone is not None
+        zone = literal(self.zone) if self.zone is not None else None
         plans = [
-            _column_sql(c, kinds[c.name], raw.label, zoned, c.name in filled) for c in table.columns
+            _column_sql(c, kinds[c.name], raw.label, zone, c.name in filled) for c in table.columns
         ]
         columns = [
             f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)
@@ -593,8 +597,6 @@ class _Loader:
         columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS __u{i}" for i in fallible]
         staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible)
         typed = f"SELECT {', '.join(columns + ['__id'])} FROM ({source})"
-        zone = literal(self.zone) if self.zone is not None else "NULL"
-        typed = typed.replace("$zone", zone)
         try:
             if raw.copied:  # text already copied in: convert it once, not at every read
                 self.con.execute(f"CREATE TABLE v_{tag} AS {typed}")
@@ -713,7 +715,7 @@ class _Loader:
         for name, staged in self.staged.items():
             keep = "true"
             if staged is events and stamp_column:
-                late = f"coalesce({quote(stamp_column)} > {_timestamp_literal(cut)}, false)"
+                late = _after(stamp_column, cut)
                 if as_of is not None:  # else the cut is the latest event: none is after it
                     self._report_late(staged, late)
                 keep = f"NOT {late}"
@@ -872,7 +874,7 @@ class StoredTables(Mapping[str, pa.Table]):
         if self._cut is not None and self._cut[0] == column and as_of >= self._cut[1]:
             return self, 0  # nothing is later
         events = self._relations[self._schema.EVENTS_TABLE]
-        late = f"coalesce({quote(column)} > {_timestamp_literal(as_of)}, false)"
+        late = _after(column, as_of)
         (count,) = self.connection.sql(f"SELECT count(*) FROM {events} WHERE {late}").fetchall()[0]
         if not count:
             return self, 0
@@ -900,8 +902,11 @@ class StoredTables(Mapping[str, pa.Table]):
         return result.cast(target)
 
 
-def _timestamp_literal(instant: dt.datetime) -> str:
-    return f"TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}'"
+def _after(column: str, instant: dt.datetime) -> str:
+    """SQL: the row's ``column`` is later than ``instant`` (false when it is null)."""
+    return (
+        f"coalesce({quote(column)} > TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}', false)"
+    )
 
 
 def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
@@ -910,7 +915,7 @@ def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
     # a subquery, which DuckDB looks up in a hash table: a list of constants is compared one by one
     # (at 10M rows and 60 events, 0.7 s against 0.07 s)
     values = ", ".join(f"({literal(e)})" for e in events)
-    declared = f"SELECT * FROM (VALUES {values})" if values else "NULL"
+    declared = f"SELECT * FROM (VALUES {values})" if values else None
     conditions = {
         "unreadable-row": [f"__u{i} IS NOT NULL" for i in staged.fallible],
         "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
@@ -938,9 +943,11 @@ def _any(conditions: Sequence[str]) -> str:
     return " OR ".join(conditions) if conditions else "false"
 
 
-def _unknown_event_sql(column: ColumnDef, declared: str) -> str:
+def _unknown_event_sql(column: ColumnDef, declared: str | None) -> str:
+    """SQL: the row's event is missing (a required column) or not among ``declared`` (a query
+    of the declared names; None: none is declared)."""
     c = quote(column.name)
-    undeclared = f"{c} NOT IN ({declared})"
+    undeclared = f"{c} NOT IN ({declared})" if declared else "true"
     return (
         f"({c} IS NOT NULL AND {undeclared})"
         if column.optional

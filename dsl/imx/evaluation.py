@@ -25,11 +25,21 @@ from imx.sql import compile_sql
 
 __all__ = ["ENGINES", "compile_sql", "evaluate", "prepare_tables", "run_findings"]
 
+
+def _reference(
+    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings
+) -> Iterator[pa.Table]:
+    """The pure-Python evaluator's raw aggregates, in one part."""
+    yield reference.run(plan, tables)
+    for mp in (mp for g in plan.grains for mp in g.metrics):
+        settings.step(mp.id)
+
+
 Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], Iterable[pa.Table]]
 ENGINES: dict[str, Engine] = {  # each gives the raw aggregates in parts (see results.finalize)
     "duckdb": duckdb_engine.run_parts,
     "spark": spark_engine.run_parts,
-    "reference": lambda plan, tables, settings: _reference(plan, tables, settings),
+    "reference": _reference,
 }
 _ARROW = {
     m.ColumnType.TEXT: pa.string(),
@@ -42,14 +52,6 @@ _ARROW = {
 }
 MAX_EXAMPLES = 5
 DEFAULT_OPTIONS = RunOptions()
-
-
-def _reference(
-    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings
-) -> Iterator[pa.Table]:
-    yield reference.run(plan, tables)
-    for mp in (mp for g in plan.grains for mp in g.metrics):
-        settings.step(mp.id)
 
 
 def evaluate(

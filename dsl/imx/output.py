@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from imx.data import QualityFinding
 from imx.model import Model
-from imx.results import LEVEL_RANK, Results, Stamp, level_ranks
+from imx.results import LEVEL_RANK, Results, Stamp, as_bools, level_ranks
 
 Writer = Callable[[Results, Path, Model | None], list[Path]]
 
@@ -123,12 +123,8 @@ def _in_order(keys: pa.Table) -> bool:
         a_null, b_null = pc.is_null(a), pc.is_null(b)
         less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
         equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
-        at_or_before = _bools(less) | (_bools(equal) & at_or_before)
+        at_or_before = as_bools(less) | (as_bools(equal) & at_or_before)
     return bool(at_or_before.all())
-
-
-def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

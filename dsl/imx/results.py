@@ -190,7 +190,7 @@ def _json_numbers(values: np.ndarray) -> pa.Array:
     with np.errstate(invalid="ignore"):
         in_range = (values == 0) | ((size >= 1e-4) & (size < 1e16))
     text = pa.array(values).cast(pa.string())
-    plain = in_range & ~_bools(pc.match_substring(text, "e"))
+    plain = in_range & ~as_bools(pc.match_substring(text, "e"))
     whole = pc.invert(pc.match_substring(text, "."))
     text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
     if plain.all():
@@ -200,7 +200,7 @@ def _json_numbers(values: np.ndarray) -> pa.Array:
     return pc.replace_with_mask(text, pa.array(~plain), fixed)
 
 
-def _bools(values: pa.Array) -> np.ndarray:
+def as_bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """A boolean Arrow array as numpy, nulls as False."""
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 

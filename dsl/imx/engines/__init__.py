@@ -1,7 +1,7 @@
 """Engines run a plan's compiled SQL over a Dataset's tables and return raw aggregates.
 
 :class:`EngineSettings` carries what a user may tune for a run (threads, memory, the Spark master)
-and a progress hook called once per grain; :class:`EngineUnavailable` says what to install, and
+and a progress hook called after each metric; :class:`EngineUnavailable` says what to install, and
 :class:`EngineOutOfMemory` that a run needs more memory than it was given.
 """
 
