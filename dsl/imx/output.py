@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -33,7 +32,7 @@ import pyarrow.parquet as pq
 
 from imx.data import QualityFinding
 from imx.model import Model
-from imx.results import LEVEL_RANK, Results, Stamp, as_bools, level_ranks
+from imx.results import LEVEL_RANK, Results, Stamp, in_order, level_ranks
 
 Writer = Callable[[Results, Path, Model | None], list[Path]]
 
@@ -106,25 +105,10 @@ def ordered(table: pa.Table) -> pa.Table:
     if "level" in table.column_names:
         keys["__level_name"] = pc.cast(table.column("level"), pa.string())
     helper = pa.table(keys)
-    if _in_order(helper):
+    if in_order(helper):
         return table  # already in order (as finalize leaves it): no sort, no copy
     sort_keys = [(k, "ascending", "at_start") for k in keys]
     return table.take(pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys)))
-
-
-def _in_order(keys: pa.Table) -> bool:
-    """Whether each row is at or before the next, comparing ``keys`` in turn (ascending, nulls
-    first): one pass over adjacent pairs instead of a sort."""
-    n = keys.num_rows
-    at_or_before = np.ones(n - 1, dtype=bool)  # rows equal on every key are in order
-    for name in reversed(keys.column_names):
-        column = keys.column(name)
-        a, b = column.slice(0, n - 1), column.slice(1)
-        a_null, b_null = pc.is_null(a), pc.is_null(b)
-        less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
-        equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
-        at_or_before = as_bools(less) | (as_bools(equal) & at_or_before)
-    return bool(at_or_before.all())
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

@@ -401,16 +401,49 @@ def level_ranks(
     return pc.coalesce(named, grouped)
 
 
-def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
-    """Raw rows in the canonical order of results (metrics in plan order, whole-grain rows
+def in_order(keys: pa.Table) -> bool:
+    """Whether each row is at or before the next, comparing ``keys`` in turn (ascending, nulls
+    first): one pass over adjacent pairs instead of a sort."""
+    n = keys.num_rows
+    at_or_before = np.ones(max(n - 1, 0), dtype=bool)  # rows equal on every key are in order
+    for name in reversed(keys.column_names):
+        column = keys.column(name)
+        a, b = column.slice(0, max(n - 1, 0)), column.slice(1)
+        a_null, b_null = pc.is_null(a), pc.is_null(b)
+        less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
+        equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
+        at_or_before = as_bools(less) | (as_bools(equal) & at_or_before)
+    return bool(at_or_before.all())
+
+
+def raw_order_sql(query: str) -> str:
+    """``query`` (one metric's raw rows) with an ORDER BY of :func:`order_keys`, so that
+    finalize finds the rows in order and need not sort them (it checks, and sorts if not)."""
+    ranks = " ".join(f"WHEN level = {_sql_text(k)} THEN {v}" for k, v in LEVEL_RANK.items())
+    level = f"CASE {ranks} WHEN starts_with(level, 'by') THEN 2 ELSE 4 END"  # level_ranks
+    variant = (
+        f"CASE WHEN layer_min IS NULL THEN {_sql_text(BASE)} WHEN layer_min = layer_max "
+        f"THEN layer_min ELSE {_sql_text(MIXED)} END"
+    )
+    keys = [f"level = {_sql_text(ALL_LEVEL)}", level, "study", "site", "grp", "period", variant]
+    keys.append("level")
+    return f"SELECT * FROM ({query}) ORDER BY {', '.join(k + ' NULLS FIRST' for k in keys)}"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def order_keys(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> pa.Table:
+    """The keys of the canonical order of raw rows (metrics in plan order, whole-grain rows
     last; then level site → study → by → portfolio, study, site, group, period, variant and
-    level name, nulls first), and where each metric's rows start and end."""
+    level name, nulls first)."""
     ids = pa.array(list(plans), pa.string())
     ranks = np.asarray(pc.index_in(raw.column("metric"), ids).to_numpy(zero_copy_only=False))
     ranks = ranks.astype(np.int64)
     whole = pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False)
     ranks[np.asarray(whole, bool)] = len(plans)
-    keys = pa.table(
+    return pa.table(
         {
             "rank": ranks,
             "level": level_ranks(raw.column("level"), LEVEL_RANK, by=2, other=4),
@@ -422,8 +455,18 @@ def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, 
             "level_name": raw.column("level"),
         }
     )
-    order = [(c, "ascending", "at_start") for c in keys.column_names]
+
+
+def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
+    """Raw rows in the canonical order (:func:`order_keys`), and where each metric's rows start
+    and end. Rows already in that order (as the DuckDB engine gives them,
+    :func:`raw_order_sql`) are not sorted again."""
+    keys = order_keys(raw, plans)
+    ranks = keys.column("rank").to_numpy()
     bounds = np.concatenate([[0], np.cumsum(np.bincount(ranks, minlength=len(plans) + 1))])
+    if in_order(keys):
+        return raw, bounds
+    order = [(c, "ascending", "at_start") for c in keys.column_names]
     return raw.take(pc.sort_indices(keys, sort_keys=order)), bounds
 
 

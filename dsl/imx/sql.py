@@ -18,7 +18,7 @@ the other dialects are printed by sqlglot's transpiler and untested.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlglot.expressions as exp
@@ -152,7 +152,13 @@ def _unix_micros_between(a: Sequence[exp.Expr]) -> exp.Expr:
 
 
 DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
-    "duckdb": {"micros_between": _unix_micros_between},
+    # DuckDB: several quantiles of the same values from one state (a list), then each one
+    "duckdb": {
+        "micros_between": _unix_micros_between,
+        "quantiles": lambda a: exp.PercentileCont(
+            this=a[0], expression=exp.Array(expressions=a[1:])
+        ),
+    },
     "postgres": {
         "micros_between": lambda a: _cast(
             exp.Mul(
@@ -178,8 +184,17 @@ DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
 
 
 def _aggregate(
-    agg: Agg, arg: exp.Expr | None, where: exp.Expr | None, quantile: Builder
+    agg: Agg, arg: exp.Expr | None, where: exp.Expr | None, functions: Mapping[str, Builder]
 ) -> exp.Expr:
+    """One aggregate; a quantile that shares its values with others is read from their list
+    (``quantiles``) where the dialect has one: the engine then sorts the values once."""
+    if agg.fn == "quantile" and len(agg.shared) > 1 and "quantiles" in functions:
+        assert agg.q is not None and arg is not None
+        shared = functions["quantiles"]([arg, *(_num(q, "double") for q in agg.shared)])
+        if where is not None:
+            shared = exp.Filter(this=shared, expression=exp.Where(this=where))
+        index = exp.Literal.number(agg.shared.index(agg.q) + 1)  # DuckDB lists count from 1
+        return exp.Bracket(this=exp.Paren(this=shared), expressions=[index])
     match agg.fn:
         case "count":
             out: exp.Expr = exp.Count(this=exp.Star())
@@ -192,7 +207,7 @@ def _aggregate(
         case "quantile":
             assert agg.q is not None
             assert arg is not None
-            out = quantile([arg, _num(agg.q, "double")])
+            out = functions["quantile"]([arg, _num(agg.q, "double")])
         case _:
             raise PlanError(f"unknown aggregate {agg.fn!r}")
     return exp.Filter(this=out, expression=exp.Where(this=where)) if where is not None else out
@@ -381,7 +396,7 @@ class _Compiler:
             assert agg is not None
             arg = self.ir(agg.arg) if agg.arg is not None else None
             where = self.ir(agg.filter) if agg.filter is not None else None
-            return _cast(_aggregate(agg, arg, where, self.functions["quantile"]), type_)
+            return _cast(_aggregate(agg, arg, where, self.functions), type_)
         return _cast(exp.Null(), type_)
 
     def ctes(self) -> list[tuple[str, exp.Select]]:

@@ -22,6 +22,7 @@ from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
 from imx.plan import Plan, raw_schema
 from imx.readers import quote
+from imx.results import raw_order_sql
 from imx.sql import UNITS, compile_steps, render
 
 UNITS_DB = "imx_units_db"  # the in-memory database holding a grain's unit rows
@@ -122,7 +123,8 @@ def run_parts(
                     con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {units}")
                 for metric, query in steps.metrics:
-                    yield con.sql(render(query)).to_arrow_table().cast(schema)
+                    ordered = raw_order_sql(render(query))  # finalize need not sort them
+                    yield con.sql(ordered).to_arrow_table().cast(schema)
                     settings.step(metric)
                 con.execute(f"DROP TABLE {units}")
         finally:

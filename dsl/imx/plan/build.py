@@ -199,10 +199,11 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
         for s in ("met", "missed", "pending", "open")
     ]
     aggs += [("n_val", Agg("count", filter=closed)), ("v_sum", Agg("sum", val, closed))]
+    quantiles = tuple(q for q in map(stat_quantile, stats) if q is not None)
     for k, name in enumerate(stats):
         q = stat_quantile(name)
-        if q is not None:
-            aggs.append((f"st{k}", Agg("quantile", val, closed, q)))
+        if q is not None:  # an engine may compute the metric's quantiles from one state
+            aggs.append((f"st{k}", Agg("quantile", val, closed, q, quantiles)))
     if NEGATIVE in reasons:
         negative = call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint"))
         aggs.append(("example", Agg("min", Col("label"), negative)))

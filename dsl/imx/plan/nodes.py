@@ -111,6 +111,7 @@ class Agg:
     arg: IR | None = None  # None: count rows
     filter: IR | None = None
     q: float | None = None  # for quantile
+    shared: tuple[float, ...] = ()  # quantile: every q read of the same values and filter
 
 
 @dataclass(frozen=True)
