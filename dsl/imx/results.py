@@ -218,13 +218,14 @@ def _wilson_arrays(successes: np.ndarray, n: np.ndarray, z: float = Z95) -> tupl
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-def _bands_array(values: np.ndarray, bands: m.Bands | None) -> np.ndarray:
-    """:func:`band_of` over an array: band names (object), None without bands or value."""
-    out = np.full(len(values), None, dtype=object)
+def _band_indices(values: np.ndarray, bands: m.Bands | None) -> np.ndarray:
+    """:func:`band_of` over an array: each value's band as its place in ``bands.bands``, -1
+    without bands or value."""
+    out = np.full(len(values), -1, np.int64)
     if bands is None:
         return out
     open_ = ~np.isnan(values)
-    for band in bands.bands:
+    for i, band in enumerate(bands.bands):
         if band.is_catch_all:
             hit = open_
         elif band.op is not None and band.bound is not None:
@@ -233,9 +234,23 @@ def _bands_array(values: np.ndarray, bands: m.Bands | None) -> np.ndarray:
             hit = open_ & (float(band.low) <= values) & (values <= float(band.high))
         else:
             continue
-        out[hit] = band.name
+        out[hit] = i
         open_ = open_ & ~hit
     return out
+
+
+class _Texts:
+    """A text column built as codes into a list of its distinct values (-1: null)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def code(self, text: str) -> int:
+        return self.values.setdefault(text, len(self.values))
+
+    def array(self, codes: np.ndarray) -> pa.Array:
+        texts = pa.array(list(self.values), pa.string())
+        return pc.take(texts, pa.array(codes, pa.int64(), mask=codes < 0))
 
 
 def _period_labels(periods: pa.ChunkedArray, grain: str | None) -> pa.Array:
@@ -261,13 +276,19 @@ def _layer_labels(raw: pa.Table) -> pa.Array:
 
 
 def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
-    """The results rows of one metric's raw aggregate rows (rules 7–12, module docstring)."""
+    """The results rows of one metric's raw aggregate rows (rules 7–12, module docstring).
+    Text columns are built as codes into their few distinct values, then taken in Arrow."""
     n_rows = raw.num_rows
     label = _layer_labels(raw)
     level = raw.column("level").combine_chunks()
-    labels = np.asarray(label.to_numpy(zero_copy_only=False), dtype=object)
-    portfolio = np.asarray(pc.equal(level, "portfolio").to_numpy(zero_copy_only=False), bool)
-    judged_by_base = portfolio | (labels == MIXED)
+    encoded = pc.dictionary_encode(label)
+    known = encoded.dictionary.to_pylist()
+    label_codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
+
+    def labelled(*texts: str) -> np.ndarray:
+        return np.isin(label_codes, [known.index(t) for t in texts if t in known])
+
+    judged_by_base = as_bools(pc.equal(level, "portfolio")) | labelled(MIXED)
 
     met, missed = _ints(raw.column("met")), _ints(raw.column("missed"))
     n_val, v_sum = _ints(raw.column("n_val")), _floats(raw.column("v_sum"))
@@ -294,34 +315,40 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
             num = np.full(n_rows, np.nan)
             value = stats[mp.stats[0]]
 
-    band = np.full(n_rows, None, dtype=object)
-    status = np.full(n_rows, None, dtype=object)
-    unit = np.full(n_rows, None, dtype=object)
-    target_met = np.full(n_rows, None, dtype=object)
+    texts, units = _Texts(), _Texts()  # status and band names; units
+    no_data, insufficient, unbanded = (
+        texts.code(s) for s in ("no_data", "insufficient", "unbanded")
+    )
+    band = np.full(n_rows, -1, np.int64)
+    status = np.full(n_rows, -1, np.int64)
+    unit = np.full(n_rows, -1, np.int64)
+    target_hit = np.zeros(n_rows, bool)
+    target_shown = np.zeros(n_rows, bool)
     for layer in mp.layers:
         if layer is mp.layers[0]:
-            rows = judged_by_base | ~np.isin(labels, [x.label for x in mp.layers[1:]])
+            rows = judged_by_base | ~labelled(*(x.label for x in mp.layers[1:]))
         else:
-            rows = ~judged_by_base & (labels == layer.label)
+            rows = ~judged_by_base & labelled(layer.label)
         if not rows.any():
             continue
         judge = layer.metric
-        band[rows] = _bands_array(value[rows], judge.bands)
-        unit[rows] = judge.value_unit.value
+        names = [texts.code(b.name) for b in judge.bands.bands] if judge.bands else []
+        found = np.array([*names, -1], np.int64)[_band_indices(value[rows], judge.bands)]
+        band[rows] = found
+        unit[rows] = units.code(judge.value_unit.value)
         den_here = den[rows]
-        judged = np.where(band[rows] == None, "unbanded", band[rows])  # noqa: E711
-        judged = np.where(den_here < judge.min_n, "insufficient", judged)
-        status[rows] = np.where(den_here == 0, "no_data", judged)
+        judged = np.where(found < 0, unbanded, found)
+        judged = np.where(den_here < judge.min_n, insufficient, judged)
+        judged = np.where(den_here == 0, no_data, judged)
+        status[rows] = judged
         if judge.target is not None:
             target = judge.target
             absent = np.full(n_rows, np.nan)
             actual = (stats.get(target.stat, absent) if target.stat else value)[rows]
             with np.errstate(invalid="ignore"):
-                hit = _NUMPY_OPS[target.op](actual, float(target.value))
-            shown = hit.astype(object)
-            silent = np.isin(status[rows].astype(str), ["no_data", "insufficient"])
-            shown[np.isnan(actual) | silent] = None
-            target_met[rows] = shown
+                target_hit[rows] = _NUMPY_OPS[target.op](actual, float(target.value))
+            silent = (judged == no_data) | (judged == insufficient)
+            target_shown[rows] = ~(np.isnan(actual) | silent)
 
     reasons = [_ints(raw.column(f"x{k}")) for k in range(len(mp.reasons))]
     excluded = np.sum(reasons, axis=0, dtype=np.int64) if reasons else np.zeros(n_rows, np.int64)
@@ -348,8 +375,8 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
     else:
         stats_text = pa.nulls(n_rows, pa.string())
     none_int = pa.nulls(n_rows, pa.int64())
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {
-        "metric": pa.array([mp.id] * n_rows, pa.string()),
+    columns: dict[str, Any] = {
+        "metric": pa.repeat(pa.scalar(mp.id, pa.string()), n_rows),
         "variant": label,
         "level": level,
         "study": raw.column("study"),
@@ -357,7 +384,7 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "group": raw.column("grp"),
         "period": _period_labels(raw.column("period"), mp.period_grain),
         "value": _nullable(value),
-        "unit": pa.array(unit, pa.string()),
+        "unit": units.array(unit),
         "numerator": _nullable(num),
         "denominator": pa.array(den, pa.int64()),
         "excluded": pa.array(excluded, pa.int64()),
@@ -366,9 +393,9 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "open": raw.column("open") if mp.kind == "duration" else none_int,
         "ci_low": _nullable(ci_low),
         "ci_high": _nullable(ci_high),
-        "band": pa.array(band, pa.string()),
-        "status": pa.array(status, pa.string()),
-        "target_met": pa.array(target_met, pa.bool_()),
+        "band": texts.array(band),
+        "status": texts.array(status),
+        "target_met": pa.array(target_hit, pa.bool_(), mask=~target_shown),
         "stats": stats_text,
     }
     return pa.table(columns).cast(RESULT_SCHEMA)
