@@ -157,3 +157,16 @@ def test_a_table_is_left_as_is_exactly_when_a_sort_would_not_move_a_row(
     stays = order.to_pylist() == list(range(table.num_rows))  # a stable sort moves nothing
     assert (result is table) == stays
     assert result.equals(table.take(order))
+
+
+def test_a_table_once_put_in_order_is_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imx.output
+
+    checks: list[int] = []
+    real = imx.output.in_order
+    monkeypatch.setattr(imx.output, "in_order", lambda keys: checks.append(1) or real(keys))
+    table = pa.table({"metric": ["B", "A", "B"], "level": ["portfolio", "site", "site"]})
+    first = ordered(table)
+    assert first["level"].to_pylist() == ["site", "portfolio", "site"]
+    assert ordered(first) is first and ordered(first) is first
+    assert len(checks) == 1  # the writer and the scorecard of one run check the order once

@@ -217,6 +217,27 @@ def test_results_finalized_a_metric_at_a_time_equal_results_finalized_at_once() 
         finalize(plan, [rate.slice(0, 1), rate.slice(1)], (), stamp)
 
 
+def test_results_keep_no_buffer_of_the_engines_batches() -> None:
+    """An engine's Arrow batch is freed as a whole: a results column sharing one of its buffers
+    would keep every raw column of the batch in memory until the run ends."""
+    from imx.engines import duckdb as duckdb_engine
+    from imx.results import RunOptions, finalize, make_stamp
+
+    mod = model(m.Metric(RATE), m.Metric(DUR), m.Metric(RATIO))
+    ds = dataset(EVENTS, "2026-03-10T00:00Z")
+    plan = build_plan(mod, as_of=ds.as_of)
+    tables, _ = prepare_tables(mod.schema, ds.tables, ds.as_of)
+    parts = list(duckdb_engine.run_parts(plan, tables))
+
+    def addresses(columns: Any) -> set[int]:
+        return {b.address for c in columns for a in c.chunks for b in a.buffers() if b and b.size}
+
+    stamp = make_stamp(mod, RunOptions(), ds.fingerprint, ds.as_of)
+    results = finalize(plan, parts, (), stamp).table
+    assert results.num_rows > 0
+    assert not addresses(results.columns) & addresses(c for p in parts for c in p.columns)
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "reference"])
 def test_progress_steps_are_plan_each_metric_then_finalize(engine: str) -> None:
     from imx.engines import EngineSettings

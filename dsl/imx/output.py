@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -91,10 +92,22 @@ def sidecar(path: Path, part: str, suffix: str) -> Path:
 # ------------------------------------------------------------------------------ tables
 
 
+_IN_ORDER: weakref.WeakValueDictionary[int, pa.Table] = weakref.WeakValueDictionary()
+"""Tables :func:`ordered` has returned (by id), so that a second call does not check again."""
+
+
 def ordered(table: pa.Table) -> pa.Table:
     """The results rows in canonical order (see the module docstring)."""
     if table.num_rows == 0 or "metric" not in table.column_names:
         return table
+    if _IN_ORDER.get(id(table)) is table:
+        return table
+    out = _sorted(table)
+    _IN_ORDER[id(out)] = out
+    return out
+
+
+def _sorted(table: pa.Table) -> pa.Table:
     metric = pc.cast(table.column("metric"), pa.string())
     keys = {"__metric": pc.index_in(metric, pc.unique(metric))}  # order of first appearance
     if "level" in table.column_names:

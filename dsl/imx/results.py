@@ -268,6 +268,13 @@ def _json_objects(pieces: list[pa.Array], n: int) -> pa.Array:
     return pc.binary_join_element_wise("{", inner, "}", "")
 
 
+def _owned(column: pa.ChunkedArray) -> pa.Array:
+    """The column copied into buffers of its own. An engine's Arrow batches are freed a batch
+    at a time, so a column kept as it came would keep every other column of its batch alive
+    (about 80 MB per metric of 440,000 rows)."""
+    return pa.concat_arrays([pa.array([], column.type), *column.chunks])
+
+
 def _layer_labels(raw: pa.Table) -> pa.Array:
     lo, hi = raw.column("layer_min"), raw.column("layer_max")
     same = pc.fill_null(pc.equal(lo, hi), False)
@@ -280,7 +287,7 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
     Text columns are built as codes into their few distinct values, then taken in Arrow."""
     n_rows = raw.num_rows
     label = _layer_labels(raw)
-    level = raw.column("level").combine_chunks()
+    level = _owned(raw.column("level"))
     encoded = pc.dictionary_encode(label)
     known = encoded.dictionary.to_pylist()
     label_codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
@@ -379,9 +386,9 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "metric": pa.repeat(pa.scalar(mp.id, pa.string()), n_rows),
         "variant": label,
         "level": level,
-        "study": raw.column("study"),
-        "site": raw.column("site"),
-        "group": raw.column("grp"),
+        "study": _owned(raw.column("study")),
+        "site": _owned(raw.column("site")),
+        "group": _owned(raw.column("grp")),
         "period": _period_labels(raw.column("period"), mp.period_grain),
         "value": _nullable(value),
         "unit": units.array(unit),
@@ -389,8 +396,8 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "denominator": pa.array(den, pa.int64()),
         "excluded": pa.array(excluded, pa.int64()),
         "excluded_by_reason": _json_objects(pieces, n_rows),
-        "pending": raw.column("pending") if mp.kind == "rate" else none_int,
-        "open": raw.column("open") if mp.kind == "duration" else none_int,
+        "pending": _owned(raw.column("pending")) if mp.kind == "rate" else none_int,
+        "open": _owned(raw.column("open")) if mp.kind == "duration" else none_int,
         "ci_low": _nullable(ci_low),
         "ci_high": _nullable(ci_high),
         "band": texts.array(band),

@@ -106,7 +106,8 @@ def run_parts(
 
     A grain runs in steps (:func:`imx.sql.compile_steps`): its unit rows are computed once (the
     one scan of the events) into a table of an in-memory database, then each metric's branches
-    read that table. DuckDB then holds one metric's aggregation at a time, not the whole grain's.
+    read that table. DuckDB then holds one metric's aggregation at a time, not the whole grain's,
+    and gives its rows in the order of results (:func:`~imx.results.raw_order_sql`).
     Unit rows of more than :data:`COMPRESS_CELLS` values are compressed (a checkpoint of that
     database): the timepoints of the 10M-event demo log then take 35 MB instead of 870 MB.
     """
