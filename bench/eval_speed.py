@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,10 +40,16 @@ def ensure_data(size: str, seed: int = 7) -> Path:
     """The demo log of about ``size`` events as Parquet, generated once."""
     folder = DATA / f"events-{size}-seed{seed}"
     if not (folder / "manifest.json").exists():
-        from imx.demo_data import generate
-
         print(f"generating the {size} demo log into {folder} …", file=sys.stderr, flush=True)
-        generate(math.ceil(SIZES[size] / EVENTS_PER_STUDY), seed, folder, "parquet")
+        studies = math.ceil(SIZES[size] / EVENTS_PER_STUDY)
+        # in a process of its own: a child's peak RSS, as Linux reports it, is at least its
+        # parent's RSS when it was started, so this process must stay small
+        code = (
+            "import sys; from pathlib import Path; from imx.demo_data import generate; "
+            "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), 'parquet')"
+        )
+        argv = [sys.executable, "-c", code, str(studies), str(seed), str(folder)]
+        subprocess.run(argv, check=True)
     return folder
 
 
@@ -296,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {os.cpu_count()} cores, load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     results = {s: run_size(s, args.repeat, args.threads) for s in args.sizes.split(",")}
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"this process's peak RSS: {floor:.0f} MiB (Linux reports no case's peak below it)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(table(results))
