@@ -3,6 +3,8 @@
 Cases, each run in a fresh subprocess so its peak RSS is its own (``os.wait4``):
 
 * ``scan``     one DuckDB pass over the events file: count, min and max of ``at`` (the floor);
+* ``read``     a DuckDB pass that reads every value of the events file (a hash of each row):
+               not a target's floor, a figure beside it (``scan`` is answered from metadata);
 * ``handsql``  six headline metrics in hand-written DuckDB SQL (``bench/handwritten.sql``);
 * ``pandas``   the same six in idiomatic pandas (``bench/pandas_six.py``);
 * ``imx-six``  imx on the same six, portfolio level: check + load (hygiene) + evaluate;
@@ -33,7 +35,7 @@ STDLIB = ROOT / "stdlib_metrics"
 SIX = ("XFER-CT", "XFER-OT", "QC-FPR", "QRY-RATE", "ADJ-TP", "QRY-AGED")
 SIZES = {"1M": 1_000_000, "10M": 10_000_000}
 EVENTS_PER_STUDY = 3_300  # what the demo generator gives, roughly
-CASES = ("scan", "handsql", "pandas", "imx-six", "imx-all", "imx-cli")
+CASES = ("scan", "read", "handsql", "pandas", "imx-six", "imx-all", "imx-cli")
 
 
 def ensure_data(size: str, seed: int = 7) -> Path:
@@ -75,6 +77,16 @@ def case_scan(folder: Path, threads: int | None) -> dict[str, Any]:
     rel = con.read_parquet(str(folder / "events.parquet"))
     n, low, high = rel.aggregate('count(*), min("at"), max("at")').fetchall()[0]
     return {"rows": n, "span": str(high - low)}
+
+
+def case_read(folder: Path, threads: int | None) -> dict[str, Any]:
+    import duckdb
+
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    rel = con.read_parquet(str(folder / "events.parquet"))
+    values = ", ".join(f'"{c}"' for c in rel.columns)
+    n, digest = rel.aggregate(f"count(*), bit_xor(hash({values}))").fetchall()[0]
+    return {"rows": n, "digest": str(digest)}
 
 
 def case_handsql(folder: Path, threads: int | None) -> dict[str, Any]:
@@ -174,6 +186,7 @@ def child(case: str, folder: Path, threads: int | None) -> dict[str, Any]:
     else:
         runner = {
             "scan": case_scan,
+            "read": case_read,
             "handsql": case_handsql,
             "pandas": case_pandas,
             "imx-cli": case_cli,
@@ -278,6 +291,9 @@ def targets(results: dict[str, dict[str, list[dict[str, Any]]]]) -> list[str]:
         out.append(
             f"| {size}: imx = pandas on the six | differ: {bad_pd or 'none'} | {'yes' if not bad_pd else 'NO'} |"
         )
+    for size, r in results.items():  # beside the targets: the floor of reading the data
+        ratio = median(r["imx-all"]) / median(r["read"])
+        out.append(f"| {size}: whole library / full read (not a target) | {ratio:.2f} | — |")
     if "1M" in results and "10M" in results:
         growth = median(results["10M"]["imx-all"]) / median(results["1M"]["imx-all"])
         out.append(
