@@ -450,24 +450,6 @@ def in_order(keys: pa.Table) -> bool:
     return bool(at_or_before.all())
 
 
-def raw_order_sql(query: str) -> str:
-    """``query`` (one metric's raw rows) with an ORDER BY of :func:`order_keys`, so that
-    finalize finds the rows in order and need not sort them (it checks, and sorts if not)."""
-    ranks = " ".join(f"WHEN level = {_sql_text(k)} THEN {v}" for k, v in LEVEL_RANK.items())
-    level = f"CASE {ranks} WHEN starts_with(level, 'by') THEN 2 ELSE 4 END"  # level_ranks
-    variant = (
-        f"CASE WHEN layer_min IS NULL THEN {_sql_text(BASE)} WHEN layer_min = layer_max "
-        f"THEN layer_min ELSE {_sql_text(MIXED)} END"
-    )
-    keys = [f"level = {_sql_text(ALL_LEVEL)}", level, "study", "site", "grp", "period", variant]
-    keys.append("level")
-    return f"SELECT * FROM ({query}) ORDER BY {', '.join(k + ' NULLS FIRST' for k in keys)}"
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def order_keys(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> pa.Table:
     """The keys of the canonical order of raw rows (metrics in plan order, whole-grain rows
     last; then level site → study → by → portfolio, study, site, group, period, variant and
@@ -493,8 +475,8 @@ def order_keys(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> pa.Table:
 
 def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
     """Raw rows in the canonical order (:func:`order_keys`), and where each metric's rows start
-    and end. Rows already in that order (as the DuckDB engine gives them,
-    :func:`raw_order_sql`) are not sorted again."""
+    and end. Rows already in that order (as the DuckDB engine gives them) are not sorted
+    again."""
     keys = order_keys(raw, plans)
     ranks = keys.column("rank").to_numpy()
     bounds = np.concatenate([[0], np.cumsum(np.bincount(ranks, minlength=len(plans) + 1))])

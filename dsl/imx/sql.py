@@ -188,13 +188,7 @@ def _aggregate(
 ) -> exp.Expr:
     """One aggregate; a quantile that shares its values with others is read from their list
     (``quantiles``) where the dialect has one: the engine then sorts the values once."""
-    if agg.fn == "quantile" and len(agg.shared) > 1 and "quantiles" in functions:
-        assert agg.q is not None and arg is not None
-        shared = functions["quantiles"]([arg, *(_num(q, "double") for q in agg.shared)])
-        if where is not None:
-            shared = exp.Filter(this=shared, expression=exp.Where(this=where))
-        index = exp.Literal.number(agg.shared.index(agg.q) + 1)  # DuckDB lists count from 1
-        return exp.Bracket(this=exp.Paren(this=shared), expressions=[index])
+    shared = agg.fn == "quantile" and len(agg.shared) > 1 and "quantiles" in functions
     match agg.fn:
         case "count":
             out: exp.Expr = exp.Count(this=exp.Star())
@@ -207,10 +201,18 @@ def _aggregate(
         case "quantile":
             assert agg.q is not None
             assert arg is not None
-            out = functions["quantile"]([arg, _num(agg.q, "double")])
+            if shared:
+                out = functions["quantiles"]([arg, *(_num(q, "double") for q in agg.shared)])
+            else:
+                out = functions["quantile"]([arg, _num(agg.q, "double")])
         case _:
             raise PlanError(f"unknown aggregate {agg.fn!r}")
-    return exp.Filter(this=out, expression=exp.Where(this=where)) if where is not None else out
+    if where is not None:
+        out = exp.Filter(this=out, expression=exp.Where(this=where))
+    if shared:  # this quantile's place in the list (DuckDB lists count from 1)
+        index = exp.Literal.number(agg.shared.index(agg.q) + 1)
+        return exp.Bracket(this=exp.Paren(this=out), expressions=[index])
+    return out
 
 
 class _Compiler:
