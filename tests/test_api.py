@@ -51,8 +51,9 @@ def test_compile_sql_is_one_query_over_the_events() -> None:
 
 
 def test_running_out_of_memory_is_a_clear_error_not_a_crash(demo: Path) -> None:
-    from imx.data import DataError, discover_sources, load_dataset
+    from imx.data import discover_sources, load_dataset
     from imx.engines import EngineOutOfMemory, EngineSettings
+    from imx.errors import DataError
     from imx.evaluation import evaluate
 
     model = imx.load([STDLIB])

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imx.output import OutputError, ordered, register_writer, write_results
+from imx.errors import OutputError
+from imx.output import ordered, register_writer, write_results
 from imx.results import LEVEL_RANK, level_ranks
 from support_data import RESULT_SCHEMA, SAMPLE_QUALITY, SAMPLE_ROWS, fake_results
 

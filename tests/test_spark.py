@@ -26,8 +26,9 @@ from imx import model as m
 from imx.checker import check_paths
 from imx.data import Dataset, discover_sources, load_dataset
 from imx.demo_data import generate
-from imx.engines import EngineSettings, EngineUnavailable
+from imx.engines import EngineSettings
 from imx.engines import spark as spark_engine
+from imx.errors import EngineUnavailable
 from imx.evaluation import evaluate, prepare_tables
 from imx.examples import run_examples
 from imx.plan import build_plan

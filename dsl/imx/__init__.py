@@ -13,25 +13,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imx.errors import ImxError, ProjectError
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from imx.checker import CheckResult
-    from imx.diagnostics import Diagnostic
     from imx.model import Model
     from imx.results import Results
 
 PathLike = str | Path
-
-
-class ImxError(Exception):
-    """A project with errors was used where a checked model is needed; ``diagnostics`` says why."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        first = next((d for d in self.diagnostics if d.is_error), None)
-        detail = f": {first.file}: [{first.code}] {first.message}" if first else ""
-        super().__init__(f"{sum(d.is_error for d in self.diagnostics)} error(s){detail}")
 
 
 def check(paths: Sequence[PathLike]) -> CheckResult:
@@ -42,10 +33,10 @@ def check(paths: Sequence[PathLike]) -> CheckResult:
 
 
 def load(paths: Sequence[PathLike]) -> Model:
-    """The checked model of a project; raises :class:`ImxError` if the project has errors."""
+    """The checked model of a project; raises :class:`ProjectError` (an :class:`ImxError`) if the project has errors."""
     result = check(paths)
     if result.model is None or result.errors:
-        raise ImxError(result.diagnostics)
+        raise ProjectError(result.diagnostics)
     return result.model
 
 
@@ -101,4 +92,4 @@ def compile_sql(
     return compile_(_model(project), metric, dialect=dialect)
 
 
-__all__ = ["ImxError", "check", "compile_sql", "evaluate", "load", "__version__"]
+__all__ = ["ImxError", "ProjectError", "check", "compile_sql", "evaluate", "load", "__version__"]

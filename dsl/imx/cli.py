@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from imx import __version__
 from imx.dialects import DIALECTS, TESTED_DIALECTS
+from imx.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,14 +25,6 @@ if TYPE_CHECKING:
     from imx.results import Results, RunOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A mistake in how imx was called or in what it was pointed at (exit code 2)."""
-
-    def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.hints = tuple(hints)
 
 
 def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = False) -> Console:
@@ -179,7 +172,8 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
 
 
 def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
-    from imx.data import DataError, discover_sources, load_dataset, parse_column_map
+    from imx.data import discover_sources, load_dataset, parse_column_map
+    from imx.errors import DataError
 
     settings = _engine_settings(args, lambda _: None)  # usage errors before any reading
     try:
@@ -253,7 +247,7 @@ def _evaluate(
     args: argparse.Namespace, model: Model, dataset: Dataset, options: RunOptions
 ) -> Results:
     """Plan, then evaluate each metric, with one progress bar for the steps."""
-    from imx.engines import EngineUnavailable
+    from imx.errors import EngineUnavailable
     from imx.evaluation import evaluate
     from imx.render.scorecard import progress
 
@@ -371,7 +365,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         _checked_model(args)
         serve_handbook(args.paths, results_path=results_path, dev_addr=args.addr)
         return EXIT_OK
-    from imx.render.handbook.scores import ResultsFileError
+    from imx.errors import ResultsFileError
 
     checked = _checked_model(args)
     assert checked.model is not None
@@ -521,8 +515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except UsageError as exc:
-        _print_error(args, str(exc), exc.hints)
+    except ImxError as exc:
+        _print_error(args, exc.message, exc.hints)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

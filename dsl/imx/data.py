@@ -69,12 +69,12 @@ import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
 from imx.engines import memory_given
+from imx.errors import DataError
 from imx.model import ColumnDef, ColumnType, Example, SchemaDef, TableDef
 from imx.readers import (
     DISCOVERABLE,
     FILE_FORMATS,
     ArrowStreamSource,
-    DataError,
     Raw,
     Source,
     arrow_raw,
@@ -91,7 +91,6 @@ __all__ = [
     "FILE_FORMATS",
     "RULE_MESSAGES",
     "ArrowStreamSource",
-    "DataError",
     "Dataset",
     "QualityFinding",
     "Source",

@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from imx.data import DataError, Dataset, dataset_from_example
+from imx.data import Dataset, dataset_from_example
+from imx.errors import DataError
 from imx.model import Example, ExpectValue, Model
 from imx.output import ordered
 from imx.results import Results, RunOptions

@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from imx.data import QualityFinding
+from imx.errors import OutputError
 from imx.model import Model
 from imx.results import LEVEL_RANK, Results, Stamp, in_order, level_ranks
 
@@ -49,15 +50,6 @@ QUALITY_SCHEMA = pa.schema(
 )
 JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
 _ORDER_COLUMNS = ("study", "site", "group", "period", "variant")
-
-
-class OutputError(Exception):
-    """An output path imx cannot write (unknown extension, unwritable folder)."""
-
-    def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hints = tuple(hints)
 
 
 def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeAlias
@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from imx.diagnostics import did_you_mean
+from imx.errors import DataError
 from imx.model import SchemaDef
 
 
@@ -31,15 +32,6 @@ class ArrowStreamSource(Protocol):
 
 
 Source: TypeAlias = "str | os.PathLike[str] | pa.Table | ArrowStreamSource"
-
-
-class DataError(Exception):
-    """A problem with the user's data that stops a run: missing file or column, wrong type."""
-
-    def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hints = tuple(hints)
 
 
 FILE_FORMATS: Mapping[str, str] = {

@@ -11,15 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from imx.errors import EngineUnavailable
 from imx.readers import first_line
-
-
-class EngineUnavailable(RuntimeError):
-    """An engine's optional dependency (pyspark, Java) is missing; the message says what to do."""
-
-    def __init__(self, message: str, hints: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.hints = hints
 
 
 def memory_given(memory_limit: str | None) -> str:

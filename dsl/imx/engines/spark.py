@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import pyarrow as pa
 
 from imx.calendars import CALENDAR_TABLE
-from imx.engines import DEFAULT_SETTINGS, EngineSettings, EngineUnavailable
+from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.engines.duckdb import calendar_for
+from imx.errors import EngineUnavailable
 from imx.plan import Plan, raw_schema
 from imx.sql import UNITS, compile_steps, render, union_all
 

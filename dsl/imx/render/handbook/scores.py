@@ -13,6 +13,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from imx import model as m
+from imx.errors import ResultsFileError
 from imx.render.handbook.markup import html_text
 from imx.results import Results
 
@@ -48,10 +49,6 @@ def read_results(path: str | Path) -> pa.Table:
     if stamp is None and sidecar.is_file():
         stamp = json.loads(sidecar.read_text(encoding="utf-8"))
     return _with_stamp(table, stamp)
-
-
-class ResultsFileError(ValueError):
-    """A results file that cannot be read, or is not one that ``imx run --out`` wrote."""
 
 
 REQUIRED_COLUMNS = ("metric", "variant", "level", "value", "status")
