@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test check lint typecheck docs bench clean chromium
+.PHONY: demo test check lint typecheck docs bench clean chromium fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ chromium:
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest -n 2 -q
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+
+# The fuzzers at scale, for a scheduled CI (docs/testing.md): 100,000 inputs for each syntax fuzzer,
+# 10,000 (metric, log) pairs for the differential property; the counts go to build/fuzz-report.json.
+fuzz: $(VENV)/.installed-dev
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q -p no:cacheprovider $(FUZZ_ARGS) \
+	  tests/test_syntax_props.py tests/test_eval_props.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -176,7 +176,7 @@ def datasets(draw: Any) -> Any:
     )  # fmt: skip
 
 
-@settings(max_examples=max(200, settings().max_examples))
+@settings(max_examples=max(200, settings().max_examples // 10))  # deep: 10,000
 @given(st.integers(1, 3).flatmap(lambda n: st.tuples(*(metrics(i) for i in range(n)))), datasets())
 def test_reference_equals_duckdb(ms: tuple[m.Metric, ...], ds: Any) -> None:
     mod = m.Model(SCHEMA, ms)
@@ -185,7 +185,7 @@ def test_reference_equals_duckdb(ms: tuple[m.Metric, ...], ds: Any) -> None:
     assert_same_results(duck, ref)  # floats within 1e-9, also inside `stats`
 
 
-@settings(max_examples=max(100, settings().max_examples // 3))
+@settings(max_examples=max(100, settings().max_examples // 30))
 @given(metrics(0), datasets())
 def test_site_rows_roll_up_to_study_counts(metric: m.Metric, ds: Any) -> None:
     from dataclasses import replace
