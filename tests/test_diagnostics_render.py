@@ -42,3 +42,20 @@ def test_json_and_sarif_agree_with_the_text(case: Path) -> None:
         region = res["locations"][0]["physicalLocation"]["region"]
         assert (item["line"], item["column"]) == (region["startLine"], region["startColumn"])
         assert (item["end_line"], item["end_column"]) >= (item["line"], item["column"])
+
+
+def test_sarif_rules_are_the_registered_codes_with_their_summaries() -> None:
+    from imx import codes
+
+    result = checkcases.run(checkcases.CASES / "names.imx")
+    sarif = json.loads(R.to_sarif(list(result.diagnostics), result.sources))
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [(r["id"], r["shortDescription"]["text"]) for r in rules] == [
+        (c.name, c.summary) for c in codes.all_codes()
+    ]
+    levels = {r["id"]: r["defaultConfiguration"]["level"] for r in rules}
+    assert levels["unused-param"] == "warning" and levels["unknown-event"] == "error"
+    assert run["results"]
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]

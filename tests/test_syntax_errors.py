@@ -9,9 +9,9 @@ from imx.syntax import errors
 from imx.syntax.parser import parse
 
 EXAMPLES = [
-    pytest.param(code, text, id=f"{code}-{i}")
-    for code, _message, _hint, texts in errors.MISTAKES
-    for i, text in enumerate(texts)
+    pytest.param(m.code, text, id=f"{m.code}-{i}")
+    for m in errors.MISTAKES
+    for i, text in enumerate(m.examples)
 ]
 
 
@@ -24,11 +24,11 @@ def diagnostics(text: str) -> tuple[Diagnostic, ...]:
 
 
 def test_the_table_is_well_formed() -> None:
-    codes = [code for code, *_ in errors.MISTAKES]
+    codes = [m.code for m in errors.MISTAKES]
     assert len(codes) == len(set(codes)), "a code appears twice in MISTAKES"
-    for code, message, hint, texts in errors.MISTAKES:
-        assert code.startswith("syntax-") and code == code.lower(), code
-        assert message and hint and texts, code
+    for m in errors.MISTAKES:
+        assert m.code.startswith("syntax-") and m.code == m.code.lower(), m.code
+        assert m.message.text and m.hint and m.examples, m.code
 
 
 @pytest.mark.parametrize(("code", "text"), EXAMPLES)
@@ -36,8 +36,8 @@ def test_each_example_maps_back_to_its_own_entry(code: str, text: str) -> None:
     found = diagnostics(text)
     assert found, f"{text!r} parsed without a diagnostic"
     assert found[0].code == code
-    entry = next(m for m in errors.MISTAKES if m[0] == code)
-    assert found[0].message == entry[1] and entry[2] in found[0].hints
+    entry = next(m for m in errors.MISTAKES if m.code == code)
+    assert found[0].message == entry.message.text and entry.hint in found[0].hints
 
 
 def test_unknown_field_suggests_the_closest_keyword() -> None:

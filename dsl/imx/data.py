@@ -74,6 +74,7 @@ from imx.model import ColumnDef, ColumnType, Example, SchemaDef, TableDef
 from imx.readers import (
     DISCOVERABLE,
     FILE_FORMATS,
+    INTERNAL_PREFIX,
     ArrowStreamSource,
     Raw,
     Source,
@@ -81,9 +82,11 @@ from imx.readers import (
     discover_sources,
     expected_files,
     first_line,
+    internal,
     literal,
     quote,
     read_source,
+    relation,
 )
 
 __all__ = [
@@ -365,7 +368,7 @@ def _select_columns(
             parts.append(f"CAST(NULL AS VARCHAR) AS {quote(column.name)}")
             kinds[column.name] = pa.string()
             filled.add(column.name)
-    parts.append(f"{quote(raw.row_id) if raw.row_id != 'rowid' else 'rowid'} AS __id")
+    parts.append(f"{quote(raw.row_id) if raw.row_id else 'rowid'} AS {_ROW}")
     return f"SELECT {', '.join(parts)} FROM {raw.relation}", kinds, filled
 
 
@@ -484,6 +487,22 @@ def _unreadable_sql(column: ColumnDef, sql: _ColumnSql) -> str:
 
 # --------------------------------------------------------------------------- the loader
 
+# imx's own columns of the staged rows (their one owner is imx.readers)
+_ROW, _RULE, _KEY, _H1, _H2, _TIME, _COUNT, _NONE = (
+    internal(n) for n in ("row", "rule", "key", "h1", "h2", "t", "n", "none")
+)
+
+
+def _naive(i: int) -> str:
+    """The column holding column ``i``'s naive timestamp, when it has one."""
+    return internal(f"naive{i}")
+
+
+def _bad(i: int) -> str:
+    """The column holding the text of column ``i``'s value that cannot be read."""
+    return internal(f"bad{i}")
+
+
 # The rules decided row by row, in the order they are tried; duplicate-row, duplicate-key and
 # after-as-of depend on other rows (or on the data cut) and come after them.
 _ROW_RULES = ("unreadable-row", "null-key", "naive-timestamp", "null-timestamp", "unknown-event")
@@ -494,12 +513,15 @@ _LATER_RULES = ("duplicate-row", "duplicate-key")
 class _Staged:
     """One table staged in the loading database, as views over its source (nothing copied):
 
-    * ``v_{tag}`` every input row typed (a view; a table for text read into the database): the
-      schema columns, ``__n{i}`` (the naive timestamp of column i, when it can have one),
-      ``__u{i}`` (the text of a value of column i that cannot be read, when there can be one)
-      and ``__id`` (the row's place in its source);
-    * ``aside_{tag}`` (a small table) the id, rule and key of every row set aside;
-    * ``kept_{tag}`` the other rows; ``clean_{tag}`` those at or before the data cut.
+    * ``v`` every input row typed (a view; a table for text read into the database): the
+      schema columns, ``imx:naive{i}`` (the naive timestamp of column i, when it can have one),
+      ``imx:bad{i}`` (the text of a value of column i that cannot be read, when there can be
+      one) and ``imx:row`` (the row's place in its source);
+    * ``aside`` (a small table) the id, rule and key of every row set aside;
+    * ``kept`` the other rows; ``clean`` those at or before the data cut.
+
+    (Relation names come from :func:`imx.readers.relation`, column names from
+    :func:`imx.readers.internal`.)
     """
 
     table: TableDef
@@ -514,7 +536,7 @@ class _Staged:
 
     def _parts(self) -> list[str]:
         parts = [quote(c.name) for c in self.table.columns]
-        return parts + [f"__n{i}" for i in self.naive] + [f"__u{i}" for i in self.fallible]
+        return parts + [_naive(i) for i in self.naive] + [_bad(i) for i in self.fallible]
 
     @property
     def values(self) -> str:
@@ -528,7 +550,7 @@ class _Staged:
 
     @property
     def columns(self) -> str:
-        return ", ".join(quote(c.name) for c in self.table.columns) or "NULL AS __none"
+        return ", ".join(quote(c.name) for c in self.table.columns) or f"NULL AS {_NONE}"
 
     @property
     def key(self) -> str:
@@ -570,21 +592,24 @@ class _Loader:
             self.store.close()
 
     def read(self, table: str, source: Source) -> Raw:
-        return read_source(self.con, table, source, f"imx{len(self.staged)}")
+        return read_source(self.con, table, source, str(len(self.staged)))
 
     def frame(self, table: str, frame: pa.Table) -> Raw:
-        return arrow_raw(self.con, frame, f"example table `{table}`", f"imx{len(self.staged)}")
+        return arrow_raw(self.con, frame, f"example table `{table}`", str(len(self.staged)))
 
     def absent(self, table: TableDef, *, report: bool) -> None:
         empty = pa.table({c.name: pa.array([], pa.string()) for c in table.columns})
-        self.stage(table, arrow_raw(self.con, empty, "", f"imx{len(self.staged)}"), False)
+        self.stage(table, arrow_raw(self.con, empty, "", str(len(self.staged))), False)
         if report:
             self.quality.append(_finding("missing-table", table.name, 0, ()))
 
     def stage(self, table: TableDef, raw: Raw, fingerprinted: bool = True) -> None:
+        reserved = [c.name for c in table.columns if c.name.startswith(INTERNAL_PREFIX)]
+        if reserved:  # only a hand-built schema can: the grammar's names hold no colon
+            raise DataError(f"column `{reserved[0]}` of table `{table.name}` uses imx's own prefix")
         mapping = self.mapping.get(table.name, {})
         source, kinds, filled = _select_columns(raw, table, mapping, self.lenient)
-        tag = f"imx{len(self.staged)}"
+        tag = str(len(self.staged))
         zone = literal(self.zone) if self.zone is not None else None
         plans = [
             _column_sql(c, kinds[c.name], raw.label, zone, c.name in filled) for c in table.columns
@@ -594,16 +619,16 @@ class _Loader:
         ]
         naive = tuple(i for i, p in enumerate(plans) if p.naive != "NULL")
         fallible = tuple(i for i, p in enumerate(plans) if p.bad != "false")
-        columns += [f"{plans[i].naive} AS __n{i}" for i in naive]
-        columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS __u{i}" for i in fallible]
+        columns += [f"{plans[i].naive} AS {_naive(i)}" for i in naive]
+        columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS {_bad(i)}" for i in fallible]
         staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible)
-        typed = f"SELECT {', '.join(columns + ['__id'])} FROM ({source})"
+        typed = f"SELECT {', '.join(columns + [_ROW])} FROM ({source})"
         try:
             if raw.copied:  # text already copied in: convert it once, not at every read
-                self.con.execute(f"CREATE TABLE v_{tag} AS {typed}")
+                self.con.execute(f"CREATE TABLE {relation('v', tag)} AS {typed}")
                 self.con.execute(f"DROP TABLE {raw.relation}")
             else:
-                self.con.execute(f"CREATE VIEW v_{tag} AS {typed}")
+                self.con.execute(f"CREATE VIEW {relation('v', tag)} AS {typed}")
             self._check_columns(staged, raw.label)
             self._set_aside(staged)
         except duckdb.OutOfMemoryException:
@@ -622,56 +647,56 @@ class _Loader:
         events, the same pass keeps each row's time: the least and greatest of the rows no rule
         sets aside are those of the rows kept (an exact copy has its original's time).
         """
-        v, aside, hashes = f"v_{staged.tag}", f"aside_{staged.tag}", f"hashes_{staged.tag}"
+        v, aside, hashes = (relation(k, staged.tag) for k in ("v", "aside", "hashes"))
         rule = _row_rule_sql(staged, self.schema.event_names)
         stamp = _event_time(staged.table) if staged.table.name == self.schema.EVENTS_TABLE else None
         self.con.execute(
-            f"CREATE TEMP TABLE {hashes} AS SELECT __id, __rule, "
-            f"CASE WHEN __rule IS NOT NULL THEN {staged.key} END AS __key, "
-            f"hash({staged.values}) AS __h1, hash('imx', {staged.reversed_values}) AS __h2, "
-            f"{quote(stamp) if stamp else 'NULL'} AS __t "
-            f"FROM (SELECT *, {rule} AS __rule FROM {v})"
+            f"CREATE TEMP TABLE {hashes} AS SELECT {_ROW}, {_RULE}, "
+            f"CASE WHEN {_RULE} IS NOT NULL THEN {staged.key} END AS {_KEY}, "
+            f"hash({staged.values}) AS {_H1}, hash('imx', {staged.reversed_values}) AS {_H2}, "
+            f"{quote(stamp) if stamp else 'NULL'} AS {_TIME} "
+            f"FROM (SELECT *, {rule} AS {_RULE} FROM {v})"
         )
         totals = self._one(
-            f"SELECT count(*), sum(__h1::HUGEINT), sum(__h2::HUGEINT), min(__t) FILTER "
-            f"(WHERE __rule IS NULL), max(__t) FILTER (WHERE __rule IS NULL) FROM {hashes}"
+            f"SELECT count(*), sum({_H1}::HUGEINT), sum({_H2}::HUGEINT), min({_TIME}) FILTER "
+            f"(WHERE {_RULE} IS NULL), max({_TIME}) FILTER (WHERE {_RULE} IS NULL) FROM {hashes}"
         )
         staged.digest = [str(t or 0) for t in totals[:3]]
         staged.bounds = (totals[3], totals[4])
         self.con.execute(
-            f"CREATE TABLE {aside} AS SELECT __id, __rule, __key FROM {hashes} "
-            "WHERE __rule IS NOT NULL"
+            f"CREATE TABLE {aside} AS SELECT {_ROW}, {_RULE}, {_KEY} FROM {hashes} "
+            f"WHERE {_RULE} IS NOT NULL"
         )
         shared = self._shared_hashes(hashes, int(totals[0]))
         if len(shared):  # the copies: rows with both hashes equal, all but the first of each
-            copies, found = f"copies_{staged.tag}", f"shared_{staged.tag}"
-            self.con.register(found, pa.table({"__h1": shared}))
+            copies, found = relation("copies", staged.tag), relation("shared", staged.tag)
+            self.con.register(found, pa.table({INTERNAL_PREFIX + "h1": shared}))
             self.con.execute(
-                f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list(__id))[2:]) "
-                f"AS __id FROM {hashes} WHERE __rule IS NULL AND __h1 IN (SELECT __h1 FROM "
-                f"{found}) GROUP BY __h1, __h2 HAVING count(*) > 1"
+                f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list({_ROW}))[2:]) "
+                f"AS {_ROW} FROM {hashes} WHERE {_RULE} IS NULL AND {_H1} IN (SELECT {_H1} FROM "
+                f"{found}) GROUP BY {_H1}, {_H2} HAVING count(*) > 1"
             )
             self.con.unregister(found)
             self.con.execute(  # their keys: another pass
-                f"INSERT INTO {aside} SELECT __id, 'duplicate-row', {staged.key} FROM {v} "
-                f"WHERE __id IN (SELECT __id FROM {copies})"
+                f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-row', {staged.key} FROM {v} "
+                f"WHERE {_ROW} IN (SELECT {_ROW} FROM {copies})"
             )
             self.con.execute(f"DROP TABLE {copies}")
         self.con.execute(f"DROP TABLE {hashes}")
-        kept = f"kept_{staged.tag}"  # a view: rows set aside later on leave it too
+        kept = relation("kept", staged.tag)  # a view: rows set aside later on leave it too
         self.con.execute(
             f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE NOT EXISTS "  # an anti join
-            f"(SELECT 1 FROM {aside} WHERE {aside}.__id = {v}.__id)"
+            f"(SELECT 1 FROM {aside} WHERE {aside}.{_ROW} = {v}.{_ROW})"
         )
         if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
             keys = ", ".join(quote(k) for k in staged.table.keys)
             self.con.execute(
-                f"INSERT INTO {aside} SELECT __id, 'duplicate-key', {staged.key} FROM (SELECT *, "
-                f"count(*) OVER (PARTITION BY {keys}) AS __n FROM {kept}) WHERE __n > 1"
+                f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-key', {staged.key} FROM (SELECT *, "
+                f"count(*) OVER (PARTITION BY {keys}) AS {_COUNT} FROM {kept}) WHERE {_COUNT} > 1"
             )
 
     def _shared_hashes(self, hashes: str, rows: int) -> np.ndarray[Any, Any]:
-        """The first hashes (``__h1``) that two or more rows no rule sets aside share.
+        """The first hashes (``imx:h1``) that two or more rows no rule sets aside share.
 
         The hashes are sorted with numpy, at most :data:`_SORT_ROWS` at a time (a slice of the
         hash space each), and equal neighbours picked out: at 10M rows about 0.2 s, where
@@ -680,9 +705,9 @@ class _Loader:
         slices = max(1, -(-rows // _SORT_ROWS))
         found = [np.empty(0, np.uint64)]
         for k in range(slices):
-            where = "__rule IS NULL" + (f" AND __h1 % {slices} = {k}" if slices > 1 else "")
-            query = self.con.sql(f"SELECT __h1 FROM {hashes} WHERE {where}")
-            ordered = np.asarray(query.fetchnumpy()["__h1"], np.uint64)
+            where = f"{_RULE} IS NULL" + (f" AND {_H1} % {slices} = {k}" if slices > 1 else "")
+            query = self.con.sql(f"SELECT {_H1} FROM {hashes} WHERE {where}")
+            ordered = np.asarray(query.fetchnumpy()[INTERNAL_PREFIX + "h1"], np.uint64)
             ordered.sort()  # in place: no second array
             found.append(np.unique(ordered[1:][ordered[1:] == ordered[:-1]]))
         return np.concatenate(found)
@@ -695,17 +720,17 @@ class _Loader:
         parts = []
         for i in staged.fallible:
             name = quote(columns[i].name)
-            present = f"{name} IS NOT NULL OR __u{i} IS NOT NULL"
+            present = f"{name} IS NOT NULL OR {_bad(i)} IS NOT NULL"
             if i in staged.naive:
-                present += f" OR __n{i} IS NOT NULL"
+                present += f" OR {_naive(i)} IS NOT NULL"
             parts += [
-                f"count(*) FILTER (WHERE __u{i} IS NOT NULL)",
+                f"count(*) FILTER (WHERE {_bad(i)} IS NOT NULL)",
                 f"count(*) FILTER (WHERE {present})",
-                f"min(__u{i})",
+                f"min({_bad(i)})",
             ]
         if not parts:
             return
-        found = self._one(f"SELECT {', '.join(parts)} FROM v_{staged.tag}")
+        found = self._one(f"SELECT {', '.join(parts)} FROM {relation('v', staged.tag)}")
         for k, i in enumerate(staged.fallible):
             column = columns[i]
             bad, present, sample = found[3 * k : 3 * k + 3]
@@ -739,10 +764,10 @@ class _Loader:
                 self._report_late(staged, late)
                 keep = f"NOT {late}"
             self.con.execute(
-                f"CREATE VIEW clean_{staged.tag} AS SELECT {staged.columns} "
-                f"FROM kept_{staged.tag} WHERE {keep}"
+                f"CREATE VIEW {relation('clean', staged.tag)} AS SELECT {staged.columns} "
+                f"FROM {relation('kept', staged.tag)} WHERE {keep}"
             )
-            relations[name] = f"clean_{staged.tag}"
+            relations[name] = relation("clean", staged.tag)
         self.done = True
         tables = StoredTables(self.store, relations, self.schema, (stamp_column, cut), known)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
@@ -764,8 +789,8 @@ class _Loader:
 
     def _report_rules(self, staged: _Staged) -> None:
         rows = self.con.sql(
-            f"SELECT __rule, count(*), list(DISTINCT __key ORDER BY __key)[1:{_EXAMPLES}] "
-            f"FROM aside_{staged.tag} GROUP BY __rule"
+            f"SELECT {_RULE}, count(*), list(DISTINCT {_KEY} ORDER BY {_KEY})[1:{_EXAMPLES}] "
+            f"FROM {relation('aside', staged.tag)} GROUP BY {_RULE}"
         ).fetchall()
         found = {str(r[0]): (int(r[1]), [str(k) for k in r[2] if k is not None]) for r in rows}
         for rule in _ROW_RULES + _LATER_RULES:
@@ -776,7 +801,7 @@ class _Loader:
         return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {_EXAMPLES}").fetchall()]
 
     def _report_late(self, events: _Staged, late: str) -> None:
-        where = f"FROM kept_{events.tag} WHERE {late}"
+        where = f"FROM {relation('kept', events.tag)} WHERE {late}"
         (count,) = self._one(f"SELECT count(*) {where}")
         if count:
             keys = self._keys(f"SELECT DISTINCT {events.key} {where} ORDER BY 1")
@@ -816,10 +841,10 @@ class _Store:
         path = os.path.join(self.folder, "clean.duckdb") if self.folder else ":memory:"
         try:
             self.con = duckdb.connect(path, config=dict(config))
-        except duckdb.Error:
-            _remove(None, self.folder)
+            self._finalizer = weakref.finalize(self, _remove, self.con, self.folder)
+        except BaseException:  # a DuckDB error, or an interrupt: leave no folder behind
+            _remove(getattr(self, "con", None), self.folder)
             raise
-        self._finalizer = weakref.finalize(self, _remove, self.con, self.folder)
 
     def close(self) -> None:
         self._finalizer()
@@ -859,6 +884,10 @@ class StoredTables(Mapping[str, pa.Table]):
     def connection(self) -> duckdb.DuckDBPyConnection:
         return self._store.con
 
+    def close(self) -> None:
+        """Close the database these tables live in and remove its temporary folder."""
+        self._store.close()
+
     def __getitem__(self, name: str) -> pa.Table:
         if name not in self._relations:
             raise KeyError(name)
@@ -897,7 +926,7 @@ class StoredTables(Mapping[str, pa.Table]):
         (count,) = self.connection.sql(f"SELECT count(*) FROM {events} WHERE {late}").fetchall()[0]
         if not count:
             return self, 0
-        view = f"{events}_to_{int(as_of.timestamp() * 1_000_000)}"
+        view = relation("cut", str(int(as_of.timestamp() * 1_000_000)).replace("-", "m"))
         self.connection.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {events} WHERE NOT {late}"
         )
@@ -936,9 +965,9 @@ def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
     values = ", ".join(f"({literal(e)})" for e in events)
     declared = f"SELECT * FROM (VALUES {values})" if values else None
     conditions = {
-        "unreadable-row": [f"__u{i} IS NOT NULL" for i in staged.fallible],
+        "unreadable-row": [f"{_bad(i)} IS NOT NULL" for i in staged.fallible],
         "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
-        "naive-timestamp": [f"__n{i} IS NOT NULL" for i in staged.naive],
+        "naive-timestamp": [f"{_naive(i)} IS NOT NULL" for i in staged.naive],
         "null-timestamp": [
             f"{quote(c.name)} IS NULL"
             for c in table.columns

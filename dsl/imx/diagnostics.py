@@ -1,19 +1,24 @@
-"""Diagnostics as data: a code, a severity, a message, a located span, labels and hints."""
+"""Diagnostics as data: a message with its code, a located span, labels and hints."""
 
 from __future__ import annotations
 
 import difflib
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from imx.codes import Code, Severity
+from imx.messages import Message
 from imx.source import Span
 
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
+__all__ = [
+    "Code",
+    "Diagnostic",
+    "DiagnosticSink",
+    "Label",
+    "Severity",
+    "available",
+    "did_you_mean",
+]
 
 
 @dataclass(frozen=True)
@@ -29,17 +34,38 @@ class Label:
 class Diagnostic:
     """One finding about a project, located by file and span.
 
-    ``code`` is a stable kebab-case identifier (``unknown-event``) that users can search for and
-    suppress; ``message`` is a sentence from :mod:`imx.messages`.
+    It is made from a :class:`~imx.messages.Message`, which carries its code (a registered
+    :class:`~imx.codes.Code`): a free string cannot be passed as a code.
+
+    >>> from imx import messages as M
+    >>> d = Diagnostic(M.UNUSED_PARAM.format("window"), "a.imx", Span(0, 1))
+    >>> d.code, d.severity.value, d.message
+    ('unused-param', 'warning', 'param `window` is never used')
     """
 
-    code: str
-    severity: Severity
-    message: str
+    finding: Message
     file: str
     span: Span
     labels: tuple[Label, ...] = ()
     hints: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> Code:
+        """The registered code of this diagnostic."""
+        return self.finding.code
+
+    @property
+    def code(self) -> str:
+        """The stable kebab-case name of the code (``unknown-event``)."""
+        return self.finding.code.name
+
+    @property
+    def severity(self) -> Severity:
+        return self.finding.code.severity
+
+    @property
+    def message(self) -> str:
+        return self.finding.text
 
     @property
     def is_error(self) -> bool:
@@ -57,18 +83,14 @@ class DiagnosticSink:
 
     def report(
         self,
-        code: str,
-        message: str,
+        message: Message,
         file: str,
         span: Span,
         *,
-        severity: Severity = Severity.ERROR,
         labels: Iterable[Label] = (),
         hints: Iterable[str] = (),
     ) -> None:
-        self.items.append(
-            Diagnostic(code, severity, message, file, span, tuple(labels), tuple(hints))
-        )
+        self.items.append(Diagnostic(message, file, span, tuple(labels), tuple(hints)))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.items.extend(diagnostics)

@@ -1,87 +1,187 @@
-"""The registry of diagnostic messages: one constant per message, formatted where reported."""
+"""The registry of message texts: a diagnostic's message is a constant here carrying its code.
+
+A :class:`Message` never travels without its code (:mod:`imx.codes`): ``M.UNKNOWN_EVENT`` is
+reported as ``unknown-event`` wherever it is used. Plain strings here are parts of messages
+(reasons, labels), formatted into a :class:`Message` where they are reported.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from imx import codes as C
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message text and the diagnostic code it is reported under.
+
+    >>> found = UNKNOWN_EVENT.format("event", "qc_pased")
+    >>> found.text, found.code.name
+    ('unknown event `qc_pased`', 'unknown-event')
+    """
+
+    text: str
+    code: C.Code
+
+    def format(self, *args: object) -> Message:
+        return Message(self.text.format(*args), self.code)
+
+    def with_additional(self, text: str) -> Message:
+        """The same message with ``text`` added at its end (``…, not a number``)."""
+        return Message(self.text + text, self.code)
+
+
 # Syntax
-UNCLOSED_STRING = "this string is never closed"
-UNKNOWN_FIELD = "`{}` is not a field of a metric"
+UNCLOSED_STRING = Message("this string is never closed", C.SYNTAX_UNCLOSED_STRING)
+UNKNOWN_FIELD = Message("`{}` is not a field of a metric", C.UNKNOWN_FIELD)
+PARSER_FAILED = Message("the parser failed unexpectedly: {}", C.INTERNAL_ERROR)
+
+# Syntax: the table of common mistakes (imx.syntax.errors.MISTAKES)
+DOUBLE_EQUALS = Message("`==` is not an operator in imx", C.SYNTAX_DOUBLE_EQUALS)
+UNQUOTED_TITLE = Message("a title must be in double quotes", C.SYNTAX_UNQUOTED_TITLE)
+ONE_FIELD_PER_LINE = Message("each field starts on its own line", C.SYNTAX_ONE_FIELD_PER_LINE)
+MISSING_DIRECTION = Message("bands need a direction before the `{`", C.SYNTAX_MISSING_DIRECTION)
+MISSING_COMMA = Message("list items are separated by commas", C.SYNTAX_MISSING_COMMA)
+WITHIN_NEEDS_OF = Message(
+    "`within` needs `of` and the event the window starts from", C.SYNTAX_WITHIN_NEEDS_OF
+)
+DURATION_NEEDS_UNIT = Message(
+    "a duration measure ends with the unit it is counted in", C.SYNTAX_DURATION_NEEDS_UNIT
+)
+UNCLOSED_BRACE = Message("this block is never closed", C.SYNTAX_UNCLOSED_BRACE)
+
+# Syntax: anything else
+ENDS_EARLY = Message("the file ends in the middle of a definition", C.SYNTAX_ERROR)
+LINE_ENDS_EARLY = Message("this line ends too early", C.SYNTAX_ERROR)
+UNEXPECTED_TOKEN = Message("unexpected `{}` here", C.SYNTAX_ERROR)
+STRING_NEVER_CLOSED = Message("this string is never closed", C.SYNTAX_ERROR)
+UNEXPECTED_CHARACTER = Message("unexpected character `{}`", C.SYNTAX_ERROR)
+UNREADABLE_TEXT = Message("the text cannot be read here", C.SYNTAX_ERROR)
 
 # Names
-UNKNOWN_NAME = "unknown {} `{}`"
-DUPLICATE_DEFINITION = "{} `{}` is defined twice"
+# Unknown names: one message per code, each worded `unknown <kind> `<name>``
+_UNKNOWN = "unknown {} `{}`"
+UNKNOWN_EVENT = Message(_UNKNOWN, C.UNKNOWN_EVENT)
+UNKNOWN_COLUMN = Message(_UNKNOWN, C.UNKNOWN_COLUMN)
+UNKNOWN_TABLE = Message(_UNKNOWN, C.UNKNOWN_TABLE)
+UNKNOWN_UNIT = Message(_UNKNOWN, C.UNKNOWN_UNIT)
+UNKNOWN_METRIC = Message(_UNKNOWN, C.UNKNOWN_METRIC)
+UNKNOWN_CALENDAR = Message(_UNKNOWN, C.UNKNOWN_CALENDAR)
+UNKNOWN_PARAM = Message(_UNKNOWN, C.UNKNOWN_PARAM)
+UNKNOWN_FUNCTION = Message(_UNKNOWN, C.UNKNOWN_FUNCTION)
+UNKNOWN_CSF = Message(_UNKNOWN, C.UNKNOWN_CSF)
+UNKNOWN_VARIANT = Message(_UNKNOWN, C.UNKNOWN_VARIANT)
+UNKNOWN_NAME = Message(_UNKNOWN, C.UNKNOWN_NAME)
+UNKNOWN_TIME_UNIT = Message(_UNKNOWN, C.UNKNOWN_TIME_UNIT)
+UNKNOWN_WEEKDAY = Message(_UNKNOWN, C.UNKNOWN_WEEKDAY)
+UNKNOWN_STATISTIC = Message(_UNKNOWN, C.UNKNOWN_STATISTIC)
+UNKNOWN_LEVEL = Message(_UNKNOWN, C.UNKNOWN_LEVEL)
+UNKNOWN_TYPE = Message(_UNKNOWN, C.UNKNOWN_TYPE)
+UNKNOWN_COUNTRY = Message(_UNKNOWN, C.UNKNOWN_COUNTRY)
+DUPLICATE_DEFINITION = Message("{} `{}` is defined twice", C.DUPLICATE_DEFINITION)
 FIRST_DEFINED_HERE = "first defined here"
-DUPLICATE_FIELD = "`{}` is given twice in {} `{}`"
-RESERVED_NAME = "table name `{}` is reserved: names beginning with `imx_` are imx's own"
-MISSING_FIELD = "{} `{}` has no `{}`"
-INTERNAL_ERROR = "internal error in imx (please report it): {}"
+DUPLICATE_FIELD = Message("`{}` is given twice in {} `{}`", C.DUPLICATE_FIELD)
+RESERVED_NAME = Message(
+    "table name `{}` is reserved: names beginning with `imx_` are imx's own", C.RESERVED_NAME
+)
+MISSING_FIELD = Message("{} `{}` has no `{}`", C.MISSING_FIELD)
+INTERNAL_ERROR = Message("internal error in imx (please report it): {}", C.INTERNAL_ERROR)
 
 # Project loading
-FILE_NOT_FOUND = "no such file or folder: `{}`"
-FILE_UNREADABLE = "cannot read `{}`: {}"
-NO_IMX_FILES = "the folder `{}` holds no .imx files"
-UNKNOWN_IMPORT = "unknown import `{}`"
-STDLIB_MISSING = "the standard library is not installed with imx: {}"
+FILE_NOT_FOUND = Message("no such file or folder: `{}`", C.FILE_NOT_FOUND)
+FILE_UNREADABLE = Message("cannot read `{}`: {}", C.FILE_UNREADABLE)
+NO_IMX_FILES = Message("the folder `{}` holds no .imx files", C.FILE_NOT_FOUND)
+UNKNOWN_IMPORT = Message("unknown import `{}`", C.UNKNOWN_IMPORT)
+STDLIB_MISSING = Message("the standard library is not installed with imx: {}", C.UNKNOWN_IMPORT)
 
 # Names and structure (checker)
-NO_SUCH_MEMBER = "{} `{}` has no {} `{}`"
-MISSING_MEASURE = "metric `{}` has no measure"
-NOT_A_KEY = "`{}` is not a key column of table `events`"
-MISSING_COLUMN = "table `events` needs a column of type `{}`"
-NO_EVENTS_TABLE = "this project declares no `table events`, which every metric reads"
+_NO_SUCH_MEMBER = "{} `{}` has no {} `{}`"
+NO_SUCH_COLUMN = Message(_NO_SUCH_MEMBER, C.UNKNOWN_COLUMN)
+NO_SUCH_PARAM = Message(_NO_SUCH_MEMBER, C.UNKNOWN_PARAM)
+MISSING_MEASURE = Message("metric `{}` has no measure", C.MISSING_FIELD)
+NOT_A_KEY = Message("`{}` is not a key column of table `events`", C.NOT_A_KEY)
+MISSING_COLUMN = Message("table `events` needs a column of type `{}`", C.MISSING_COLUMN)
+NO_EVENTS_TABLE = Message(
+    "this project declares no `table events`, which every metric reads", C.UNKNOWN_TABLE
+)
 NO_SCHEMA_FOR_METRICS = "metric `{}` needs a schema: declare one or `import stdlib.schema`"
-MULTIPLE_MEASURES = "metric `{}` has more than one measure"
-FIELD_NOT_ALLOWED = "`{}` is not allowed in {}"
-MODE_OUTSIDE_VARIANT = "`{}` is only used in a variant, to state how it changes the base metric"
-INVALID_VALUE = "{}"
-UNKNOWN_CHOICE = "`{}` is not a {}"
-CALENDAR_DEFAULT_NONE = "several calendars are declared and none is marked `default`"
-CALENDAR_DEFAULT_MANY = "only one calendar can be the default"
-UNKNOWN_TIMEZONE = "`{}` is not a known IANA time zone"
-INVALID_DATE = "`{}` is not a valid date"
-NAIVE_TIMESTAMP = "the timestamp `{}` has no time zone"
-DUPLICATE_IN = "{} is given twice in {}"
-MISSING_COMPANION = "{} metric `{}` has no companion metric"
-UNUSED_PARAM = "param `{}` is never used"
-RATIO_UNIT_MISMATCH = "`{}` does not match the metric's unit `{}`"
-NO_CALENDAR = "business days need a calendar, and this project declares none"
+MULTIPLE_MEASURES = Message("metric `{}` has more than one measure", C.MULTIPLE_MEASURES)
+_NOT_ALLOWED = "`{}` is not allowed in {}"
+FIELD_NOT_ALLOWED = Message(_NOT_ALLOWED, C.FIELD_NOT_ALLOWED)
+MODE_NOT_ALLOWED = Message(_NOT_ALLOWED, C.VARIANT_FIELD_NOT_ALLOWED)
+MODE_OUTSIDE_VARIANT = Message(
+    "`{}` is only used in a variant, to state how it changes the base metric", C.FIELD_NOT_ALLOWED
+)
+INVALID_VALUE = Message("{}", C.INVALID_VALUE)
+# A word outside a fixed vocabulary: `<word>` is not a <vocabulary>
+_NOT_A = "`{}` is not a {}"
+UNKNOWN_CATEGORY = Message(_NOT_A, C.UNKNOWN_CATEGORY)
+UNKNOWN_STATUS = Message(_NOT_A, C.UNKNOWN_STATUS)
+UNKNOWN_GRAIN = Message(_NOT_A, C.UNKNOWN_GRAIN)
+UNKNOWN_DIRECTION = Message(_NOT_A, C.UNKNOWN_DIRECTION)
+CALENDAR_DEFAULT_NONE = Message(
+    "several calendars are declared and none is marked `default`", C.CALENDAR_DEFAULT
+)
+CALENDAR_DEFAULT_MANY = Message("only one calendar can be the default", C.CALENDAR_DEFAULT)
+UNKNOWN_TIMEZONE = Message("`{}` is not a known IANA time zone", C.UNKNOWN_TIMEZONE)
+INVALID_DATE = Message("`{}` is not a valid date", C.INVALID_DATE)
+NAIVE_TIMESTAMP = Message("the timestamp `{}` has no time zone", C.INVALID_DATE)
+DUPLICATE_IN = Message("{} is given twice in {}", C.DUPLICATE_FIELD)
+MISSING_COMPANION = Message("{} metric `{}` has no companion metric", C.MISSING_COMPANION)
+UNUSED_PARAM = Message("param `{}` is never used", C.UNUSED_PARAM)
+RATIO_UNIT_MISMATCH = Message("`{}` does not match the metric's unit `{}`", C.RATIO_UNIT_MISMATCH)
+NO_CALENDAR = Message(
+    "business days need a calendar, and this project declares none", C.UNKNOWN_CALENDAR
+)
 
 # Types
-TYPE_MISMATCH = "{}"
-PARAM_UNIT_MISMATCH = "param `{}` is {}, but {} is needed here"
-WRONG_ARITY = "`{}` takes {} argument(s), not {}"
+TYPE_MISMATCH = Message("{}", C.TYPE_MISMATCH)
+PARAM_UNIT_MISMATCH = Message("param `{}` is {}, but {} is needed here", C.PARAM_UNIT_MISMATCH)
+WRONG_ARITY = Message("`{}` takes {} argument(s), not {}", C.WRONG_ARITY)
 
 # Bands and targets
-BAND_UNIT_MISMATCH = "{} is {}, but this metric's value is {}"
-BAND_UNREACHABLE = "band `{}` can never be reached: {}"
-BAND_GAP = "no band covers {}"
-BAND_DIRECTION = "{}"
+BAND_UNIT_MISMATCH = Message("{} is {}, but this metric's value is {}", C.BAND_UNIT_MISMATCH)
+BAND_UNREACHABLE = Message("band `{}` can never be reached: {}", C.BAND_UNREACHABLE)
+BAND_GAP = Message("no band covers {}", C.BAND_GAP)
+BAND_DIRECTION = Message("{}", C.BAND_DIRECTION)
 
 # Variants
-VARIANT_CHANGES_MEASURE = "variant `{}` cannot change {} of metric `{}`"
-VARIANT_FIELD_NOT_ALLOWED = "`{}` cannot be changed by a variant"
-VARIANT_WHERE_MODE = "a variant must say whether its `{}` replaces or extends the base's"
-VARIANT_OVERLAP = "variants `{}` and `{}` of `{}` can both match a study"
-VARIANT_NO_RATIONALE = "variant `{}` of `{}` gives no `rationale`"
+VARIANT_CHANGES_MEASURE = Message(
+    "variant `{}` cannot change {} of metric `{}`", C.VARIANT_CHANGES_MEASURE
+)
+VARIANT_FIELD_NOT_ALLOWED = Message(
+    "`{}` cannot be changed by a variant", C.VARIANT_FIELD_NOT_ALLOWED
+)
+VARIANT_WHERE_MODE = Message(
+    "a variant must say whether its `{}` replaces or extends the base's", C.VARIANT_WHERE_MODE
+)
+VARIANT_OVERLAP = Message(
+    "variants `{}` and `{}` of `{}` can both match a study", C.VARIANT_OVERLAP
+)
+VARIANT_NO_RATIONALE = Message(
+    "variant `{}` of `{}` gives no `rationale`", C.VARIANT_MISSING_RATIONALE
+)
 BOTH_MATCH_HERE = "this selector can match the same studies"
 
 # Examples
-EXAMPLE_ROW_WIDTH = "this row has {} cell(s), but the header has {}"
-EXAMPLE_BAD_VALUE = "`{}` is not {} (column `{}`)"
-EXAMPLE_BAD_EXPECT = "`{}` is not a valid expectation for `{}`: {}"
-UNKNOWN_EXPECT_KEY = "`{}` is not something an example can expect"
+EXAMPLE_ROW_WIDTH = Message("this row has {} cell(s), but the header has {}", C.EXAMPLE_ROW_WIDTH)
+EXAMPLE_BAD_VALUE = Message("`{}` is not {} (column `{}`)", C.EXAMPLE_BAD_VALUE)
+EXAMPLE_BAD_EXPECT = Message("`{}` is not a valid expectation for `{}`: {}", C.EXAMPLE_BAD_VALUE)
+UNKNOWN_EXPECT_KEY = Message("`{}` is not something an example can expect", C.UNKNOWN_EXPECT_KEY)
 
 # Type messages (formatted where reported; "must be" messages get ", not <what it is>")
 MUST_BE = "{} must be {}"
 CANNOT_COMPARE = "cannot compare {} with {}"
-CANNOT_APPLY = "cannot apply `{}` to {} and {}"
-EQUALITY_ONLY = "{} can only be compared with `=` or `!=`"
-FIRST_OF_ARGS = "the arguments of `first_of` must be event names"
-NOT_IN_FIRST_OF = "`{}` is not one of the events `first_of` chooses from"
+CANNOT_APPLY = Message("cannot apply `{}` to {} and {}", C.TYPE_MISMATCH)
+EQUALITY_ONLY = Message("{} can only be compared with `=` or `!=`", C.TYPE_MISMATCH)
+FIRST_OF_ARGS = Message("the arguments of `first_of` must be event names", C.TYPE_MISMATCH)
+NOT_IN_FIRST_OF = Message("`{}` is not one of the events `first_of` chooses from", C.TYPE_MISMATCH)
 CANNOT_NEGATE = "only a number or a duration can be negated"
 WINDOW_NOT_FIXED = "the window of `within` must be a fixed duration"
-PERIOD_NEEDS_BY = "this period needs `by` and a timestamp"
-INVALID_MIN_N = "min_n must be a whole number, not {}"
-INVALID_SCALE = "a ratio is scaled per a positive number of units, not {}"
+PERIOD_NEEDS_BY = Message("this period needs `by` and a timestamp", C.MISSING_FIELD)
+INVALID_MIN_N = Message("min_n must be a whole number, not {}", C.INVALID_VALUE)
+INVALID_SCALE = Message("a ratio is scaled per a positive number of units, not {}", C.INVALID_VALUE)
 
 # Band messages (the reasons of BAND_UNREACHABLE and BAND_DIRECTION)
 AFTER_CATCH_ALL = "it comes after the catch-all band `{}`"

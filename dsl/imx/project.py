@@ -63,17 +63,17 @@ class _Loader:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            self.sink.report("file-not-found", M.FILE_NOT_FOUND.format(display), display, NO_SPAN)
+            self.sink.report(M.FILE_NOT_FOUND.format(display), display, NO_SPAN)
             return None
         except OSError as exc:
             msg = M.FILE_UNREADABLE.format(display, exc.strerror or exc)
-            self.sink.report("file-unreadable", msg, display, NO_SPAN)
+            self.sink.report(msg, display, NO_SPAN)
             return None
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             msg = M.FILE_UNREADABLE.format(display, f"not UTF-8 text (byte {exc.start})")
-            self.sink.report("file-unreadable", msg, display, Span(0, 0))
+            self.sink.report(msg, display, Span(0, 0))
             return None
 
     def _import(self, item: A.Import, file: str) -> None:
@@ -100,13 +100,13 @@ class _Loader:
         try:
             return _resources.stdlib_path()
         except FileNotFoundError as exc:
-            self.sink.report("unknown-import", M.STDLIB_MISSING.format(exc), file, item.span)
+            self.sink.report(M.STDLIB_MISSING.format(exc), file, item.span)
             return None
 
     def _unknown_import(self, item: A.Import, file: str, candidates: list[str]) -> None:
         hints = did_you_mean(item.dotted, candidates) or available("imports", candidates)
         msg = M.UNKNOWN_IMPORT.format(item.dotted)
-        self.sink.report("unknown-import", msg, file, item.span, hints=hints)
+        self.sink.report(msg, file, item.span, hints=hints)
 
 
 def expand(paths: Sequence[str | Path], sink: DiagnosticSink) -> list[tuple[Path, str]]:
@@ -117,7 +117,7 @@ def expand(paths: Sequence[str | Path], sink: DiagnosticSink) -> list[tuple[Path
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.imx") if p.is_file())
             if not files:
-                sink.report("file-not-found", M.NO_IMX_FILES.format(raw), str(raw), NO_SPAN)
+                sink.report(M.NO_IMX_FILES.format(raw), str(raw), NO_SPAN)
             found.extend((p, str(p)) for p in files)
         else:
             found.append((path, str(raw)))

@@ -2,23 +2,35 @@
 
 CSV (``.csv``, ``.tsv``, ``.csv.gz``) and JSON lines (``.jsonl``, ``.ndjson``) are read as text
 into DuckDB, so nothing is inferred (site ``001`` stays ``001``); lines that cannot be parsed
-(wrong number of fields, invalid JSON) are kept aside with their line numbers. Parquet files,
-DuckDB database tables and in-memory frames keep their own types and are read by DuckDB in
-place. :mod:`imx.data` casts and cleans.
+(wrong number of fields, invalid JSON, a line longer than DuckDB reads, a quoted value that never
+closes) are kept aside with their line numbers. Parquet files, DuckDB database tables and
+in-memory frames keep their own types and are read by DuckDB in place. A file without rows, or
+with a column name given twice, is refused. :mod:`imx.data` casts and cleans.
+
+imx's own names in the loading database live here (:data:`INTERNAL_PREFIX`,
+:data:`RELATION_PREFIX`, :func:`internal`, :func:`relation`), chosen so that no user name can
+collide with one of them.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
+import itertools
 import json
 import os
-from collections.abc import Mapping
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from imx.diagnostics import did_you_mean
 from imx.errors import DataError
@@ -123,45 +135,147 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+# ---------------------------------------------------------------------- imx's own names
+
+INTERNAL_PREFIX = "imx:"
+"""The prefix of every column imx adds to the rows it stages. A schema name cannot hold a colon
+(names are ``[A-Za-z_][A-Za-z0-9_]*``, with inner hyphens), and a source's own columns never
+enter the staged rows, so no user column collides with one of imx's; a hand-built schema whose
+column starts with the prefix is refused."""
+
+INTERNAL_COLUMNS = ("row", "rule", "key", "h1", "h2", "t", "n", "none", "naive0", "bad0")
+"""imx's own columns (after :data:`INTERNAL_PREFIX`): a row's place in its source, the rule that
+sets it aside, its key as text, its two hashes, its event time, a count, the placeholder of a
+table without columns, and per column ``i`` ``naive{i}`` (a naive timestamp) and ``bad{i}`` (the
+text of a value that cannot be read)."""
+
+RELATION_PREFIX = "imx_data_"
+"""The prefix of every table, view and attached database imx creates while loading. Schema table
+names beginning with ``imx_`` are refused by the checker (they are imx's own), so none collides.
+(DuckDB's rejects tables must be plain identifiers: hence a prefix without a colon.)"""
+
+RELATIONS = (
+    "src",
+    "rejects",
+    "scan",
+    "lines",
+    "objects",
+    "db",
+    "v",
+    "hashes",
+    "aside",
+    "copies",
+    "shared",
+    "kept",
+    "clean",
+    "cut",
+)
+"""The kinds of relation imx creates while loading (after :data:`RELATION_PREFIX`)."""
+
+
+def internal(name: str) -> str:
+    """imx's own column ``name`` (one of :data:`INTERNAL_COLUMNS`), quoted for SQL."""
+    return quote(INTERNAL_PREFIX + name)
+
+
+def relation(kind: str, tag: str) -> str:
+    """The name of imx's relation ``kind`` (one of :data:`RELATIONS`) for staged table ``tag``
+    (a plain identifier, so it needs no quotes)."""
+    assert kind in RELATIONS, kind
+    return f"{RELATION_PREFIX}{kind}{tag}"
+
+
+def fresh_column(names: Sequence[str], base: str = "row") -> str:
+    """An internal column name that is none of ``names`` (DuckDB compares names without case)."""
+    taken = {n.lower() for n in names}
+    candidates = (
+        INTERNAL_PREFIX + base + ("" if i == 0 else f"_{i}") for i in range(len(names) + 1)
+    )
+    return next(c for c in candidates if c.lower() not in taken)
+
+
+def _check_unique(names: Sequence[str], label: str) -> None:
+    """A column name given twice is refused: imx cannot tell which column is meant."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(
+                f"{label} has the column `{name}` twice",
+                ["give each column one name (rename or drop the copy), then load again"],
+            )
+        seen.add(name)
+
+
 # ----------------------------------------------------------------------------- reading
+
+MAX_LINE = 2_097_152
+"""The longest CSV line DuckDB reads (its ``max_line_size``, in bytes): a longer line is set aside
+as an unreadable row, with its line number."""
+_QUOTED_TEXT = 2_000  # an unreadable line longer than this is kept as its length and sha256
 
 
 @dataclass(frozen=True)
 class Raw:
     """A source as DuckDB sees it: ``relation`` (a view or table of the loading connection)
     holds its columns under the user's names, typed as ``schema`` says, plus ``row_id``, a
-    column numbering its rows; ``rejects`` are lines that could not be parsed. Files are not
-    copied into Python: DuckDB reads them where they are, when asked."""
+    column numbering its rows (None: DuckDB's ``rowid``); ``rejects`` are lines that could not
+    be parsed. Files are not copied into Python: DuckDB reads them where they are, when asked."""
 
     relation: str
     schema: pa.Schema
     label: str
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
-    row_id: str = "rowid"
+    row_id: str | None = None
     copied: bool = False  # read as text into a table of the loading database (CSV, JSON lines)
     filled: frozenset[str] = frozenset()  # columns known to hold no empty text (file statistics)
 
 
 def _relation(
     con: duckdb.DuckDBPyConnection,
-    relation: str,
+    name: str,
     label: str,
     rejects: tuple[tuple[int, str], ...] = (),
-    row_id: str = "rowid",
+    row_id: str | None = None,
     copied: bool = False,
     filled: frozenset[str] = frozenset(),
 ) -> Raw:
-    hidden = f" EXCLUDE ({row_id})" if row_id != "rowid" else ""
-    schema = con.sql(f"SELECT *{hidden} FROM {relation} LIMIT 0").to_arrow_table().schema
-    return Raw(relation, schema, label, rejects, row_id, copied, filled)
+    hidden = f" EXCLUDE ({quote(row_id)})" if row_id else ""
+    schema = con.sql(f"SELECT *{hidden} FROM {name} LIMIT 0").to_arrow_table().schema
+    _check_unique(schema.names, label)
+    return Raw(name, schema, label, rejects, row_id, copied, filled)
+
+
+def _numbered(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    tag: str,
+    label: str,
+    rejects: tuple[tuple[int, str], ...] = (),
+    copied: bool = False,
+) -> Raw:
+    """A table as a source, numbered by DuckDB's ``rowid``, or (when a column of its own named
+    ``rowid`` hides that) copied with a row number under a name of imx's own."""
+    names = con.sql(f"SELECT * FROM {name} LIMIT 0").columns
+    if "rowid" not in {n.lower() for n in names}:
+        return _relation(con, name, label, rejects, None, copied)
+    row = fresh_column(names)
+    target = relation("src", f"{tag}_n")
+    con.execute(
+        f"CREATE TABLE {target} AS SELECT *, row_number() OVER () AS {quote(row)} FROM {name}"
+    )
+    if copied:
+        con.execute(f"DROP TABLE {name}")
+    return _relation(con, target, label, rejects, row, True)
 
 
 def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: str) -> Raw:
     """An Arrow table as a source: registered with the connection (not copied), with a row
-    number column added."""
-    numbered = table.append_column("__imx_id", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    con.register(f"src_{tag}", numbered)
-    return Raw(f"src_{tag}", table.schema, label, row_id="__imx_id")
+    number column added under a name none of its columns has."""
+    _check_unique(table.schema.names, label)
+    row = fresh_column(table.schema.names)
+    numbered = table.append_column(row, pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    con.register(relation("src", tag), numbered)
+    return Raw(relation("src", tag), table.schema, label, row_id=row)
 
 
 def literal(text: str) -> str:
@@ -169,45 +283,225 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
+def _open_binary(path: Path) -> Any:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _shown(text: bytes) -> str:
+    """An unreadable line as kept in the fingerprint: its text, or its length and digest."""
+    if len(text) <= _QUOTED_TEXT:
+        return text.decode("utf-8", "replace")
+    return f"{len(text)} bytes, sha256 {hashlib.sha256(text).hexdigest()}"
+
+
+def _scratch_copy(lines: Iterator[bytes]) -> Path:
+    """The lines written to a new file in the temporary folder (removed by the caller)."""
+    handle, name = tempfile.mkstemp(prefix="imx-csv-", suffix=".csv")
+    with os.fdopen(handle, "wb") as out:
+        out.writelines(lines)
+    return Path(name)
+
+
+def _without_long_lines(path: Path) -> tuple[Path, list[tuple[int, str]]]:
+    """A copy of the file with each line longer than :data:`MAX_LINE` left blank (so every
+    other line keeps its number), and those lines."""
+    found: list[tuple[int, str]] = []
+
+    def lines() -> Iterator[bytes]:
+        with _open_binary(path) as source:
+            for number, line in enumerate(source, 1):
+                if len(line.rstrip(b"\r\n")) >= MAX_LINE:
+                    found.append((number, _shown(line.rstrip(b"\r\n"))))
+                    yield b"\n"
+                else:
+                    yield line
+
+    return _scratch_copy(lines()), found
+
+
+def _head(path: Path, start: int) -> Path:
+    """A copy of the file's lines before line ``start``."""
+
+    def lines() -> Iterator[bytes]:
+        with _open_binary(path) as source:
+            for number, line in enumerate(source, 1):
+                if number >= start:
+                    return
+                yield line
+
+    return _scratch_copy(lines())
+
+
+def _text_reader(path: Path, delimiter: str, quote_char: str) -> tuple[Any, Any]:
+    """The file as text and a csv reader over it in DuckDB's dialect (``quote_char`` empty: no
+    quoting)."""
+    if path.name.lower().endswith(".gz"):
+        stream: Any = gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    else:
+        stream = path.open(encoding="utf-8", errors="replace", newline="")
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a truncated value may be the file's rest
+    quoting: dict[str, Any] = (
+        {"quotechar": quote_char} if quote_char else {"quoting": csv.QUOTE_NONE}
+    )
+    return stream, csv.reader(stream, delimiter=delimiter, strict=True, **quoting)
+
+
+def _header(path: Path, delimiter: str, quote_char: str) -> list[str] | None:
+    """The file's first record, as written (None: the file is empty)."""
+    stream, reader = _text_reader(path, delimiter, quote_char)
+    with stream:
+        try:
+            return next(reader, None)
+        except csv.Error:
+            return None
+
+
+def _unclosed_quote(path: Path, delimiter: str, quote_char: str) -> tuple[int, str] | None:
+    """Where a quoted value opens that never closes (a truncated last record), and its text.
+
+    Well-formed quoting pairs its quote characters, so only a file with an odd number of them
+    is read again record by record to find the line the unclosed value starts on.
+    """
+    count = 0
+    with _open_binary(path) as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            count += chunk.count(quote_char.encode())
+    if count % 2 == 0:
+        return None
+    stream, reader = _text_reader(path, delimiter, quote_char)
+    last = 0
+    with stream:
+        try:
+            for _ in reader:
+                last = reader.line_num
+        except csv.Error:
+            pass
+        else:
+            return None
+    with _open_binary(path) as source:
+        tail = b"".join(itertools.islice(source, last, None))
+    return last + 1, _shown(tail)
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> list[tuple[int, str]]:
+    """The file read as text into ``src``, and the lines DuckDB could not parse."""
+    src, rejects, scan = (relation(k, tag) for k in ("src", "rejects", "scan"))
+    for name in (src, rejects, scan):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute(
-        f"CREATE TABLE src_{tag} AS SELECT * FROM read_csv($path, all_varchar = true, "
-        f"header = true, store_rejects = true, rejects_table = 'rejects_{tag}', "
-        f"rejects_scan = 'rejects_scan_{tag}')",
+        f"CREATE TABLE {src} AS SELECT * FROM read_csv($path, all_varchar = true, "
+        f"header = true, store_rejects = true, rejects_table = '{rejects}', "
+        f"rejects_scan = '{scan}', max_line_size = {MAX_LINE})",
         {"path": str(path)},
     )
-    rejects = con.sql(
-        f"SELECT line, any_value(csv_line) FROM rejects_{tag} GROUP BY line ORDER BY line"
+    found = con.sql(
+        f"SELECT line, any_value(csv_line) FROM {rejects} GROUP BY line ORDER BY line"
     ).fetchall()
-    found = tuple((int(n), str(t)) for n, t in rejects)
-    return _relation(con, f"src_{tag}", path.name, found, copied=True)
+    return [(int(n), str(t)) for n, t in found]
+
+
+def _dialect(con: duckdb.DuckDBPyConnection, tag: str) -> tuple[str, str]:
+    """The delimiter and quote character DuckDB found (the quote empty when there is none)."""
+    rows = con.sql(f"SELECT delimiter, quote FROM {relation('scan', tag)} LIMIT 1").fetchall()
+    delimiter, quote_char = (str(v) for v in rows[0]) if rows else (",", '"')
+    return delimiter, "" if quote_char == "(empty)" else quote_char
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
+    """A CSV file as text. A line longer than DuckDB reads, and a quoted value that never closes
+    (with every line after it), are set aside as unreadable with the line they start on."""
+    scratch: list[Path] = []
+    try:
+        source, own = path, list[tuple[int, str]]()
+        try:
+            found = _copy_csv(con, source, tag)
+        except duckdb.InvalidInputException as error:
+            if "maximum line size" not in str(error).lower():
+                raise
+            source, own = _without_long_lines(path)
+            scratch.append(source)
+            if not own:
+                raise
+            found = _copy_csv(con, source, tag)
+        delimiter, quote_char = _dialect(con, tag)
+        header = _header(source, delimiter, quote_char) if len(delimiter) == 1 else []
+        if header is None:
+            raise DataError(f"`{path.name}` is empty: it holds no header and no rows")
+        _check_unique([n for n in header if n], f"the header of `{path.name}`")
+        cut = _unclosed_quote(source, delimiter, quote_char) if quote_char else None
+        if cut is not None:
+            source = _head(source, cut[0])
+            scratch.append(source)
+            found = [r for r in _copy_csv(con, source, tag) if r[0] < cut[0]]
+            own.append(cut)
+        rejects = tuple(sorted(found + own))
+        _check_rows(con, relation("src", tag), path, rejects)
+        return _numbered(con, relation("src", tag), tag, path.name, rejects, copied=True)
+    finally:
+        for copy in scratch:
+            copy.unlink(missing_ok=True)
+
+
+def _check_rows(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, rejects: Sequence[object]
+) -> None:
+    """A file without a single row (readable or not) is refused, saying so."""
+    (count,) = con.sql(f"SELECT count(*) FROM {name}").fetchall()[0]
+    if not count and not rejects:
+        raise _no_rows(path)
+
+
+def _no_rows(path: Path) -> DataError:
+    return DataError(
+        f"`{path.name}` holds no rows (only a header)",
+        ["give the file its rows, or leave it out (a dimension table not given is empty)"],
+    )
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
+    lines, objects, src = (relation(k, tag) for k in ("lines", "objects", "src"))
     con.execute(
-        f"CREATE TEMP TABLE lines_{tag} AS SELECT n, line, CASE WHEN json_valid(line) "
+        f"CREATE TEMP TABLE {lines} AS SELECT n, line, CASE WHEN json_valid(line) "
         "THEN json_type(line) = 'OBJECT' ELSE false END AS ok FROM (SELECT row_number() OVER () "
         "AS n, line FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), "
         "header = false, quote = '', escape = '', auto_detect = false, strict_mode = false)) "
         "WHERE line IS NOT NULL",
         {"path": str(path)},
     )
-    rejects = con.sql(f"SELECT n, line FROM lines_{tag} WHERE NOT ok ORDER BY n").fetchall()
-    con.execute(f"CREATE TEMP TABLE objects_{tag} AS SELECT n, line FROM lines_{tag} WHERE ok")
+    rejects = con.sql(f"SELECT n, line FROM {lines} WHERE NOT ok ORDER BY n").fetchall()
+    found = tuple((int(n), str(t)) for n, t in rejects)
+    con.execute(f"CREATE TEMP TABLE {objects} AS SELECT n, line FROM {lines} WHERE ok")
+    _check_json_keys(con, objects, path)
     keys = con.sql(
-        f"SELECT k FROM (SELECT unnest(json_keys(line)) AS k, n FROM objects_{tag}) "
+        f"SELECT k FROM (SELECT unnest(json_keys(line)) AS k, n FROM {objects}) "
         "GROUP BY k ORDER BY min(n), k"
     ).fetchall()
     names = [str(k[0]) for k in keys]
+    _check_rows(con, objects, path, found)
     select = ", ".join(
         f"json_extract_string(line, {literal('$.' + json.dumps(name))}) AS {quote(name)}"
         for name in names
     )
-    con.execute(f"CREATE TABLE src_{tag} AS SELECT {select or 'NULL AS __none'} FROM objects_{tag}")
-    found = tuple((int(n), str(t)) for n, t in rejects)
+    none = f"NULL AS {internal('none')}"
+    con.execute(f"CREATE TABLE {src} AS SELECT {select or none} FROM {objects}")
     if not names:  # no line holds an object: a table without columns
-        return Raw(f"src_{tag}", pa.schema([]), path.name, found, copied=True)
-    return _relation(con, f"src_{tag}", path.name, found, copied=True)
+        return Raw(src, pa.schema([]), path.name, found, copied=True)
+    return _numbered(con, src, tag, path.name, found, copied=True)
+
+
+def _check_json_keys(con: duckdb.DuckDBPyConnection, objects: str, path: Path) -> None:
+    """An object that gives one key twice is refused, naming its line and the key."""
+    rows = con.sql(
+        f"SELECT n, json_keys(line) FROM {objects} WHERE len(json_keys(line)) <> "
+        "len(list_distinct(json_keys(line))) ORDER BY n LIMIT 1"
+    ).fetchall()
+    if rows:
+        line, keys = rows[0]
+        twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+        raise DataError(
+            f"line {line} of `{path.name}` has the key `{twice}` twice",
+            ["give each key once per object, then load again"],
+        )
 
 
 def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: str) -> Raw:
@@ -217,37 +511,46 @@ def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: st
             f"database `{path.name}` has no table `{table}`",
             did_you_mean(table, tables) + [f"its tables: {', '.join(sorted(tables)) or 'none'}"],
         )
-    con.execute(f"ATTACH $path AS db_{tag} (READ_ONLY)", {"path": str(path)})
+    db = relation("db", tag)
+    con.execute(f"ATTACH $path AS {db} (READ_ONLY)", {"path": str(path)})
     kind = con.sql(
         "SELECT table_type FROM information_schema.tables WHERE table_catalog = $db "
         "AND table_name = $table",
-        params={"db": f"db_{tag}", "table": table},
+        params={"db": db, "table": table},
     ).fetchall()
     label = f"{path.name}:{table}"
     if kind and kind[0][0] == "BASE TABLE":
-        return _relation(con, f"db_{tag}.{quote(table)}", label)
+        return _numbered(con, f"{db}.{quote(table)}", tag, label)
+    src = relation("src", tag)
     con.execute(  # a view in the user's database: number its rows once
-        f"CREATE TABLE src_{tag} AS SELECT * FROM db_{tag}.{quote(table)}"
+        f"CREATE TABLE {src} AS SELECT * FROM {db}.{quote(table)}"
     )
-    return _relation(con, f"src_{tag}", label)
+    return _numbered(con, src, tag, label, copied=True)
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
-    """A view over the file, numbered by DuckDB's ``file_row_number`` (by a window when the file
-    has a column of that name itself)."""
+    """A view over the file, numbered by DuckDB's ``file_row_number`` (by a window, under a name
+    of imx's own, when the file has a column of that name itself)."""
     file = literal(str(path.resolve()))
-    names = {r[0] for r in con.sql(f"SELECT name FROM parquet_schema({file})").fetchall()}
+    try:
+        names = pq.read_schema(path).names
+    except (pa.ArrowException, OSError) as error:
+        raise DataError(f"cannot read `{path}` as parquet: {first_line(error)}") from error
+    _check_unique(names, f"`{path.name}`")
+    (rows,) = con.sql(f"SELECT sum(num_rows) FROM parquet_file_metadata({file})").fetchall()[0]
+    if not rows:
+        raise _no_rows(path)
     filled = _filled_columns(con, file)
-    if "file_row_number" in names:
+    src = relation("src", tag)
+    if "file_row_number" in {n.lower() for n in names}:
+        row = fresh_column(names)
         con.execute(
-            f"CREATE VIEW src_{tag} AS SELECT *, row_number() OVER () AS __imx_id "
+            f"CREATE VIEW {src} AS SELECT *, row_number() OVER () AS {quote(row)} "
             f"FROM read_parquet({file})"
         )
-        return _relation(con, f"src_{tag}", path.name, row_id="__imx_id", filled=filled)
-    con.execute(
-        f"CREATE VIEW src_{tag} AS SELECT * FROM read_parquet({file}, file_row_number = true)"
-    )
-    return _relation(con, f"src_{tag}", path.name, row_id="file_row_number", filled=filled)
+        return _relation(con, src, path.name, row_id=row, filled=filled)
+    con.execute(f"CREATE VIEW {src} AS SELECT * FROM read_parquet({file}, file_row_number = true)")
+    return _relation(con, src, path.name, row_id="file_row_number", filled=filled)
 
 
 def _filled_columns(con: duckdb.DuckDBPyConnection, file: str) -> frozenset[str]:

@@ -55,9 +55,7 @@ def check(project: Project) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - any checker fault becomes a diagnostic
         file = project.files[0] if project.files else "<project>"
         detail = f"{type(exc).__name__}: {exc}"
-        ctx.sink.report(
-            "internal-error", M.INTERNAL_ERROR.format(detail), file, NO_SPAN, hints=[INTERNAL_HINT]
-        )
+        ctx.sink.report(M.INTERNAL_ERROR.format(detail), file, NO_SPAN, hints=[INTERNAL_HINT])
         model = None
     if ctx.sink.has_errors:
         model = None

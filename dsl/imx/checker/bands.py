@@ -77,7 +77,7 @@ def bound_value(lit: A.Literal, unit: m.ValueUnit, rep: Reporter, what: str) -> 
     value = _bound(lit, unit)
     if value is None:
         msg = M.BAND_UNIT_MISMATCH.format(what, _literal_words(lit), unit_words(unit))
-        rep.error("band-unit-mismatch", msg, lit.span, hints=[_unit_hint(unit)])
+        rep.report(msg, lit.span, hints=[_unit_hint(unit)])
     return value
 
 
@@ -109,8 +109,8 @@ def check_bands(clause: A.BandsClause, domain: Domain, rep: Reporter) -> m.Bands
         hints = did_you_mean(clause.direction.text, DIRECTIONS) or available(
             "directions", DIRECTIONS
         )
-        msg = M.UNKNOWN_CHOICE.format(clause.direction.text, "band direction")
-        rep.error("unknown-direction", msg, clause.direction.span, hints=hints)
+        msg = M.UNKNOWN_DIRECTION.format(clause.direction.text, "band direction")
+        rep.report(msg, clause.direction.span, hints=hints)
     defs = [_band(b, domain.unit, rep) for b in clause.bands]
     _check_names(clause.bands, rep)
     if direction is None or any(d is None for d in defs):
@@ -128,7 +128,7 @@ def _band(band: A.Band, unit: m.ValueUnit, rep: Reporter) -> m.BandDef | None:
     if isinstance(band, A.BandCompare):
         if band.op not in ORDER_OPS:
             msg = M.BAND_DIRECTION.format(M.BAND_OPS.format(band.op))
-            rep.error("band-direction", msg, band.span)
+            rep.report(msg, band.span)
             return None
         bound = bound_value(band.value, unit, rep, "this bound")
         return None if bound is None else m.BandDef(name, op=band.op, bound=bound)
@@ -146,7 +146,7 @@ def _check_names(bands: Sequence[A.Band], rep: Reporter) -> None:
         if first is not band:
             labels = [rep.label(first.name.span, M.FIRST_DEFINED_HERE)]
             msg = M.DUPLICATE_IN.format(f"band `{band.name.text}`", "these bands")
-            rep.error("duplicate-field", msg, band.name.span, labels=labels)
+            rep.report(msg, band.name.span, labels=labels)
 
 
 def _check_direction(
@@ -160,8 +160,7 @@ def _check_direction(
             continue
         problem = _direction_problem(direction, band, prev)
         if problem:
-            rep.error(
-                "band-direction",
+            rep.report(
                 M.BAND_DIRECTION.format(problem),
                 node.span,
                 hints=[_DIRECTION_HINTS[direction]],
@@ -260,14 +259,13 @@ def _check_coverage(
         mine = {i for i, p in enumerate(inside) if _holds(band, p.sample)}
         if not mine - covered:
             reason = M.AFTER_CATCH_ALL.format(catch_all.name) if catch_all else M.SHADOWED
-            rep.error("band-unreachable", M.BAND_UNREACHABLE.format(band.name, reason), node.span)
+            rep.report(M.BAND_UNREACHABLE.format(band.name, reason), node.span)
         covered |= mine
         catch_all = catch_all or (band if band.is_catch_all else None)
     holes = [p for i, p in enumerate(inside) if i not in covered]
     if holes:
         text = " and ".join(_describe(run, domain.unit) for run in _runs(holes))
-        rep.error(
-            "band-gap",
+        rep.report(
             M.BAND_GAP.format(text),
             clause.direction.span.cover(_end(clause)),
             hints=["add a catch-all band at the end, e.g. `red`"],
@@ -326,15 +324,14 @@ def check_target(
             if summary
             else ["only duration and value metrics have summary statistics; drop the statistic"]
         )
-        rep.error(
-            "unknown-statistic",
-            M.UNKNOWN_NAME.format("statistic", stat),
+        rep.report(
+            M.UNKNOWN_STATISTIC.format("statistic", stat),
             clause.stat.span,
             hints=what,
         )
     if clause.op not in ORDER_OPS:
         text = M.TARGET_OPS.format(clause.op)
-        rep.error("invalid-value", M.INVALID_VALUE.format(text), clause.span)
+        rep.report(M.INVALID_VALUE.format(text), clause.span)
         return None
     value = bound_value(clause.value, unit, rep, "the target")
     if value is None:
@@ -349,4 +346,4 @@ def _target_direction(clause: A.TargetClause, bands: m.Bands | None, rep: Report
     higher = bands.direction is m.Direction.HIGHER_IS_BETTER
     if (clause.op in ("<", "<=")) == higher:
         text = M.TARGET_DIRECTION.format(clause.op, bands.direction.value)
-        rep.error("band-direction", M.BAND_DIRECTION.format(text), clause.span)
+        rep.report(M.BAND_DIRECTION.format(text), clause.span)

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from imx.diagnostics import DiagnosticSink, Label, Severity
+from imx.diagnostics import DiagnosticSink, Label
+from imx.messages import Message
 from imx.source import Span
 
 T = TypeVar("T")
@@ -30,45 +31,21 @@ class Reporter:
     muted: bool = False
     reported: int = field(default=0)
 
-    def error(
+    def report(
         self,
-        code: str,
-        message: str,
+        message: Message,
         span: Span,
         *,
         hints: Iterable[str] = (),
         labels: Iterable[Label] = (),
     ) -> None:
-        self._report(code, message, span, Severity.ERROR, hints, labels)
-
-    def warning(
-        self,
-        code: str,
-        message: str,
-        span: Span,
-        *,
-        hints: Iterable[str] = (),
-        labels: Iterable[Label] = (),
-    ) -> None:
-        self._report(code, message, span, Severity.WARNING, hints, labels)
+        """Report ``message`` (its code gives the severity) at ``span`` of this file."""
+        self.reported += 1
+        if not self.muted:
+            self.sink.report(message, self.file, span, labels=labels, hints=hints)
 
     def label(self, span: Span, message: str) -> Label:
         return Label(self.file, span, message)
-
-    def _report(
-        self,
-        code: str,
-        message: str,
-        span: Span,
-        severity: Severity,
-        hints: Iterable[str],
-        labels: Iterable[Label],
-    ) -> None:
-        self.reported += 1
-        if not self.muted:
-            self.sink.report(
-                code, message, self.file, span, severity=severity, labels=labels, hints=hints
-            )
 
 
 @dataclass

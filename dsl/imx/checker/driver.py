@@ -60,8 +60,7 @@ def _need_events_table(symbols: Symbols, ctx: Ctx) -> None:
     where += [(d.file, d.node.name) for d in symbols.metrics.values()]
     if where:
         file, name = where[0]
-        ctx.at(file).error(
-            "unknown-table",
+        ctx.at(file).report(
             M.NO_EVENTS_TABLE,
             name.span,
             hints=["declare `table events { … }` or `import stdlib.schema`"],
@@ -75,8 +74,7 @@ def _check_metric(
     rep = resolver.ctx.at(decl.file)
     for f in node.fields:
         if isinstance(f, A.ModedClause):
-            rep.error(
-                "field-not-allowed",
+            rep.report(
                 M.MODE_OUTSIDE_VARIANT.format(f.mode.text),
                 f.mode.span,
                 hints=[f"drop `{f.mode.text}` in a metric"],
@@ -89,13 +87,10 @@ def _check_metric(
     resolved = resolver.resolve(node.name.text, title, fields, env)
     for param in params.values():
         if param.name not in env.used:
-            resolver.ctx.at(param.file).warning(
-                "unused-param", M.UNUSED_PARAM.format(param.name), param.span
-            )
+            resolver.ctx.at(param.file).report(M.UNUSED_PARAM.format(param.name), param.span)
     if resolved.category in COMPANION_CATEGORIES and not resolved.companions:
         msg = M.MISSING_COMPANION.format(resolved.category.replace("_", "-"), node.name.text)
-        rep.warning(
-            "missing-companion",
+        rep.report(
             msg,
             node.name.span,
             hints=[
@@ -116,16 +111,15 @@ def _check_variants(
         rep = resolver.ctx.at(decl.file)
         base = bases.get(node.base.text)
         if base is None:
-            unknown(rep, "unknown-metric", "metric", node.base, bases)
+            unknown(rep, M.UNKNOWN_METRIC, "metric", node.base, bases)
             continue
         first = seen.setdefault((node.base.text, node.name.text), decl)
         if first is not decl:
             label = resolver.ctx.at(first.file).label(first.node.name.span, M.FIRST_DEFINED_HERE)
-            msg = (
-                M.DUPLICATE_DEFINITION.format("variant", node.name.text)
-                + f" for `{node.base.text}`"
+            msg = M.DUPLICATE_DEFINITION.format("variant", node.name.text).with_additional(
+                f" for `{node.base.text}`"
             )
-            rep.error("duplicate-definition", msg, node.name.span, labels=[label])
+            rep.report(msg, node.name.span, labels=[label])
             continue
         checked.append(check_variant(decl, base, resolver))
     check_overlaps(checked, resolver)

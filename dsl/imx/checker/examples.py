@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from imx import messages as M
 from imx import model as m
 from imx.checker.context import Decl, Reporter
-from imx.checker.names import unknown
+from imx.checker.names import unknown, unknown_as
 from imx.checker.schema import SchemaInfo
 from imx.checker.types import TIME_UNITS, parse_timestamp
 from imx.diagnostics import available, did_you_mean
@@ -51,7 +51,7 @@ def check_example(
     node = decl.node
     metric = facts.get(node.metric.text)
     if metric is None:
-        unknown(rep, "unknown-metric", "metric", node.metric, facts)
+        unknown(rep, M.UNKNOWN_METRIC, "metric", node.metric, facts)
     checker = _ExampleChecker(rep, info, metric)
     for f in node.fields:
         checker.field(f)
@@ -82,8 +82,7 @@ class _ExampleChecker:
         first = self.seen.get(key)
         if first is not None:
             labels = [self.rep.label(first.span, M.FIRST_DEFINED_HERE)]
-            self.rep.error(
-                "duplicate-field",
+            self.rep.report(
                 M.DUPLICATE_IN.format(f"`{key}`", "this example"),
                 f.span,
                 labels=labels,
@@ -104,14 +103,14 @@ class _ExampleChecker:
         self.as_of = parse_timestamp(f.instant.text)
         if self.as_of is None:
             msg = M.EXAMPLE_BAD_VALUE.format(f.instant.text, "a timestamp with a zone", "as_of")
-            self.rep.error("example-bad-value", msg, f.instant.span)
+            self.rep.report(msg, f.instant.span)
 
     def _variant(self, f: A.ExampleVariantField) -> None:
         self.variant = f.variant.text
         if self.metric is not None and f.variant.text not in self.metric.variants:
             unknown(
                 self.rep,
-                "unknown-variant",
+                M.UNKNOWN_VARIANT,
                 "variant",
                 f.variant,
                 self.metric.variants,
@@ -126,7 +125,7 @@ class _ExampleChecker:
         if table is None:
             unknown(
                 self.rep,
-                "unknown-table",
+                M.UNKNOWN_TABLE,
                 "table",
                 f.table,
                 [t.name for t in self.info.schema.tables],
@@ -145,20 +144,12 @@ class _ExampleChecker:
             column = table.column(cell.text)
             if column is None:
                 name = A.Name(cell.text, span=cell.span if cell.text else header.span)
-                msg = M.NO_SUCH_MEMBER.format("table", table.name, "column", cell.text)
+                msg = M.NO_SUCH_COLUMN.format("table", table.name, "column", cell.text)
                 columns_of = [c.name for c in table.columns]
-                unknown(
-                    self.rep,
-                    "unknown-column",
-                    "column",
-                    name,
-                    columns_of,
-                    f"columns of `{table.name}`",
-                    message=msg,
-                )
+                unknown_as(self.rep, msg, name, columns_of, f"columns of `{table.name}`")
             elif cell.text in seen:
                 msg = M.DUPLICATE_IN.format(f"column `{cell.text}`", "this header")
-                self.rep.error("duplicate-field", msg, cell.span)
+                self.rep.report(msg, cell.span)
                 column = None
             seen.add(cell.text)
             columns.append(column)
@@ -167,7 +158,7 @@ class _ExampleChecker:
     def _row(self, row: A.Row, columns: list[m.ColumnDef | None], table: str) -> None:
         if len(row.cells) != len(columns):
             msg = M.EXAMPLE_ROW_WIDTH.format(len(row.cells), len(columns))
-            self.rep.error("example-row-width", msg, row.span)
+            self.rep.report(msg, row.span)
             return
         for cell, column in zip(row.cells, columns, strict=True):
             if column is not None and cell.text:
@@ -178,7 +169,7 @@ class _ExampleChecker:
             calendars = [c.name for c in self.info.schema.calendars]
             if cell.text not in calendars:
                 name = A.Name(cell.text, span=cell.span)
-                unknown(self.rep, "unknown-calendar", "calendar", name, calendars)
+                unknown(self.rep, M.UNKNOWN_CALENDAR, "calendar", name, calendars)
             return
         if column.type is m.ColumnType.EVENT:
             if cell.text not in self.info.events:
@@ -186,25 +177,23 @@ class _ExampleChecker:
                     "events", self.info.events
                 )
                 msg = M.EXAMPLE_BAD_VALUE.format(cell.text, "a declared event", column.name)
-                self.rep.error("example-bad-value", msg, cell.span, hints=hints)
+                self.rep.report(msg, cell.span, hints=hints)
             return
         check, words = _CELL_CHECKS.get(column.type, (None, ""))
         if check is not None and not check(cell.text):
             msg = M.EXAMPLE_BAD_VALUE.format(cell.text, words, column.name)
-            self.rep.error("example-bad-value", msg, cell.span, hints=_CELL_HINTS.get(words, []))
+            self.rep.report(msg, cell.span, hints=_CELL_HINTS.get(words, []))
 
     # ------------------------------------------------------------------ expectations
     def _expectation(self, e: A.Expectation) -> None:
         key = e.key.text
         if key not in EXPECT_KEYS:
             hints = did_you_mean(key, EXPECT_KEYS) or available("expectations", EXPECT_KEYS)
-            self.rep.error(
-                "unknown-expect-key", M.UNKNOWN_EXPECT_KEY.format(key), e.key.span, hints=hints
-            )
+            self.rep.report(M.UNKNOWN_EXPECT_KEY.format(key), e.key.span, hints=hints)
             return
         if any(k == key for k, _ in self.expect):
             msg = M.DUPLICATE_IN.format(f"`{key}`", "the expectations")
-            self.rep.error("duplicate-field", msg, e.key.span)
+            self.rep.report(msg, e.key.span)
             return
         value = self._expect_value(key, e.value)
         if value is not None:
@@ -229,8 +218,7 @@ class _ExampleChecker:
         allowed |= set(STATUS_WORDS) if key == "status" else set()
         if self.metric is not None and text not in allowed:
             msg = M.EXAMPLE_BAD_EXPECT.format(text, key, "no band has that name")
-            self.rep.error(
-                "example-bad-value",
+            self.rep.report(
                 msg,
                 span,
                 hints=did_you_mean(text, allowed) or available("values", allowed),
@@ -248,7 +236,7 @@ class _ExampleChecker:
     def _bad_expect(self, key: str, value: A.Literal | A.Name, hint: str) -> None:
         text = value.text if isinstance(value, A.Name) else _literal_text(value)
         msg = M.EXAMPLE_BAD_EXPECT.format(text, key, hint)
-        self.rep.error("example-bad-value", msg, value.span)
+        self.rep.report(msg, value.span)
 
 
 _EXPECT_HINTS = {

@@ -70,7 +70,7 @@ def gather(
             first = grouped[name][0].clause
             msg = M.DUPLICATE_FIELD.format(name, *owner)
             labels = [rep.label(first.span, M.FIRST_DEFINED_HERE)]
-            rep.error("duplicate-field", msg, clause.span, labels=labels)
+            rep.report(msg, clause.span, labels=labels)
             continue
         grouped.setdefault(name, []).append(Sourced(clause, layer, rep.file, mode))
     return grouped
@@ -82,8 +82,7 @@ def _second_measure(
     for kind in MEASURES:
         if kind in grouped:
             labels = [rep.label(grouped[kind][0].clause.span, "the first measure")]
-            rep.error(
-                "multiple-measures",
+            rep.report(
                 M.MULTIPLE_MEASURES.format(owner[1]),
                 clause.span,
                 labels=labels,

@@ -78,7 +78,7 @@ def base_params(fields: Fields, ctx: Ctx) -> dict[str, Param]:
         if first is not None:
             msg = M.DUPLICATE_IN.format(f"param `{clause.name.text}`", "this metric")
             labels = [rep.label(first.span, M.FIRST_DEFINED_HERE)]
-            rep.error("duplicate-field", msg, clause.name.span, labels=labels)
+            rep.report(msg, clause.name.span, labels=labels)
             continue
         param = make_param(clause, s.file, rep)
         if param is not None:
@@ -98,20 +98,16 @@ def check_required(fields: Fields, name: A.Name, rep: Reporter) -> None:
     """A metric needs a category, a unit (`per`), one measure, and a summary if it summarises."""
     for needed in ("category", "per"):
         if needed not in fields:
-            rep.error(
-                "missing-field", M.MISSING_FIELD.format("metric", name.text, needed), name.span
-            )
+            rep.report(M.MISSING_FIELD.format("metric", name.text, needed), name.span)
     kind = measure_kind(fields)
     if kind is None:
-        rep.error(
-            "missing-field",
+        rep.report(
             M.MISSING_MEASURE.format(name.text),
             name.span,
             hints=["give exactly one of rate, ratio, duration, count or value"],
         )
     elif kind in SUMMARISED and "summary" not in fields:
-        rep.error(
-            "missing-field",
+        rep.report(
             M.MISSING_FIELD.format("metric", name.text, "summary"),
             name.span,
             hints=[f"a {kind} metric says how to summarise it: `summary median`"],
@@ -144,7 +140,7 @@ class Resolver:
         return m.ResolvedMetric(
             id=metric_id,
             title=title,
-            category=self.choice(fields, "category", CATEGORIES, "unknown-category") or "",
+            category=self.choice(fields, "category", CATEGORIES, M.UNKNOWN_CATEGORY) or "",
             question=_text(one(fields, "question")),
             unit=self.unit(fields),
             where=self.conditions(fields, "where", env),
@@ -158,7 +154,7 @@ class Resolver:
             levels=self.levels(fields),
             period=self.period(fields, env, part.measure),
             companions=self.companions(fields),
-            status=self.choice(fields, "status", STATUSES, "unknown-status"),
+            status=self.choice(fields, "status", STATUSES, M.UNKNOWN_STATUS),
             since=_text(one(fields, "since")),
             doc=_text(one(fields, "doc")),
             params=tuple((p.name, p.value) for p in env.params.values()),
@@ -166,15 +162,16 @@ class Resolver:
         )
 
     # ------------------------------------------------------------------ simple fields
-    def choice(self, fields: Fields, name: str, choices: Sequence[str], code: str) -> str | None:
+    def choice(
+        self, fields: Fields, name: str, choices: Sequence[str], message: M.Message
+    ) -> str | None:
         s = one(fields, name)
         if s is None:
             return None
         word: A.Name = getattr(s.clause, name)
         if word.text not in choices:
             hints = did_you_mean(word.text, choices) or available(f"{name} values", choices)
-            msg = M.UNKNOWN_CHOICE.format(word.text, name)
-            self.rep(s).error(code, msg, word.span, hints=hints)
+            self.rep(s).report(message.format(word.text, name), word.span, hints=hints)
         return word.text
 
     def unit(self, fields: Fields) -> m.UnitDef:
@@ -185,7 +182,7 @@ class Resolver:
         found = self.info.schema.unit(s.clause.unit.text)
         if found is None:
             names = [u.name for u in self.info.schema.units]
-            unknown(self.rep(s), "unknown-unit", "unit", s.clause.unit, names)
+            unknown(self.rep(s), M.UNKNOWN_UNIT, "unit", s.clause.unit, names)
             return m.UnitDef(s.clause.unit.text, ())
         return found
 
@@ -196,8 +193,8 @@ class Resolver:
         assert isinstance(s.clause, A.MinNClause)
         value = s.clause.value.value
         if value != value.to_integral_value():
-            text = M.INVALID_MIN_N.format(s.clause.value.text)
-            self.rep(s).error("invalid-value", M.INVALID_VALUE.format(text), s.clause.value.span)
+            msg = M.INVALID_MIN_N.format(s.clause.value.text)
+            self.rep(s).report(msg, s.clause.value.span)
             return DEFAULT_MIN_N
         return int(value)
 
@@ -207,7 +204,7 @@ class Resolver:
             assert isinstance(s.clause, A.CompanionClause)
             for name in s.clause.metrics:
                 if name.text not in self.metric_ids:
-                    unknown(self.rep(s), "unknown-metric", "metric", name, self.metric_ids)
+                    unknown(self.rep(s), M.UNKNOWN_METRIC, "metric", name, self.metric_ids)
                 names.append(name.text)
         return tuple(names)
 
@@ -271,15 +268,13 @@ class Resolver:
         amount = typer.expect(c.amount, T.NUMBER, "the amount of a `ratio`")
         scale = c.scale.value
         if scale <= 0:
-            text = M.INVALID_SCALE.format(c.scale.text)
-            self.rep(s).error("invalid-value", M.INVALID_VALUE.format(text), c.scale.span)
+            self.rep(s).report(M.INVALID_SCALE.format(c.scale.text), c.scale.span)
         per = one(fields, "per")
         if per is not None and isinstance(per.clause, A.PerClause):
             unit = per.clause.unit.text
             if c.unit.text not in (unit, unit + "s", unit + "es"):
                 msg = M.RATIO_UNIT_MISMATCH.format(c.unit.text, unit)
-                self.rep(s).error(
-                    "ratio-unit-mismatch",
+                self.rep(s).report(
                     msg,
                     c.unit.span,
                     hints=[f"write `per {c.scale.text} {unit}s`"],
@@ -293,7 +288,7 @@ class Resolver:
         if unit is None:
             unknown(
                 self.rep(s),
-                "unknown-time-unit",
+                M.UNKNOWN_TIME_UNIT,
                 "time unit",
                 c.unit,
                 ELAPSED_FUNCTIONS,
@@ -318,8 +313,7 @@ class Resolver:
         rep = self.rep(s)
         if kind is not None and kind not in SUMMARISED:
             msg = M.FIELD_NOT_ALLOWED.format("summary", f"a {kind} metric")
-            rep.error(
-                "field-not-allowed",
+            rep.report(
                 msg,
                 s.clause.span,
                 hints=["only duration and value metrics are summarised"],
@@ -330,9 +324,8 @@ class Resolver:
                 hints = did_you_mean(stat.text, STATISTICS[:4]) or available(
                     "statistics", STATISTICS
                 )
-                rep.error(
-                    "unknown-statistic",
-                    M.UNKNOWN_NAME.format("statistic", stat.text),
+                rep.report(
+                    M.UNKNOWN_STATISTIC.format("statistic", stat.text),
                     stat.span,
                     hints=hints,
                 )
@@ -377,9 +370,8 @@ class Resolver:
             hints = did_you_mean(level.name.text, LEVEL_NAMES) or [
                 "levels are site, study, portfolio, or `by` a study or site attribute"
             ]
-            rep.error(
-                "unknown-level",
-                M.UNKNOWN_NAME.format("level", level.name.text),
+            rep.report(
+                M.UNKNOWN_LEVEL.format("level", level.name.text),
                 level.name.span,
                 hints=hints,
             )
@@ -388,7 +380,7 @@ class Resolver:
         if attr is None:
             unknown(
                 rep,
-                "unknown-column",
+                M.UNKNOWN_COLUMN,
                 "study or site attribute",
                 level.attribute,
                 self.info.attributes,
@@ -406,9 +398,8 @@ class Resolver:
         rep = self.rep(s)
         if c.grain.text not in GRAINS:
             hints = did_you_mean(c.grain.text, GRAINS) or available("grains", GRAINS)
-            rep.error(
-                "unknown-grain",
-                M.UNKNOWN_CHOICE.format(c.grain.text, "period grain"),
+            rep.report(
+                M.UNKNOWN_GRAIN.format(c.grain.text, "period grain"),
                 c.grain.span,
                 hints=hints,
             )
@@ -417,8 +408,7 @@ class Resolver:
         else:
             by = _default_period_by(measure) or _PLACEHOLDER
             if isinstance(by, m.Const):
-                rep.error(
-                    "missing-field",
+                rep.report(
                     M.PERIOD_NEEDS_BY,
                     c.span,
                     hints=["write `period month by first scan_acquired`"],

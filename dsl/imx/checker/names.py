@@ -79,8 +79,7 @@ def _define(table: dict[str, Decl[T]], rep: Reporter, kind: str, name: A.Name, n
 
 
 def _duplicate(rep: Reporter, kind: str, name: A.Name, first_file: str, first_span: Span) -> None:
-    rep.error(
-        "duplicate-definition",
+    rep.report(
         M.DUPLICATE_DEFINITION.format(kind, name.text),
         name.span,
         labels=[_label(first_file, first_span)],
@@ -94,25 +93,31 @@ def _label(file: str, span: Span) -> Label:
 
 def unknown(
     rep: Reporter,
-    code: str,
+    message: M.Message,
     kind: str,
     name: A.Name,
     candidates: Iterable[str],
     plural: str = "",
-    *,
-    message: str = "",
 ) -> None:
-    """Report an unknown name with a did-you-mean hint, else the list of what exists."""
+    """Report an unknown name (``message`` worded with ``kind`` and the name) with a
+    did-you-mean hint, else the list of what exists."""
+    unknown_as(rep, message.format(kind, name.text), name, candidates, plural or f"{kind}s")
+
+
+def unknown_as(
+    rep: Reporter, message: M.Message, name: A.Name, candidates: Iterable[str], plural: str
+) -> None:
+    """Report ``message`` about an unknown name with a did-you-mean hint, else ``plural``."""
     pool = sorted(set(candidates))
-    hints = did_you_mean(name.text, pool) or available(plural or f"{kind}s", pool)
-    rep.error(code, message or M.UNKNOWN_NAME.format(kind, name.text), name.span, hints=hints)
+    hints = did_you_mean(name.text, pool) or available(plural, pool)
+    rep.report(message, name.span, hints=hints)
 
 
 def resolve(
-    rep: Reporter, table: dict[str, Decl[T]], code: str, kind: str, name: A.Name
+    rep: Reporter, table: dict[str, Decl[T]], message: M.Message, kind: str, name: A.Name
 ) -> Decl[T] | None:
-    """Look a name up; report ``code`` with hints when it is not declared."""
+    """Look a name up; report ``message`` (``unknown <kind> `name```) when it is not declared."""
     found = table.get(name.text)
     if found is None:
-        unknown(rep, code, kind, name, table)
+        unknown(rep, message, kind, name, table)
     return found

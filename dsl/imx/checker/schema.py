@@ -94,7 +94,7 @@ def _table(decl: Decl[A.TableDecl], rep: Reporter) -> m.TableDef:
     if node.name.text.lower().startswith(RESERVED_PREFIX):
         msg = M.RESERVED_NAME.format(node.name.text)
         hint = "rename the table: the SQL imx compiles uses such names for its own tables"
-        rep.error("reserved-name", msg, node.name.span, hints=[hint])
+        rep.report(msg, node.name.span, hints=[hint])
     columns: list[m.ColumnDef] = []
     seen: dict[str, A.Column] = {}
     for col in node.columns:
@@ -102,7 +102,7 @@ def _table(decl: Decl[A.TableDecl], rep: Reporter) -> m.TableDef:
         if first is not None:
             msg = M.DUPLICATE_FIELD.format(col.name.text, "table", node.name.text)
             labels = [rep.label(first.name.span, M.FIRST_DEFINED_HERE)]
-            rep.error("duplicate-field", msg, col.name.span, labels=labels)
+            rep.report(msg, col.name.span, labels=labels)
             continue
         seen[col.name.text] = col
         columns.append(_column(col, rep))
@@ -113,9 +113,8 @@ def _column(col: A.Column, rep: Reporter) -> m.ColumnDef:
     ctype = COLUMN_TYPES.get(col.type.text)
     if ctype is None:
         hints = did_you_mean(col.type.text, COLUMN_TYPES) or available("types", COLUMN_TYPES)
-        rep.error(
-            "unknown-type",
-            M.UNKNOWN_NAME.format("column type", col.type.text),
+        rep.report(
+            M.UNKNOWN_TYPE.format("column type", col.type.text),
             col.type.span,
             hints=hints,
         )
@@ -129,7 +128,7 @@ def _check_events_table(table: m.TableDef, decl: Decl[A.TableDecl], ctx: Ctx) ->
         return  # a column of unknown type (reported) may be the one missing here
     for needed in (m.ColumnType.EVENT, m.ColumnType.TIMESTAMP):
         if not any(c.type is needed for c in table.columns):
-            rep.error("missing-column", M.MISSING_COLUMN.format(needed.value), decl.node.name.span)
+            rep.report(M.MISSING_COLUMN.format(needed.value), decl.node.name.span)
 
 
 def _unit(decl: Decl[A.UnitDecl], events: m.TableDef | None, rep: Reporter) -> m.UnitDef:
@@ -140,10 +139,9 @@ def _unit(decl: Decl[A.UnitDecl], events: m.TableDef | None, rep: Reporter) -> m
     for key in node.columns:
         column = events.column(key.text)
         if column is None:
-            unknown(rep, "unknown-column", "column", key, events.keys, "key columns of `events`")
+            unknown(rep, M.UNKNOWN_COLUMN, "column", key, events.keys, "key columns of `events`")
         elif not column.key:
-            rep.error(
-                "not-a-key",
+            rep.report(
                 M.NOT_A_KEY.format(key.text),
                 key.span,
                 hints=available("key columns", events.keys),
@@ -184,7 +182,7 @@ def _weekend(f: A.Weekend, rep: Reporter) -> set[int]:
     for day in f.days:
         number = WEEKDAYS.get(day.text.lower())
         if number is None:
-            unknown(rep, "unknown-weekday", "weekday", day, WEEKDAYS, "weekdays")
+            unknown(rep, M.UNKNOWN_WEEKDAY, "weekday", day, WEEKDAYS, "weekdays")
         else:
             days.add(number)
     return days
@@ -195,7 +193,7 @@ def parse_date(lit: A.DateLit, rep: Reporter) -> dt.date | None:
     try:
         return dt.date.fromisoformat(lit.text)
     except ValueError:
-        rep.error("invalid-date", M.INVALID_DATE.format(lit.text), lit.span)
+        rep.report(M.INVALID_DATE.format(lit.text), lit.span)
         return None
 
 
@@ -204,8 +202,7 @@ def _timezone(f: A.Timezone, rep: Reporter) -> str | None:
     if name in _zones():
         return name
     hints = did_you_mean(name, _zones())
-    rep.error(
-        "unknown-timezone",
+    rep.report(
         M.UNKNOWN_TIMEZONE.format(name),
         f.zone.span,
         hints=hints or ['write an IANA zone name such as "America/New_York" or "UTC"'],
@@ -224,9 +221,8 @@ def _country(f: A.Country, rep: Reporter) -> str | None:
     code = f.code.value.upper()
     supported = set(holidays.list_supported_countries())
     if code not in supported:
-        rep.error(
-            "unknown-country",
-            M.UNKNOWN_NAME.format("country code", f.code.value),
+        rep.report(
+            M.UNKNOWN_COUNTRY.format("country code", f.code.value),
             f.code.span,
             hints=did_you_mean(code, supported),
         )
@@ -239,14 +235,11 @@ def _check_default_calendar(symbols: Symbols, ctx: Ctx) -> None:
     defaults = [d for d in decls if d.node.is_default]
     if len(decls) > 1 and not defaults:
         d = decls[1]
-        ctx.at(d.file).error(
-            "calendar-default",
+        ctx.at(d.file).report(
             M.CALENDAR_DEFAULT_NONE,
             d.node.name.span,
             hints=['mark one calendar `default`: calendar us "…" default { … }'],
         )
     for extra in defaults[1:]:
         labels = [ctx.at(defaults[0].file).label(defaults[0].node.name.span, "the default")]
-        ctx.at(extra.file).error(
-            "calendar-default", M.CALENDAR_DEFAULT_MANY, extra.node.name.span, labels=labels
-        )
+        ctx.at(extra.file).report(M.CALENDAR_DEFAULT_MANY, extra.node.name.span, labels=labels)

@@ -12,11 +12,11 @@ from imx.syntax import ast as A
 
 
 def _names(
-    names: Sequence[A.Name], known: Collection[str], kind: str, code: str, rep: Reporter
+    names: Sequence[A.Name], known: Collection[str], kind: str, message: M.Message, rep: Reporter
 ) -> tuple[str, ...]:
     for name in names:
         if name.text not in known:
-            unknown(rep, code, kind, name, known)
+            unknown(rep, message, kind, name, known)
     return tuple(n.text for n in names)
 
 
@@ -28,9 +28,7 @@ def _once(fields: Sequence[A.Node], rep: Reporter, owner: tuple[str, str]) -> di
         if first is not f:
             word = _WORDS.get(type(f), "field")
             labels = [rep.label(first.span, M.FIRST_DEFINED_HERE)]
-            rep.error(
-                "duplicate-field", M.DUPLICATE_FIELD.format(word, *owner), f.span, labels=labels
-            )
+            rep.report(M.DUPLICATE_FIELD.format(word, *owner), f.span, labels=labels)
     return seen
 
 
@@ -54,7 +52,7 @@ def check_csf(decl: Decl[A.CsfDecl], metrics: Collection[str], rep: Reporter) ->
         name=node.name.text,
         title=node.title.value if node.title else None,
         question=question.text.value if isinstance(question, A.QuestionClause) else None,
-        kpis=_names(kpis.metrics, metrics, "metric", "unknown-metric", rep)
+        kpis=_names(kpis.metrics, metrics, "metric", M.UNKNOWN_METRIC, rep)
         if isinstance(kpis, A.KpisField)
         else (),
         doc=doc.text.value if isinstance(doc, A.DocClause) else None,
@@ -74,10 +72,10 @@ def check_metricset(
         name=node.name.text,
         title=node.title.value if node.title else None,
         version=node.version.value if node.version else None,
-        metrics=_names(listed.metrics, metrics, "metric", "unknown-metric", rep)
+        metrics=_names(listed.metrics, metrics, "metric", M.UNKNOWN_METRIC, rep)
         if isinstance(listed, A.MetricsField)
         else (),
-        csfs=_names(csf_field.csfs, csfs, "csf", "unknown-csf", rep)
+        csfs=_names(csf_field.csfs, csfs, "csf", M.UNKNOWN_CSF, rep)
         if isinstance(csf_field, A.CsfsField)
         else (),
         doc=doc.text.value if isinstance(doc, A.DocClause) else None,

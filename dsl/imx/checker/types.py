@@ -92,7 +92,7 @@ def duration_const(lit: A.DurationLit, rep: Reporter) -> m.DurationConst | None:
     """``3 business_days`` as a DurationConst (weeks become 7 days); an unknown unit is reported."""
     found = TIME_UNITS.get(lit.unit.text)
     if found is None:
-        unknown(rep, "unknown-time-unit", "time unit", lit.unit, ELAPSED_FUNCTIONS, "time units")
+        unknown(rep, M.UNKNOWN_TIME_UNIT, "time unit", lit.unit, ELAPSED_FUNCTIONS, "time units")
         return None
     unit, factor = found
     return m.DurationConst(lit.amount.value * factor, unit)
@@ -121,16 +121,14 @@ def literal(lit: A.Literal, rep: Reporter) -> Typed:
     if isinstance(lit, A.DateTimeLit):
         stamp = parse_timestamp(lit.text)
         if stamp is None and _naive(lit.text):
-            rep.error(
-                "invalid-date",
+            rep.report(
                 M.NAIVE_TIMESTAMP.format(lit.text),
                 lit.span,
                 hints=[f"add `Z` for UTC or an offset: {lit.text}Z"],
             )
             return ERROR
         if stamp is None:
-            rep.error(
-                "invalid-date",
+            rep.report(
                 M.INVALID_DATE.format(lit.text),
                 lit.span,
                 hints=["a timestamp needs a valid date, time and zone: 2026-03-11T09:30Z"],
@@ -140,7 +138,7 @@ def literal(lit: A.Literal, rep: Reporter) -> Typed:
     try:
         return Typed(m.Const(dt.date.fromisoformat(lit.text), T.DATE), T.DATE)
     except ValueError:
-        rep.error("invalid-date", M.INVALID_DATE.format(lit.text), lit.span)
+        rep.report(M.INVALID_DATE.format(lit.text), lit.span)
         return ERROR
 
 
@@ -229,10 +227,10 @@ class Typer:
             param = self.env.params[t.param]
             msg = M.PARAM_UNIT_MISMATCH.format(t.param, kind_words(param.kind), needed)
             labels = [_param_label(param)]
-            self.rep.error("param-unit-mismatch", msg, span, hints=hints, labels=labels)
+            self.rep.report(msg, span, hints=hints, labels=labels)
             return
         text = message if complete else f"{message}, not {typed_words(t)}"
-        self.rep.error("type-mismatch", M.TYPE_MISMATCH.format(text), span, hints=hints)
+        self.rep.report(M.TYPE_MISMATCH.format(text), span, hints=hints)
 
     # ------------------------------------------------------------------ leaves
     def _fact(self, node: A.EventFact) -> Typed:
@@ -244,7 +242,7 @@ class Typer:
     def _event_known(self, name: A.Name) -> bool:
         if name.text in self.env.info.events:
             return True
-        unknown(self.rep, "unknown-event", "event", name, self.env.info.events)
+        unknown(self.rep, M.UNKNOWN_EVENT, "event", name, self.env.info.events)
         return False
 
     def _name(self, node: A.NameRef) -> Typed:
@@ -263,7 +261,7 @@ class Typer:
         if attr is not None:
             vtype = value_type(attr[1])
             return Typed(m.Attr(attr[0], text, vtype), vtype)
-        unknown(self.rep, "unknown-name", "name", node.name, self.env.candidates(), "names")
+        unknown(self.rep, M.UNKNOWN_NAME, "name", node.name, self.env.candidates(), "names")
         return ERROR
 
     # ------------------------------------------------------------------ calls
@@ -276,14 +274,12 @@ class Typer:
         unit = ELAPSED_FUNCTIONS.get(name)
         if unit is None:
             hints = did_you_mean(name, FUNCTIONS) or available("functions", FUNCTIONS)
-            msg = M.UNKNOWN_NAME.format("function", name)
-            self.rep.error("unknown-function", msg, node.func.span, hints=hints)
+            msg = M.UNKNOWN_FUNCTION.format("function", name)
+            self.rep.report(msg, node.func.span, hints=hints)
             return ERROR
         if len(node.args) != 2:
             msg = M.WRONG_ARITY.format(name, 2, len(node.args))
-            self.rep.error(
-                "wrong-arity", msg, node.span, hints=[f"write `{name}(first A, first B)`"]
-            )
+            self.rep.report(msg, node.span, hints=[f"write `{name}(first A, first B)`"])
             return ERROR
         start = self.expect(node.args[0], T.TIMESTAMP, f"the start given to `{name}`")
         end = self.expect(node.args[1], T.TIMESTAMP, f"the end given to `{name}`")
@@ -296,7 +292,7 @@ class Typer:
         if len(node.args) < 2:
             msg = M.WRONG_ARITY.format(name, "at least 2", len(node.args))
             hints = [f"write `{name}(first qc_passed, first qc_failed)`"]
-            self.rep.error("wrong-arity", msg, node.span, hints=hints)
+            self.rep.report(msg, node.span, hints=hints)
             return ERROR
         args = [self.expect(arg, T.TIMESTAMP, f"each argument of `{name}`") for arg in node.args]
         if any(a.type is T.ERROR for a in args):
@@ -305,8 +301,7 @@ class Typer:
 
     def need_calendar(self, unit: m.TimeUnit | None, span: Span) -> None:
         if unit is m.TimeUnit.BUSINESS_DAYS and not self.env.info.schema.calendars:
-            self.rep.error(
-                "unknown-calendar",
+            self.rep.report(
                 M.NO_CALENDAR,
                 span,
                 hints=["declare a `calendar … default { … }` or `import stdlib.schema`"],
@@ -314,17 +309,14 @@ class Typer:
 
     def _first_of(self, node: A.Call) -> Typed:
         if not node.args:
-            self.rep.error(
-                "wrong-arity", M.WRONG_ARITY.format("first_of", "at least 1", 0), node.span
-            )
+            self.rep.report(M.WRONG_ARITY.format("first_of", "at least 1", 0), node.span)
             return ERROR
         events: list[str] = []
         ok = True
         for arg in node.args:
             if not isinstance(arg, A.NameRef):
                 text = M.FIRST_OF_ARGS
-                self.rep.error(
-                    "type-mismatch",
+                self.rep.report(
                     text,
                     arg.span,
                     hints=["write `first_of(qc_passed, qc_failed)`"],
@@ -359,7 +351,7 @@ class Typer:
 
     def _window(self, node: A.Expr) -> m.DurationConst | None:
         if isinstance(node, A.NameRef) and not self.env.known(node.name.text):
-            unknown(self.rep, "unknown-param", "param", node.name, self.env.params)
+            unknown(self.rep, M.UNKNOWN_PARAM, "param", node.name, self.env.params)
             return None
         t = self.infer(node)
         if t.type is T.ERROR:
@@ -406,8 +398,7 @@ class Typer:
             )
             return None
         if a.type in (T.TEXT, T.BOOLEAN, T.EVENT_KIND) and node.op not in ("=", "!="):
-            text = f"{WORDS[a.type]} can only be compared with `=` or `!=`"
-            self.rep.error("type-mismatch", text, node.span)
+            self.rep.report(M.EQUALITY_ONLY.format(WORDS[a.type]), node.span)
             return None
         if not self._first_of_member(node.right, a, b) or not self._first_of_member(
             node.left, b, a
@@ -423,7 +414,7 @@ class Typer:
             return True
         text = M.NOT_IN_FIRST_OF.format(b.expr.event)
         hints = available("events of this first_of", a.events)
-        self.rep.error("type-mismatch", text, side.span, hints=hints)
+        self.rep.report(text, side.span, hints=hints)
         return False
 
     def _durations(self, span: Span, a: Typed, b: Typed) -> tuple[Typed, Typed] | None:
@@ -467,8 +458,7 @@ class Typer:
         if result is None:
             hints = ["measure time between two timestamps with days(a, b) or hours(a, b)"]
             text = M.CANNOT_APPLY.format(node.op, typed_words(left), typed_words(right))
-            self.rep.error(
-                "type-mismatch",
+            self.rep.report(
                 text,
                 node.span,
                 hints=hints if T.TIMESTAMP in (left.type, right.type) else [],

@@ -10,7 +10,7 @@ from imx import model as m
 from imx.checker.context import Decl, Reporter
 from imx.checker.fields import MEASURES, MODED, Fields, Sourced, gather
 from imx.checker.metrics import PROVENANCE_NAMES, Resolver, make_param
-from imx.checker.names import unknown
+from imx.checker.names import unknown, unknown_as
 from imx.checker.types import Env, Param, kind_words
 from imx.diagnostics import Label
 from imx.source import Span
@@ -54,8 +54,7 @@ def check_variant(decl: Decl[A.VariantDecl], base: BaseInfo, resolver: Resolver)
     )
     rationale = _rationale(own)
     if rationale is None:
-        rep.warning(
-            "variant-missing-rationale",
+        rep.report(
             M.VARIANT_NO_RATIONALE.format(name, node.base.text),
             node.name.span,
             hints=['say why the studies it selects differ: rationale "…"'],
@@ -89,7 +88,7 @@ def _selector(
         if term.column.text not in columns:
             unknown(
                 rep,
-                "unknown-column",
+                M.UNKNOWN_COLUMN,
                 "study attribute",
                 term.column,
                 columns,
@@ -108,15 +107,13 @@ def _allowed_fields(own: Fields, node: A.VariantDecl, base: BaseInfo, rep: Repor
         if name in CHANGES_MEASURE:
             what = "the measure" if name in MEASURES else "the unit (`per`)"
             msg = M.VARIANT_CHANGES_MEASURE.format(node.name.text, what, node.base.text)
-            rep.error(
-                "variant-changes-measure",
+            rep.report(
                 msg,
                 first.clause.span,
                 hints=["declare a separate metric instead"],
             )
         elif name not in ALLOWED:
-            rep.error(
-                "variant-field-not-allowed",
+            rep.report(
                 M.VARIANT_FIELD_NOT_ALLOWED.format(name),
                 first.clause.span,
                 hints=[_ALLOWED_HINT],
@@ -134,8 +131,7 @@ _ALLOWED_HINT = (
 
 def _mode_ok(s: Sourced, name: str, rep: Reporter) -> bool:
     if name in MODED and s.mode is None:
-        rep.error(
-            "variant-where-mode",
+        rep.report(
             M.VARIANT_WHERE_MODE.format(name),
             s.clause.span,
             hints=[
@@ -144,9 +140,8 @@ def _mode_ok(s: Sourced, name: str, rep: Reporter) -> bool:
         )
         return False
     if name not in MODED and s.mode is not None:
-        rep.error(
-            "variant-field-not-allowed",
-            M.FIELD_NOT_ALLOWED.format(s.mode, f"front of `{name}`"),
+        rep.report(
+            M.MODE_NOT_ALLOWED.format(s.mode, f"front of `{name}`"),
             s.clause.span,
             hints=["only `where` and `exclude` are stated as replace or extend"],
         )
@@ -161,18 +156,10 @@ def _merge_params(own: Fields, base: BaseInfo, rep: Reporter) -> dict[str, Param
         assert isinstance(clause, A.ParamClause)
         first = base.params.get(clause.name.text)
         if first is None:
-            msg = M.NO_SUCH_MEMBER.format(
+            msg = M.NO_SUCH_PARAM.format(
                 "the base metric", base.decl.node.name.text, "param", clause.name.text
             )
-            unknown(
-                rep,
-                "unknown-param",
-                "param",
-                clause.name,
-                base.params,
-                "params of the base metric",
-                message=msg,
-            )
+            unknown_as(rep, msg, clause.name, base.params, "params of the base metric")
             continue
         param = make_param(clause, s.file, rep)
         if param is None:
@@ -182,7 +169,7 @@ def _merge_params(own: Fields, base: BaseInfo, rep: Reporter) -> dict[str, Param
                 param.name, kind_words(param.kind), kind_words(first.kind)
             )
             labels = [Label(first.file, first.span, "the base metric's param")]
-            rep.error("param-unit-mismatch", msg, clause.value.span, labels=labels)
+            rep.report(msg, clause.value.span, labels=labels)
             continue
         params[param.name] = param
     return params
@@ -220,8 +207,7 @@ def check_overlaps(checked: Sequence[Checked], resolver: Resolver) -> None:
                 rep = resolver.ctx.at(later.file)
                 v, w = later.variant, earlier.variant
                 label = resolver.ctx.at(earlier.file).label(earlier.span, M.BOTH_MATCH_HERE)
-                rep.error(
-                    "variant-overlap",
+                rep.report(
                     M.VARIANT_OVERLAP.format(w.name, v.name, v.base),
                     later.span,
                     labels=[label],

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from imx import __version__
+from imx.codes import all_codes
 from imx.diagnostics import Diagnostic, Severity
 from imx.source import SourceFile, Span
 
@@ -122,10 +123,26 @@ def _region(file: str, span: Span, sources: Mapping[str, SourceFile]) -> dict[st
     }
 
 
-def _sarif_result(diag: Diagnostic, sources: Mapping[str, SourceFile]) -> dict[str, Any]:
+def _sarif_rules() -> list[dict[str, Any]]:
+    """Every registered code as a SARIF rule: its name, summary and default level."""
+    return [
+        {
+            "id": code.name,
+            "name": code.name,
+            "shortDescription": {"text": code.summary},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[code.severity]},
+        }
+        for code in all_codes()
+    ]
+
+
+def _sarif_result(
+    diag: Diagnostic, sources: Mapping[str, SourceFile], index: Mapping[str, int]
+) -> dict[str, Any]:
     text = diag.message + "".join(f"\nhint: {h}" for h in diag.hints)
     result: dict[str, Any] = {
         "ruleId": diag.code,
+        "ruleIndex": index[diag.code],
         "level": _SARIF_LEVEL[diag.severity],
         "message": {"text": text},
         "locations": [
@@ -153,8 +170,9 @@ def _sarif_result(diag: Diagnostic, sources: Mapping[str, SourceFile]) -> dict[s
 
 
 def to_sarif(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceFile]) -> str:
-    """A SARIF 2.1.0 log with one run of the ``imx`` tool."""
-    rules = sorted({d.code for d in diagnostics})
+    """A SARIF 2.1.0 log with one run of the ``imx`` tool; its rules are every registered code."""
+    rules = _sarif_rules()
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -164,10 +182,10 @@ def to_sarif(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceFile
                     "driver": {
                         "name": "imx",
                         "version": __version__,
-                        "rules": [{"id": code, "name": code} for code in rules],
+                        "rules": rules,
                     }
                 },
-                "results": [_sarif_result(d, sources) for d in diagnostics],
+                "results": [_sarif_result(d, sources, index) for d in diagnostics],
             }
         ],
     }

@@ -4,31 +4,44 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
 from imx import messages as M
-from imx.diagnostics import Diagnostic, Severity, did_you_mean
-from imx.source import SourceFile, Span
+from imx.diagnostics import Diagnostic, did_you_mean
+from imx.messages import Message
+from imx.source import SourceFile, Span, line_end
 
-# A table of common mistakes: (code, message, hint, example inputs). A failure that stops the parser
-# in the same state on the same kind of token as an example gets that example's words. The test suite
-# parses every example and checks that it maps back to its own entry.
-MISTAKES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (
-        "syntax-double-equals",
-        "`==` is not an operator in imx",
+
+class Mistake(NamedTuple):
+    """A common mistake: its message (which carries its code), a hint and example inputs."""
+
+    message: Message
+    hint: str
+    examples: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return self.message.code.name
+
+
+# A table of common mistakes. A failure that stops the parser in the same state on the same kind of
+# token as an example gets that example's words. The test suite parses every example and checks that
+# it maps back to its own entry.
+MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        M.DOUBLE_EQUALS,
         "compare with a single `=`",
         (
             "metric A {\n    rate first_of(a, b) == a\n}\n",
             "metric A {\n    where count a == 2\n}\n",
         ),
     ),
-    (
-        "syntax-unquoted-title",
-        "a title must be in double quotes",
+    Mistake(
+        M.UNQUOTED_TITLE,
         'write the title as a string: metric XFER-CT "Image transfer cycle time" { … }',
         (
             "metric A Image transfer {\n}\n",
@@ -36,24 +49,21 @@ MISTAKES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
             "table events One row {\n}\n",
         ),
     ),
-    (
-        "syntax-one-field-per-line",
-        "each field starts on its own line",
+    Mistake(
+        M.ONE_FIELD_PER_LINE,
         "put a line break before the next field",
         (
             'metric A { category quality question "q" }\n',
             "metric A {\n    category quality per timepoint\n}\n",
         ),
     ),
-    (
-        "syntax-missing-direction",
-        "bands need a direction before the `{`",
+    Mistake(
+        M.MISSING_DIRECTION,
         "write `bands higher_is_better { … }`, `lower_is_better` or `two_sided`",
         ("metric A {\n    bands { green >= 90%, red }\n}\n",),
     ),
-    (
-        "syntax-missing-comma",
-        "list items are separated by commas",
+    Mistake(
+        M.MISSING_COMMA,
         "write `a, b`, not `a b`",
         (
             "csf a {\n    kpis A B\n}\n",
@@ -61,21 +71,18 @@ MISTAKES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
             "unit site = study site\n",
         ),
     ),
-    (
-        "syntax-within-needs-of",
-        "`within` needs `of` and the event the window starts from",
+    Mistake(
+        M.WITHIN_NEEDS_OF,
         "write `first B within 3 business_days of first A`",
         ("metric A {\n    rate first b within 3 days\n}\n",),
     ),
-    (
-        "syntax-duration-needs-unit",
-        "a duration measure ends with the unit it is counted in",
+    Mistake(
+        M.DURATION_NEEDS_UNIT,
         "write `duration from first A to first B in business_days` (or days, hours)",
         ("metric A {\n    duration from first a to first b\n}\n",),
     ),
-    (
-        "syntax-unclosed-brace",
-        "this block is never closed",
+    Mistake(
+        M.UNCLOSED_BRACE,
         "add the closing `}`",
         ("metric A {\n    category quality\n", "metric A {\n"),
     ),
@@ -106,7 +113,7 @@ FIELD_KEYWORDS = (
 
 @functools.cache
 def _examples(lark: Lark) -> dict[int, list[str]]:
-    return {i: list(m[3]) for i, m in enumerate(MISTAKES)}
+    return {i: list(m.examples) for i, m in enumerate(MISTAKES)}
 
 
 def _words(lark: Lark, names: Iterable[str]) -> list[str]:
@@ -140,8 +147,6 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
     span = _span_of(exc, source)
     if source.text[span.start : span.start + 1] == '"' and _unclosed_string(source, span.start):
         return Diagnostic(
-            "syntax-unclosed-string",
-            Severity.ERROR,
             M.UNCLOSED_STRING,
             source.path,
             span,
@@ -153,8 +158,6 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
             word = str(exc.token)
             hints = did_you_mean(word, FIELD_KEYWORDS) or ["fields: " + ", ".join(FIELD_KEYWORDS)]
             return Diagnostic(
-                "unknown-field",
-                Severity.ERROR,
                 M.UNKNOWN_FIELD.format(word),
                 source.path,
                 span,
@@ -162,11 +165,9 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
             )
     matched = exc.match_examples(lark.parse, _examples(lark), use_accepts=True)
     if matched is not None:
-        code, message, hint, _ = MISTAKES[matched]
-        return Diagnostic(code, Severity.ERROR, message, source.path, span, hints=(hint,))
+        mistake = MISTAKES[matched]
+        return Diagnostic(mistake.message, source.path, span, hints=(mistake.hint,))
     return Diagnostic(
-        "syntax-error",
-        Severity.ERROR,
         _generic_message(exc, source),
         source.path,
         span,
@@ -175,8 +176,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
 
 
 def _unclosed_string(source: SourceFile, start: int) -> bool:
-    end = source.text.find("\n", start)
-    line = source.text[start : end if end >= 0 else len(source.text)]
+    line = source.text[start : line_end(source.text, start)]
     return line.count('"') % 2 == 1 and not line.startswith('"""')
 
 
@@ -190,23 +190,23 @@ def _expected(exc: UnexpectedInput) -> set[str]:
     return set()
 
 
-def _generic_message(exc: UnexpectedInput, source: SourceFile) -> str:
+def _generic_message(exc: UnexpectedInput, source: SourceFile) -> Message:
     if isinstance(exc, UnexpectedEOF) or (
         isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
     ):
-        return "the file ends in the middle of a definition"
+        return M.ENDS_EARLY
     if isinstance(exc, UnexpectedToken):
         tok = str(exc.token)
         if exc.token.type == "_NL":
-            return "this line ends too early"
-        return f"unexpected `{tok}` here"
+            return M.LINE_ENDS_EARLY
+        return M.UNEXPECTED_TOKEN.format(tok)
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         ch = source.text[pos] if pos < len(source.text) else ""
         if ch == '"':
-            return "this string is never closed"
-        return f"unexpected character `{ch}`"
-    return "the text cannot be read here"
+            return M.STRING_NEVER_CLOSED
+        return M.UNEXPECTED_CHARACTER.format(ch)
+    return M.UNREADABLE_TEXT
 
 
 def _span_of(exc: UnexpectedInput, source: SourceFile) -> Span:

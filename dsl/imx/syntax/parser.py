@@ -13,6 +13,7 @@ from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from imx import _resources
+from imx import messages as M
 from imx.diagnostics import Diagnostic, DiagnosticSink
 from imx.source import NO_SPAN, SourceFile, Span
 from imx.syntax import ast as A
@@ -546,7 +547,7 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
     except UnexpectedInput:
         items = _parse_by_item(source, sink)
     except LarkError as exc:  # pragma: no cover - an internal fault, reported as such
-        sink.report("internal-error", f"the parser failed unexpectedly: {exc}", path, Span(0, 0))
+        sink.report(M.PARSER_FAILED.format(exc), path, Span(0, 0))
         items = []
     module = A.Module(path, tuple(items), tuple(comments), span=Span(0, len(text)))
     return ParseResult(source, module, tuple(sink.sorted()))
