@@ -6,7 +6,6 @@ background, so they follow the page's light or dark scheme; text stays text (sea
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +19,7 @@ from matplotlib.figure import Figure
 
 from imx import model as m
 from imx.render.handbook.facts import SPAN_CATEGORIES, MeasuredSpan, measured_span
+from imx.render.handbook.markup import figure_text, html_text
 
 _INK = "#010203"  # drawn in this, replaced by currentColor
 _PALETTE = {"green": "#2e9e5b", "amber": "#e3a21a", "red": "#d64545", "yellow": "#e3c51a"}
@@ -145,7 +145,8 @@ def band_figure(
         ax = fig.add_subplot()
         for region in regions(bands, low, high):
             ax.axvspan(region.low, region.high, color=colours[region.name], alpha=0.55, lw=0)
-            ax.text((region.low + region.high) / 2, 0.4, region.name, ha="center", va="center")
+            name = figure_text(region.name)
+            ax.text((region.low + region.high) / 2, 0.4, name, ha="center", va="center")
         if target is not None:
             ax.axvline(float(target.value), color=_INK, lw=1.5, ls="--")
             ax.text(float(target.value), 1.04, "target", ha="center", va="bottom", fontsize=8)
@@ -192,7 +193,9 @@ def trend_figure(
             ys = [v for _, v in points if v is not None]
             bold = label == "portfolio"
             colour = _INK if bold else _OTHER[i % len(_OTHER)]
-            ax.plot(xs, ys, marker="o", ms=3.5, label=label, lw=2.4 if bold else 1.2, color=colour)
+            shown = " " + label if label.startswith("_") else label  # `_x` hides from a legend
+            width = 2.4 if bold else 1.2
+            ax.plot(xs, ys, marker="o", ms=3.5, label=figure_text(shown), lw=width, color=colour)
         _trend_axes(ax, periods, low, high, unit)
         fig.subplots_adjust(left=0.1, right=0.78, top=0.95, bottom=0.2)
         return _svg(fig, salt, "Trend by period")
@@ -201,7 +204,7 @@ def trend_figure(
 def _trend_axes(ax: Axes, periods: list[str], low: float, high: float, unit: m.ValueUnit) -> None:
     ax.set_ylim(low, high)
     ax.set_xticks(range(len(periods)))
-    ax.set_xticklabels(periods, rotation=30, ha="right")
+    ax.set_xticklabels([figure_text(p) for p in periods], rotation=30, ha="right")
     ax.yaxis.set_major_formatter(lambda v, _pos: _fmt(unit)(v))
     ax.grid(True, axis="y")
     for side in ("top", "right"):
@@ -219,7 +222,7 @@ def status_figure(counts: Mapping[str, int], *, salt: str = "status") -> str:
         colours = [band_colour(n, i) for i, n in enumerate(names)]
         ax.barh(range(len(names)), [counts[n] for n in names], color=colours, alpha=0.8)
         ax.set_yticks(range(len(names)))
-        ax.set_yticklabels(names)
+        ax.set_yticklabels([figure_text(n) for n in names])
         ax.invert_yaxis()
         for i, n in enumerate(names):
             ax.text(counts[n], i, f" {counts[n]}", va="center")
@@ -266,7 +269,8 @@ def process_map(model: m.Model, href: Callable[[str], str], *, salt: str = "proc
         for event in events:
             alpha = 0.9 if event.name in used else 0.4
             ax.axhline(row[event.name], color=_INK, lw=0.4, alpha=0.15)
-            ax.text(-0.7, row[event.name], event.name, ha="right", va="center", alpha=alpha)
+            name = figure_text(event.name)
+            ax.text(-0.7, row[event.name], name, ha="right", va="center", alpha=alpha)
         for column, item in enumerate(spans):
             _draw_span(ax, column, item, row, cut_row, href(item.metric))
         _map_axes(fig, ax, len(spans), cut_row)
@@ -286,7 +290,8 @@ def _draw_span(
     dots.set_url(url)
     start = ax.plot([column], [top], "s", color=colour, ms=6, mec=_INK, mew=0.6)[0]
     start.set_url(url)
-    label = ax.text(column, -0.9, item.metric, rotation=90, ha="center", va="bottom", fontsize=8)
+    name = figure_text(item.metric)
+    label = ax.text(column, -0.9, name, rotation=90, ha="center", va="bottom", fontsize=8)
     label.set_url(url)
 
 
@@ -313,7 +318,7 @@ def _svg(fig: Figure, salt: str, label: str) -> str:
     width = size.group(1) if size else "460"
     text = re.sub(r' width="[\d.]+pt" height="[\d.]+pt"', "", text, count=1)
     attrs = (
-        f'<svg class="imx-figure-svg" role="img" aria-label="{html.escape(label)}" '
+        f'<svg class="imx-figure-svg" role="img" aria-label="{html_text(label)}" '
         f'style="max-width: {float(width) * 4 / 3:.0f}px"'
     )
     return text.replace("<svg", attrs, 1).strip()

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from imx import model as m
 from imx.render.handbook import overview
+from imx.render.handbook.markup import template_text
 from imx.render.handbook.pages import Context, SqlFor, metric_page, metric_path
 from imx.render.handbook.scores import ResultsLike, as_table, read_results
 from imx.render.handbook.sources import SourceIndex
@@ -32,7 +33,11 @@ _HOOKS_TEXT = '''"""mkdocs hooks written by imx: re-render the handbook's pages 
 
 from pathlib import Path
 
-from imx.render.handbook.site import regenerate
+from imx.render.handbook.site import mark_escaped, regenerate
+
+
+def on_config(config, **kwargs):
+    return mark_escaped(config)
 
 
 def on_pre_build(config, **kwargs):
@@ -100,8 +105,8 @@ def nav(model: m.Model, with_results: bool) -> list[Any]:
     )
     metrics: list[Any] = [{"All metrics": "metrics/index.md"}]
     for category, group in overview.categories(model):
-        label = category.replace("_", " ").capitalize()
-        metrics.append({label: [{x.id: metric_path(x.id)} for x in group]})
+        label = template_text(category.replace("_", " ").capitalize())
+        metrics.append({label: [{template_text(x.id): metric_path(x.id)} for x in group]})
     items.append({"Metrics": metrics})
     return items
 
@@ -109,11 +114,16 @@ def nav(model: m.Model, with_results: bool) -> list[Any]:
 def mkdocs_config(
     model: m.Model, with_results: bool, extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The mkdocs.yml content: Material, no web fonts, offline search, imx highlighting."""
+    """The mkdocs.yml content: Material, no web fonts, offline search, imx highlighting.
+
+    Material writes ``site_name`` and nav titles into its pages unescaped, so they are written
+    here HTML-escaped (:func:`site_name` marks the name as such when imx runs the build).
+    """
     mset = model.metricsets[0] if model.metricsets else None
     name = (mset.title or mset.name) if mset else "Metric handbook"
+    name += f" {mset.version}" if mset and mset.version else ""
     config: dict[str, Any] = {
-        "site_name": name + (f" {mset.version}" if mset and mset.version else ""),
+        "site_name": template_text(name),
         "docs_dir": DOCS,
         "site_dir": SITE,
         "use_directory_urls": False,
@@ -221,6 +231,15 @@ def _write_if_changed(path: Path, body: str) -> None:
     path.write_text(body, encoding="utf-8")
 
 
+def mark_escaped(config: Any) -> Any:
+    """Mark the loaded ``site_name`` as HTML already (:func:`mkdocs_config` escapes it), so that the
+    theme's templates that escape it themselves (``| e``) do not escape it twice."""
+    from markupsafe import Markup
+
+    config["site_name"] = Markup(config["site_name"])
+    return config
+
+
 def build_site(config: Path) -> Path:
     """Build the mkdocs project at ``config`` with ``--strict``; return the site folder."""
     from mkdocs.commands.build import build
@@ -228,7 +247,7 @@ def build_site(config: Path) -> Path:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about Material's future, not us
     cfg = load_config(str(config), strict=True)
-    build(cfg)
+    build(mark_escaped(cfg))
     return Path(cfg["site_dir"])
 
 
