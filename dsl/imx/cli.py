@@ -109,35 +109,27 @@ def _imx_files(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from imx import messages as M
     from imx.render import diagnostics as R
-    from imx.source import SourceFile
-    from imx.syntax.fmt import format_source
+    from imx.syntax.fmt import format_file
 
     console = _console(args)
-    changed, refused = [], []
-    for path in _imx_files(args.paths):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            console.print(f"error: cannot read {path}: {exc}")
-            refused.append(path)
-            continue
-        result = format_source(text, str(path))
-        if result.text is None:
-            refused.append(path)
-            R.render_text(
-                list(result.diagnostics), {str(path): SourceFile(str(path), text)}, console
-            )
-            continue
-        if result.text != text:
-            changed.append(path)
-            if not args.check:
-                path.write_text(result.text, encoding="utf-8")
     verb = "would reformat" if args.check else "reformatted"
-    for path in changed:
-        console.print(f"{verb} {path}")
+    changed = refused = 0
+    for path in _imx_files(args.paths):  # every file, whatever happened to the ones before
+        outcome = format_file(path, write=not args.check)
+        if outcome.error is not None:
+            console.print(Text.assemble(("error", "bold red"), ": ", outcome.error))
+        elif outcome.refused and outcome.source is not None:
+            R.render_text(list(outcome.diagnostics), {str(path): outcome.source}, console)
+        if outcome.changed:
+            console.print(Text(f"{verb} {path}"))
+        changed += outcome.changed
+        refused += outcome.refused
     if refused:
-        console.print(f"{len(refused)} file(s) not formatted: they cannot be read or do not parse")
+        console.print(Text(M.FMT_NOT_FORMATTED.format(refused)))
         return EXIT_FINDINGS
     return EXIT_FINDINGS if (args.check and changed) else EXIT_OK
 

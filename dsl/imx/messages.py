@@ -95,6 +95,16 @@ NO_IMX_FILES = Message("the folder `{}` holds no .imx files", C.FILE_NOT_FOUND)
 UNKNOWN_IMPORT = Message("unknown import `{}`", C.UNKNOWN_IMPORT)
 STDLIB_MISSING = Message("the standard library is not installed with imx: {}", C.UNKNOWN_IMPORT)
 
+# Formatting (imx fmt)
+FMT_CANNOT_READ = "cannot read `{}`: {}"
+FMT_CANNOT_WRITE = "cannot write `{}`: {}"
+FMT_NOT_FORMATTED = "{} file(s) not formatted: they cannot be read or written, or do not parse"
+FORMAT_CHANGES_MEANING = Message(
+    "formatting would change {} of this file, so it is left as it is (a bug in imx: please report"
+    " it with the file)",
+    C.INTERNAL_ERROR,
+)
+
 # Names and structure (checker)
 _NO_SUCH_MEMBER = "{} `{}` has no {} `{}`"
 NO_SUCH_COLUMN = Message(_NO_SUCH_MEMBER, C.UNKNOWN_COLUMN)

@@ -13,14 +13,17 @@ comment is kept: a whole-line comment before the line it preceded, a trailing on
 from __future__ import annotations
 
 import bisect
-import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from imx import messages as M
 from imx.diagnostics import Diagnostic
+from imx.source import SourceFile, Span, line_start, read_text, split_lines
 from imx.syntax import ast as A
-from imx.syntax.parser import parse
+from imx.syntax.parser import ParseResult, parse, strings_or_comments
 
 MAX_WIDTH = 100
 INDENT = "    "
@@ -45,7 +48,89 @@ def format_source(text: str, path: str = "<input>") -> FormatResult:
     result = parse(text, path)
     if result.module is None or any(d.is_error for d in result.diagnostics):
         return FormatResult(None, result.diagnostics)
-    return FormatResult(format_module(result.module, text), result.diagnostics)
+    out = format_module(result.module, text)
+    changed = _changed_meaning(result, parse(out, path))
+    if changed is not None:
+        return FormatResult(None, (changed,))
+    return FormatResult(out, result.diagnostics)
+
+
+def _changed_meaning(before: ParseResult, after: ParseResult) -> Diagnostic | None:
+    """A refusal if the formatted text reads differently from the original, else ``None``.
+
+    The guard behind "formatting never changes what a file means": the syntax trees (spans
+    aside), the comments and the diagnostics of the two texts must be the same.
+    """
+    old, new = before.module, after.module
+    assert old is not None
+    what = None
+    if new is None or new != old:
+        what = "its definitions"
+    elif Counter(_ctext(c) for c in new.comments) != Counter(_ctext(c) for c in old.comments):
+        what = "its comments"
+    elif [(d.code, d.message) for d in after.diagnostics] != [
+        (d.code, d.message) for d in before.diagnostics
+    ]:
+        what = "its diagnostics"
+    if what is None:
+        return None
+    span = _first_difference(old, new)
+    return Diagnostic(M.FORMAT_CHANGES_MEANING.format(what), before.source.path, span)
+
+
+def _first_difference(old: A.Module, new: A.Module | None) -> Span:
+    """The span of the first item of ``old`` that the formatted text does not reproduce."""
+    theirs = new.items if new is not None else ()
+    for i, item in enumerate(old.items):
+        if i >= len(theirs) or theirs[i] != item:
+            return item.span
+    return Span(0, 0)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What formatting one file did: rewritten (or would be), left alone, or refused and why."""
+
+    changed: bool
+    source: SourceFile | None = None  # the text read, to show refusals against
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str | None = None  # the file could not be read or written
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None or any(d.is_error for d in self.diagnostics)
+
+
+def format_file(path: Path, *, write: bool) -> FileOutcome:
+    """Format one file in place (``write``) or only say whether it would change.
+
+    The file is read and written with its line ends as they are (no newline translation), so the
+    formatter sees exactly the text ``imx check`` reads; a file that cannot be read, does not parse,
+    or would read differently once formatted is refused and left untouched.
+    """
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        return FileOutcome(False, error=M.FMT_CANNOT_READ.format(path, _reason(exc)))
+    source = SourceFile(str(path), text)
+    result = format_source(text, str(path))
+    if result.text is None:
+        return FileOutcome(False, source, result.diagnostics)
+    if result.text == text:
+        return FileOutcome(False, source)
+    if write:
+        try:
+            with path.open("w", encoding="utf-8", newline="") as out:
+                out.write(result.text)
+        except OSError as exc:
+            return FileOutcome(False, source, error=M.FMT_CANNOT_WRITE.format(path, _reason(exc)))
+    return FileOutcome(True, source)
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    return str(exc.strerror or exc)
 
 
 def format_module(module: A.Module, source_text: str) -> str:
@@ -181,27 +266,25 @@ def _wrap(prefix: str, items: Sequence[str]) -> str:
 class _Source:
     """Line numbers and blank lines of the source text (blank lines inside strings do not count)."""
 
-    _STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.file = SourceFile("", text)  # lines end as imx.source says
         inside: set[int] = set()
-        for m in self._STRING.finditer(text):
+        for m in strings_or_comments().finditer(text):
             inside.update(range(self.line(m.start()) + 1, self.line(m.end())))
-        rows = text.split("\n")
+        rows = split_lines(text)
         self.blank = [not row.strip() and i not in inside for i, row in enumerate(rows)]
 
     def line(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
+        """The 0-based line of ``offset``."""
+        return self.file.position(offset).line - 1
 
     def blank_between(self, first: int, last: int) -> bool:
         """Whether a blank line lies strictly between lines ``first`` and ``last``."""
         return any(self.blank[first + 1 : max(last, first + 1)])
 
     def code_before(self, offset: int) -> bool:
-        start = self.starts[self.line(offset)]
-        return bool(self.text[start:offset].strip())
+        return bool(self.text[line_start(self.text, offset) : offset].strip())
 
 
 # ------------------------------------------------------------------------------ layout

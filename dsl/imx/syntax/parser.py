@@ -15,7 +15,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from imx import _resources
 from imx import messages as M
 from imx.diagnostics import Diagnostic, DiagnosticSink
-from imx.source import NO_SPAN, SourceFile, Span
+from imx.source import LINE_CHAR, NO_SPAN, SourceFile, Span, split_lines
 from imx.syntax import ast as A
 from imx.syntax import errors
 from imx.syntax.scanner import Scanner
@@ -50,7 +50,7 @@ def _unquote(raw: str) -> tuple[str, bool]:
 
 
 def _dedent(body: str) -> str:
-    lines = body.split("\n")
+    lines = split_lines(body)
     if lines and not lines[0].strip():
         lines = lines[1:]
     while lines and not lines[-1].strip():
@@ -509,9 +509,12 @@ class _InlineBuilder:
                 setattr(self, name, _adapt(name, getattr(builder, name)))
 
 
-_TOP_LEVEL = re.compile(
-    r"^(import|schema|events|table|unit|calendar|metric|variant|csf|metricset|example)\b", re.M
-)
+@functools.cache
+def _top_level() -> re.Pattern[str]:
+    """A declaration keyword at the start of a line (any line end: see imx.source)."""
+    from imx.syntax.vocabulary import vocabulary  # it reads the grammar through this module
+
+    return re.compile(rf"(?:^|(?<=[\r\n]))(?:{'|'.join(vocabulary().declarations)})\b")
 
 
 @functools.cache
@@ -558,22 +561,27 @@ def _build(text: str) -> list[A.Item]:
     return list(items)
 
 
-_COMMENT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|(#[^\n]*)')
+@functools.cache
+def strings_or_comments() -> re.Pattern[str]:
+    """A regex for a string literal or (group 1) a comment, from the grammar's own terminals."""
+    lark = _lark()
+    strings = lark.get_terminal("STRING").pattern.to_regexp()
+    return re.compile(f"{strings}|({lark.get_terminal('COMMENT').pattern.to_regexp()})")
 
 
 def _comments(text: str) -> list[A.Comment]:
     """Comments with their spans, skipping ``#`` inside string literals."""
     found = []
-    for m in _COMMENT.finditer(text):
+    for m in strings_or_comments().finditer(text):
         if m.group(1) is not None:
-            found.append(A.Comment(m.group(1).rstrip("\r"), span=Span(m.start(1), m.end(1))))
+            found.append(A.Comment(m.group(1), span=Span(m.start(1), m.end(1))))
     return found
 
 
 def _parse_by_item(source: SourceFile, sink: DiagnosticSink) -> list[A.Item]:
     """After a failure, parse each top-level item on its own so one mistake hides no other."""
     text = source.text
-    starts = [m.start() for m in _TOP_LEVEL.finditer(text)]
+    starts = [m.start() for m in _top_level().finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
@@ -589,7 +597,7 @@ def _parse_by_item(source: SourceFile, sink: DiagnosticSink) -> list[A.Item]:
 
 
 def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    return re.sub(LINE_CHAR, " ", text)  # line ends stay, so lines and columns do too
 
 
 __all__ = ["ParseResult", "parse", "grammar_parser", "UnexpectedEOF", "UnexpectedCharacters"]

@@ -17,41 +17,39 @@ from typing import Any
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, LexerState, PatternStr, Token
 
-_MAIN = re.compile(
-    r"""
-    [ \t\f]*  # blanks before a token are skipped in the same match
-    (?:
-    (?P<_NL>(?:(?:\#[^\n]*)?\r?\n[\t ]*)+)
-  | (?P<COMMENT>\#[^\n]*)
-  | (?P<WS>[ \t\f]+)
-  | (?P<STRING>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"(?:[^"\\\n]|\\.)*")
-  | (?P<DATETIME>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)
-  | (?P<DATE>\d{4}-\d{2}-\d{2})
-  | (?P<PERCENT>\d+(?:\.\d+)?%)
-  | (?P<NUMBER>\d+(?:\.\d+)?)
-  | (?P<WORD>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)
-  | (?P<OP><=|>=|!=|\.\.|[<>=+\-*/{}(),.|])
-  | (?P<BAD>.)
-    )
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from imx import source
+from imx.source import line_ends
 
-# Inside an example table a row is cells of free text between `|`.
-_TABLE = re.compile(
-    r"""
-    [ \t\f]*
-    (?:
-    (?P<_NL>(?:(?:\#[^\n]*)?\r?\n[\t ]*)+)
-  | (?P<COMMENT>\#[^\n]*)
-  | (?P<WS>[ \t\f]+)
-  | (?P<OP>[|{}])
-  | (?P<CELL>[^|\s{}\#][^|\n\r{}\#]*)
-  | (?P<BAD>.)
+# The scanner's regexes are built from the grammar's own terminals (one definition of a string, a
+# comment, a line end, a number): these are the terminals each mode cuts, in the order tried.
+_MAIN_TERMINALS = ("_NL", "COMMENT", "WS_INLINE", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER")
+_TABLE_TERMINALS = ("_NL", "COMMENT", "WS_INLINE")
+# Punctuation and operators: every grammar terminal that is not a word (tests hold the two to
+# each other), longest first.
+OPERATORS = r"<=|>=|!=|\.\.|[<>=+\-*/{}(),.|]"
+_GROUP_NAMES = {"WS_INLINE": "WS"}
+
+
+def _compile(patterns: dict[str, str], names: tuple[str, ...], tail: list[str]) -> re.Pattern[str]:
+    """One regex: blanks, then the first of ``names`` (then ``tail``) that matches, else BAD."""
+    groups = [f"(?P<{_GROUP_NAMES.get(n, n)}>{patterns[n]})" for n in names]
+    groups.extend(tail)
+    groups.append(r"(?P<BAD>[\s\S])")
+    return re.compile(f"(?:{patterns['WS_INLINE']})?(?:{'|'.join(groups)})")
+
+
+def build_modes(patterns: dict[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The main regex and the one inside example tables (cells are free text between ``|``)."""
+    main = _compile(
+        patterns,
+        _MAIN_TERMINALS,
+        [f"(?P<WORD>{patterns['NAME']})", f"(?P<OP>{OPERATORS})"],
     )
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    table = _compile(
+        patterns, _TABLE_TERMINALS, [r"(?P<OP>[|{}])", f"(?P<CELL>{patterns['CELL']})"]
+    )
+    return main, table
+
 
 _SKIP = frozenset({"WS", "COMMENT"})
 _FIXED = frozenset({"_NL", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER", "CELL"})
@@ -66,7 +64,9 @@ class Scanner(Lexer):
     def __init__(self, conf: Any) -> None:
         self._terminals = list(conf.terminals)
         self._ignore = frozenset(conf.ignore)
-        self._patterns = {t.name: re.compile(t.pattern.to_regexp()) for t in self._terminals}
+        regexes = {t.name: t.pattern.to_regexp() for t in self._terminals}
+        self._patterns = {name: re.compile(regex) for name, regex in regexes.items()}
+        self._main, self._table = build_modes(regexes)
         # Keywords (string patterns) win over names; then the higher priority wins; then any
         # named terminal over a plain NAME, so that a tie never depends on set order.
         self._rank = {
@@ -92,14 +92,14 @@ class Scanner(Lexer):
     def _mode(self, parser_state: Any) -> tuple[re.Pattern[str], frozenset[str]]:
         """The regex and the acceptable terminals of the parser's current state."""
         accepts = frozenset(parser_state.parse_conf.parse_table.states[parser_state.position])
-        found = (_TABLE if "CELL" in accepts else _MAIN, accepts)
+        found = (self._table if "CELL" in accepts else self._main, accepts)
         self._modes[parser_state.position] = found
         return found
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         text = lexer_state.text.text
         pos, end = lexer_state.text.start, lexer_state.text.end
-        line, line_start = 1 + text.count("\n", 0, pos), text.rfind("\n", 0, pos) + 1
+        line, line_start = 1 + line_ends(text, 0, pos), source.line_start(text, pos)
         modes, decided, stack = self._modes, self._decided, parser_state.state_stack
         while pos < end:
             state = stack[-1]  # the parser's current state (kept up to date as tokens are fed)
@@ -122,9 +122,9 @@ class Scanner(Lexer):
                 token.type = kind
             else:
                 token.type = decided.get((state, lexeme)) or self._terminal(state, mode[1], lexeme)
-            if kind in _MULTILINE and "\n" in lexeme:
-                line += lexeme.count("\n")
-                line_start = text.rfind("\n", pos, stop) + 1
+            if kind in _MULTILINE and ("\n" in lexeme or "\r" in lexeme):
+                line += line_ends(lexeme)
+                line_start = source.line_start(text, stop, pos)
             token.end_line, token.end_column = line, stop - line_start + 1
             lexer_state.last_token = token
             yield token

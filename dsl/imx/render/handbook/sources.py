@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imx.source import SourceFile
+from imx.source import SourceFile, line_start, read_text
 from imx.syntax import ast as A
 from imx.syntax.parser import parse
 
@@ -45,7 +45,7 @@ class SourceIndex:
         for name in files:
             path = Path(name)
             if path.is_file():
-                sources[name] = SourceFile(name, path.read_text(encoding="utf-8"))
+                sources[name] = SourceFile(name, read_text(path))
         return cls.build(sources)
 
     def _add(self, items: Iterable[A.Item], source: SourceFile) -> None:
@@ -69,6 +69,5 @@ def _declared(node: A.Node, fields: Iterable[A.MetricField], source: SourceFile)
 
 
 def _indent_of(text: str, offset: int) -> str:
-    line_start = text.rfind("\n", 0, offset) + 1
-    prefix = text[line_start:offset]
+    prefix = text[line_start(text, offset) : offset]
     return prefix if not prefix.strip() else ""
