@@ -127,7 +127,7 @@ def generate(
 
     >>> import tempfile
     >>> m = generate(1, 7, Path(tempfile.mkdtemp()), "csv")
-    >>> m.faults["naive-timestamp"] > 0, m.rows["events"] > 1000
+    >>> m.faults["naive-timestamp"] > 0, m.rows["events"] > 500
     (True, True)
     """
     cut = (as_of or DEFAULT_AS_OF).astimezone(dt.UTC)

@@ -2,7 +2,7 @@
 
 >>> from imx import model as m
 >>> phrase(m.Not(m.Fact("has", "query_closed")))
-'no <code>query_closed</code> event'
+'no <code>query&#95;closed</code> event'
 """
 
 from __future__ import annotations
