@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from handbook_support import CONTROL, HOSTILE_FIELDS, hostile, hostile_checked, hostile_results
 from imx.model import Model

@@ -12,6 +12,7 @@ from rich.text import Text
 from imx import __version__
 from imx.codes import all_codes
 from imx.diagnostics import Diagnostic, Severity
+from imx.render.text import visible
 from imx.source import SourceFile, Span
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
@@ -36,14 +37,14 @@ def _snippet(source: SourceFile, span: Span, caret_style: str) -> list[Text]:
     end = source.position(max(span.start, span.end))
     line_text = source.line_text(start.line).expandtabs(1)
     last = end.column if end.line == start.line else len(line_text) + 1
-    width = max(1, last - start.column)
+    # Control characters in the line are shown escaped; the carets follow the shown text.
+    before = visible(line_text[: start.column - 1])
+    width = max(1, len(visible(line_text[start.column - 1 : last - 1])))
     gutter = " " * len(str(start.line))
     out = [Text(f"{gutter} |", style="blue")]
-    out.append(Text.assemble((f"{start.line} | ", "blue"), line_text))
+    out.append(Text.assemble((f"{start.line} | ", "blue"), visible(line_text)))
     out.append(
-        Text.assemble(
-            (f"{gutter} | ", "blue"), " " * (start.column - 1), ("^" * width, caret_style)
-        )
+        Text.assemble((f"{gutter} | ", "blue"), " " * len(before), ("^" * width, caret_style))
     )
     return out
 
@@ -57,21 +58,23 @@ def render_text(
         pos = _located(diag.file, diag.span, sources)
         console.print(
             Text.assemble(
-                (f"{diag.severity.value}[{diag.code}]", style), ": ", (diag.message, "bold")
+                (f"{diag.severity.value}[{diag.code}]", style),
+                ": ",
+                (visible(diag.message), "bold"),
             )
         )
-        console.print(Text(f"  --> {diag.file}:{pos['line']}:{pos['column']}", style="blue"))
+        where = visible(f"  --> {diag.file}:{pos['line']}:{pos['column']}")
+        console.print(Text(where, style="blue"))
         source = sources.get(diag.file)
         if source is not None and source.text:
             for line in _snippet(source, diag.span, style):
                 console.print(line)
         for label in diag.labels:
             lpos = _located(label.file, label.span, sources)
-            console.print(
-                Text(f"  note: {label.message} ({label.file}:{lpos['line']}:{lpos['column']})")
-            )
+            note = f"  note: {label.message} ({label.file}:{lpos['line']}:{lpos['column']})"
+            console.print(Text(visible(note)))
         for hint in diag.hints:
-            console.print(Text.assemble(("  = hint: ", "cyan"), hint))
+            console.print(Text.assemble(("  = hint: ", "cyan"), visible(hint)))
         console.print()
 
 

@@ -1,4 +1,8 @@
-"""Render a resolved metric (base or variant) as a table of fields, values and the layer that set them."""
+"""Render a resolved metric (base or variant) as a table of fields, values and the layer that set them.
+
+Spec texts (titles, questions, reasons, rationales, selector values) are printed as text, never as
+Rich markup, with their control characters made visible (:func:`imx.render.text.as_text`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from imx import model as m
+from imx.render.text import as_text
 
 _PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6}
 
@@ -147,11 +153,18 @@ def render_explain(metric: m.Metric, variant: str | None, console: Console) -> N
         chosen = next(v for v in metric.variants if v.name == variant)
         resolved = chosen.resolved
         selector = " and ".join(f"{t.column} in {list(t.values)}" for t in chosen.selector)
-        console.print(f"[bold]{metric.id}[/] under variant [bold]{variant}[/] (for {selector})")
+        console.print(
+            Text.assemble(
+                as_text(metric.id, "bold"),
+                " under variant ",
+                as_text(variant, "bold"),
+                as_text(f" (for {selector})"),
+            )
+        )
         if chosen.rationale:
-            console.print(f"rationale: {chosen.rationale}")
+            console.print(Text.assemble("rationale: ", as_text(chosen.rationale)))
     else:
-        console.print(f"[bold]{metric.id}[/] {resolved.title or ''}")
+        console.print(Text.assemble(as_text(metric.id, "bold"), " ", as_text(resolved.title or "")))
     layers = dict(resolved.provenance)
     param_layers = sorted({v for k, v in resolved.provenance if k.startswith("params.")} - {"base"})
     if param_layers:
@@ -161,8 +174,8 @@ def render_explain(metric: m.Metric, variant: str | None, console: Console) -> N
     table.add_column("value", overflow="fold")
     table.add_column("set by")
     for field, value in _rows(resolved):
-        table.add_row(field, value, layers.get(field, "base"))
+        table.add_row(field, as_text(value), as_text(layers.get(field, "base")))
     console.print(table)
     if metric.variants and variant is None:
         names = ", ".join(v.name for v in metric.variants)
-        console.print(f"variants: {names} (see `imx explain {metric.id} --variant NAME`)")
+        console.print(as_text(f"variants: {names} (see `imx explain {metric.id} --variant NAME`)"))

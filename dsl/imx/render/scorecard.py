@@ -4,7 +4,8 @@ One table per category (relationship, quality, efficiency, timeliness, cycle_tim
 other), one row per metric, level, group and period: value formatted by its unit, target, n (the
 denominator), 95% interval, pending / open / excluded, and the status in colour. Statuses are
 always written out, so the card reads the same without colour (``NO_COLOR``, ``--no-color``). A
-data-quality panel and the reproducibility stamp follow.
+data-quality panel and the reproducibility stamp follow. Every text from data or specs is printed
+as text (:func:`imx.render.text.as_text`): never read as markup, its control characters visible.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from rich.text import Text
 from imx.data import QualityFinding
 from imx.model import Model, ResolvedMetric, Target
 from imx.output import ordered
+from imx.render.text import as_text, visible
 from imx.results import Results, Stamp, level_ranks
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
@@ -124,7 +126,7 @@ def progress(
     """A progress bar for long runs; yields ``advance(steps)``. Silent when not on a terminal."""
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -132,7 +134,7 @@ def progress(
     with Progress(
         *columns, console=console, transient=True, disable=not console.is_terminal
     ) as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(visible(description), total=total)
 
         def advance(steps: int = 1) -> None:
             bar.advance(task, steps)
@@ -186,7 +188,7 @@ def level_label(row: Row) -> str:
 def status_text(status: object) -> Text:
     """The status name, coloured for the known statuses and neutral for custom band names."""
     name = _MISSING if status is None else str(status)
-    return Text(name, style=STATUS_STYLES.get(name, ""))
+    return as_text(name, style=STATUS_STYLES.get(name, ""))
 
 
 def _instant(value: dt.datetime) -> str:
@@ -222,7 +224,8 @@ def _resolved(model: Model, row: Row) -> ResolvedMetric | None:
 def _category_table(category: str, rows: Sequence[Row], model: Model) -> Table:
     counts = [(key, title) for key, title in _COUNT_COLUMNS if any(r.get(key) for r in rows)]
     periods = any(r.get("period") is not None for r in rows)
-    table = Table(title=category.replace("_", " ").title(), title_justify="left", box=box.SIMPLE)
+    heading = as_text(category.replace("_", " ").title())
+    table = Table(title=heading, title_justify="left", box=box.SIMPLE)
     table.add_column("metric", overflow="fold")
     table.add_column("level", overflow="fold")
     if periods:
@@ -237,23 +240,23 @@ def _category_table(category: str, rows: Sequence[Row], model: Model) -> Table:
     for row in rows:
         cells = _row_cells(row, model, show_title=row.get("metric") != previous)
         previous = row.get("metric")
-        period = [str(row.get("period") or _MISSING)] if periods else []
-        extra = [_count(row.get(key)) for key, _ in counts]
+        period = [as_text(row.get("period") or _MISSING)] if periods else []
+        extra = [Text(_count(row.get(key))) for key, _ in counts]
         table.add_row(
             cells[0], cells[1], *period, *cells[2:6], *extra, status_text(row.get("status"))
         )
     return table
 
 
-def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text | str]:
+def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text]:
     resolved = _resolved(model, row)
     unit = row.get("unit")
-    name = Text(str(row.get("metric")), style="bold")
+    name = as_text(row.get("metric"), style="bold")
     variant = row.get("variant")
     if variant and variant != "base":
-        name.append(f" [{variant}]", style="italic")
+        name.append(f" [{visible(variant)}]", style="italic")
     if show_title and resolved is not None and resolved.title:
-        name.append(f"\n{resolved.title}", style="dim")
+        name.append(f"\n{visible(resolved.title)}", style="dim")
     low, high = row.get("ci_low"), row.get("ci_high")
     interval = (
         f"{format_value(low, unit)}–{format_value(high, unit)}"
@@ -262,15 +265,16 @@ def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text | str]:
     )
     target = format_target(resolved.target if resolved else None, unit)
     value = format_value(row.get("value"), unit)
-    return [name, level_label(row), value, target, _count(row.get("denominator")), interval]
+    cells = (level_label(row), value, target, _count(row.get("denominator")), interval)
+    return [name, *(as_text(c) for c in cells)]
 
 
 def _category_lines(category: str, rows: Sequence[Row], model: Model) -> Text:
-    lines = Text(category.replace("_", " ").title(), style="bold underline")
+    lines = as_text(category.replace("_", " ").title(), style="bold underline")
     for row in rows:
         name, level, value, target, n, interval = _row_cells(row, model, show_title=False)
         lines.append("\n")
-        period = f"  {row['period']}" if row.get("period") is not None else ""
+        period = f"  {visible(row['period'])}" if row.get("period") is not None else ""
         lines.append_text(Text.assemble(name, "  ", level, period, "  ", value, "  "))
         lines.append_text(status_text(row.get("status")))
         details = [f"target {target}", f"n {n}", f"CI {interval}"]
@@ -293,7 +297,8 @@ def quality_panel(findings: Sequence[QualityFinding], *, compact: bool = False) 
     for finding in findings:
         rule = finding.rule + (f" ({finding.metric})" if finding.metric else "")
         examples = ", ".join(finding.examples) or _MISSING
-        table.add_row(Text(rule, style="bold"), finding.table, str(finding.rows), examples)
+        cells = (as_text(finding.table), Text(str(finding.rows)), as_text(examples))
+        table.add_row(as_text(rule, style="bold"), *cells)
     caption = Text(
         f"{len(findings)} finding(s): every row or unit set aside is counted here.", style="dim"
     )
@@ -304,10 +309,10 @@ def _quality_lines(findings: Sequence[QualityFinding]) -> Text:
     lines = Text()
     for finding in findings:
         metric = f" ({finding.metric})" if finding.metric else ""
-        lines.append(f"{finding.rule}{metric}", style="bold")
-        lines.append(f" · {finding.table} · {finding.rows} row(s)\n")
+        lines.append(visible(f"{finding.rule}{metric}"), style="bold")
+        lines.append(visible(f" · {finding.table} · {finding.rows} row(s)") + "\n")
         if finding.examples:
-            lines.append("  " + ", ".join(finding.examples) + "\n", style="dim")
+            lines.append("  " + visible(", ".join(finding.examples)) + "\n", style="dim")
     lines.rstrip()
     return lines
 
@@ -316,6 +321,6 @@ def stamp_text(stamp: Stamp) -> Text:
     """The reproducibility stamp on one line (hashes shortened to twelve characters)."""
     return Text.assemble(
         ("stamp ", "dim"),
-        f"as_of {_instant(stamp.as_of)} · spec {stamp.spec_hash[:12]} · ",
-        f"data {stamp.data_fingerprint[:12]} · imx {stamp.imx_version}",
+        visible(f"as_of {_instant(stamp.as_of)} · spec {stamp.spec_hash[:12]} · "),
+        visible(f"data {stamp.data_fingerprint[:12]} · imx {stamp.imx_version}"),
     )

@@ -1,0 +1,109 @@
+"""Texts from data and specs reach the terminal as text: never Rich markup, never escape sequences.
+
+The scorecard, ``imx explain`` and diagnostics are driven through ``imx.cli.main`` on data and specs
+that hold Rich markup (``[/]``, ``[bold red]…[/bold red]``) and terminal controls (CSI, OSC, BEL,
+C1, a bidi override): the run ends with exit 0, the texts appear as written, and no control
+character from the data or the spec is written.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from handbook_support import CONTROL, hostile, hostile_spec
+from imx.cli import main
+from imx.render.scorecard import progress
+from imx.render.text import as_text, visible
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKUP_ID = "[bold red]S001[/bold red]"
+CLOSING_ID = "S002[/]"
+VENDOR = "\x1b]0;pwned\x07Meridian\x1b[31m\x9b2J\u202e"
+
+
+@pytest.fixture(scope="module")
+def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo log with study ids that are Rich markup and a vendor full of terminal controls."""
+    data = tmp_path_factory.mktemp("hostile-data")
+    assert (
+        main(["demo-data", "--studies", "2", "--seed", "3", "--format", "csv", "--out", str(data)])
+        == 0
+    )
+    for path in data.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('"S001"', f'"{MARKUP_ID}"').replace('"S002"', f'"{CLOSING_ID}"')
+        path.write_text(text.replace('"Meridian Imaging"', f'"{VENDOR}"'), encoding="utf-8")
+    return data
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize("columns", ["220", "80"])  # the table, and the short lines of a narrow one
+def test_scorecard_prints_data_as_written(
+    hostile_data: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: str,
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("NO_COLOR", "1")
+    argv = ["run", str(ROOT / "stdlib_metrics"), "--data", str(hostile_data)]
+    argv += ["--metric", "QC-FPR", "--level", "study", "--level", "by:vendor"]
+    code, out = run(argv, capsys)
+    assert code == 0, out
+    assert f"study {MARKUP_ID}" in out and f"study {CLOSING_ID}" in out
+    assert f"{CLOSING_ID}/0" in out  # in the data-quality examples, too
+    assert visible(VENDOR) in out
+    assert not CONTROL.findall(out), CONTROL.findall(out)[:5]
+
+
+def test_explain_prints_spec_texts_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "4000")  # no folding: each text stays on one line
+    spec = tmp_path / "hostile.imx"
+    spec.write_text(hostile_spec(), encoding="utf-8")
+    code, base = run(["explain", "XFER-OT", str(spec)], capsys)
+    assert code == 0, base
+    for field in ("metric_title", "metric_question", "exclude_reason"):
+        assert visible(hostile(field)) in base, field
+    code, cardio = run(["explain", "XFER-OT", str(spec), "--variant", "cardio"], capsys)
+    assert code == 0, cardio
+    for field in ("variant_rationale_2", "variant_exclude_reason"):
+        assert visible(hostile(field)) in cardio, field
+    for out in (base, cardio):
+        assert not CONTROL.findall(out), CONTROL.findall(out)[:5]
+
+
+def test_diagnostics_show_control_characters_escaped_and_carets_follow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "controls.imx"
+    spec.write_text('metric A "\x1b]0;t\x07" {\n    category \x1b[2Jquality\n}\n', encoding="utf-8")
+    code, out = run(["check", str(spec)], capsys)
+    assert code == 1, out
+    assert not CONTROL.findall(out), CONTROL.findall(out)[:5]
+    lines = out.splitlines()
+    shown = next(i for i, line in enumerate(lines) if "category \\x1b[2Jquality" in line)
+    carets = lines[shown + 1]
+    column = lines[shown].index("\\x1b")
+    assert carets[column:].startswith("^"), (lines[shown], carets)
+
+
+def test_progress_label_is_text() -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, no_color=True, width=100)
+    with progress(console, "[bold]label[/] \x1b]0;t\x07", total=2) as advance:
+        advance(1)
+    console.print(as_text("[/] done \x1b[31m"))
+    out = buffer.getvalue()
+    assert "[bold]label[/] \\x1b]0;t\\x07" in out and "[/] done \\x1b[31m" in out
+    assert "\x07" not in out and "\x1b]0;" not in out and "\x1b[31m" not in out
