@@ -93,3 +93,20 @@ def test_recovery_reports_every_broken_item_and_keeps_the_good_ones() -> None:
 
 def test_a_clean_file_has_no_diagnostics() -> None:
     assert diagnostics("unit site = study, site\n") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "message"),
+    [
+        ("metric A {\n    min_n 1e400\n}\n", "1e400", "`1e400` is not a number imx reads"),
+        ("metric A {\n    bands higher_is_better { g >= 1e2%, r }\n}\n", "1e2", "`1e2` is not"),
+        ("metric A {\n    param w = -3 business_days\n}\n", "-", "cannot be negative"),
+        ("metric A {\n    target >= -5%\n}\n", "-", "cannot be negative"),
+    ],
+)
+def test_exponents_and_signs_where_a_literal_stands_are_invalid_values(
+    text: str, written: str, message: str
+) -> None:
+    (d,) = diagnostics(text)
+    assert d.code == "invalid-value" and message in d.message, d
+    assert text[d.span.start : d.span.end] == written

@@ -130,6 +130,7 @@ BAND_UNIT_MISMATCH = _code("band-unit-mismatch", "a bound in a unit the value do
 BAND_UNREACHABLE = _code("band-unreachable", "a band that can never be chosen")
 BAND_GAP = _code("band-gap", "values that no band covers")
 BAND_DIRECTION = _code("band-direction", "bounds that contradict the bands' direction")
+TARGET_UNREACHABLE = _code("target-unreachable", "a target no value of the metric can meet")
 
 # Variants
 VARIANT_CHANGES_MEASURE = _code("variant-changes-measure", "a variant changes the measure")

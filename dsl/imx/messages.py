@@ -192,10 +192,25 @@ WINDOW_NOT_FIXED = "the window of `within` must be a fixed duration"
 PERIOD_NEEDS_BY = Message("this period needs `by` and a timestamp", C.MISSING_FIELD)
 INVALID_MIN_N = Message("min_n must be a whole number, not {}", C.INVALID_VALUE)
 INVALID_SCALE = Message("a ratio is scaled per a positive number of units, not {}", C.INVALID_VALUE)
+NUMBER_TOO_LARGE = Message(
+    "`{}` is too large: a number in imx has at most {} digits before the point", C.INVALID_VALUE
+)
+MIN_N_TOO_LARGE = Message(
+    "min_n {} is more units than any data holds: it has at most {} digits", C.INVALID_VALUE
+)
+NUMBER_EXPONENT = Message(
+    "`{}` is not a number imx reads: numbers are written without an exponent", C.INVALID_VALUE
+)
+NEGATIVE_LITERAL = Message("a value written here cannot be negative", C.INVALID_VALUE)
+NEGATIVE_WINDOW = Message("the window of `within` cannot be negative: {}", C.INVALID_VALUE)
+TARGET_UNREACHABLE = Message("this target can never be met: {}", C.TARGET_UNREACHABLE)
 
 # Band messages (the reasons of BAND_UNREACHABLE and BAND_DIRECTION)
 AFTER_CATCH_ALL = "it comes after the catch-all band `{}`"
 SHADOWED = "the bands before it already take every value it would hold"
+OUT_OF_RANGE = "no value of this metric lies in it ({})"
+RATE_RANGE = "a rate lies between 0% and 100%"
+NEVER_NEGATIVE = "this metric's value is never negative"
 BAND_OPS = "a band compares with <, <=, > or >=, not `{}`"
 TARGET_OPS = "a target compares with <, <=, > or >=, not `{}`"
 DIRECTION_OPS = "{} bands compare with `{}` or `{}`"

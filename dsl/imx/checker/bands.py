@@ -13,7 +13,7 @@ from decimal import Decimal
 from imx import messages as M
 from imx import model as m
 from imx.checker.context import Reporter
-from imx.checker.types import TIME_UNITS
+from imx.checker.types import TIME_UNITS, literal_in_range
 from imx.diagnostics import available, did_you_mean
 from imx.source import Span
 from imx.syntax import ast as A
@@ -74,6 +74,8 @@ def _unit_hint(unit: m.ValueUnit) -> str:
 
 def bound_value(lit: A.Literal, unit: m.ValueUnit, rep: Reporter, what: str) -> Decimal | None:
     """The number a band bound or target stands for, in the metric's value unit."""
+    if not literal_in_range(lit, rep):
+        return None
     value = _bound(lit, unit)
     if value is None:
         msg = M.BAND_UNIT_MISMATCH.format(what, _literal_words(lit), unit_words(unit))
@@ -258,7 +260,7 @@ def _check_coverage(
     for node, band in zip(clause.bands, bands, strict=True):
         mine = {i for i, p in enumerate(inside) if _holds(band, p.sample)}
         if not mine - covered:
-            reason = M.AFTER_CATCH_ALL.format(catch_all.name) if catch_all else M.SHADOWED
+            reason = _unreachable_reason(band, catch_all, domain)
             rep.report(M.BAND_UNREACHABLE.format(band.name, reason), node.span)
         covered |= mine
         catch_all = catch_all or (band if band.is_catch_all else None)
@@ -270,6 +272,25 @@ def _check_coverage(
             clause.direction.span.cover(_end(clause)),
             hints=["add a catch-all band at the end, e.g. `red`"],
         )
+
+
+def _unreachable_reason(band: m.BandDef, catch_all: m.BandDef | None, domain: Domain) -> str:
+    if catch_all is not None:
+        return M.AFTER_CATCH_ALL.format(catch_all.name)
+    if not _holds_some(band, domain):
+        return M.OUT_OF_RANGE.format(_domain_words(domain))
+    return M.SHADOWED
+
+
+def _holds_some(band: m.BandDef, domain: Domain) -> bool:
+    """Whether some value the metric can take falls in ``band``."""
+    cuts = (band.bound, band.low, band.high, domain.low, domain.high)
+    samples = [p.sample for p in _pieces([c for c in cuts if c is not None])]
+    return any(domain.holds(x) and _holds(band, x) for x in samples)
+
+
+def _domain_words(domain: Domain) -> str:
+    return M.RATE_RANGE if domain.high is not None else M.NEVER_NEGATIVE
 
 
 def _end(clause: A.BandsClause) -> Span:
@@ -310,13 +331,14 @@ def _show(x: Decimal, unit: m.ValueUnit) -> str:
 
 def check_target(
     clause: A.TargetClause,
-    unit: m.ValueUnit,
+    domain: Domain,
     summary: Sequence[str] | None,
     bands: m.Bands | None,
     rep: Reporter,
 ) -> m.Target | None:
     """Convert a target; its statistic must be one the metric summarises (``summary`` is
-    ``None`` when that is unknown, already reported), its unit the value's."""
+    ``None`` when that is unknown, already reported), its unit the value's, and some value in
+    ``domain`` must meet it."""
     stat = clause.stat.text if clause.stat else None
     if clause.stat is not None and summary is not None and stat not in summary:
         what = (
@@ -333,11 +355,21 @@ def check_target(
         text = M.TARGET_OPS.format(clause.op)
         rep.report(M.INVALID_VALUE.format(text), clause.span)
         return None
-    value = bound_value(clause.value, unit, rep, "the target")
+    value = bound_value(clause.value, domain.unit, rep, "the target")
     if value is None:
+        return None
+    if not _holds_some(m.BandDef("target", op=clause.op, bound=value), domain):
+        reason = _domain_words(domain)
+        rep.report(M.TARGET_UNREACHABLE.format(reason), clause.span, hints=[_reach_hint(domain)])
         return None
     _target_direction(clause, bands, rep)
     return m.Target(stat, clause.op, value)
+
+
+def _reach_hint(domain: Domain) -> str:
+    if domain.high is not None:
+        return "a rate's target lies between 0% and 100%, e.g. `target >= 95%`"
+    return "write a target the value can meet, e.g. `target <= 5`"
 
 
 def _target_direction(clause: A.TargetClause, bands: m.Bands | None, rep: Reporter) -> None:

@@ -15,12 +15,15 @@ from imx.checker.schema import SchemaInfo
 from imx.checker.types import (
     ELAPSED_FUNCTIONS,
     ERROR,
+    MAX_DIGITS,
     Env,
     Param,
     Typed,
     Typer,
     literal,
+    number_in_range,
     param_kind,
+    shown_number,
 )
 from imx.diagnostics import available, did_you_mean
 from imx.source import SourceFile
@@ -192,6 +195,11 @@ class Resolver:
             return DEFAULT_MIN_N
         assert isinstance(s.clause, A.MinNClause)
         value = s.clause.value.value
+        if len(s.clause.value.text.split(".")[0]) > MAX_DIGITS:
+            msg = M.MIN_N_TOO_LARGE.format(shown_number(s.clause.value.text), MAX_DIGITS)
+            hints = ["min_n is the fewest units a value needs to be shown, e.g. `min_n 10`"]
+            self.rep(s).report(msg, s.clause.value.span, hints=hints)
+            return DEFAULT_MIN_N
         if value != value.to_integral_value():
             msg = M.INVALID_MIN_N.format(s.clause.value.text)
             self.rep(s).report(msg, s.clause.value.span)
@@ -267,7 +275,7 @@ class Resolver:
     def _ratio(self, c: A.RatioClause, s: Sourced, typer: Typer, fields: Fields) -> MeasurePart:
         amount = typer.expect(c.amount, T.NUMBER, "the amount of a `ratio`")
         scale = c.scale.value
-        if scale <= 0:
+        if number_in_range(c.scale.text, c.scale.span, self.rep(s)) and scale <= 0:
             self.rep(s).report(M.INVALID_SCALE.format(c.scale.text), c.scale.span)
         per = one(fields, "per")
         if per is not None and isinstance(per.clause, A.PerClause):
@@ -348,7 +356,8 @@ class Resolver:
             return None
         assert isinstance(s.clause, A.TargetClause)
         known = summary if summary or measure_kind(fields) not in SUMMARISED else None
-        return B.check_target(s.clause, part.value_unit, known, bands, self.rep(s))
+        domain = B.domain_of(part.value_unit, part.signed)
+        return B.check_target(s.clause, domain, known, bands, self.rep(s))
 
     # ------------------------------------------------------------------ reporting
     def levels(self, fields: Fields) -> tuple[m.Level, ...]:

@@ -6,6 +6,7 @@ A sub-expression that has a diagnostic gets ``Type.ERROR`` and is never reported
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -88,8 +89,51 @@ def typed_words(t: Typed) -> str:
     return WORDS[t.type]
 
 
+# A number written in a spec has at most this many digits before the point: the engines compute
+# in doubles, which hold 15 significant digits (a larger number would be rounded, or be infinite).
+MAX_DIGITS = 15
+_LIMIT = Decimal(10) ** MAX_DIGITS
+_EXPONENT = re.compile(r"[eE][0-9]+")
+
+
+def number_in_range(text: str, span: Span, rep: Reporter) -> bool:
+    """Whether the number ``text`` (digits, maybe a fraction) is below 10^15; if not, say so."""
+    if abs(Decimal(text)) < _LIMIT:
+        return True
+    hints = ["the engines compute in doubles, which keep 15 significant digits"]
+    rep.report(M.NUMBER_TOO_LARGE.format(shown_number(text), MAX_DIGITS), span, hints=hints)
+    return False
+
+
+def shown_number(text: str) -> str:
+    """A number as written, its middle elided when it is too long to quote whole."""
+    return text if len(text) <= 24 else f"{text[:12]}…{text[-6:]}"
+
+
+def exponent_written(lit: A.DurationLit, rep: Reporter) -> bool:
+    """``1e400`` reads as the number 1 in a unit `e400`: say that numbers have no exponent."""
+    if not _EXPONENT.fullmatch(lit.unit.text) or lit.amount.span.end != lit.unit.span.start:
+        return False
+    written = lit.amount.text + lit.unit.text
+    rep.report(M.NUMBER_EXPONENT.format(written), lit.span, hints=["write it out: 1e3 is 1000"])
+    return True
+
+
+def literal_in_range(lit: A.Literal, rep: Reporter) -> bool:
+    """Whether a number, percentage or duration literal is one imx reads (reported if not)."""
+    if isinstance(lit, A.NumberLit | A.PercentLit):
+        return number_in_range(lit.text, lit.span, rep)
+    if isinstance(lit, A.DurationLit):
+        return not exponent_written(lit, rep) and number_in_range(
+            lit.amount.text, lit.amount.span, rep
+        )
+    return True
+
+
 def duration_const(lit: A.DurationLit, rep: Reporter) -> m.DurationConst | None:
     """``3 business_days`` as a DurationConst (weeks become 7 days); an unknown unit is reported."""
+    if not literal_in_range(lit, rep):
+        return None
     found = TIME_UNITS.get(lit.unit.text)
     if found is None:
         unknown(rep, M.UNKNOWN_TIME_UNIT, "time unit", lit.unit, ELAPSED_FUNCTIONS, "time units")
@@ -109,6 +153,8 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 def literal(lit: A.Literal, rep: Reporter) -> Typed:
     """A literal as a typed constant."""
+    if isinstance(lit, A.NumberLit | A.PercentLit) and not literal_in_range(lit, rep):
+        return ERROR
     if isinstance(lit, A.NumberLit):
         return Typed(m.Const(lit.value, T.NUMBER), T.NUMBER)
     if isinstance(lit, A.PercentLit):
@@ -355,6 +401,12 @@ class Typer:
             return None
         t = self.infer(node)
         if t.type is T.ERROR:
+            return None
+        if isinstance(t.expr, m.Negate) and isinstance(t.expr.operand, m.DurationConst):
+            const = t.expr.operand
+            written = f"-{const.amount.normalize():f} {const.unit.value}"
+            hints = ["a window counts forward from the event after `of`: write it without `-`"]
+            self.rep.report(M.NEGATIVE_WINDOW.format(written), node.span, hints=hints)
             return None
         if isinstance(t.expr, m.DurationConst):
             self.need_calendar(t.expr.unit, node.span)

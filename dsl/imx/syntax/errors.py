@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -163,6 +164,9 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
                 span,
                 hints=tuple(hints),
             )
+    number = _number_mistake(exc, source, span)
+    if number is not None:
+        return number
     matched = exc.match_examples(lark.parse, _examples(lark), use_accepts=True)
     if matched is not None:
         mistake = MISTAKES[matched]
@@ -173,6 +177,30 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
         span,
         hints=tuple(_expected_hint(lark, _expected(exc))),
     )
+
+
+_EXPONENT_BEFORE = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?[eE][0-9]+\Z")
+NO_SIGN_HINT = (
+    "params, bounds, targets and min_n are written without a sign; a window counts forward"
+)
+
+
+def _number_mistake(exc: UnexpectedInput, source: SourceFile, span: Span) -> Diagnostic | None:
+    """A number with an exponent (``1e400``), or a `-` where only a literal may stand."""
+    end = span.end if isinstance(exc, UnexpectedToken) else span.start
+    found = _EXPONENT_BEFORE.search(source.text, 0, end)
+    if found is not None:
+        where = Span(found.start(), found.end())
+        message = M.NUMBER_EXPONENT.format(found.group())
+        return Diagnostic(message, source.path, where, hints=("write it out: 1e3 is 1000",))
+    if (
+        isinstance(exc, UnexpectedToken)
+        and str(exc.token) == "-"
+        and "NUMBER" in _expected(exc)
+        and "LPAR" not in _expected(exc)
+    ):
+        return Diagnostic(M.NEGATIVE_LITERAL, source.path, span, hints=(NO_SIGN_HINT,))
+    return None
 
 
 def _unclosed_string(source: SourceFile, start: int) -> bool:
