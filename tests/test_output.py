@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from imx.errors import OutputError
 from imx.output import ordered, register_writer, write_results
-from imx.results import LEVEL_RANK, level_ranks
+from imx.plan import LEVEL_RANK, level_ranks
 from support_data import RESULT_SCHEMA, SAMPLE_QUALITY, SAMPLE_ROWS, fake_results
 
 FORMATS = [".csv", ".json", ".parquet"]

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import checkcases
 import test_eval
 import test_eval_props
+import test_order
 from evalkit import assert_same_results
 from imx import model as m
 from imx.checker import check_paths
@@ -170,6 +171,19 @@ def test_spark_equals_duckdb_on_generated_metrics_and_logs(
     spark: EngineSettings, ms: tuple[m.Metric, ...], ds: Dataset
 ) -> None:
     both(m.Model(test_eval_props.SCHEMA, ms), ds, RunOptions(), spark)
+
+
+@SPARK
+@settings(max_examples=4, deadline=None)
+@given(
+    st.tuples(test_eval_props.metrics(0), test_eval_props.metrics(1)), test_eval_props.datasets()
+)
+def test_spark_gives_its_rows_in_the_order_of_results(
+    spark: EngineSettings, ms: tuple[m.Metric, ...], ds: Dataset
+) -> None:
+    test_order.assert_engine_keeps_the_order(
+        m.Model(test_eval_props.SCHEMA, ms), ds, "spark", spark
+    )
 
 
 # ------------------------------------------------------------------ a missing dependency

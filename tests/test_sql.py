@@ -160,7 +160,7 @@ def test_the_whole_stdlib_scans_events_once_per_unit_of_analysis(tmp_path: Any) 
     from imx.data import discover_sources, load_dataset
     from imx.demo_data import generate
     from imx.engines import duckdb as duckdb_engine
-    from imx.results import in_order, order_keys
+    from imx.plan import in_order, order_keys
 
     stdlib = Path(__file__).resolve().parent.parent / "stdlib_metrics"
     mod = check_paths([stdlib]).model
@@ -194,7 +194,7 @@ def test_the_whole_stdlib_scans_events_once_per_unit_of_analysis(tmp_path: Any) 
     # the engine gives each metric's rows in the order of results: finalize need not sort them
     plans = {mp.id: mp for g in plan.grains for mp in g.metrics}
     for part in duckdb_engine.run_parts(plan, ds.tables):
-        assert part.num_rows and in_order(order_keys(part, plans)), part["metric"][0]
+        assert part.num_rows and in_order(order_keys(part, list(plans))), part["metric"][0]
 
 
 def test_results_finalized_a_metric_at_a_time_equal_results_finalized_at_once() -> None:

@@ -10,10 +10,9 @@ Output naming, for ``--out PATH``:
 ``X.html``         whatever writer the report module registers with :func:`register_writer`
 =================  =====================================================================
 
-Same inputs give byte-identical files: rows are written in a canonical order (metrics in the
-order they first appear, then level site → study → by → portfolio, then study, site, group,
-period (the overall row before its periods) and variant), nothing records the time of writing, JSON keys keep a fixed order, and Parquet
-is written with fixed options. In CSV the examples of a finding are joined with ``"; "``.
+Same inputs give byte-identical files: rows are written in the canonical order of results
+(:data:`imx.plan.RESULT_ORDER`, metrics in the order they first appear), nothing records the time
+of writing, JSON keys keep a fixed order, and Parquet is written with fixed options. In CSV the examples of a finding are joined with ``"; "``.
 """
 
 from __future__ import annotations
@@ -34,7 +33,8 @@ import pyarrow.parquet as pq
 from imx.data import QualityFinding
 from imx.errors import OutputError
 from imx.model import Model
-from imx.results import LEVEL_RANK, Results, Stamp, in_order, level_ranks
+from imx.plan import in_order, result_order_keys
+from imx.results import Results, Stamp
 
 Writer = Callable[[Results, Path, Model | None], list[Path]]
 
@@ -49,7 +49,6 @@ QUALITY_SCHEMA = pa.schema(
     ]
 )
 JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
-_ORDER_COLUMNS = ("study", "site", "group", "period", "variant")
 
 
 def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:
@@ -100,20 +99,12 @@ def ordered(table: pa.Table) -> pa.Table:
 
 
 def _sorted(table: pa.Table) -> pa.Table:
-    metric = pc.cast(table.column("metric"), pa.string())
-    keys = {"__metric": pc.index_in(metric, pc.unique(metric))}  # order of first appearance
-    if "level" in table.column_names:
-        keys["__level"] = level_ranks(table.column("level"), LEVEL_RANK, by=2, other=4)
-    for name in _ORDER_COLUMNS:
-        if name in table.column_names:
-            keys[f"__{name}"] = pc.cast(table.column(name), pa.string())
-    if "level" in table.column_names:
-        keys["__level_name"] = pc.cast(table.column("level"), pa.string())
-    helper = pa.table(keys)
-    if in_order(helper):
+    """The rows in :data:`imx.plan.RESULT_ORDER`, metrics in the order they first appear."""
+    keys = result_order_keys(table)
+    if in_order(keys):
         return table  # already in order (as finalize leaves it): no sort, no copy
-    sort_keys = [(k, "ascending", "at_start") for k in keys]
-    return table.take(pc.sort_indices(helper, options=pc.SortOptions(sort_keys=sort_keys)))
+    sort_keys = [(k, "ascending", "at_start") for k in keys.column_names]
+    return table.take(pc.sort_indices(keys, options=pc.SortOptions(sort_keys=sort_keys)))
 
 
 def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:

@@ -16,7 +16,21 @@ from typing import Any
 import pyarrow as pa
 
 from imx.calendars import business_days
-from imx.plan import IR, Agg, Branch, Call, Case, Col, GrainPlan, Lit, Plan, PlanError, raw_schema
+from imx.plan import (
+    IR,
+    Agg,
+    Branch,
+    Call,
+    Case,
+    Col,
+    GrainPlan,
+    Lit,
+    Plan,
+    PlanError,
+    order_keys,
+    raw_schema,
+    sort_by_keys,
+)
 
 Value = Any  # None, bool, int, float, str, datetime, date
 Row = dict[str, Value]
@@ -219,7 +233,8 @@ def _index(table: pa.Table | None, keys: tuple[str, ...]) -> dict[tuple[Value, .
 
 
 def run(plan: Plan, tables: Mapping[str, pa.Table]) -> pa.Table:
-    """Every grain's raw aggregates, with the same columns and types as the DuckDB engine's."""
+    """Every grain's raw aggregates, with the same columns, types and order
+    (:data:`imx.plan.RESULT_ORDER`) as the DuckDB engine's."""
     ev = _Evaluator(plan)
     rows: list[Row] = []
     for grain in plan.grains:
@@ -229,4 +244,6 @@ def run(plan: Plan, tables: Mapping[str, pa.Table]) -> pa.Table:
             if b.period is not None and b.cumulative:
                 periods = sorted({p for u in units if (p := ev(b.period, u)) is not None})
             rows.extend(ev.branch(grain, b, units, periods))
-    return pa.Table.from_pylist(rows, schema=raw_schema(plan))
+    raw = pa.Table.from_pylist(rows, schema=raw_schema(plan))
+    metric_ids = [mp.id for g in plan.grains for mp in g.metrics]
+    return sort_by_keys(raw, order_keys(raw, metric_ids))

@@ -32,7 +32,17 @@ import pyarrow.compute as pc
 
 from imx import model as m
 from imx.data import QualityFinding
-from imx.plan import ALL_LEVEL, BASE, MIXED, NEGATIVE, MetricPlan, Plan, stat_quantile
+from imx.plan import (
+    MIXED,
+    NEGATIVE,
+    MetricPlan,
+    Plan,
+    metric_ranks,
+    order_keys,
+    sort_by_keys,
+    stat_quantile,
+    variant_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -275,18 +285,11 @@ def _owned(column: pa.ChunkedArray) -> pa.Array:
     return pa.concat_arrays([pa.array([], column.type), *column.chunks])
 
 
-def _layer_labels(raw: pa.Table) -> pa.Array:
-    lo, hi = raw.column("layer_min"), raw.column("layer_max")
-    same = pc.fill_null(pc.equal(lo, hi), False)
-    label = pc.if_else(same, lo, pa.scalar(MIXED))
-    return pc.if_else(pc.is_null(lo), pa.scalar(BASE), label).combine_chunks()
-
-
 def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
     """The results rows of one metric's raw aggregate rows (rules 7–12, module docstring).
     Text columns are built as codes into their few distinct values, then taken in Arrow."""
     n_rows = raw.num_rows
-    label = _layer_labels(raw)
+    label = variant_labels(raw)
     level = _owned(raw.column("level"))
     encoded = pc.dictionary_encode(label)
     known = encoded.dictionary.to_pylist()
@@ -419,71 +422,14 @@ def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 
 
-LEVEL_RANK: Mapping[str, int] = {"site": 0, "study": 1, "portfolio": 3}  # by: levels 2, others 4
-
-
-def level_ranks(
-    levels: pa.ChunkedArray | pa.Array, ranks: Mapping[str, int], *, by: int, other: int
-) -> pa.ChunkedArray | pa.Array:
-    """Each level's rank: ``ranks`` for named levels, ``by`` for ``by:`` levels, else ``other``."""
-    text = pc.cast(levels, pa.string())
-    named = pc.take(
-        pa.array(list(ranks.values()), pa.int64()),
-        pc.index_in(text, pa.array(list(ranks), pa.string())),
-    )
-    grouped = pc.if_else(pc.fill_null(pc.starts_with(text, "by"), False), by, other)
-    return pc.coalesce(named, grouped)
-
-
-def in_order(keys: pa.Table) -> bool:
-    """Whether each row is at or before the next, comparing ``keys`` in turn (ascending, nulls
-    first): one pass over adjacent pairs instead of a sort."""
-    n = keys.num_rows
-    at_or_before = np.ones(max(n - 1, 0), dtype=bool)  # rows equal on every key are in order
-    for name in reversed(keys.column_names):
-        column = keys.column(name)
-        a, b = column.slice(0, max(n - 1, 0)), column.slice(1)
-        a_null, b_null = pc.is_null(a), pc.is_null(b)
-        less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
-        equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
-        at_or_before = as_bools(less) | (as_bools(equal) & at_or_before)
-    return bool(at_or_before.all())
-
-
-def order_keys(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> pa.Table:
-    """The keys of the canonical order of raw rows (metrics in plan order, whole-grain rows
-    last; then level site → study → by → portfolio, study, site, group, period, variant and
-    level name, nulls first)."""
-    ids = pa.array(list(plans), pa.string())
-    ranks = np.asarray(pc.index_in(raw.column("metric"), ids).to_numpy(zero_copy_only=False))
-    ranks = ranks.astype(np.int64)
-    whole = pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False)
-    ranks[np.asarray(whole, bool)] = len(plans)
-    return pa.table(
-        {
-            "rank": ranks,
-            "level": level_ranks(raw.column("level"), LEVEL_RANK, by=2, other=4),
-            "study": raw.column("study"),
-            "site": raw.column("site"),
-            "grp": raw.column("grp"),
-            "period": raw.column("period"),
-            "variant": _layer_labels(raw),
-            "level_name": raw.column("level"),
-        }
-    )
-
-
 def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, np.ndarray]:
-    """Raw rows in the canonical order (:func:`order_keys`), and where each metric's rows start
-    and end. Rows already in that order (as the DuckDB engine gives them) are not sorted
+    """Raw rows in the canonical order (:data:`imx.plan.RESULT_ORDER`), and where each metric's
+    rows start and end. Rows already in that order (as every engine gives them) are not sorted
     again."""
-    keys = order_keys(raw, plans)
-    ranks = keys.column("rank").to_numpy()
+    keys = order_keys(raw, list(plans))
+    ranks = metric_ranks(raw, list(plans))
     bounds = np.concatenate([[0], np.cumsum(np.bincount(ranks, minlength=len(plans) + 1))])
-    if in_order(keys):
-        return raw, bounds
-    order = [(c, "ascending", "at_start") for c in keys.column_names]
-    return raw.take(pc.sort_indices(keys, sort_keys=order)), bounds
+    return sort_by_keys(raw, keys), bounds
 
 
 def finalize(

@@ -18,7 +18,7 @@ the other dialects are printed by sqlglot's transpiler and untested.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlglot.expressions as exp
@@ -27,7 +27,15 @@ from imx.calendars import CALENDAR_TABLE
 from imx.dialects import DIALECTS
 from imx.model import Model
 from imx.plan import (
+    ALL_LEVEL,
+    BASE,
+    BY_RANK,
     IR,
+    LEVEL_RANK,
+    MIXED,
+    OTHER_RANK,
+    RESULT_ORDER,
+    VARIANT,
     Agg,
     Branch,
     Call,
@@ -36,6 +44,7 @@ from imx.plan import (
     GrainPlan,
     Lit,
     MetricPlan,
+    OrderKey,
     Plan,
     PlanError,
     build_plan,
@@ -464,6 +473,42 @@ def union_all(selects: Sequence[exp.Expr]) -> exp.Expr:
     for other in selects[1:]:
         union = exp.union(union, other, distinct=False, copy=False)
     return union
+
+
+def in_result_order(query: exp.Expr, metric_ids: Sequence[str]) -> exp.Select:
+    """``query`` (raw rows of the metrics ``metric_ids``, in plan order) ordered by
+    :data:`imx.plan.RESULT_ORDER`, so that finalize finds its rows in order (it checks)."""
+    alias = exp.TableAlias(this=exp.to_identifier("imx_raw", quoted=True, copy=False))
+    q = exp.select(exp.Star()).from_(exp.Subquery(this=query, alias=alias), copy=False)
+    keys = [exp.Ordered(this=_order_key(k, metric_ids), nulls_first=True) for k in RESULT_ORDER]
+    return q.order_by(*keys, copy=False)
+
+
+def _order_key(key: OrderKey, metric_ids: Sequence[str]) -> exp.Expr:
+    """One key of :data:`imx.plan.RESULT_ORDER` over raw rows (as ``imx.plan.order_keys``)."""
+    column = exp.column(key.raw, quoted=True)
+    if key.rank == "metric":
+        whole = (_equals(exp.column("level", quoted=True), ALL_LEVEL), len(metric_ids))
+        return _case([whole, *((_equals(column, i), k) for k, i in enumerate(metric_ids))])
+    if key.rank == "level":
+        by = exp.StartsWith(this=column, expression=exp.Literal.string("by"))
+        named = [(_equals(column, name), rank) for name, rank in LEVEL_RANK.items()]
+        return _case([*named, (by, BY_RANK)], exp.Literal.number(OTHER_RANK))
+    if key.raw == VARIANT:
+        low, high = exp.column("layer_min", quoted=True), exp.column("layer_max", quoted=True)
+        none = exp.If(this=exp.Is(this=low, expression=exp.Null()), true=exp.Literal.string(BASE))
+        one = exp.If(this=exp.EQ(this=low, expression=high), true=low.copy())
+        return exp.Case(ifs=[none, one], default=exp.Literal.string(MIXED))
+    return column
+
+
+def _equals(column: exp.Expr, value: str) -> exp.Expr:
+    return exp.EQ(this=column.copy(), expression=exp.Literal.string(value))
+
+
+def _case(whens: Iterable[tuple[exp.Expr, int]], default: exp.Expr | None = None) -> exp.Case:
+    ifs = [exp.If(this=cond, true=exp.Literal.number(rank)) for cond, rank in whens]
+    return exp.Case(ifs=ifs, default=default)
 
 
 def _table(name: str, alias: str | None = None) -> exp.Table:

@@ -20,10 +20,9 @@ import pyarrow.compute as pc
 from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
 from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
-from imx.plan import ALL_LEVEL, BASE, MIXED, Plan, raw_schema
-from imx.readers import literal, quote
-from imx.results import LEVEL_RANK
-from imx.sql import UNITS, compile_steps, render
+from imx.plan import Plan, raw_schema
+from imx.readers import quote
+from imx.sql import UNITS, compile_steps, in_result_order, render
 
 UNITS_DB = "imx_units_db"  # the in-memory database holding a grain's unit rows
 COMPRESS_CELLS = 50_000_000  # unit rows × columns above which they are compressed (about 0.5 GB)
@@ -107,7 +106,7 @@ def run_parts(
     A grain runs in steps (:func:`imx.sql.compile_steps`): its unit rows are computed once (the
     one scan of the events) into a table of an in-memory database, then each metric's branches
     read that table. DuckDB then holds one metric's aggregation at a time, not the whole grain's,
-    and gives its rows in the order of results (:func:`_ordered_sql`).
+    and gives its rows in the order of results (:func:`imx.sql.in_result_order`).
     Unit rows of more than :data:`COMPRESS_CELLS` values are compressed (a checkpoint of that
     database): the timepoints of the 10M-event demo log then take 35 MB instead of 870 MB.
     """
@@ -124,7 +123,7 @@ def run_parts(
                     con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {units}")
                 for metric, query in steps.metrics:
-                    ordered = _ordered_sql(render(query))  # finalize need not sort them
+                    ordered = render(in_result_order(query, [metric]))  # finalize checks it
                     yield con.sql(ordered).to_arrow_table().cast(schema)
                     settings.step(metric)
                 con.execute(f"DROP TABLE {units}")
@@ -139,20 +138,6 @@ def run_parts(
                     with contextlib.suppress(duckdb.Error):  # after a failure, its error stands
                         con.execute(cleanup)
                 con.unregister(CALENDAR_TABLE)
-
-
-def _ordered_sql(query: str) -> str:
-    """``query`` (one metric's raw rows) ordered by :func:`imx.results.order_keys`, so that
-    finalize finds the rows in order and need not sort them (it checks, and sorts if not)."""
-    ranks = " ".join(f"WHEN level = {literal(k)} THEN {v}" for k, v in LEVEL_RANK.items())
-    level = f"CASE {ranks} WHEN starts_with(level, 'by') THEN 2 ELSE 4 END"  # level_ranks
-    variant = (
-        f"CASE WHEN layer_min IS NULL THEN {literal(BASE)} WHEN layer_min = layer_max "
-        f"THEN layer_min ELSE {literal(MIXED)} END"
-    )
-    keys = [f"level = {literal(ALL_LEVEL)}", level, "study", "site", "grp", "period", variant]
-    keys.append("level")
-    return f"SELECT * FROM ({query}) ORDER BY {', '.join(k + ' NULLS FIRST' for k in keys)}"
 
 
 def run(

@@ -31,7 +31,7 @@ from imx.engines import DEFAULT_SETTINGS, EngineSettings
 from imx.engines.duckdb import calendar_for
 from imx.errors import EngineUnavailable
 from imx.plan import Plan, raw_schema
-from imx.sql import UNITS, compile_steps, render, union_all
+from imx.sql import UNITS, compile_steps, in_result_order, render, union_all
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -147,7 +147,8 @@ def run_parts(
     A grain runs in steps (:func:`imx.sql.compile_steps`): Spark inlines a CTE into every
     reference, so the one-statement tree would scan and aggregate the events once per branch;
     computing the unit rows once (checkpointed) keeps one scan per grain. The metrics' branches
-    then run as one job over them.
+    then run as one job over them, its rows in the order of results
+    (:func:`imx.sql.in_result_order`).
     """
     schema = raw_schema(plan)
     spark = session(settings).newSession()
@@ -163,7 +164,8 @@ def run_parts(
         calendar = calendar_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar})
     for steps in compile_steps(plan, "spark"):
-        branches = union_all([query for _, query in steps.metrics])
+        ids = [metric for metric, _ in steps.metrics]
+        branches = in_result_order(union_all([query for _, query in steps.metrics]), ids)
         with _quiet():
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)

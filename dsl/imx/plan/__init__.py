@@ -19,11 +19,34 @@ Per grain (a distinct unit of analysis) the plan holds: the facts to aggregate f
 * ``m<i>_val`` the unit's number: duration in raw units (microseconds for hours/days, whole
   business days), ratio/count/value amount;
 * ``m<i>_pk`` the integer period key (``yyyymm``, ``yyyyq``, ``yyyy``; UTC calendar periods).
+
+``contract.py`` declares what every engine gives back: the raw aggregate rows' columns and types,
+and the canonical order of results (:data:`RESULT_ORDER`).
 """
 
 from __future__ import annotations
 
 from imx.plan.build import build_plan
+from imx.plan.contract import (
+    BY_RANK,
+    EXAMPLE,
+    LEVEL_RANK,
+    OTHER_RANK,
+    RESULT_ORDER,
+    VARIANT,
+    OrderKey,
+    in_order,
+    level_ranks,
+    metric_ranks,
+    order_keys,
+    raw_columns,
+    raw_schema,
+    reason_column,
+    result_order_keys,
+    sort_by_keys,
+    stat_column,
+    variant_labels,
+)
 from imx.plan.lower import stat_quantile
 from imx.plan.nodes import (
     AGGREGATES,
@@ -48,15 +71,15 @@ from imx.plan.nodes import (
     Plan,
     PlanError,
     call,
-    raw_columns,
-    raw_schema,
     text,
     utc,
 )
 
 __all__ = [
-    "AGGREGATES", "ALL_LEVEL", "BASE", "FUNCTIONS", "IR", "MIXED", "NEGATIVE", "Agg", "Branch",
-    "Call", "Case", "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue",
-    "MetricPlan", "Plan", "PlanError", "build_plan", "call", "raw_columns", "raw_schema", "stat_quantile",
-    "text", "utc",
+    "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "FUNCTIONS", "IR", "LEVEL_RANK",
+    "MIXED", "NEGATIVE", "OTHER_RANK", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
+    "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
+    "Plan", "PlanError", "build_plan", "call", "in_order", "level_ranks", "metric_ranks",
+    "order_keys", "raw_columns", "raw_schema", "reason_column", "result_order_keys", "sort_by_keys",
+    "stat_column", "stat_quantile", "text", "utc", "variant_labels",
 ]  # fmt: skip

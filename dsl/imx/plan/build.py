@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from imx import model as m
+from imx.plan.contract import EXAMPLE, raw_columns, reason_column, stat_column
 from imx.plan.lower import (
     BUILTIN,
     NULL_INT,
@@ -40,7 +41,6 @@ from imx.plan.nodes import (
     Plan,
     PlanError,
     call,
-    raw_columns,
     text,
 )  # fmt: skip
 
@@ -191,7 +191,7 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
         ("n_pop", Agg("count", filter=Col(f"{p}_pop"))),
     ]
     aggs += [
-        (f"x{k}", Agg("count", filter=call("eq", excl, Lit(k, "bigint"))))
+        (reason_column(k), Agg("count", filter=call("eq", excl, Lit(k, "bigint"))))
         for k in range(len(reasons))
     ]
     aggs += [
@@ -203,10 +203,10 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
     for k, name in enumerate(stats):
         q = stat_quantile(name)
         if q is not None:  # an engine may compute the metric's quantiles from one state
-            aggs.append((f"st{k}", Agg("quantile", val, closed, q, quantiles)))
+            aggs.append((stat_column(k), Agg("quantile", val, closed, q, quantiles)))
     if NEGATIVE in reasons:
         negative = call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint"))
-        aggs.append(("example", Agg("min", Col("label"), negative)))
+        aggs.append((EXAMPLE, Agg("min", Col("label"), negative)))
     return tuple(aggs)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pyarrow as pa
-
 from imx import model as m
 
 # ------------------------------------------------------------------------------------ core IR
@@ -178,32 +176,6 @@ class Plan:
 
     def calendar(self, name: str | None) -> m.CalendarDef | None:
         return next((c for c in self.calendars if c.name == name), None)
-
-
-RAW_HEAD = (
-    ("metric", "text"), ("level", "text"), ("study", "text"), ("site", "text"),
-    ("grp", "text"), ("period", "bigint"), ("layer_min", "text"), ("layer_max", "text"),
-    ("n_pop", "bigint"),
-)  # fmt: skip
-RAW_TAIL = (
-    ("met", "bigint"), ("missed", "bigint"), ("pending", "bigint"), ("open", "bigint"),
-    ("n_val", "bigint"), ("v_sum", "double"),
-)  # fmt: skip
-
-
-ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64()}
-
-
-def raw_schema(plan: Plan) -> pa.Schema:
-    """The Arrow schema of raw aggregate rows, the same for both evaluators."""
-    return pa.schema([(n, ARROW_TYPES[t]) for n, t in plan.raw_columns])
-
-
-def raw_columns(n_reasons: int, n_stats: int) -> tuple[tuple[str, str], ...]:
-    """The columns of raw aggregate rows, the same for every grain and engine."""
-    reasons = tuple((f"x{k}", "bigint") for k in range(n_reasons))
-    stats = tuple((f"st{k}", "double") for k in range(n_stats))
-    return RAW_HEAD + reasons + RAW_TAIL + stats + (("example", "text"),)
 
 
 def utc(value: dt.datetime) -> dt.datetime:

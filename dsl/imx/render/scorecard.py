@@ -37,8 +37,9 @@ from rich.text import Text
 from imx.data import QualityFinding
 from imx.model import Model, ResolvedMetric, Target
 from imx.output import ordered
+from imx.plan import level_ranks
 from imx.render.text import as_text, visible
-from imx.results import Results, Stamp, level_ranks
+from imx.results import Results, Stamp
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 STATUS_STYLES: Mapping[str, str] = {

@@ -1,0 +1,187 @@
+"""The raw-row contract between engines and results, and the canonical order of results rows.
+
+Every engine gives a metric's raw aggregate rows with the columns of :func:`raw_columns` (typed by
+:func:`raw_schema`) and in the order :data:`RESULT_ORDER` declares; ``results.finalize`` checks
+that order (and sorts a part that is not in it), and the writers keep it. The DuckDB and Spark
+engines order by the sqlglot tree ``imx.sql.in_result_order`` builds from :data:`RESULT_ORDER`;
+the reference evaluator and finalize sort by :func:`order_keys` built from the same declaration.
+
+The order: metrics in plan order (the whole-grain rows of :data:`ALL_LEVEL`, which only feed
+run-time findings, after every metric), then level site → study → ``by:`` → portfolio, then
+study, site, group, period (the overall row before its periods), variant and level name; every
+key ascending, nulls first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from imx.plan.nodes import ALL_LEVEL, BASE, MIXED, Plan
+
+# ------------------------------------------------------------------------------- raw rows
+
+RAW_HEAD = (
+    ("metric", "text"), ("level", "text"), ("study", "text"), ("site", "text"),
+    ("grp", "text"), ("period", "bigint"), ("layer_min", "text"), ("layer_max", "text"),
+    ("n_pop", "bigint"),
+)  # fmt: skip
+RAW_TAIL = (
+    ("met", "bigint"), ("missed", "bigint"), ("pending", "bigint"), ("open", "bigint"),
+    ("n_val", "bigint"), ("v_sum", "double"),
+)  # fmt: skip
+EXAMPLE = "example"  # the least label of a unit set aside as a negative duration
+ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64()}
+
+
+def reason_column(k: int) -> str:
+    """The raw column counting units set aside for a metric's ``k``-th reason."""
+    return f"x{k}"
+
+
+def stat_column(k: int) -> str:
+    """The raw column of a metric's ``k``-th summary statistic (quantiles; a mean is derived)."""
+    return f"st{k}"
+
+
+def raw_columns(n_reasons: int, n_stats: int) -> tuple[tuple[str, str], ...]:
+    """The columns of raw aggregate rows, the same for every grain and engine."""
+    reasons = tuple((reason_column(k), "bigint") for k in range(n_reasons))
+    stats = tuple((stat_column(k), "double") for k in range(n_stats))
+    return RAW_HEAD + reasons + RAW_TAIL + stats + ((EXAMPLE, "text"),)
+
+
+def raw_schema(plan: Plan) -> pa.Schema:
+    """The Arrow schema of raw aggregate rows, the same for every evaluator."""
+    return pa.schema([(n, ARROW_TYPES[t]) for n, t in plan.raw_columns])
+
+
+# ---------------------------------------------------------------------------------- order
+
+VARIANT = "variant"  # the order key of raw rows derived from layer_min / layer_max
+LEVEL_RANK: Mapping[str, int] = {"site": 0, "study": 1, "portfolio": 3}
+BY_RANK, OTHER_RANK = 2, 4  # ``by:`` levels, and any other level name
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    """One key of the canonical order: a results column and the raw column it comes from.
+
+    ``rank`` says how the key compares: ``metric`` by the metric's place (in the plan for raw
+    rows, of first appearance in a results table), ``level`` by :data:`LEVEL_RANK`, ``""`` by
+    value. Raw ``variant`` is :func:`variant_labels` of ``layer_min`` / ``layer_max``.
+    """
+
+    column: str
+    raw: str
+    rank: str = ""
+
+
+RESULT_ORDER: tuple[OrderKey, ...] = (
+    OrderKey("metric", "metric", "metric"),
+    OrderKey("level", "level", "level"),
+    OrderKey("study", "study"),
+    OrderKey("site", "site"),
+    OrderKey("group", "grp"),
+    OrderKey("period", "period"),
+    OrderKey("variant", VARIANT),
+    OrderKey("level", "level"),
+)
+"""The canonical order of results rows (and of each metric's raw rows), declared once."""
+
+
+def variant_labels(raw: pa.Table) -> pa.Array:
+    """Each raw row's variant: its one judging layer, ``mixed`` for several, ``base`` for none."""
+    lo, hi = raw.column("layer_min"), raw.column("layer_max")
+    same = pc.fill_null(pc.equal(lo, hi), False)
+    label = pc.if_else(same, lo, pa.scalar(MIXED))
+    return pc.if_else(pc.is_null(lo), pa.scalar(BASE), label).combine_chunks()
+
+
+def level_ranks(
+    levels: pa.ChunkedArray | pa.Array, ranks: Mapping[str, int], *, by: int, other: int
+) -> pa.ChunkedArray | pa.Array:
+    """Each level's rank: ``ranks`` for named levels, ``by`` for ``by:`` levels, else ``other``."""
+    text = pc.cast(levels, pa.string())
+    named = pc.take(
+        pa.array(list(ranks.values()), pa.int64()),
+        pc.index_in(text, pa.array(list(ranks), pa.string())),
+    )
+    grouped = pc.if_else(pc.fill_null(pc.starts_with(text, "by"), False), by, other)
+    return pc.coalesce(named, grouped)
+
+
+def metric_ranks(raw: pa.Table, metric_ids: Sequence[str]) -> np.ndarray:
+    """Each raw row's metric rank: its metric's place in ``metric_ids``; whole-grain rows (level
+    :data:`ALL_LEVEL`) after every metric, ``len(metric_ids)``."""
+    ids = pa.array(list(metric_ids), pa.string())
+    found = pc.index_in(raw.column("metric"), ids).to_numpy(zero_copy_only=False)
+    ranks = np.asarray(found).astype(np.int64)
+    whole = pc.equal(raw.column("level"), ALL_LEVEL).to_numpy(zero_copy_only=False)
+    ranks[np.asarray(whole, bool)] = len(metric_ids)
+    return ranks
+
+
+def order_keys(raw: pa.Table, metric_ids: Sequence[str]) -> pa.Table:
+    """The keys of :data:`RESULT_ORDER` for raw rows, one column per key (``k0``, ``k1``, …)."""
+    keys: dict[str, pa.Array | pa.ChunkedArray | np.ndarray] = {}
+    for i, key in enumerate(RESULT_ORDER):
+        if key.rank == "metric":
+            keys[f"k{i}"] = metric_ranks(raw, metric_ids)
+        elif key.rank == "level":
+            keys[f"k{i}"] = level_ranks(
+                raw.column(key.raw), LEVEL_RANK, by=BY_RANK, other=OTHER_RANK
+            )
+        elif key.raw == VARIANT:
+            keys[f"k{i}"] = variant_labels(raw)
+        else:
+            keys[f"k{i}"] = raw.column(key.raw)
+    return pa.table(keys)
+
+
+def result_order_keys(table: pa.Table) -> pa.Table:
+    """The keys of :data:`RESULT_ORDER` for a results table (metrics in order of first
+    appearance); keys whose column the table lacks are left out."""
+    keys: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for i, key in enumerate(RESULT_ORDER):
+        if key.column not in table.column_names:
+            continue
+        column = pc.cast(table.column(key.column), pa.string())
+        if key.rank == "metric":
+            keys[f"k{i}"] = pc.index_in(column, pc.unique(column))
+        elif key.rank == "level":
+            keys[f"k{i}"] = level_ranks(column, LEVEL_RANK, by=BY_RANK, other=OTHER_RANK)
+        else:
+            keys[f"k{i}"] = column
+    return pa.table(keys)
+
+
+def in_order(keys: pa.Table) -> bool:
+    """Whether each row is at or before the next, comparing ``keys`` in turn (ascending, nulls
+    first): one pass over adjacent pairs instead of a sort."""
+    n = keys.num_rows
+    at_or_before = np.ones(max(n - 1, 0), dtype=bool)  # rows equal on every key are in order
+    for name in reversed(keys.column_names):
+        column = keys.column(name)
+        a, b = column.slice(0, max(n - 1, 0)), column.slice(1)
+        a_null, b_null = pc.is_null(a), pc.is_null(b)
+        less = pc.or_(pc.and_(a_null, pc.invert(b_null)), pc.fill_null(pc.less(a, b), False))
+        equal = pc.or_(pc.and_(a_null, b_null), pc.fill_null(pc.equal(a, b), False))
+        at_or_before = _bools(less) | (_bools(equal) & at_or_before)
+    return bool(at_or_before.all())
+
+
+def sort_by_keys(table: pa.Table, keys: pa.Table) -> pa.Table:
+    """``table`` in the order of ``keys`` (ascending, nulls first), itself when already so."""
+    if in_order(keys):
+        return table
+    order = [(c, "ascending", "at_start") for c in keys.column_names]
+    return table.take(pc.sort_indices(keys, options=pc.SortOptions(sort_keys=order)))
+
+
+def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
