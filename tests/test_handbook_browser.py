@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from handbook_support import checked, results
+from handbook_support import checked, hostile_checked, hostile_results, results
 from imx.render.handbook import build_handbook
 
 pytestmark = pytest.mark.slow
@@ -198,10 +198,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         del format, args
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    model, sources = checked()
-    site = build_handbook(model, tmp_path_factory.mktemp("handbook"), results(model), sources)
+def _serve(site: Path) -> Iterator[str]:
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -209,6 +206,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    model, sources = checked()
+    site = build_handbook(model, tmp_path_factory.mktemp("handbook"), results(model), sources)
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def hostile_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The handbook of a spec whose every string field (and the results' texts) is markup."""
+    model, sources = hostile_checked(tmp_path_factory.mktemp("hostile-spec"))
+    out = tmp_path_factory.mktemp("hostile-handbook")
+    yield from _serve(build_handbook(model, out, hostile_results(model), sources))
 
 
 @pytest.fixture(scope="module")
@@ -300,3 +312,38 @@ def test_no_request_leaves_localhost_and_console_is_clean(browser: Browser, serv
     outside = [u for u in urls if not (u.startswith(served) or u.startswith(LOCAL_SCHEMES))]
     assert not outside, f"requests left localhost: {outside}"
     assert not _errors(browser), _errors(browser)
+
+
+# Every injected handler or script calls imxpwn(…): the trap records each call.
+TRAP = "window.imxpwn = (f) => { (window.__imxpwned = window.__imxpwned || []).push(String(f)); };"
+PROVOKE = (
+    "document.querySelectorAll('*').forEach(e => { for (const kind of ['mouseover', 'focus',"
+    " 'click']) { if (kind !== 'click' || !e.closest('a')) e.dispatchEvent(new Event(kind)); } })"
+)
+HOSTILE_PAGES = (
+    "index.html",
+    "metrics/index.html",
+    "metrics/XFER-OT.html",
+    "process-map.html",
+    "csfs.html",
+    "variants.html",
+    "schema.html",
+    "scorecard.html",
+)
+
+
+def test_hostile_spec_runs_no_script(browser: Browser, hostile_served: str) -> None:
+    browser.send("Page.addScriptToEvaluateOnNewDocument", {"source": TRAP})
+    for page in HOSTILE_PAGES:
+        browser.navigate(hostile_served + page)
+        assert browser.js("typeof window.imxpwn") == "function"  # the trap is set
+        browser.js(PROVOKE)
+        browser.settle(0.3)
+        assert browser.js("window.__imxpwned || []") == [], page
+        injected = "document.querySelectorAll('[href^=\"javascript:\" i], img[src=x]').length"
+        assert browser.js(injected) == 0, page
+        assert "<imxtag-metricset_title>" in browser.js("document.title"), page
+    # The trap does catch markup that runs: the same handler, inserted as HTML, is recorded.
+    browser.js("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=imxpwn(1)>')")
+    browser.settle(0.5)
+    assert browser.js("window.__imxpwned || []") == ["1"]
