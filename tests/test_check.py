@@ -53,6 +53,17 @@ def test_every_code_has_a_case() -> None:
     assert sorted(registered - announced - set(NOT_IN_CORPUS)) == []
 
 
+def test_a_diagnostic_takes_a_message_with_its_code_not_a_free_string() -> None:
+    from imx import messages as M
+    from imx.diagnostics import Diagnostic
+    from imx.source import Span
+
+    d = Diagnostic(M.UNUSED_PARAM.format("w"), "a.imx", Span(0, 1))
+    assert (d.code, d.severity, d.message) == ("unused-param", Severity.WARNING, d.finding.text)
+    with pytest.raises(TypeError):
+        Diagnostic("unused-param", "a.imx", Span(0, 1))  # type: ignore[arg-type]
+
+
 def test_tour_checks_without_errors_and_gives_a_model() -> None:
     result = run(CASES / "tour.imx")
     assert result.errors == ()

@@ -49,6 +49,10 @@ class Diagnostic:
     labels: tuple[Label, ...] = ()
     hints: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.finding, Message):  # mypy rejects it; this stops untyped callers
+            raise TypeError(f"a Diagnostic is made from a Message, not {self.finding!r}")
+
     @property
     def rule(self) -> Code:
         """The registered code of this diagnostic."""
