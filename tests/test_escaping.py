@@ -161,3 +161,15 @@ def test_html_report_shows_hostile_text_as_text(
     text = "".join(page.text)
     for field in ("metricset_title", "metric_title", "study", "status", "rule", "example"):
         assert shown(field) in text, field
+
+
+def test_live_preview_hook_marks_the_escaped_site_name() -> None:
+    from jinja2 import Template
+
+    from imx.render.handbook import site
+
+    hooks: dict[str, object] = {}
+    exec(site._HOOKS_TEXT, hooks)  # the hooks file `imx docs serve` writes beside mkdocs.yml
+    config = hooks["on_config"]({"site_name": "&lt;b&gt; &amp; co"})  # type: ignore[operator]
+    shown = Template("{{ name | e }} / {{ name }}").render(name=config["site_name"])
+    assert shown == "&lt;b&gt; &amp; co / &lt;b&gt; &amp; co"  # escaped once, whichever template
