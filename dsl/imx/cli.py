@@ -1,4 +1,4 @@
-"""The `imx` command line: argv in, a command run, an exit code out (0 ok, 1 findings, 2 usage)."""
+"""The `imx` command line: argv in, a command run, an exit code out (see ``EXIT_CODES``)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,39 @@ import argparse
 import datetime as dt
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from imx import __version__
 from imx.dialects import DIALECTS, TESTED_DIALECTS
-from imx.errors import ImxError, UsageError
+from imx.errors import ImxError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from imx.checker import CheckResult
     from imx.data import Dataset, Source
-    from imx.engines import EngineSettings
     from imx.model import Metric, Model, SchemaDef
     from imx.results import Results, RunOptions
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CODES = """\
+exit codes:
+  0    success
+  1    findings: diagnostics, failed examples, files fmt would change, data-quality
+       findings under --strict
+  2    usage: a bad option, a missing file or column, data that cannot be read, an
+       output that cannot be written
+  3    an internal error in imx (a bug: please report it)
+  128+N  stopped by signal N: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP"""
+T = TypeVar("T")
 
 
 def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = False) -> Console:
@@ -35,22 +49,41 @@ def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = Fal
     return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=not wrap)
 
 
-def _print_error(args: argparse.Namespace, message: str, hints: Sequence[str] = ()) -> None:
+def _print_error(
+    args: argparse.Namespace, message: str, hints: Sequence[str] = (), label: str = "error"
+) -> None:
+    """``error: message`` and its hints on stderr; the texts are printed as text, never markup."""
     from rich.text import Text
 
     console = _console(args, stderr=True)
-    console.print(Text.assemble(("error", "bold red"), ": ", message))
+    console.print(
+        Text.assemble((label, "bold red" if label == "error" else "yellow"), ": ", message)
+    )
     for hint in hints:
         console.print(Text.assemble(("  = hint: ", "cyan"), hint))
+
+
+def _say(console: Console, text: str) -> None:
+    """Print a line that holds user text (a path, an id) as text: ``[red]`` stays ``[red]``."""
+    from rich.text import Text
+
+    console.print(Text(text))
 
 
 # ------------------------------------------------------------------------------ check
 
 
 def _check(paths: Sequence[str]) -> CheckResult:
+    """Check the project; a path given that does not exist or holds no .imx file is a usage
+    error (exit 2), worded by the checker's ``file-not-found`` diagnostic."""
     from imx.checker import check_paths
 
-    return check_paths(paths)
+    result = check_paths(paths)
+    given = {str(path) for path in paths}
+    for d in result.diagnostics:
+        if d.code == "file-not-found" and d.file in given:
+            raise UsageError(d.message, d.hints)
+    return result
 
 
 def _emit_diagnostics(args: argparse.Namespace, result: CheckResult) -> None:
@@ -72,18 +105,25 @@ def _fails(result: CheckResult, strict: bool) -> bool:
     return any(d.is_error or strict for d in result.diagnostics)
 
 
+def _check_exit(result: CheckResult, strict: bool) -> int:
+    """3 if imx itself failed (an ``internal-error`` diagnostic), 1 for findings, else 0."""
+    if any(d.code == "internal-error" for d in result.diagnostics):
+        return EXIT_INTERNAL
+    return EXIT_FINDINGS if _fails(result, strict) else EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     result = _check(args.paths)
     _emit_diagnostics(args, result)
-    return EXIT_FINDINGS if _fails(result, args.strict) else EXIT_OK
+    return _check_exit(result, args.strict)
 
 
 def _checked_model(args: argparse.Namespace) -> CheckResult:
-    """Check the project; print diagnostics and stop (exit 1) if it has errors."""
+    """Check the project; print diagnostics and stop (exit 1, or 3) if it has errors."""
     result = _check(args.paths)
     if result.model is None or _fails(result, getattr(args, "strict", False)):
         _emit_diagnostics(args, result)
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(_check_exit(result, getattr(args, "strict", False)) or EXIT_FINDINGS)
     warnings = [d for d in result.diagnostics if not d.is_error]
     if warnings and getattr(args, "format", "text") == "text":
         from imx.render import diagnostics as R
@@ -136,21 +176,36 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------- run
 
+AS_OF_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+AS_OF_LATEST = dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)", re.IGNORECASE
+)
+_INSTANT_FORMS = "write a date, a time and a zone: 2026-03-31T00:00Z or 2026-03-31T09:30+02:00"
 
-def _parse_instant(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UsageError(
-            f"--as-of `{text}` is not a timestamp", ["write e.g. 2026-03-31T00:00Z"]
-        ) from exc
-    if value.tzinfo is None:
-        raise UsageError(
-            f"--as-of `{text}` has no time zone", ["add Z or an offset, e.g. 2026-03-31T00:00Z"]
+
+def parse_instant(text: str) -> dt.datetime:
+    """An ``--as-of`` value: an ISO 8601 date and time with a zone, in the years 1900 to 2199
+    (a cut outside them is a typo, and the calendars cannot be laid out around it).
+
+    >>> parse_instant("2026-03-31T02:00+02:00").isoformat()
+    '2026-03-31T00:00:00+00:00'
+    """
+    if not _INSTANT.fullmatch(text):
+        day = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
+        start = (
+            [f"for the start of that day in UTC: {'-'.join(day.groups())}T00:00Z"] if day else []
         )
-    return value.astimezone(dt.UTC)
+        raise UsageError(
+            f"`{text}` is not a date and time with a time zone", [*start, _INSTANT_FORMS]
+        )
+    try:
+        value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", text)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(f"`{text}` is not a valid instant ({exc})", [_INSTANT_FORMS]) from exc
+    if not AS_OF_EARLIEST <= value <= AS_OF_LATEST:
+        raise UsageError(f"`{text}` is outside the years imx evaluates, 1900 to 2199")
+    return value
 
 
 def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
@@ -163,29 +218,66 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
     return tables
 
 
+def _run_preflight(args: argparse.Namespace) -> Path | None:
+    """Everything about the call that can be judged before any work (checking the specs, reading
+    data, evaluating): the data options, the Spark options, the output file. Returns --out."""
+    from imx.data import parse_column_map
+    from imx.engines import memory_warning
+    from imx.output import check_output_file
+
+    if args.spark_master and args.engine != "spark":
+        raise UsageError("--spark-master is for the Spark engine", ["add --engine spark"])
+    if not args.data and not args.table:
+        raise UsageError("no data given", ["pass --data DIR or --table events=FILE"])
+    _parse_tables(args.table)
+    parse_column_map(args.map)
+    out = check_output_file(args.out) if args.out else None
+    warning = memory_warning(args.memory_limit) if args.memory_limit else None
+    if warning:
+        _print_error(args, warning, label="warning")
+    return out
+
+
 def _load_data(args: argparse.Namespace, schema: SchemaDef) -> Dataset:
     from imx.data import discover_sources, load_dataset, parse_column_map
-    from imx.errors import DataError
+    from imx.render.scorecard import progress
 
-    settings = _engine_settings(args, lambda _: None)  # usage errors before any reading
-    try:
-        sources: dict[str, Source] = {}
-        if args.data:
-            sources.update(discover_sources(Path(args.data), schema))
-        sources.update(_parse_tables(args.table))
-        if not sources:
-            raise UsageError("no data given", ["pass --data DIR or --table events=FILE"])
+    sources: dict[str, Source] = {}
+    if args.data:
+        sources.update(discover_sources(Path(args.data), schema))
+    sources.update(_parse_tables(args.table))
+    with progress(_console(args, stderr=True), "loading data"):
         return load_dataset(
             schema,
             sources,
-            as_of=_parse_instant(args.as_of),
+            as_of=args.as_of,
             mapping=parse_column_map(args.map),
             timezone=args.timezone,
-            threads=settings.threads,
-            memory_limit=settings.memory_limit,
+            threads=args.threads,
+            memory_limit=args.memory_limit,
         )
-    except DataError as exc:
-        raise UsageError(exc.message, exc.hints) from exc
+
+
+def _close(dataset: Dataset) -> None:
+    """Close the DuckDB database a loaded dataset lives in (and remove its temporary folder)."""
+    close = getattr(dataset.tables, "close", None)
+    if close is not None:
+        close()
+
+
+def _level_names(model: Model) -> list[str]:
+    """The attributes a ``by:ATTR`` level may name: the non-key, non-time, non-event columns."""
+    from imx.model import ColumnType
+
+    plain = (ColumnType.TIMESTAMP, ColumnType.EVENT)
+    return sorted(
+        {
+            c.name
+            for t in model.schema.tables
+            for c in t.columns
+            if not c.key and c.type not in plain
+        }
+    )
 
 
 def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[str]) -> None:
@@ -197,17 +289,7 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
         if metric_id not in ids:
             hints = did_you_mean(metric_id, ids) or available("metrics", ids)
             raise UsageError(f"--metric `{metric_id}`: no such metric in this project", hints)
-    from imx.model import ColumnType
-
-    plain = (ColumnType.TIMESTAMP, ColumnType.EVENT)
-    attributes = sorted(
-        {
-            c.name
-            for t in model.schema.tables
-            for c in t.columns
-            if not c.key and c.type not in plain
-        }
-    )
+    attributes = _level_names(model)
     for level in levels:
         kind, _, attribute = level.partition(":")
         if level in ("site", "study", "portfolio") or (kind == "by" and attribute in attributes):
@@ -222,24 +304,11 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
         raise UsageError(f"--level `{level}` is not a level", hints)
 
 
-def _engine_settings(args: argparse.Namespace, on_step: Callable[[str], None]) -> EngineSettings:
-    from imx.engines import EngineSettings
-
-    if args.threads is not None and args.threads < 1:
-        raise UsageError(f"--threads {args.threads}: give a whole number of 1 or more")
-    limit = args.memory_limit
-    if limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", limit, re.IGNORECASE):
-        raise UsageError(f"--memory-limit `{limit}` is not a size", ["write e.g. 4GB or 512MB"])
-    if args.spark_master and args.engine != "spark":
-        raise UsageError("--spark-master is for the Spark engine", ["add --engine spark"])
-    return EngineSettings(args.threads, limit, args.spark_master, on_step)
-
-
 def _evaluate(
     args: argparse.Namespace, model: Model, dataset: Dataset, options: RunOptions
 ) -> Results:
     """Plan, then evaluate each metric, with one progress bar for the steps."""
-    from imx.errors import EngineUnavailable
+    from imx.engines import EngineSettings
     from imx.evaluation import evaluate
     from imx.render.scorecard import progress
 
@@ -247,40 +316,37 @@ def _evaluate(
     steps = len(chosen) + 2  # plan, one per metric, finalize
     label = f"evaluating {len(chosen)} metric(s) on {args.engine}"
     with progress(_console(args, stderr=True), label, total=steps) as advance:
-        settings = _engine_settings(args, lambda _: advance(1))
-        try:
-            return evaluate(model, dataset, options, engine=args.engine, settings=settings)
-        except EngineUnavailable as exc:
-            raise UsageError(str(exc), exc.hints) from exc
+        settings = EngineSettings(
+            args.threads, args.memory_limit, args.spark_master, lambda _: advance(1)
+        )
+        return evaluate(model, dataset, options, engine=args.engine, settings=settings)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from imx.output import write_results
-    from imx.render.scorecard import progress, render_scorecard
+    from imx.render.scorecard import render_scorecard
     from imx.results import RunOptions
 
-    checked = _checked_model(args)
-    model = checked.model
+    out = _run_preflight(args)
+    model = _checked_model(args).model
     assert model is not None
     _check_run_options(model, args.metric, args.level)
-    with progress(_console(args, stderr=True), "loading data"):
-        dataset = _load_data(args, model.schema)
     options = RunOptions(
-        as_of=_parse_instant(args.as_of),
+        as_of=args.as_of,
         levels=tuple(args.level) or None,
         period=args.period,
         metrics=tuple(args.metric) or None,
     )
-    results = _evaluate(args, model, dataset, options)
-    console = _console(args, wrap=True)
-    render_scorecard(results, model, console)
-    if args.out:
-        written = write_results(results, Path(args.out), model=model)
-        for path in written:
-            console.print(f"wrote {path}")
-    if args.strict and results.quality:
-        return EXIT_FINDINGS
-    return EXIT_OK
+    dataset = _load_data(args, model.schema)
+    try:
+        results = _evaluate(args, model, dataset, options)
+        console = _console(args, wrap=True)
+        render_scorecard(results, model, console)
+        for path in write_results(results, out, model=model) if out else ():
+            _say(console, f"wrote {path}")
+    finally:
+        _close(dataset)
+    return EXIT_FINDINGS if args.strict and any(not f.tally for f in results.quality) else EXIT_OK
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -300,16 +366,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from imx.evaluation import compile_sql
 
     checked = _checked_model(args)
-    model = checked.model
-    assert model is not None
-    if model.metric(args.metric) is None:
-        from imx.diagnostics import did_you_mean
-
-        ids = [m.id for m in model.metrics]
-        raise UsageError(
-            f"no metric `{args.metric}` in this project", did_you_mean(args.metric, ids)
-        )
-    print(compile_sql(model, args.metric, dialect=args.dialect))
+    assert checked.model is not None
+    metric = _metric_or_usage(checked.model, args.metric)
+    print(compile_sql(checked.model, metric.id, dialect=args.dialect))
     if args.dialect not in TESTED_DIALECTS:
         print(
             f"-- note: {args.dialect} SQL is printed only; imx executes and tests "
@@ -348,93 +407,208 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from imx.render.handbook import build_handbook, read_results, serve_handbook
+    from imx.output import check_output_folder
 
     results_path = Path(args.results) if args.results else None
     if results_path is not None and not results_path.is_file():
         raise UsageError(f"no such results file: {results_path}", ["write one with imx run --out"])
     if args.action == "serve":
-        _checked_model(args)
-        serve_handbook(args.paths, results_path=results_path, dev_addr=args.addr)
-        return EXIT_OK
-    from imx.errors import ResultsFileError
+        return _serve_docs(args, results_path)
+    out = check_output_folder(args.out, "--out")
+    return _build_docs(args, out, results_path)
+
+
+def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) -> int:
+    from imx.render.handbook import build_handbook, read_results
 
     checked = _checked_model(args)
     assert checked.model is not None
+    results = read_results(results_path) if results_path else None
     try:
-        results = read_results(results_path) if results_path else None
-    except ResultsFileError as exc:
-        raise UsageError(str(exc), ["pass the file `imx run … --out FILE` wrote"]) from exc
-    site = build_handbook(checked.model, Path(args.out), results, checked.sources)
-    _console(args).print(f"handbook written to {site} (open {site / 'index.html'})")
+        site = build_handbook(checked.model, out, results, checked.sources)
+    except OSError as exc:
+        raise OutputError(f"cannot write the handbook in `{out}`: {exc.strerror or exc}") from exc
+    _say(_console(args), f"handbook written to {site} (open {site / 'index.html'})")
+    return EXIT_OK
+
+
+def _serve_docs(args: argparse.Namespace, results_path: Path | None) -> int:
+    import tempfile
+
+    from imx.render.handbook import serve_handbook
+
+    _checked_model(args)
+    with tempfile.TemporaryDirectory(prefix="imx-handbook-") as project:
+        try:
+            serve_handbook(
+                args.paths, out=Path(project), results_path=results_path, dev_addr=args.addr
+            )
+        except OSError as exc:  # the address is taken, or not this machine's
+            raise UsageError(f"cannot serve on {args.addr}: {exc.strerror or exc}") from exc
     return EXIT_OK
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from imx.demo_data import generate
+    from imx.output import check_output_folder
 
-    manifest = generate(
-        studies=args.studies,
-        seed=args.seed,
-        out=Path(args.out),
-        fmt=args.format,
-        as_of=_parse_instant(args.as_of),
-    )
+    out = check_output_folder(args.out, "--out")
+    try:
+        manifest = generate(
+            studies=args.studies, seed=args.seed, out=out, fmt=args.format, as_of=args.as_of
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write demo data in `{out}`: {exc.strerror or exc}") from exc
     console = _console(args)
-    console.print(f"wrote demo data to {args.out}")
-    console.print(str(manifest))
+    _say(console, f"wrote demo data to {args.out}")
+    _say(console, str(manifest))
     return EXIT_OK
 
 
 # ------------------------------------------------------------------------------ parser
 
 
-def _positive(text: str) -> int:
+def _option(check: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse ``type`` from a check that raises :class:`UsageError`: a bad value is then
+    reported by argparse, with the command's usage line, before any work."""
+
+    def parse(text: str) -> T:
+        try:
+            return check(text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError("; ".join((exc.message, *exc.hints))) from exc
+
+    parse.__name__ = getattr(check, "__name__", "value")
+    return parse
+
+
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        value = 0
+        raise UsageError(f"`{text}` is not a whole number") from None
+
+
+def _positive(text: str) -> int:
+    value = _whole(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of at least 1")
+        raise UsageError(f"`{text}` is not a whole number of at least 1")
     return value
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--no-color", action="store_true", help="plain output (also: NO_COLOR=1)")
+def _threads(text: str) -> int:
+    from imx.engines import check_threads
+
+    return check_threads(_whole(text))
+
+
+def _memory_limit(text: str) -> str:
+    from imx.engines import check_memory_limit
+
+    return check_memory_limit(text)
+
+
+def _address(text: str) -> str:
+    """``HOST:PORT`` for ``docs serve``: HOST an IP address or ``localhost``, PORT 1..65535."""
+    import ipaddress
+
+    host, sep, port = text.rpartition(":")
+    hint = ["write e.g. 127.0.0.1:8000 or localhost:8080"]
+    if not sep or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise UsageError(f"`{text}` is not HOST:PORT with a port from 1 to 65535", hint)
+    try:
+        if host != "localhost":
+            ipaddress.ip_address(host)
+    except ValueError:
+        raise UsageError(f"`{host}` is not an IP address or localhost", hint) from None
+    return text
+
+
+def _command(
+    sub: SubParsers, name: str, func: Callable[[argparse.Namespace], int], help: str
+) -> argparse.ArgumentParser:
+    """A subcommand's parser; its defaults name the function that runs it and the parser itself
+    (so that an unknown option is reported with this command's usage)."""
+    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+    p.set_defaults(func=func, command_parser=p)
+    return p
 
 
 def _paths(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help=".imx files or folders")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="imx",
-        description="Define, check and run clinical-trial imaging performance metrics.",
-    )
-    parser.add_argument("--version", action="version", version=f"imx {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("check", help="check .imx files and report diagnostics")
+def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "check", cmd_check, "check .imx files and report diagnostics")
     _paths(p)
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text for people (default), a JSON list, or a SARIF 2.1.0 log",
+    )
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    _add_common(p)
-    p.set_defaults(func=cmd_check)
+    return p
 
-    p = sub.add_parser("fmt", help="rewrite .imx files in the canonical layout")
+
+def _add_fmt(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "fmt", cmd_fmt, "rewrite .imx files in the canonical layout")
     _paths(p)
     p.add_argument("--check", action="store_true", help="only report files that would change")
-    _add_common(p)
-    p.set_defaults(func=cmd_fmt)
+    return p
 
-    p = sub.add_parser("run", help="evaluate metrics over event tables")
-    _paths(p)
+
+def _add_run_data(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="DIR", help="folder with events/studies/sites files")
-    p.add_argument("--table", action="append", default=[], metavar="NAME=FILE")
-    p.add_argument("--map", action="append", default=[], metavar="[TABLE.]COLUMN=SOURCE")
-    p.add_argument("--as-of", metavar="INSTANT", help="the data cut, e.g. 2026-03-31T00:00Z")
+    p.add_argument(
+        "--table", action="append", default=[], metavar="NAME=FILE", help="one table's file"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="[TABLE.]COLUMN=SOURCE",
+        help="read the schema's COLUMN from the file's SOURCE column",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_option(parse_instant),
+        metavar="INSTANT",
+        help="the data cut, e.g. 2026-03-31T00:00Z (default: the latest event)",
+    )
     p.add_argument("--timezone", metavar="ZONE", help="zone for timestamps written without one")
+
+
+def _add_run_engine(p: argparse.ArgumentParser) -> None:
+    from imx.engines import max_threads
+
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark", "reference"),
+        default="duckdb",
+        help="DuckDB in-process (default), Spark, or the pure-Python reference evaluator",
+    )
+    p.add_argument(
+        "--spark-master", metavar="URL", help="Spark master for --engine spark (default local[*])"
+    )
+    p.add_argument(
+        "--threads",
+        type=_option(_threads),
+        metavar="N",
+        help=f"threads for DuckDB / local Spark, 1 to {max_threads()}",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_option(_memory_limit),
+        metavar="SIZE",
+        help="at least 64MB, e.g. 4GB (DuckDB; Spark driver memory)",
+    )
+
+
+def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "run", cmd_run, "evaluate metrics over event tables")
+    _paths(p)
+    _add_run_data(p)
     p.add_argument(
         "--level",
         action="append",
@@ -442,26 +616,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="site, study, portfolio or by:ATTR (repeatable)",
     )
-    p.add_argument("--period", choices=("month", "quarter", "year"))
-    p.add_argument("--metric", action="append", default=[], metavar="ID")
-    p.add_argument("--engine", choices=("duckdb", "spark", "reference"), default="duckdb")
+    p.add_argument("--period", choices=("month", "quarter", "year"), help="report per period")
     p.add_argument(
-        "--spark-master", metavar="URL", help="Spark master for --engine spark (default local[*])"
+        "--metric", action="append", default=[], metavar="ID", help="only this metric (repeatable)"
     )
-    p.add_argument("--threads", type=int, metavar="N", help="threads for DuckDB / local Spark")
-    p.add_argument("--memory-limit", metavar="SIZE", help="e.g. 4GB (DuckDB; Spark driver memory)")
-    p.add_argument("--out", metavar="FILE", help="results .csv, .json or .parquet")
+    _add_run_engine(p)
+    p.add_argument("--out", metavar="FILE", help="also write results: .csv, .json, .parquet, .html")
     p.add_argument("--strict", action="store_true", help="data-quality findings fail the run")
-    _add_common(p)
-    p.set_defaults(func=cmd_run)
+    return p
 
-    p = sub.add_parser("test", help="run the examples written in the specs")
+
+def _add_test(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "test", cmd_test, "run the examples written in the specs")
     _paths(p)
-    _add_common(p)
-    p.set_defaults(func=cmd_test)
+    return p
 
-    p = sub.add_parser("sql", help="print the SQL a metric compiles to")
-    p.add_argument("metric", metavar="METRIC")
+
+def _add_sql(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "sql", cmd_sql, "print the SQL a metric compiles to")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id")
     _paths(p)
     p.add_argument(
         "--dialect",
@@ -470,59 +643,169 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"executed in imx's tests: {', '.join(TESTED_DIALECTS)}; printed only (untested): "
         f"{', '.join(d for d in DIALECTS if d not in TESTED_DIALECTS)}",
     )
-    _add_common(p)
-    p.set_defaults(func=cmd_sql)
+    return p
 
-    p = sub.add_parser("docs", help="build or preview the metric handbook (an mkdocs site)")
-    p.add_argument("action", choices=("build", "serve"))
+
+def _add_docs(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "docs", cmd_docs, "build or preview the metric handbook (an mkdocs site)")
+    p.add_argument("action", choices=("build", "serve"), help="write the site, or preview it")
     _paths(p)
     p.add_argument("--out", default="handbook", metavar="DIR", help="where `build` writes the site")
     p.add_argument("--results", metavar="FILE", help="results from `imx run --out` to show")
-    p.add_argument("--addr", default="127.0.0.1:8000", help="address `serve` listens on")
-    _add_common(p)
-    p.set_defaults(func=cmd_docs)
+    p.add_argument(
+        "--addr",
+        default="127.0.0.1:8000",
+        type=_option(_address),
+        metavar="HOST:PORT",
+        help="address `serve` listens on (default 127.0.0.1:8000)",
+    )
+    return p
 
-    p = sub.add_parser("explain", help="show a metric as resolved, and which layer set each field")
-    p.add_argument("metric", metavar="METRIC")
+
+def _add_explain(sub: SubParsers) -> argparse.ArgumentParser:
+    help = "show a metric as resolved, and which layer set each field"
+    p = _command(sub, "explain", cmd_explain, help)
+    p.add_argument("metric", metavar="METRIC", help="the metric's id")
     _paths(p)
     p.add_argument("--variant", metavar="NAME", help="resolve under this therapeutic-area variant")
-    _add_common(p)
-    p.set_defaults(func=cmd_explain)
+    return p
 
-    p = sub.add_parser("demo-data", help="write a realistic synthetic imaging event log")
-    p.add_argument("--studies", type=_positive, default=12, help="number of studies (≥ 1)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--out", default="demo-data", metavar="DIR")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    p.add_argument("--as-of", metavar="INSTANT")
-    _add_common(p)
-    p.set_defaults(func=cmd_demo_data)
+
+def _add_demo_data(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.demo_data import AS_OF_RANGE
+
+    p = _command(sub, "demo-data", cmd_demo_data, "write a realistic synthetic imaging event log")
+    p.add_argument("--studies", type=_option(_positive), default=12, help="number of studies (≥ 1)")
+    p.add_argument("--seed", type=_option(_whole), default=1, help="the same seed, the same bytes")
+    p.add_argument("--out", default="demo-data", metavar="DIR", help="the folder to write")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
+    earliest, latest = (d.date().isoformat() for d in AS_OF_RANGE)
+    p.add_argument(
+        "--as-of",
+        type=_option(parse_instant),
+        metavar="INSTANT",
+        help=f"the data cut, {earliest} to {latest} (default 2026-06-30T00:00Z)",
+    )
+    return p
+
+
+_COMMANDS = (_add_check, _add_fmt, _add_run, _add_test, _add_sql, _add_docs, _add_explain)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``imx`` parser: one subparser per command, each with ``--no-color``."""
+    parser = argparse.ArgumentParser(
+        prog="imx",
+        description="Define, check and run clinical-trial imaging performance metrics.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"imx {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (*_COMMANDS, _add_demo_data):
+        p = add(sub)
+        p.add_argument("--no-color", action="store_true", help="plain output (also: NO_COLOR=1)")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the imx command line and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] = args.func
+# ------------------------------------------------------------------------------ main
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived: raised in the main thread, so that every ``finally``
+    and context manager on the way out runs (the temporary data folder is removed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)
+)
+
+
+@contextmanager
+def _signals_unwind() -> Iterator[list[int]]:
+    """While imx works, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (once: a signal
+    that comes while imx cleans up is noted, not raised); yields the signals received. A signal
+    ignored when imx started (``nohup``) stays ignored."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        received.append(signum)
+        if len(received) == 1:
+            raise Interrupted(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for s in _STOP_SIGNALS:
+            if signal.getsignal(s) not in (signal.SIG_IGN, None):
+                previous[s] = signal.signal(s, stop)
     try:
-        return func(args)
-    except ImxError as exc:
+        yield received
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _interrupted(exc: BaseException, received: Sequence[int]) -> int | None:
+    """The signal that stopped imx, if one did: a signal received, Ctrl-C, or DuckDB's report
+    of an interrupted query (raised as ``InterruptException`` or as "Query interrupted")."""
+    if received:
+        return received[0]
+    duckdb = sys.modules.get("duckdb")
+    if isinstance(exc, KeyboardInterrupt) or (
+        duckdb is not None and isinstance(exc, duckdb.InterruptException)
+    ):
+        return int(signal.SIGINT)
+    if isinstance(exc, RuntimeError) and str(exc) == "Query interrupted":
+        return int(signal.SIGINT)
+    return None
+
+
+def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[int]) -> int:
+    """The exit code (and the message) for a command that raised ``exc``."""
+    signum = _interrupted(exc, received)
+    if signum is not None:
+        _print_error(args, f"interrupted by {signal.Signals(signum).name}")
+        return 128 + signum
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if isinstance(exc, ImxError):
         _print_error(args, exc.message, exc.hints)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - a bug in imx: say so plainly, no traceback
-        if os.environ.get("IMX_DEBUG"):
-            raise
-        _print_error(
-            args,
-            f"internal error in imx ({type(exc).__name__}: {exc})",
-            ["this is a bug in imx, not in your files; rerun with IMX_DEBUG=1 for details"],
-        )
-        return 3
+    if not isinstance(exc, Exception) or os.environ.get("IMX_DEBUG"):
+        raise exc
+    _print_error(
+        args,
+        f"internal error in imx ({type(exc).__name__}: {exc})",
+        ["this is a bug in imx, not in your files; rerun with IMX_DEBUG=1 for details"],
+    )
+    return EXIT_INTERNAL
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse argv; an unknown option is reported with the usage of the command it was given to."""
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the imx command line and return its exit code (see ``EXIT_CODES``)."""
+    try:
+        args = _parse(argv)
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error it has printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    with _signals_unwind() as received:
+        try:
+            return int(args.func(args))
+        except BaseException as exc:  # noqa: BLE001 - every way out gets its exit code
+            return _exit_code(args, exc, received)
 
 
 if __name__ == "__main__":  # pragma: no cover

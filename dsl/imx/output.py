@@ -20,6 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
+import shutil
+import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -34,6 +37,7 @@ from imx.data import QualityFinding
 from imx.errors import OutputError
 from imx.model import Model
 from imx.plan import in_order, result_order_keys
+from imx.readers import first_line
 from imx.results import Results, Stamp
 
 Writer = Callable[[Results, Path, Model | None], list[Path]]
@@ -54,20 +58,88 @@ JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, o
 def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:
     """Write ``results`` next to ``path`` in the format its extension names; return the files.
 
+    The files are written into a private folder beside ``path`` and moved into place only when
+    every one is complete (the results file last), so a failed write (a full disk) leaves no
+    partial file, and an earlier file of that name untouched.
+
     >>> sorted(WRITERS)
     ['.csv', '.html', '.json', '.parquet']
     """
+    target = check_output_file(path)
+    writer = WRITERS[target.suffix.lower()]
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as error:
+        raise _unwritable(target, error) from error
+    try:
+        written = writer(results, staging / target.name, model)
+        final = [target.parent / part.name for part in written]
+        for part, dest in sorted(zip(written, final, strict=True), key=lambda p: p[1] == target):
+            os.replace(part, dest)
+    except OSError as error:
+        raise _unwritable(target, error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def check_output_file(path: str | Path) -> Path:
+    """The file ``--out path`` names, if imx can write it; else an :class:`OutputError` naming it.
+
+    Checked before any work: the extension names a writer (:data:`WRITERS`), the folder exists and
+    a file can be created in it, and the path is not a folder, a device or a read-only file.
+    """
     target = Path(path)
-    writer = WRITERS.get(target.suffix.lower())
-    if writer is None:
-        shown = ", ".join(sorted(WRITERS))
+    if target.is_symlink():
+        target = target.resolve()
+    shown = ", ".join(sorted(WRITERS))
+    if target.is_dir():
         raise OutputError(
-            f"cannot write `{target.name}`: unknown output format `{target.suffix or '(none)'}`",
+            f"cannot write `{path}`: it is a folder", [f"name a file in it ending in {shown}"]
+        )
+    if target.exists() and not target.is_file():
+        raise OutputError(f"cannot write `{path}`: it is not a regular file (a device or a pipe)")
+    if target.suffix.lower() not in WRITERS:
+        raise OutputError(
+            f"cannot write `{path}`: unknown output format `{target.suffix or '(none)'}`",
             [f"name the output file with one of: {shown}"],
         )
     if not target.parent.is_dir():
-        raise OutputError(f"cannot write `{target}`: folder `{target.parent}` does not exist")
-    return writer(results, target, model)
+        raise OutputError(f"cannot write `{path}`: folder `{target.parent}` does not exist")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"cannot write `{path}`: the file is read-only")
+    _probe(target.parent, f"cannot write `{path}`")
+    return target
+
+
+def check_output_folder(path: str | Path, option: str) -> Path:
+    """The folder ``option`` (``--out``) names, if imx can create or write it; else an
+    :class:`OutputError` naming it. Checked before any work."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{option} `{path}` is a file, not a folder", ["name a folder"])
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        raise OutputError(f"{option} `{path}`: `{existing}` is a file, not a folder")
+    _probe(existing, f"{option} `{path}`: cannot write in `{existing}`")
+    return folder
+
+
+def _probe(folder: Path, message: str) -> None:
+    """Create and remove a file in ``folder``: the one sure test that it can be written (the
+    mode bits do not tell, for root or on a read-only file system)."""
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".imx-probe-", dir=folder):
+            pass
+    except OSError as error:
+        raise OutputError(f"{message} ({error.strerror or error})") from error
+
+
+def _unwritable(target: Path, error: OSError) -> OutputError:
+    return OutputError(
+        f"cannot write `{target}`: {error.strerror or first_line(error)}",
+        ["nothing was written, and a file of that name from before is unchanged"],
+    )
 
 
 def register_writer(suffix: str, writer: Writer) -> None:

@@ -68,6 +68,11 @@ from imx.demo_data.world import (
     _World,
     _world,
 )
+from imx.errors import UsageError
+
+AS_OF_RANGE = (dt.datetime(2024, 11, 1, tzinfo=dt.UTC), dt.datetime(2028, 12, 31, tzinfo=dt.UTC))
+"""The data cuts a demo log can be taken at: its studies start from July 2024 (a cut before
+November leaves too little to evaluate) and its holiday calendars end with 2028."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,12 @@ def generate(
     (True, True)
     """
     cut = (as_of or DEFAULT_AS_OF).astimezone(dt.UTC)
+    if not AS_OF_RANGE[0] <= cut <= AS_OF_RANGE[1]:
+        earliest, latest = (d.date().isoformat() for d in AS_OF_RANGE)
+        raise UsageError(
+            f"a demo log cannot be cut at {cut.isoformat().replace('+00:00', 'Z')}",
+            [f"give --as-of from {earliest} to {latest}: its studies start in July 2024"],
+        )
     as_of_us = int((cut - EPOCH).total_seconds()) * US
     w, log, negatives = _simulate(studies, seed, as_of_us)
     cols = _clean_rows(log, as_of_us)

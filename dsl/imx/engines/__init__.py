@@ -1,18 +1,88 @@
 """Engines run a plan's compiled SQL over a Dataset's tables and return raw aggregates.
 
 :class:`EngineSettings` carries what a user may tune for a run (threads, memory, the Spark master)
-and a progress hook called after each metric; :class:`EngineUnavailable` says what to install, and
+and a progress hook called after each metric; :func:`check_threads` and :func:`check_memory_limit`
+bound what a command line may ask for; :class:`EngineUnavailable` says what to install, and
 :class:`EngineOutOfMemory` that a run needs more memory than it was given.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from imx.errors import EngineUnavailable
+from imx.errors import EngineUnavailable, UsageError
 from imx.readers import first_line
+
+MIN_MEMORY = 64 * 1000**2
+"""The least ``--memory-limit`` accepted (64MB): below it DuckDB cannot hold a query's state."""
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
+_POWERS = {"K": 1, "M": 2, "G": 3, "T": 4}
+
+
+def max_threads() -> int:
+    """The most threads a run may ask for: four per core, and at least 64.
+
+    More threads than that only add contention (each DuckDB thread holds its own buffers; a
+    request of 100,000 would start tens of thousands of threads and run for minutes).
+    """
+    return max(4 * (os.cpu_count() or 1), 64)
+
+
+def check_threads(threads: int) -> int:
+    """``threads`` if it lies in 1..:func:`max_threads`, else a :class:`UsageError`."""
+    if not 1 <= threads <= max_threads():
+        raise UsageError(
+            f"{threads} is not a number of threads from 1 to {max_threads()}",
+            [f"this machine has {os.cpu_count() or 1} core(s)"],
+        )
+    return threads
+
+
+def memory_bytes(limit: str) -> int:
+    """The bytes a size such as ``4GB`` (powers of 1000) or ``512MiB`` (of 1024) names.
+
+    >>> memory_bytes("4GB"), memory_bytes("1.5 KiB")
+    (4000000000, 1536)
+    """
+    found = _SIZE.fullmatch(limit.strip())
+    if found is None:
+        raise UsageError(f"`{limit}` is not a size", ["write e.g. 4GB or 512MB"])
+    number, unit, binary = found.groups()
+    return int(float(number) * (1024 if binary else 1000) ** _POWERS[unit.upper()])
+
+
+def check_memory_limit(limit: str) -> str:
+    """``limit`` if it is a size of at least :data:`MIN_MEMORY`, else a :class:`UsageError`."""
+    if memory_bytes(limit) < MIN_MEMORY:
+        raise UsageError(
+            f"`{limit}` is less than the least memory limit, 64MB",
+            ["leave it out to let DuckDB use most of the machine's memory"],
+        )
+    return limit
+
+
+def machine_memory() -> int | None:
+    """The machine's physical memory in bytes, when the system says."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_warning(limit: str) -> str | None:
+    """A warning when ``limit`` is more than the machine's memory (it then limits nothing, and
+    the system may stop the run before DuckDB spills to disk); None otherwise."""
+    physical = machine_memory()
+    if physical is None or memory_bytes(limit) <= physical:
+        return None
+    return (
+        f"--memory-limit {limit} is more than this machine's memory ({physical / 1e9:.1f}GB): "
+        "DuckDB will not spill to disk before the system runs out"
+    )
 
 
 def memory_given(memory_limit: str | None) -> str:
