@@ -78,7 +78,13 @@ def write_events(
 
 
 def counts(dataset: Dataset, table: str = "events") -> dict[str, int]:
-    return {f.rule: f.rows for f in dataset.quality if f.table == table}
+    """The findings of one table (not its tallies), rule → rows."""
+    return {f.rule: f.rows for f in dataset.quality if f.table == table and not f.tally}
+
+
+def tallies(dataset: Dataset, table: str = "events") -> dict[str, int]:
+    """rows-read, rows-set-aside and rows-kept of one table."""
+    return {f.rule: f.rows for f in dataset.quality if f.table == table and f.tally}
 
 
 @pytest.fixture
@@ -126,7 +132,7 @@ def test_optional_keys_may_be_null(tmp_path: Path, schema) -> None:  # type: ign
     ]
     dataset = load_dataset(schema, {"events": write_events(tmp_path, rows, "csv")})
     assert dataset.tables["events"].num_rows == 1
-    found = {f.rule: f.examples for f in dataset.quality if f.table == "events"}
+    found = {f.rule: f.examples for f in dataset.quality if f.table == "events" and not f.tally}
     assert found == {"null-key": ("S1/(null)/1001/BL",), "unknown-event": ("S1/001",)}
 
 
@@ -375,7 +381,10 @@ def test_naive_arrow_timestamps_follow_the_zone_rule(schema) -> None:  # type: i
     arrow = pa.table({c: pa.array(["S1", "S1"]) for c in COLUMNS[:4]})
     arrow = arrow.append_column("event", pa.array(["qc_passed", "qc_failed"]))
     arrow = arrow.append_column("at", pa.array([dt.datetime(2026, 3, 2, 10)] * 2))
-    assert counts(load_dataset(schema, {"events": arrow}, as_of=CUT)) == {"naive-timestamp": 2}
+    with pytest.raises(DataError, match=r"every row of .* was set aside \(2 read") as info:
+        load_dataset(schema, {"events": arrow}, as_of=CUT)
+    assert "naive-timestamp: 2 row(s)" in info.value.hints[0]
+    assert any("--timezone" in hint for hint in info.value.hints)
     zoned = load_dataset(schema, {"events": arrow}, timezone="Europe/Berlin")
     assert zoned.tables["events"].column("at").to_pylist()[0] == dt.datetime(
         2026, 3, 2, 9, tzinfo=UTC
@@ -425,7 +434,7 @@ def test_dataset_from_example(schema) -> None:  # type: ignore[no-untyped-def]
     assert dataset.tables["events"].column("site").to_pylist() == ["001"]
     assert dataset.tables["studies"].column("phase").to_pylist() == [None]
     assert dataset.tables["sites"].num_rows == 0
-    assert "sites" not in {f.table for f in dataset.quality}
+    assert "sites" not in {f.table for f in dataset.quality if not f.tally}
 
 
 def test_rows_that_differ_only_in_where_their_values_sit_are_not_copies(
@@ -523,5 +532,6 @@ def test_a_source_column_named_like_a_placeholder_is_read_as_itself(tmp_path: Pa
 
 def test_with_no_event_declared_every_event_is_unknown(tmp_path: Path, schema) -> None:  # type: ignore[no-untyped-def]
     path = write_events(tmp_path, GOOD, "csv")
-    dataset = load_dataset(replace(schema, events=()), {"events": path}, as_of=CUT)
-    assert counts(dataset) == {"unknown-event": len(GOOD)}
+    with pytest.raises(DataError, match="every row of events.csv was set aside") as info:
+        load_dataset(replace(schema, events=()), {"events": path}, as_of=CUT)
+    assert info.value.hints[0].startswith(f"unknown-event: {len(GOOD)} row(s)")

@@ -60,12 +60,13 @@ import tempfile
 import weakref
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from imx.diagnostics import did_you_mean
 from imx.engines import memory_given
@@ -92,15 +93,21 @@ from imx.readers import (
 __all__ = [
     "DISCOVERABLE",
     "FILE_FORMATS",
+    "AFTER_CUT",
+    "RULE_FIXES",
     "RULE_MESSAGES",
+    "SET_ASIDE_RULES",
+    "TALLY_RULES",
     "ArrowStreamSource",
     "Dataset",
     "QualityFinding",
     "Source",
     "StoredTables",
     "dataset_from_example",
+    "cut_events",
     "discover_sources",
     "load_dataset",
+    "merge_cut",
     "parse_column_map",
 ]
 
@@ -120,6 +127,11 @@ class QualityFinding:
     examples: tuple[str, ...] = ()
     metric: str | None = None
     message: str = ""
+
+    @property
+    def tally(self) -> bool:
+        """A count of rows read, set aside or kept, not a finding (see :data:`TALLY_RULES`)."""
+        return self.rule in TALLY_RULES
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,48 @@ RULE_MESSAGES: Mapping[str, str] = {
     "duplicate-key": "keys given on two or more different rows (all set aside)",
     "after-as-of": "events after the data cut (as_of)",
     "missing-table": "table not given: its attributes are empty",
+    "missing-column": "key column not in the file: every row is read with it empty (kept)",
+    "unknown-key": "event rows whose key is not in this dimension table (kept, without its "
+    "attributes; compare case and spaces)",
+    "rows-read": "rows read (lines that cannot be parsed included)",
+    "rows-set-aside": "rows set aside: the sum of this table's rows under the rules that set "
+    "rows aside (unreadable-row … after-as-of)",
+    "rows-kept": "rows kept for evaluation: rows read minus rows set aside",
 }
+"""Every data-quality rule code of the loader, with what it means. Metric and run findings
+(``negative-duration``, ``variant-conflict``, ``unknown-calendar``) come from evaluation."""
+
+SET_ASIDE_RULES = (
+    "unreadable-row",
+    "null-key",
+    "naive-timestamp",
+    "null-timestamp",
+    "unknown-event",
+    "duplicate-row",
+    "duplicate-key",
+    "after-as-of",
+)
+"""The rules that set rows aside, in the order they are tried: per table, ``rows-read`` =
+``rows-kept`` + ``rows-set-aside``, and ``rows-set-aside`` is the sum of these rules' rows."""
+
+TALLY_RULES = ("rows-read", "rows-set-aside", "rows-kept")
+"""Counts rather than findings: they are in every loaded report and never fail ``--strict``."""
+
+RULE_FIXES: Mapping[str, str] = {
+    "unreadable-row": "check the file's delimiter, quoting and value formats",
+    "null-key": "is each key column mapped to the right column? see --map",
+    "naive-timestamp": "give the time zone the timestamps were written in: --timezone "
+    "Europe/Berlin (or write each with its offset, 2026-03-02T10:00Z)",
+    "null-timestamp": "is the timestamp column mapped to the right column? see --map",
+    "unknown-event": "the event names must be those the schema declares (its `events` block)",
+    "duplicate-row": "each row counts once: remove the copies",
+    "duplicate-key": "give each key of a dimension table one row",
+    "after-as-of": "give a later --as-of (or none: the latest event is then the cut)",
+}
+"""What to do when a rule sets aside every row of a table."""
+
+AFTER_CUT = "events after the data cut {as_of} (as_of) are left out"
+"""The one message of the ``after-as-of`` finding, wherever the cut is made."""
 
 _OFFSET = r"\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)"
 _CLOCK = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
@@ -533,6 +586,8 @@ class _Staged:
     bad_columns: dict[str, int] = field(default_factory=dict)
     digest: list[str] = field(default_factory=list)  # rows, and two sums of row hashes
     bounds: tuple[Any, Any] = (None, None)  # least and greatest event time of the rows kept
+    label: str = ""  # the source, as messages name it
+    read: int = 0  # rows read, lines that cannot be parsed included
 
     def _parts(self) -> list[str]:
         parts = [quote(c.name) for c in self.table.columns]
@@ -555,8 +610,7 @@ class _Staged:
     @property
     def key(self) -> str:
         """A row's key as text, for examples (a keyless table: all its values)."""
-        keys = [c for c in self.table.columns if c.key] or list(self.table.columns)
-        return f"concat_ws('/', {', '.join(_key_sql(c) for c in keys) or 'NULL'})"
+        return _key_text(self.table)
 
 
 class _Loader:
@@ -621,7 +675,7 @@ class _Loader:
         fallible = tuple(i for i, p in enumerate(plans) if p.bad != "false")
         columns += [f"{plans[i].naive} AS {_naive(i)}" for i in naive]
         columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS {_bad(i)}" for i in fallible]
-        staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible)
+        staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible, label=raw.label)
         typed = f"SELECT {', '.join(columns + [_ROW])} FROM ({source})"
         try:
             if raw.copied:  # text already copied in: convert it once, not at every read
@@ -636,6 +690,26 @@ class _Loader:
         except duckdb.Error as error:
             raise DataError(f"cannot read {raw.label}: {first_line(error)}") from error
         self.staged[table.name] = staged
+        if fingerprinted and not self.lenient:
+            self._report_missing_keys(staged, raw, mapping)
+
+    def _report_missing_keys(self, staged: _Staged, raw: Raw, mapping: Mapping[str, str]) -> None:
+        """A ``key optional`` column the source lacks is read as empty on every row: counted and
+        named, since every unit keyed by it is then left without rows."""
+        names = list(raw.schema.names)
+        for column in staged.table.columns:
+            wanted = mapping.get(column.name, column.name)
+            if column.key and _find_column(names, wanted) is None:
+                hints = did_you_mean(wanted, names) + [
+                    f"map it if it has another name: --map {staged.table.name}.{column.name}=NAME"
+                ]
+                message = (
+                    f"{raw.label} has no column `{wanted}`: {RULE_MESSAGES['missing-column']}; "
+                    + "; ".join(hints)
+                )
+                self.quality.append(
+                    _finding("missing-column", staged.table.name, staged.read, [wanted], message)
+                )
 
     def _set_aside(self, staged: _Staged) -> None:
         """``aside_{tag}``: the id, rule and key of every row a hygiene rule sets aside.
@@ -662,6 +736,7 @@ class _Loader:
             f"(WHERE {_RULE} IS NULL), max({_TIME}) FILTER (WHERE {_RULE} IS NULL) FROM {hashes}"
         )
         staged.digest = [str(t or 0) for t in totals[:3]]
+        staged.read = int(totals[0]) + len(staged.rejects)
         staged.bounds = (totals[3], totals[4])
         self.con.execute(
             f"CREATE TABLE {aside} AS SELECT {_ROW}, {_RULE}, {_KEY} FROM {hashes} "
@@ -748,6 +823,8 @@ class _Loader:
         for staged in self.staged.values():
             self._report_rules(staged)
         events = self.staged.get(self.schema.EVENTS_TABLE)
+        if events is not None and not self.lenient:
+            self._check_kept(events)
         stamp_column = _event_time(events.table) if events else None
         known: dict[str, tuple[Any, Any]] = {}  # bounds of the clean events, when already known
         if as_of is None:
@@ -761,16 +838,78 @@ class _Loader:
             keep = "true"  # without as_of, the cut is the latest event: none is after it
             if staged is events and stamp_column and as_of is not None:
                 late = _after(stamp_column, cut)
-                self._report_late(staged, late)
+                self._report_late(staged, late, cut)
                 keep = f"NOT {late}"
             self.con.execute(
                 f"CREATE VIEW {relation('clean', staged.tag)} AS SELECT {staged.columns} "
                 f"FROM {relation('kept', staged.tag)} WHERE {keep}"
             )
             relations[name] = relation("clean", staged.tag)
+        if events is not None and not self.lenient:
+            self._check_kept(events)
+            self._report_unknown_keys(events)
+            self.quality += self._tallies()
         self.done = True
         tables = StoredTables(self.store, relations, self.schema, (stamp_column, cut), known)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
+
+    def _set_aside_rows(self, staged: _Staged) -> dict[str, int]:
+        """The rows each rule set aside from one table so far."""
+        return {
+            f.rule: f.rows
+            for f in self.quality
+            if f.table == staged.table.name and f.rule in SET_ASIDE_RULES and f.metric is None
+        }
+
+    def _check_kept(self, events: _Staged) -> None:
+        """When every row of the events is set aside, the run stops, saying by which rules and
+        what to do (an evaluation over no events would only report empty metrics)."""
+        by_rule = self._set_aside_rows(events)
+        if not events.read or sum(by_rule.values()) < events.read:
+            return
+        report = [f"{rule}: {n} row(s) ({RULE_MESSAGES[rule]})" for rule, n in by_rule.items()]
+        fixes = [RULE_FIXES[rule] for rule in by_rule]
+        raise DataError(
+            f"every row of {events.label} was set aside ({events.read} read, 0 kept)",
+            report + fixes,
+        )
+
+    def _report_unknown_keys(self, events: _Staged) -> None:
+        """Event rows whose key a given dimension table does not hold are kept (a dimension
+        table is joined by its keys, semantics rule 1) and counted per table, with examples."""
+        columns = {c.name for c in events.table.columns}
+        clean = relation("clean", events.tag)
+        for name, staged in self.staged.items():
+            keys = staged.table.keys
+            if staged is events or not staged.fingerprinted or not keys:
+                continue
+            if not set(keys) <= columns:
+                continue
+            on = " AND ".join(f"d.{quote(k)} = e.{quote(k)}" for k in keys)
+            given = " AND ".join(f"e.{quote(k)} IS NOT NULL" for k in keys)
+            # quoted, so that a trailing space or a stray quote shows
+            text = "concat_ws('/', " + ", ".join(f"e.{quote(k)}" for k in keys) + ")"
+            shown = f"concat(chr(39), {text}, chr(39))"
+            count, examples = self._one(
+                f"SELECT count(*), list(DISTINCT {shown} ORDER BY {shown})[1:{_EXAMPLES}] "
+                f"FROM {clean} e WHERE {given} AND NOT EXISTS "
+                f"(SELECT 1 FROM {relation('clean', staged.tag)} d WHERE {on})"
+            )
+            if count:
+                self.quality.append(_finding("unknown-key", name, int(count), list(examples)))
+
+    def _tallies(self) -> list[QualityFinding]:
+        """Per table given: rows read, set aside and kept (read = kept + set aside)."""
+        found = []
+        for name, staged in self.staged.items():
+            if not staged.fingerprinted:
+                continue
+            aside = sum(self._set_aside_rows(staged).values())
+            for rule, rows in zip(
+                TALLY_RULES, (staged.read, aside, staged.read - aside), strict=True
+            ):
+                found.append(_finding(rule, name, rows, ()))
+        return found
 
     def _fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -800,12 +939,12 @@ class _Loader:
     def _keys(self, query: str) -> list[str]:
         return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {_EXAMPLES}").fetchall()]
 
-    def _report_late(self, events: _Staged, late: str) -> None:
+    def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
         where = f"FROM {relation('kept', events.tag)} WHERE {late}"
         (count,) = self._one(f"SELECT count(*) {where}")
         if count:
             keys = self._keys(f"SELECT DISTINCT {events.key} {where} ORDER BY 1")
-            self._report(events, "after-as-of", int(count), keys)
+            self.quality.append(after_cut_finding(int(count), keys, cut))
 
     def _report(self, staged: _Staged, rule: str, count: int, keys: list[str]) -> None:
         rejects = staged.rejects if rule == "unreadable-row" else ()
@@ -933,6 +1072,16 @@ class StoredTables(Mapping[str, pa.Table]):
         relations = {**self._relations, self._schema.EVENTS_TABLE: view}
         return StoredTables(self._store, relations, self._schema, (column, as_of)), int(count)
 
+    def late_keys(self, column: str, as_of: dt.datetime) -> list[str]:
+        """Up to five keys of the events after ``as_of``, for the finding's examples."""
+        events = self._schema.table(self._schema.EVENTS_TABLE)
+        assert events is not None
+        rows = self.connection.sql(
+            f"SELECT DISTINCT {_key_text(events)} FROM {self._relations[events.name]} "
+            f"WHERE {_after(column, as_of)} ORDER BY 1 LIMIT {_EXAMPLES}"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def _materialize(self, name: str) -> pa.Table:
         table = self._schema.table(name)
         assert table is not None
@@ -948,6 +1097,70 @@ class StoredTables(Mapping[str, pa.Table]):
         ).to_arrow_table()
         target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
         return result.cast(target)
+
+
+# ------------------------------------------------------------------------------ the cut
+
+
+def after_cut_finding(count: int, examples: Sequence[str], cut: dt.datetime) -> QualityFinding:
+    """The ``after-as-of`` finding: ``count`` events later than the data cut were left out."""
+    message = AFTER_CUT.format(as_of=cut.astimezone(dt.UTC).isoformat())
+    return _finding("after-as-of", SchemaDef.EVENTS_TABLE, count, examples, message)
+
+
+def cut_events(
+    schema: SchemaDef, tables: Mapping[str, pa.Table], as_of: dt.datetime
+) -> tuple[Mapping[str, pa.Table], tuple[QualityFinding, ...]]:
+    """The tables with the events after ``as_of`` left out (semantics rule 3), and the
+    ``after-as-of`` finding counting them: the one place the data cut is made after loading
+    (a loaded dataset is cut in DuckDB, other tables in Arrow)."""
+    events = schema.table(schema.EVENTS_TABLE)
+    column = _event_time(events) if events else None
+    if events is None or column is None or schema.EVENTS_TABLE not in tables:
+        return tables, ()
+    if isinstance(tables, StoredTables):
+        kept, count = tables.cut(column, as_of)
+        keys = tables.late_keys(column, as_of) if count else []
+        return kept, (after_cut_finding(count, keys, as_of),) if count else ()
+    rows = tables[schema.EVENTS_TABLE]
+    late = pc.fill_null(
+        pc.greater(rows[column], pa.scalar(as_of, rows.schema.field(column).type)), False
+    )
+    count = int(pc.sum(late).as_py() or 0)
+    if not count:
+        return tables, ()
+    out = {**tables, schema.EVENTS_TABLE: rows.filter(pc.invert(late))}
+    return out, (after_cut_finding(count, [], as_of),)
+
+
+def merge_cut(
+    quality: Sequence[QualityFinding], found: Sequence[QualityFinding]
+) -> tuple[QualityFinding, ...]:
+    """A loaded report with the ``after-as-of`` findings of a later cut added: one finding per
+    table, and the table's ``rows-set-aside`` and ``rows-kept`` moved by as many rows."""
+    out = list(quality)
+    for late in found:
+        i = next(
+            (k for k, f in enumerate(out) if f.rule == late.rule and f.table == late.table), None
+        )
+        if i is None:
+            out.insert(_tally_index(out, late.table), late)
+        else:
+            examples = sorted({*out[i].examples, *late.examples})
+            out[i] = replace(
+                late, rows=out[i].rows + late.rows, examples=tuple(examples[:_EXAMPLES])
+            )
+        for k, f in enumerate(out):
+            if f.table == late.table and f.rule in ("rows-set-aside", "rows-kept"):
+                out[k] = replace(
+                    f, rows=f.rows + (late.rows if f.rule == "rows-set-aside" else -late.rows)
+                )
+    return tuple(out)
+
+
+def _tally_index(quality: Sequence[QualityFinding], table: str) -> int:
+    """Where a new finding of ``table`` goes: before its tallies, else at the end."""
+    return next((k for k, f in enumerate(quality) if f.tally and f.table == table), len(quality))
 
 
 def _after(column: str, instant: dt.datetime) -> str:
@@ -979,6 +1192,12 @@ def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
     }
     whens = [f"WHEN {_any(conditions[rule])} THEN '{rule}'" for rule in _ROW_RULES]
     return f"CAST(CASE {' '.join(whens)} END AS VARCHAR)"
+
+
+def _key_text(table: TableDef) -> str:
+    """SQL: a row's key as text, for examples (a keyless table: all its values)."""
+    keys = [c for c in table.columns if c.key] or list(table.columns)
+    return f"concat_ws('/', {', '.join(_key_sql(c) for c in keys) or 'NULL'})"
 
 
 def _key_sql(column: ColumnDef) -> str:

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from imx import model as m
 from imx import reference
-from imx.data import Dataset, QualityFinding, StoredTables
+from imx.data import Dataset, QualityFinding, StoredTables, cut_events, merge_cut
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
@@ -74,7 +74,7 @@ def evaluate(
         tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
         findings = run_findings(model.schema, plan, tables)
     settings.step("plan")
-    quality = tuple(dataset.quality) + cut + findings
+    quality = merge_cut(dataset.quality, cut) + findings
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
     # finalize takes the raw aggregates a part at a time, as the engine computes them
     results = finalize(plan, ENGINES[engine](plan, tables, settings), quality, stamp)
@@ -85,13 +85,10 @@ def evaluate(
 def prepare_tables(
     schema: m.SchemaDef, tables: Mapping[str, pa.Table], as_of: dt.datetime
 ) -> tuple[Mapping[str, pa.Table], tuple[QualityFinding, ...]]:
-    """Every schema table with every declared column (missing ones empty / null), events cut."""
-    time = next((c.name for c in _columns(schema) if c.type is m.ColumnType.TIMESTAMP), None)
+    """Every schema table with every declared column (missing ones empty / null), events cut
+    (by :func:`imx.data.cut_events`, the cut's one owner)."""
     if isinstance(tables, StoredTables):  # a loaded dataset: every column is there
-        if time is None:
-            return tables, ()
-        kept, n_late = tables.cut(time, as_of)
-        return kept, _late_finding(n_late, as_of)
+        return cut_events(schema, tables, as_of)
     out: dict[str, pa.Table] = {}
     for tdef in schema.tables:
         table = tables.get(tdef.name)
@@ -101,29 +98,7 @@ def prepare_tables(
             if c.name not in table.column_names:
                 table = table.append_column(c.name, pa.nulls(table.num_rows, _ARROW[c.type]))
         out[tdef.name] = table
-    events = out.get(m.SchemaDef.EVENTS_TABLE)
-    if events is None or time is None:
-        return out, ()
-    late = pc.fill_null(
-        pc.greater(events[time], pa.scalar(as_of, events.schema.field(time).type)), False
-    )
-    n_late = pc.sum(late).as_py() or 0
-    if not n_late:
-        return out, ()
-    out[m.SchemaDef.EVENTS_TABLE] = events.filter(pc.invert(late))
-    return out, _late_finding(n_late, as_of)
-
-
-def _late_finding(n_late: int, as_of: dt.datetime) -> tuple[QualityFinding, ...]:
-    if not n_late:
-        return ()
-    msg = f"{n_late} event(s) after the data cut {as_of.isoformat()} ignored"
-    return (QualityFinding("after-as-of", "events", n_late, (), None, msg),)
-
-
-def _columns(schema: m.SchemaDef) -> tuple[m.ColumnDef, ...]:
-    tdef = schema.table(m.SchemaDef.EVENTS_TABLE)
-    return tdef.columns if tdef else ()
+    return cut_events(schema, out, as_of)
 
 
 def run_findings(

@@ -301,7 +301,9 @@ def quality_panel(findings: Sequence[QualityFinding], *, compact: bool = False) 
         cells = (as_text(finding.table), Text(str(finding.rows)), as_text(examples))
         table.add_row(as_text(rule, style="bold"), *cells)
     caption = Text(
-        f"{len(findings)} finding(s): every row or unit set aside is counted here.", style="dim"
+        f"{sum(not f.tally for f in findings)} finding(s): every row or unit set aside is counted "
+        "here (per table, rows read = rows kept + rows set aside).",
+        style="dim",
     )
     return Panel(Group(table, caption), title="data quality", title_align="left")
 
