@@ -45,7 +45,7 @@ def _row(
         "numerator": 40.0,
         "denominator": 50,
         "excluded": 1,
-        "excluded_by_reason": '{"cancelled": 1}',
+        "excluded_by_reason": _typed("excluded_by_reason", {"cancelled": 1}),
         "pending": 2,
         "open": None,
         "ci_low": max(0.0, value - 0.1),
@@ -55,6 +55,13 @@ def _row(
         "target_met": value > 0.5,
         "stats": None,
     }
+
+
+def _typed(column: str, mapping: dict[str, Any]) -> Any:
+    """A mapping for ``column`` of the results schema: an Arrow map, or JSON text where it is text."""
+    if pa.types.is_map(RESULT_SCHEMA.field(column).type):
+        return list(mapping.items())
+    return json.dumps(mapping)
 
 
 def results(model: Model) -> Results:
@@ -239,7 +246,7 @@ def hostile_results(model: Model) -> Results:
             for k, period in enumerate((None, "2026-01", hostile("period"))):
                 row = _row(metric.id, level, who, period, 0.3 + 0.2 * k)
                 row["status"] = row["band"] = hostile("status") if who == study else "green"
-                row["stats"] = json.dumps({hostile("stat"): 0.5})
+                row["stats"] = _typed("stats", {hostile("stat"): 0.5})
                 rows.append(row)
         rows.append({**_row(metric.id, "site", study, None, 0.7), "site": hostile("site")})
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
@@ -251,3 +258,23 @@ def hostile_results(model: Model) -> Results:
     )
     quality = (QualityFinding(hostile("rule"), hostile("table"), 3, (hostile("example"),)),)
     return Results(table, quality, stamp)
+
+
+MARKUP_ID = "[bold red]S001[/bold red]"
+CLOSING_ID = "S002[/]"
+VENDOR = "\x1b]0;pwned\x07Meridian\x1b[31m\x9b2J\u202e<img src=x onerror=imxpwn()>"
+
+
+def write_hostile_data(data: Path) -> Path:
+    """The demo log (2 studies) under ``data``, its study ids Rich markup, a vendor full of controls."""
+    from imx.cli import main
+
+    assert (
+        main(["demo-data", "--studies", "2", "--seed", "3", "--format", "csv", "--out", str(data)])
+        == 0
+    )
+    for path in data.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('"S001"', f'"{MARKUP_ID}"').replace('"S002"', f'"{CLOSING_ID}"')
+        path.write_text(text.replace('"Meridian Imaging"', f'"{VENDOR}"'), encoding="utf-8")
+    return data

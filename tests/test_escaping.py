@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 import yaml  # type: ignore[import-untyped]
 
-from handbook_support import CONTROL, HOSTILE_FIELDS, hostile, hostile_checked, hostile_results
+from handbook_support import (
+    CLOSING_ID,
+    CONTROL,
+    HOSTILE_FIELDS,
+    MARKUP_ID,
+    hostile,
+    hostile_checked,
+    hostile_results,
+    write_hostile_data,
+)
 from imx.model import Model
 from imx.render.handbook import build_handbook
 from imx.render.report import report_html
@@ -25,6 +34,7 @@ from imx.source import SourceFile
 
 # Fields the handbook does not show (a calendar's and the sites table's titles, a where-clause
 # string and an unused parameter go into the model, not onto a page).
+ROOT = Path(__file__).resolve().parent.parent
 NOT_SHOWN = {"calendar_title", "sites_table_title"}
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_.:-]*$")
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "data"}
@@ -173,3 +183,21 @@ def test_live_preview_hook_marks_the_escaped_site_name() -> None:
     config = hooks["on_config"]({"site_name": "&lt;b&gt; &amp; co"})  # type: ignore[operator]
     shown = Template("{{ name | e }} / {{ name }}").render(name=config["site_name"])
     assert shown == "&lt;b&gt; &amp; co / &lt;b&gt; &amp; co"  # escaped once, whichever template
+
+
+def test_run_html_report_on_hostile_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from imx.cli import main
+
+    data = write_hostile_data(tmp_path / "data")
+    report = tmp_path / "report.html"
+    argv = ["run", str(ROOT / "stdlib_metrics"), "--data", str(data), "--metric", "QC-FPR"]
+    assert main([*argv, "--level", "study", "--level", "by:vendor", "--out", str(report)]) == 0
+    capsys.readouterr()
+    html = report.read_text(encoding="utf-8")
+    page = parsed(html)
+    assert not page.injected(), page.injected()[:5]
+    assert not CONTROL.findall(html), CONTROL.findall(html)[:5]
+    text = "".join(page.text)
+    assert MARKUP_ID in text and CLOSING_ID in text  # study columns and quality examples
