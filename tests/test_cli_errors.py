@@ -82,6 +82,7 @@ CASES: list[tuple[list[str], int, str]] = [
     ([*RUN, "--out", "{tmp}/file.txt/r.csv"], 2, "{tmp}/file.txt` does not exist"),
     ([*RUN, "--out", "/dev/full"], 2, "cannot write `/dev/full`: it is not a regular file"),
     ([*RUN, "--out", "{tmp}/x[bold]y/r.csv"], 2, "x[bold]y"),
+    ([*RUN, "--out", "{tmp}/a\x1b[31mb/r.csv"], 2, "a\\x1b[31mb"),  # shown, not obeyed
     # --as-of: out of range, no zone, compact forms
     ([*RUN, "--as-of", "9999-12-31T00:00Z"], 2, "outside the years imx evaluates, 1900 to 2199"),
     ([*RUN, "--as-of", "0001-01-01T00:00Z"], 2, "outside the years imx evaluates"),
@@ -272,15 +273,13 @@ def test_a_full_disk_during_the_write_leaves_nothing_and_exits_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import imx.output
+    from imx.output import WRITERS
 
-    real = imx.output.pacsv.write_csv
-
-    def full(table: Any, target: Any, *args: Any, **kwargs: Any) -> None:
-        real(table.slice(0, 1), target, *args, **kwargs)  # a part written, then no space
+    def full(results: object, path: Path, model: object) -> list[Path]:
+        path.write_text("metric,value\nQ-1,0.")  # a part written, then no space
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(imx.output.pacsv, "write_csv", full)
+    monkeypatch.setitem(WRITERS, ".csv", full)
     out = tmp_path / "results.csv"
     assert main([*_argv(RUN, place), "--out", str(out)]) == 2
     err = capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -112,6 +113,52 @@ def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:
     assert info.value.hints == ("name the output file with one of: .csv, .html, .json, .parquet",)
     with pytest.raises(OutputError, match="does not exist"):
         write_results(results, tmp_path / "nowhere" / "results.csv")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_failed_write_leaves_no_partial_file_and_the_old_one_unchanged(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from imx.output import WRITERS, sidecar
+
+    target = tmp_path / f"results{suffix}"
+    target.write_bytes(b"earlier results\n")
+
+    def full(results: object, path: Path, model: object) -> list[Path]:
+        sidecar(path, "quality", suffix).write_bytes(b"a whole sidecar")
+        path.write_bytes(b"half a fi")  # then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setitem(WRITERS, suffix, full)
+    message = re.escape(f"cannot write `{target}`: No space left on device")
+    with pytest.raises(OutputError, match=message) as info:
+        write_results(fake_results(SAMPLE_ROWS, SAMPLE_QUALITY), target)
+    assert "unchanged" in info.value.hints[0]
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no sidecar, no staging folder
+    assert target.read_bytes() == b"earlier results\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("folder.csv", "it is a folder"),
+        ("link.csv", "it is not a regular file"),
+        ("results", "unknown output format `(none)`"),
+        ("results.CSV.txt", "unknown output format `.txt`"),
+    ],
+)
+def test_the_output_path_is_checked_before_anything_is_written(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    from imx.output import check_output_file
+
+    (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "link.csv").symlink_to("/dev/null")
+    with pytest.raises(OutputError, match=re.escape(message)):
+        check_output_file(tmp_path / name)
+    assert check_output_file(tmp_path / "results.PARQUET") == tmp_path / "results.PARQUET"
 
 
 def test_a_writer_can_be_registered(tmp_path: Path) -> None:

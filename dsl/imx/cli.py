@@ -52,22 +52,24 @@ def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = Fal
 def _print_error(
     args: argparse.Namespace, message: str, hints: Sequence[str] = (), label: str = "error"
 ) -> None:
-    """``error: message`` and its hints on stderr; the texts are printed as text, never markup."""
+    """``error: message`` and its hints on stderr; the texts hold user text (paths, values, ids),
+    so they are printed as text: never read as markup, control characters made visible."""
     from rich.text import Text
 
+    from imx.render.text import as_text
+
     console = _console(args, stderr=True)
-    console.print(
-        Text.assemble((label, "bold red" if label == "error" else "yellow"), ": ", message)
-    )
+    style = "bold red" if label == "error" else "yellow"
+    console.print(Text.assemble((label, style), ": ", as_text(message)))
     for hint in hints:
-        console.print(Text.assemble(("  = hint: ", "cyan"), hint))
+        console.print(Text.assemble(("  = hint: ", "cyan"), as_text(hint)))
 
 
 def _say(console: Console, text: str) -> None:
     """Print a line that holds user text (a path, an id) as text: ``[red]`` stays ``[red]``."""
-    from rich.text import Text
+    from imx.render.text import as_text
 
-    console.print(Text(text))
+    console.print(as_text(text))
 
 
 # ------------------------------------------------------------------------------ check
