@@ -230,7 +230,8 @@ def _calendar_row(cal: m.CalendarDef) -> list[str]:
     holidays = f"{len(cal.holidays)} dates" + (
         f" + {text(cal.country)} public holidays" if cal.country else ""
     )
-    return [code(cal.name), text(cal.timezone), weekend, holidays, YES if cal.default else ""]
+    name = code(cal.name) + (f" {text(cal.title)}" if cal.title else "")
+    return [name, text(cal.timezone), weekend, holidays, YES if cal.default else ""]
 
 
 def scorecard_page(ctx: Context) -> str:
