@@ -1,0 +1,690 @@
+-- W
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(IF(`e`.`event` = 'scan_acquired', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'us'
+        ) OR (
+          `a0` = 'eu'
+        )
+      )
+      THEN `a0`
+      ELSE 'us'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_bd` AS (
+  SELECT
+    `s`.*,
+    `c_b0`.`idx` AS `b0`,
+    `c_b1`.`idx` AS `b1`,
+    `c_b2`.`idx` AS `b2`
+  FROM `imx_s0` AS `s`
+  LEFT JOIN `imx_calendar` AS `c_b0`
+    ON `c_b0`.`calendar` = `s`.`cal`
+    AND `c_b0`.`date` = CASE
+      WHEN `s`.`cal` = 'us'
+      THEN CAST(TIMESTAMP(DATETIME(`s`.`f0`, 'America/New_York')) AS DATE)
+      WHEN `s`.`cal` = 'eu'
+      THEN CAST(TIMESTAMP(DATETIME(`s`.`f0`, 'Europe/Berlin')) AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+  LEFT JOIN `imx_calendar` AS `c_b1`
+    ON `c_b1`.`calendar` = `s`.`cal`
+    AND `c_b1`.`date` = CASE
+      WHEN `s`.`cal` = 'us'
+      THEN CAST(TIMESTAMP(DATETIME(`s`.`f1`, 'America/New_York')) AS DATE)
+      WHEN `s`.`cal` = 'eu'
+      THEN CAST(TIMESTAMP(DATETIME(`s`.`f1`, 'Europe/Berlin')) AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+  LEFT JOIN `imx_calendar` AS `c_b2`
+    ON `c_b2`.`calendar` = `s`.`cal`
+    AND `c_b2`.`date` = CASE
+      WHEN `s`.`cal` = 'us'
+      THEN CAST(TIMESTAMP(DATETIME(CURRENT_TIMESTAMP(), 'America/New_York')) AS DATE)
+      WHEN `s`.`cal` = 'eu'
+      THEN CAST(TIMESTAMP(DATETIME(CURRENT_TIMESTAMP(), 'Europe/Berlin')) AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN `f1` < `f0`
+      THEN 'negative'
+      WHEN (
+        `b1` - `b0`
+      ) <= CAST(1.0 AS FLOAT64)
+      THEN 'met'
+      WHEN NOT (
+        `f1` IS NULL
+      )
+      THEN 'missed'
+      WHEN (
+        `b2` - `b0`
+      ) > CAST(1.0 AS FLOAT64)
+      THEN 'missed'
+      ELSE 'pending'
+    END AS `m0_raw`,
+    CAST(NULL AS FLOAT64) AS `m0_val`
+  FROM `imx_bd`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'W' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'W' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING)
+  UNION ALL
+  SELECT
+    'W' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- DECIDE
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'qc_passed', `e`.`at`, NULL)) AS `f1`,
+    MIN(IF(`e`.`event` = 'qc_failed', `e`.`at`, NULL)) AS `f2`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'us'
+        ) OR (
+          `a0` = 'eu'
+        )
+      )
+      THEN `a0`
+      ELSE 'us'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN LEAST(`f1`, `f2`) IS NULL
+      THEN 'open'
+      WHEN LEAST(`f1`, `f2`) < `f0`
+      THEN 'negative'
+      ELSE 'closed'
+    END AS `m0_raw`,
+    TIMESTAMP_DIFF(LEAST(`f1`, `f2`), `f0`, MICROSECOND) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'DECIDE' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'DECIDE' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- LAST-WORD
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'qc_passed', `e`.`at`, NULL)) AS `f1`,
+    MIN(IF(`e`.`event` = 'qc_failed', `e`.`at`, NULL)) AS `f2`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'us'
+        ) OR (
+          `a0` = 'eu'
+        )
+      )
+      THEN `a0`
+      ELSE 'us'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN GREATEST(`f1`, `f2`) IS NULL
+      THEN 'open'
+      WHEN GREATEST(`f1`, `f2`) < `f0`
+      THEN 'negative'
+      ELSE 'closed'
+    END AS `m0_raw`,
+    TIMESTAMP_DIFF(GREATEST(`f1`, `f2`), `f0`, MICROSECOND) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'LAST-WORD' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'LAST-WORD' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- HOURS
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(IF(`e`.`event` = 'scan_acquired', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'us'
+        ) OR (
+          `a0` = 'eu'
+        )
+      )
+      THEN `a0`
+      ELSE 'us'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN `f1` IS NULL
+      THEN 'open'
+      WHEN `f1` < `f0`
+      THEN 'negative'
+      ELSE 'closed'
+    END AS `m0_raw`,
+    TIMESTAMP_DIFF(`f1`, `f0`, MICROSECOND) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'HOURS' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'HOURS' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`

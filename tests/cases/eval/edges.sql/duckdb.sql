@@ -1,0 +1,796 @@
+-- W
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'scan_acquired') AS "f0",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'images_received') AS "f1"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."calendar" AS "a0"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "sites" AS "d0"
+    ON "d0"."study" = "f"."k0" AND "d0"."site" = "f"."k1"
+), "imx_s0" AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          "a0" = 'us'
+        ) OR (
+          "a0" = 'eu'
+        )
+      )
+      THEN "a0"
+      ELSE 'us'
+    END AS "cal",
+    'base' AS "m0_layer"
+  FROM "imx_dims"
+), "imx_bd" AS (
+  SELECT
+    "s".*,
+    "c_b0"."idx" AS "b0",
+    "c_b1"."idx" AS "b1",
+    "c_b2"."idx" AS "b2"
+  FROM "imx_s0" AS "s"
+  LEFT JOIN "imx_calendar" AS "c_b0"
+    ON "c_b0"."calendar" = "s"."cal"
+    AND "c_b0"."date" = CASE
+      WHEN "s"."cal" = 'us'
+      THEN CAST("s"."f0" AT TIME ZONE 'America/New_York' AS DATE)
+      WHEN "s"."cal" = 'eu'
+      THEN CAST("s"."f0" AT TIME ZONE 'Europe/Berlin' AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+  LEFT JOIN "imx_calendar" AS "c_b1"
+    ON "c_b1"."calendar" = "s"."cal"
+    AND "c_b1"."date" = CASE
+      WHEN "s"."cal" = 'us'
+      THEN CAST("s"."f1" AT TIME ZONE 'America/New_York' AS DATE)
+      WHEN "s"."cal" = 'eu'
+      THEN CAST("s"."f1" AT TIME ZONE 'Europe/Berlin' AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+  LEFT JOIN "imx_calendar" AS "c_b2"
+    ON "c_b2"."calendar" = "s"."cal"
+    AND "c_b2"."date" = CASE
+      WHEN "s"."cal" = 'us'
+      THEN CAST(CURRENT_TIMESTAMP AT TIME ZONE 'America/New_York' AS DATE)
+      WHEN "s"."cal" = 'eu'
+      THEN CAST(CURRENT_TIMESTAMP AT TIME ZONE 'Europe/Berlin' AS DATE)
+      ELSE CAST(NULL AS DATE)
+    END
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS TEXT) || '/' || CAST("k1" AS TEXT) || '/' || CAST("k2" AS TEXT) || '/' || CAST("k3" AS TEXT) AS "label",
+    TRUE AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "f0" IS NULL
+      THEN 'outside'
+      WHEN "f1" < "f0"
+      THEN 'negative'
+      WHEN (
+        "b1" - "b0"
+      ) <= CAST(1.0 AS DOUBLE)
+      THEN 'met'
+      WHEN NOT (
+        "f1" IS NULL
+      )
+      THEN 'missed'
+      WHEN (
+        "b2" - "b0"
+      ) > CAST(1.0 AS DOUBLE)
+      THEN 'missed'
+      ELSE 'pending'
+    END AS "m0_raw",
+    CAST(NULL AS DOUBLE) AS "m0_val"
+  FROM "imx_bd"
+), "imx_units" AS MATERIALIZED (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS TEXT)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'W' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'W' AS "metric",
+    'study' AS "level",
+    CAST("k0" AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("k0" AS TEXT)
+  UNION ALL
+  SELECT
+    'W' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+) AS "imx_raw"
+
+-- DECIDE
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'images_received') AS "f0",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'qc_passed') AS "f1",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'qc_failed') AS "f2"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."calendar" AS "a0"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "sites" AS "d0"
+    ON "d0"."study" = "f"."k0" AND "d0"."site" = "f"."k1"
+), "imx_s0" AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          "a0" = 'us'
+        ) OR (
+          "a0" = 'eu'
+        )
+      )
+      THEN "a0"
+      ELSE 'us'
+    END AS "cal",
+    'base' AS "m0_layer"
+  FROM "imx_dims"
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS TEXT) || '/' || CAST("k1" AS TEXT) || '/' || CAST("k2" AS TEXT) || '/' || CAST("k3" AS TEXT) AS "label",
+    TRUE AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "f0" IS NULL
+      THEN 'outside'
+      WHEN LEAST("f1", "f2") IS NULL
+      THEN 'open'
+      WHEN LEAST("f1", "f2") < "f0"
+      THEN 'negative'
+      ELSE 'closed'
+    END AS "m0_raw",
+    EPOCH_US(LEAST("f1", "f2")) - EPOCH_US("f0") AS "m0_val"
+  FROM "imx_s0"
+), "imx_units" AS MATERIALIZED (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS TEXT)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'DECIDE' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'DECIDE' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+) AS "imx_raw"
+
+-- LAST-WORD
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'images_received') AS "f0",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'qc_passed') AS "f1",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'qc_failed') AS "f2"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."calendar" AS "a0"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "sites" AS "d0"
+    ON "d0"."study" = "f"."k0" AND "d0"."site" = "f"."k1"
+), "imx_s0" AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          "a0" = 'us'
+        ) OR (
+          "a0" = 'eu'
+        )
+      )
+      THEN "a0"
+      ELSE 'us'
+    END AS "cal",
+    'base' AS "m0_layer"
+  FROM "imx_dims"
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS TEXT) || '/' || CAST("k1" AS TEXT) || '/' || CAST("k2" AS TEXT) || '/' || CAST("k3" AS TEXT) AS "label",
+    TRUE AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "f0" IS NULL
+      THEN 'outside'
+      WHEN GREATEST("f1", "f2") IS NULL
+      THEN 'open'
+      WHEN GREATEST("f1", "f2") < "f0"
+      THEN 'negative'
+      ELSE 'closed'
+    END AS "m0_raw",
+    EPOCH_US(GREATEST("f1", "f2")) - EPOCH_US("f0") AS "m0_val"
+  FROM "imx_s0"
+), "imx_units" AS MATERIALIZED (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS TEXT)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'LAST-WORD' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'LAST-WORD' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+) AS "imx_raw"
+
+-- HOURS
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'scan_acquired') AS "f0",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'images_received') AS "f1"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."calendar" AS "a0"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "sites" AS "d0"
+    ON "d0"."study" = "f"."k0" AND "d0"."site" = "f"."k1"
+), "imx_s0" AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          "a0" = 'us'
+        ) OR (
+          "a0" = 'eu'
+        )
+      )
+      THEN "a0"
+      ELSE 'us'
+    END AS "cal",
+    'base' AS "m0_layer"
+  FROM "imx_dims"
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS TEXT) || '/' || CAST("k1" AS TEXT) || '/' || CAST("k2" AS TEXT) || '/' || CAST("k3" AS TEXT) AS "label",
+    TRUE AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "f0" IS NULL
+      THEN 'outside'
+      WHEN "f1" IS NULL
+      THEN 'open'
+      WHEN "f1" < "f0"
+      THEN 'negative'
+      ELSE 'closed'
+    END AS "m0_raw",
+    EPOCH_US("f1") - EPOCH_US("f0") AS "m0_val"
+  FROM "imx_s0"
+), "imx_units" AS MATERIALIZED (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS TEXT)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'HOURS' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'HOURS' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "st0",
+    CAST(MIN("label") FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+  FROM "imx_units"
+) AS "imx_raw"
