@@ -17,88 +17,30 @@ from pygments.token import (
     Whitespace,
 )
 
-_DECLARATIONS = (
-    "schema",
-    "events",
-    "table",
-    "unit",
-    "calendar",
-    "metric",
-    "variant",
-    "csf",
-    "metricset",
-    "example",
-    "import",
+from imx.checker.metrics import STATISTICS
+from imx.checker.types import FUNCTIONS, TIME_UNITS
+from imx.model import Direction
+from imx.source import LINE_CHAR
+from imx.syntax.vocabulary import vocabulary
+
+# Every keyword comes from the grammar (imx.syntax.vocabulary), by the role it plays there; the
+# built-in names are those the checker knows (functions, time units, band directions, statistics).
+_VOCABULARY = vocabulary()
+_DECLARATIONS = _VOCABULARY.declarations
+_FIELDS = (*_VOCABULARY.clauses, *_VOCABULARY.fields)
+_OPERATORS = _VOCABULARY.others
+_BUILTINS = tuple(
+    dict.fromkeys(
+        (
+            *FUNCTIONS,
+            *TIME_UNITS,
+            *(d.value for d in Direction),
+            *(s for s in STATISTICS if s.isidentifier()),
+        )
+    )
 )
-_FIELDS = (
-    "category",
-    "question",
-    "per",
-    "where",
-    "exclude",
-    "rate",
-    "ratio",
-    "duration",
-    "count",
-    "value",
-    "summary",
-    "param",
-    "target",
-    "bands",
-    "min_n",
-    "levels",
-    "period",
-    "companion",
-    "status",
-    "since",
-    "doc",
-    "rationale",
-    "history",
-    "kpis",
-    "metrics",
-    "csfs",
-    "version",
-    "weekend",
-    "holidays",
-    "timezone",
-    "country",
-    "as_of",
-    "expect",
-    "replace",
-    "extend",
-)
-_OPERATORS = (
-    "first",
-    "last",
-    "has",
-    "not",
-    "and",
-    "or",
-    "within",
-    "of",
-    "from",
-    "to",
-    "in",
-    "by",
-    "for",
-    "key",
-    "optional",
-    "default",
-    "cumulative",
-)
-_BUILTINS = (
-    "first_of",
-    "days",
-    "hours",
-    "business_days",
-    "higher_is_better",
-    "lower_is_better",
-    "two_sided",
-    "median",
-    "mean",
-    "min",
-    "max",
-)
+# Declarations whose name is shown as a class name.
+_NAMED = ("metric", "variant", "csf", "metricset")
 
 
 class ImxLexer(RegexLexer):  # type: ignore[misc]
@@ -117,7 +59,7 @@ class ImxLexer(RegexLexer):  # type: ignore[misc]
     tokens: ClassVar[dict[str, list[object]]] = {
         "root": [
             (r"\s+", Whitespace),
-            (r"#[^\n]*", Comment.Single),
+            ("#" + LINE_CHAR + "*", Comment.Single),
             (r'"""(?:[^"\\]|\\.|"(?!""))*"""', String.Doc),
             (r'"(?:[^"\\\n]|\\.)*"', String.Double),
             (
@@ -126,7 +68,7 @@ class ImxLexer(RegexLexer):  # type: ignore[misc]
             ),
             (r"\d+(\.\d+)?%?", Number),
             (
-                r"(metric|variant|csf|metricset)(\s+)([A-Za-z_][\w]*(?:-[\w]+)*)",
+                rf"({'|'.join(_NAMED)})(\s+)([A-Za-z_][\w]*(?:-[\w]+)*)",
                 bygroups(Keyword.Declaration, Whitespace, Name.Class),
             ),
             (words(_DECLARATIONS, suffix=r"\b"), Keyword.Declaration),

@@ -106,10 +106,12 @@ _KIND_WORDS = {
     "$END": "the end of the file",
 }
 
-FIELD_KEYWORDS = (
-    "category question per where exclude rate ratio duration count value summary param target bands "
-    "min_n levels period companion status since doc rationale history"
-).split()
+
+def field_keywords() -> tuple[str, ...]:
+    """The keywords that begin a metric's fields, in grammar order (imx.syntax.vocabulary)."""
+    from imx.syntax.vocabulary import vocabulary  # it reads the grammar through the parser
+
+    return vocabulary().clauses
 
 
 @functools.cache
@@ -157,7 +159,8 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
         expected = set(exc.accepts or exc.expected)
         if {"CATEGORY", "RATE"} <= expected:
             word = str(exc.token)
-            hints = did_you_mean(word, FIELD_KEYWORDS) or ["fields: " + ", ".join(FIELD_KEYWORDS)]
+            fields = field_keywords()
+            hints = did_you_mean(word, fields) or ["fields: " + ", ".join(fields)]
             return Diagnostic(
                 M.UNKNOWN_FIELD.format(word),
                 source.path,
