@@ -34,9 +34,16 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
 def text(value: str) -> str:
-    """Plain text on one line of a Markdown page: every Markdown and HTML special as a reference."""
-    escaped = one_line(value).translate(_INLINE)
-    start = _BLOCK_START.match(escaped)
+    """Plain text on one line of a Markdown page: every Markdown and HTML special as a reference.
+
+    Outer whitespace goes (a browser shows none, and indented text would be a code block).
+    """
+    return _escaped(one_line(value).strip())
+
+
+def _escaped(value: str, opens_line: bool = True) -> str:
+    escaped = value.translate(_INLINE)
+    start = _BLOCK_START.match(escaped) if opens_line else None
     if start is None:
         return escaped
     at = start.end()
@@ -63,7 +70,7 @@ def prose(value: str) -> str:
 def _paragraph(value: str) -> str:
     joined = " ".join(line.strip() for line in value.splitlines())
     parts = _CODE_SPAN.split(joined)
-    return "".join(code(p) if i % 2 else text(p) for i, p in enumerate(parts))
+    return "".join(code(p) if i % 2 else _escaped(one_line(p), i == 0) for i, p in enumerate(parts))
 
 
 def link(label: str, target: str) -> str:

@@ -130,7 +130,7 @@ def mkdocs_config(
         "strict": True,
         "theme": _theme(),
         "plugins": ["search", "offline"],
-        "markdown_extensions": _extensions(),
+        "markdown_extensions": markdown_extensions(),
         "extra_css": ["assets/imx.css"],
         # A local shim: the offline plugin would otherwise add one from a CDN.
         "extra": {"generator": False, "polyfills": [SHIM]},
@@ -166,7 +166,8 @@ def _theme() -> dict[str, Any]:
     }
 
 
-def _extensions() -> list[Any]:
+def markdown_extensions() -> list[Any]:
+    """The Markdown extensions of the handbook's pages (tests render markup with the same)."""
     return [
         "tables",
         "attr_list",
