@@ -34,6 +34,8 @@ settings.load_profile(PROFILE)
 # Under the deep profile every property counts the inputs it ran and writes the counts (and the
 # time) to this file every few seconds, so a run stopped by a time limit still leaves its figures.
 FUZZ_REPORT = Path(os.environ.get("IMX_FUZZ_REPORT", "build/fuzz-report.json"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # `make fuzz FUZZ_ARGS="-n 2"`: a file per worker
+    FUZZ_REPORT = FUZZ_REPORT.with_suffix(f".{os.environ['PYTEST_XDIST_WORKER']}.json")
 
 
 class _Counts:
