@@ -90,9 +90,9 @@ HOSTILE = (
     "\" onmouseover=\"imxpwn('{f}')\" ' onfocus='imxpwn() </div></td></table>"
     " {{{{ {f} }}}} [l-{f}](javascript:imxpwn()) ![i](x.png) *em* _u_ `tick` | pipe"
     " {{: onclick=imxpwn() }} $x$ [bold red]{f}[/bold red] [/] \x1b[31mred\x1b[0m"
-    " \x1b]0;title\x07 \x9b1m \u202e \x02wzxhzdk:0\x03 # - 1. ="
+    " \x1b]0;title\x07 \x9b1m \u202e \ud800 \x02wzxhzdk:0\x03 # - 1. ="
 )
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def hostile(field: str) -> str:
@@ -236,27 +236,32 @@ def hostile_checked(folder: Path) -> tuple[Model, dict[str, SourceFile]]:
     return result.model, dict(result.sources)
 
 
+def data_text(field: str) -> str:
+    """:func:`hostile` as data can hold it: Arrow's strings are UTF-8, so no lone surrogate."""
+    return hostile(field).replace("\ud800", "")
+
+
 def hostile_results(model: Model) -> Results:
     """Results whose data texts (study, site, period, status, stats keys, findings) are hostile."""
-    study, other = hostile("study"), "S2"
+    study, other = data_text("study"), "S2"
     rows = []
     for metric in model.metrics:
         for who in (None, study, other):
             level = "portfolio" if who is None else "study"
-            for k, period in enumerate((None, "2026-01", hostile("period"))):
+            for k, period in enumerate((None, "2026-01", data_text("period"))):
                 row = _row(metric.id, level, who, period, 0.3 + 0.2 * k)
-                row["status"] = row["band"] = hostile("status") if who == study else "green"
-                row["stats"] = _typed("stats", {hostile("stat"): 0.5})
+                row["status"] = row["band"] = data_text("status") if who == study else "green"
+                row["stats"] = _typed("stats", {data_text("stat"): 0.5})
                 rows.append(row)
-        rows.append({**_row(metric.id, "site", study, None, 0.7), "site": hostile("site")})
+        rows.append({**_row(metric.id, "site", study, None, 0.7), "site": data_text("site")})
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
     stamp = Stamp(
-        hostile("spec_hash"),
+        data_text("spec_hash"),
         "0.1.0",
-        hostile("fingerprint"),
+        data_text("fingerprint"),
         dt.datetime(2026, 3, 31, tzinfo=dt.UTC),
     )
-    quality = (QualityFinding(hostile("rule"), hostile("table"), 3, (hostile("example"),)),)
+    quality = (QualityFinding(data_text("rule"), data_text("table"), 3, (data_text("example"),)),)
     return Results(table, quality, stamp)
 
 

@@ -20,7 +20,14 @@ from imx.render.handbook import markup
 from imx.render.handbook.site import markdown_extensions
 from imx.render.text import one_line
 
-SPECIALS = list("<>&\"'`*_[](){}!|~#+-.=:$\\/ \t\n\r") + ["\x1b", "\x07", "\x9b", "\u202e", "\x02"]
+SPECIALS = list("<>&\"'`*_[](){}!|~#+-.=:$\\/ \t\n\r") + [
+    "\x1b",
+    "\x07",
+    "\x9b",
+    "\u202e",
+    "\x02",
+    "\ud800",
+]
 TEXTS = st.text(st.sampled_from([*SPECIALS, "a", "1", "x", "é"]) | st.characters(), max_size=40)
 HOSTILE = "<img src=x onerror=y()> [l](javascript:x) *e* `c` | {: onclick=z } \x02wzxhzdk:0\x03"
 

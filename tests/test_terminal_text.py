@@ -12,6 +12,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from handbook_support import (
@@ -24,8 +26,10 @@ from handbook_support import (
     write_hostile_data,
 )
 from imx.cli import main
-from imx.render.scorecard import progress
+from imx.data import QualityFinding
+from imx.render.scorecard import progress, render_scorecard
 from imx.render.text import as_text, visible
+from support_data import fake_results, result_row, sample_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,3 +107,31 @@ def test_progress_label_is_text() -> None:
     out = buffer.getvalue()
     assert "[bold]label[/] \\x1b]0;t\\x07" in out and "[/] done \\x1b[31m" in out
     assert "\x07" not in out and "\x1b]0;" not in out and "\x1b[31m" not in out
+
+
+TERMINAL_TEXTS = st.text(
+    st.sampled_from(
+        list("[]/\\:@#=bold red") + ["\x1b", "\x07", "\r", "\x9b", "\u202e", "\x00", "\n", "\udfff"]
+    )
+    | st.characters(),
+    min_size=1,
+    max_size=30,
+)
+
+
+@given(study=TERMINAL_TEXTS, period=TERMINAL_TEXTS, example_key=TERMINAL_TEXTS)
+@example(study="S002[/]", period="[bold red]x[/bold red]", example_key="\x1b]0;t\x07")
+def test_scorecard_prints_any_data_text(study: str, period: str, example_key: str) -> None:
+    rows = [
+        result_row("XFER-OT", "study", study=study, value=0.5, unit="percent", status="green"),
+        result_row("XFER-OT", "study", study=study, period=period, value=0.5, unit="percent"),
+    ]
+    quality = (QualityFinding("null-key", "events", 1, (example_key,), None, "rows"),)
+    for width in (200, 60):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, no_color=True, highlight=False)
+        render_scorecard(fake_results(rows, quality), sample_model(), console)
+        out = buffer.getvalue()
+        assert not CONTROL.findall(out), (width, CONTROL.findall(out)[:3])
+        if width == 200 and study.isprintable() and len(visible(study)) < 40:
+            assert visible(study) in out

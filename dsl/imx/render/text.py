@@ -17,10 +17,12 @@ import re
 
 from rich.text import Text
 
-# C0 controls but tab and line feed, DEL, C1 controls, and the invisible marks that reorder or
-# hide text (bidirectional overrides and isolates, line and paragraph separators, BOM).
+# C0 controls but tab and line feed, DEL, C1 controls, the invisible marks that reorder or hide
+# text (bidirectional overrides and isolates, line and paragraph separators, BOM), and lone
+# surrogates (a string escape can make one; no terminal or file can take it).
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff]"
 )
 _LINE_BREAKS = re.compile(r"\r\n?|\n")
 
