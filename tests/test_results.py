@@ -11,14 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imx import model as m
-from imx.results import (
-    _band_indices,
-    _json_number,
-    _json_numbers,
-    _wilson_arrays,
-    band_of,
-    wilson,
-)
+from imx.output import json_number as _json_number
+from imx.output import json_numbers as _json_numbers
+from imx.results import _band_indices, _wilson_arrays, band_of, wilson
 
 counts = st.integers(min_value=0, max_value=10**7)
 values = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False, width=64))

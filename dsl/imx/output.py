@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -52,7 +53,7 @@ QUALITY_SCHEMA = pa.schema(
         pa.field("message", pa.string()),
     ]
 )
-JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # JSON text in the table, objects in .json
+JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # maps: JSON text in CSV/Parquet, .json objects
 
 
 def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:
@@ -212,6 +213,63 @@ def _instant(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+# --------------------------------------------------------------------------- JSON text
+
+
+def as_json_text(table: pa.Table) -> pa.Table:
+    """``table`` with its map columns (:data:`JSON_TEXT_COLUMNS`) as JSON text, as the CSV and
+    Parquet files hold them: ``{"median": 1.5, "p90": 4.0}``, null for a null map."""
+    for name in JSON_TEXT_COLUMNS:
+        if name in table.column_names and pa.types.is_map(table.schema.field(name).type):
+            index = table.schema.get_field_index(name)
+            table = table.set_column(index, name, json_objects(table.column(name)))
+    return table
+
+
+def json_objects(column: pa.ChunkedArray | pa.MapArray) -> pa.Array:
+    """Each map as the text :func:`json.dumps` writes for it (``ensure_ascii=False``), a column
+    at a time: keys and values are written once per entry, then joined per row."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    maps = pa.concat_arrays([pa.array([], column.type), *chunks])  # no slice offset: one piece
+    keys, items = maps.keys, maps.items  # every entry; the offsets say which row holds which
+    distinct = pc.unique(keys)
+    quoted = [json.dumps(k, ensure_ascii=False) for k in distinct.to_pylist()]
+    if pa.types.is_floating(items.type):
+        numbers = np.asarray(pc.fill_null(items, np.nan).to_numpy(zero_copy_only=False), np.float64)
+        values = json_numbers(numbers)
+    else:
+        values = pc.fill_null(pc.cast(items, pa.string()), "null")
+    named = pc.take(pa.array(quoted, pa.string()), pc.index_in(keys, distinct))
+    entries = pc.binary_join_element_wise(named, values, ": ")
+    rows = pa.ListArray.from_arrays(maps.offsets, entries, mask=pc.is_null(maps))
+    return pc.binary_join_element_wise("{", pc.binary_join(rows, ", "), "}", "")
+
+
+def json_number(value: float) -> str:
+    """A float as :func:`json.dumps` writes it; NaN (a null here) as ``null``."""
+    if math.isfinite(value):
+        return float.__repr__(value)
+    return "null" if math.isnan(value) else json.dumps(value)
+
+
+def json_numbers(values: np.ndarray) -> pa.Array:
+    """:func:`json_number` over an array. Where Arrow writes a float as Python does (0, or
+    1e-4 <= |x| < 1e16 written without an exponent: the shortest digits that read back the same,
+    ``.0`` added to whole numbers), Arrow writes it; the rest go through :func:`json_number`."""
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        in_range = (values == 0) | ((size >= 1e-4) & (size < 1e16))
+    text = pa.array(values).cast(pa.string())
+    plain = in_range & ~np.asarray(pc.match_substring(text, "e").to_numpy(zero_copy_only=False))
+    whole = pc.invert(pc.match_substring(text, "."))
+    text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    if plain.all():
+        return text
+    rest = np.flatnonzero(~plain)
+    fixed = pa.array([json_number(v) for v in values[rest].tolist()], pa.string())
+    return pc.replace_with_mask(text, pa.array(~plain), fixed)
+
+
 # ----------------------------------------------------------------------------- writers
 
 
@@ -227,7 +285,7 @@ def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
     joined = pa.array(["; ".join(e) for e in quality.column("examples").to_pylist()], pa.string())
     quality = quality.set_column(quality.schema.get_field_index("examples"), "examples", joined)
     quality_path = sidecar(path, "quality", ".csv")
-    for table, target in ((ordered(results.table), path), (quality, quality_path)):
+    for table, target in ((as_json_text(ordered(results.table)), path), (quality, quality_path)):
         pacsv.write_csv(table, target, pacsv.WriteOptions(include_header=True))
     return [path, quality_path, _write_stamp(results, path)]
 
@@ -235,7 +293,7 @@ def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
 def _write_parquet(results: Results, path: Path, model: Model | None) -> list[Path]:
     del model
     stamp = json.dumps(stamp_dict(results.stamp))
-    table = ordered(results.table)
+    table = as_json_text(ordered(results.table))
     metadata = dict(table.schema.metadata or {})
     metadata[b"imx.stamp"] = stamp.encode()
     table = table.replace_schema_metadata(metadata)
@@ -268,12 +326,9 @@ def _write_json(results: Results, path: Path, model: Model | None) -> list[Path]
 def _json_row(row: Mapping[str, object]) -> dict[str, object]:
     result = {key: _json_value(value) for key, value in row.items()}
     for key in JSON_TEXT_COLUMNS:
-        text = result.get(key)
-        if isinstance(text, str):
-            try:
-                result[key] = json.loads(text)
-            except json.JSONDecodeError:
-                pass
+        pairs = row.get(key)
+        if isinstance(pairs, list):  # a map column: (key, value) pairs
+            result[key] = {str(k): _json_value(v) for k, v in pairs}
     return result
 
 

@@ -6,11 +6,15 @@ Conventions (documented in the language reference):
   units were judged under several layers (portfolio, ``by:`` levels) says ``mixed``.
 * Bands, target and ``min_n``: site and study rows use their study's layer; ``by:`` rows use the
   layer when it is a single one, else the base; portfolio rows always use the base (rule 12).
-* Duration and value metrics report every summary statistic in ``stats`` (JSON text, e.g.
-  ``{"median": 1.5, "p90": 4.0}``); the first is ``value``. ``mean`` is exact: sum / n.
+* Duration and value metrics report every summary statistic in ``stats``, an Arrow map in the
+  metric's order (``[("median", 1.5), ("p90", 4.0)]``; null for other kinds); the first is
+  ``value``. ``mean`` is exact: sum / n.
 * ``excluded`` counts population units set aside: user exclusions (first listed reason that holds),
   ``outside-measure`` (no start / anchor), ``negative-duration`` (end before start, also a
-  data-quality finding), ``null-value`` (a null amount). ``excluded_by_reason`` is JSON text.
+  data-quality finding), ``null-value`` (a null amount). ``excluded_by_reason`` is an Arrow map
+  of the reasons that set any unit aside to their counts, in the metric's order.
+* ``stats`` and ``excluded_by_reason`` stay typed here; only the writers (``imx.output``) turn
+  them into JSON text (CSV, Parquet) or objects (JSON).
 * ``target_met`` is null when the status is ``no_data`` or ``insufficient``.
 """
 
@@ -33,13 +37,17 @@ import pyarrow.compute as pc
 from imx import model as m
 from imx.data import QualityFinding
 from imx.plan import (
+    EXAMPLE,
     MIXED,
     NEGATIVE,
+    Layer,
     MetricPlan,
     Plan,
     metric_ranks,
     order_keys,
+    reason_column,
     sort_by_keys,
+    stat_column,
     stat_quantile,
     variant_labels,
 )
@@ -72,6 +80,8 @@ class Results:
     stamp: Stamp
 
 
+STATS_TYPE = pa.map_(pa.string(), pa.float64())  # statistic → value (null: none computed)
+REASONS_TYPE = pa.map_(pa.string(), pa.int64())  # reason → units set aside
 RESULT_SCHEMA = pa.schema(
     [
         ("metric", pa.string()),
@@ -86,7 +96,7 @@ RESULT_SCHEMA = pa.schema(
         ("numerator", pa.float64()),
         ("denominator", pa.int64()),
         ("excluded", pa.int64()),
-        ("excluded_by_reason", pa.string()),
+        ("excluded_by_reason", REASONS_TYPE),
         ("pending", pa.int64()),
         ("open", pa.int64()),
         ("ci_low", pa.float64()),
@@ -94,7 +104,7 @@ RESULT_SCHEMA = pa.schema(
         ("band", pa.string()),
         ("status", pa.string()),
         ("target_met", pa.bool_()),
-        ("stats", pa.string()),
+        ("stats", STATS_TYPE),
     ]
 )
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
@@ -185,31 +195,6 @@ def _nullable(values: np.ndarray) -> pa.Array:
     return pa.array(values + 0.0, pa.float64(), mask=np.isnan(values))
 
 
-def _json_number(value: float) -> str:
-    """A float as :func:`json.dumps` writes it; NaN (a null here) as ``null``."""
-    if math.isfinite(value):
-        return float.__repr__(value)
-    return "null" if math.isnan(value) else json.dumps(value)
-
-
-def _json_numbers(values: np.ndarray) -> pa.Array:
-    """:func:`_json_number` over an array. Where Arrow writes a float as Python does (0, or
-    1e-4 <= |x| < 1e16 written without an exponent: the shortest digits that read back the same,
-    ``.0`` added to whole numbers), Arrow writes it; the rest go through :func:`_json_number`."""
-    size = np.abs(values)
-    with np.errstate(invalid="ignore"):
-        in_range = (values == 0) | ((size >= 1e-4) & (size < 1e16))
-    text = pa.array(values).cast(pa.string())
-    plain = in_range & ~as_bools(pc.match_substring(text, "e"))
-    whole = pc.invert(pc.match_substring(text, "."))
-    text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
-    if plain.all():
-        return text
-    rest = np.flatnonzero(~plain)
-    fixed = pa.array([_json_number(v) for v in values[rest].tolist()], pa.string())
-    return pc.replace_with_mask(text, pa.array(~plain), fixed)
-
-
 def as_bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """A boolean Arrow array as numpy, nulls as False."""
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -270,14 +255,6 @@ def _period_labels(periods: pa.ChunkedArray, grain: str | None) -> pa.Array:
     return pc.take(labels, pc.index_in(keys, distinct))
 
 
-def _json_objects(pieces: list[pa.Array], n: int) -> pa.Array:
-    """``{a, b, …}`` from per-row ``"key": value, `` pieces (empty pieces are left out)."""
-    if not pieces:
-        return pa.array(["{}"] * n, pa.string())
-    inner = pc.utf8_rtrim(pc.binary_join_element_wise(*pieces, ""), characters=", ")
-    return pc.binary_join_element_wise("{", inner, "}", "")
-
-
 def _owned(column: pa.ChunkedArray) -> pa.Array:
     """The column copied into buffers of its own. An engine's Arrow batches are freed a batch
     at a time, so a column kept as it came would keep every other column of its batch alive
@@ -285,128 +262,175 @@ def _owned(column: pa.ChunkedArray) -> pa.Array:
     return pa.concat_arrays([pa.array([], column.type), *column.chunks])
 
 
-def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
-    """The results rows of one metric's raw aggregate rows (rules 7–12, module docstring).
-    Text columns are built as codes into their few distinct values, then taken in Arrow."""
-    n_rows = raw.num_rows
-    label = variant_labels(raw)
-    level = _owned(raw.column("level"))
-    encoded = pc.dictionary_encode(label)
-    known = encoded.dictionary.to_pylist()
-    label_codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
+class _Layers:
+    """Which raw rows each judging layer judges (rules 11, 12, module docstring): a study row
+    its study's layer, a ``by:`` row its one layer, a portfolio or ``mixed`` row the base."""
 
-    def labelled(*texts: str) -> np.ndarray:
-        return np.isin(label_codes, [known.index(t) for t in texts if t in known])
+    def __init__(self, raw: pa.Table, level: pa.Array) -> None:
+        self.label = variant_labels(raw)
+        encoded = pc.dictionary_encode(self.label)
+        self.known: list[str] = encoded.dictionary.to_pylist()
+        self.codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
+        self.by_base: np.ndarray = as_bools(pc.equal(level, "portfolio")) | self.labelled(MIXED)
 
-    judged_by_base = as_bools(pc.equal(level, "portfolio")) | labelled(MIXED)
+    def labelled(self, *texts: str) -> np.ndarray:
+        return np.isin(self.codes, [self.known.index(t) for t in texts if t in self.known])
 
+    def rows(self, mp: MetricPlan, layer: Layer) -> np.ndarray:
+        """The rows ``layer`` of ``mp`` judges."""
+        if layer is mp.layers[0]:
+            return np.asarray(self.by_base | ~self.labelled(*(x.label for x in mp.layers[1:])))
+        return np.asarray(~self.by_base & self.labelled(layer.label))
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A metric's numbers per raw row (NaN: none): value, numerator, denominator, statistics."""
+
+    value: np.ndarray
+    num: np.ndarray
+    den: np.ndarray
+    met: np.ndarray
+    stats: dict[str, np.ndarray]
+
+
+def _measured(mp: MetricPlan, raw: pa.Table) -> _Measured:
+    """Value, numerator and denominator of each raw row by the metric's kind (rules 7–9)."""
     met, missed = _ints(raw.column("met")), _ints(raw.column("missed"))
     n_val, v_sum = _ints(raw.column("n_val")), _floats(raw.column("v_sum"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        stats = {}
-        for k, name in enumerate(mp.stats):
-            if stat_quantile(name) is None:
-                mean = v_sum / n_val / mp.scale
-                stats[name] = np.where(n_val > 0, mean, np.nan)
-            else:
-                stats[name] = _floats(raw.column(f"st{k}")) / mp.scale
+        stats = _statistics(mp, raw, n_val, v_sum)
         if mp.kind == "rate":
             den = met + missed
-            value = np.where(den > 0, met / den, np.nan)
-            num = met.astype(np.float64)
-        elif mp.kind in ("ratio", "count"):
-            den = n_val
+            return _Measured(np.where(den > 0, met / den, np.nan), met * 1.0, den, met, stats)
+        if mp.kind in ("ratio", "count"):
             num = np.where(np.isnan(v_sum), 0.0, v_sum)
             value = np.where(n_val > 0, num / n_val * mp.ratio_scale, np.nan)
-            if mp.kind == "count":
-                value = num
-        else:
-            den = n_val
-            num = np.full(n_rows, np.nan)
-            value = stats[mp.stats[0]]
+            return _Measured(num if mp.kind == "count" else value, num, n_val, met, stats)
+        none = np.full(raw.num_rows, np.nan)
+        return _Measured(stats[mp.stats[0]], none, n_val, met, stats)
 
-    texts, units = _Texts(), _Texts()  # status and band names; units
-    no_data, insufficient, unbanded = (
-        texts.code(s) for s in ("no_data", "insufficient", "unbanded")
-    )
-    band = np.full(n_rows, -1, np.int64)
-    status = np.full(n_rows, -1, np.int64)
-    unit = np.full(n_rows, -1, np.int64)
-    target_hit = np.zeros(n_rows, bool)
-    target_shown = np.zeros(n_rows, bool)
-    for layer in mp.layers:
-        if layer is mp.layers[0]:
-            rows = judged_by_base | ~labelled(*(x.label for x in mp.layers[1:]))
-        else:
-            rows = ~judged_by_base & labelled(layer.label)
-        if not rows.any():
-            continue
-        judge = layer.metric
-        names = [texts.code(b.name) for b in judge.bands.bands] if judge.bands else []
-        found = np.array([*names, -1], np.int64)[_band_indices(value[rows], judge.bands)]
-        band[rows] = found
-        unit[rows] = units.code(judge.value_unit.value)
-        den_here = den[rows]
-        judged = np.where(found < 0, unbanded, found)
-        judged = np.where(den_here < judge.min_n, insufficient, judged)
-        judged = np.where(den_here == 0, no_data, judged)
-        status[rows] = judged
-        if judge.target is not None:
-            target = judge.target
-            absent = np.full(n_rows, np.nan)
-            actual = (stats.get(target.stat, absent) if target.stat else value)[rows]
-            with np.errstate(invalid="ignore"):
-                target_hit[rows] = _NUMPY_OPS[target.op](actual, float(target.value))
-            silent = (judged == no_data) | (judged == insufficient)
-            target_shown[rows] = ~(np.isnan(actual) | silent)
 
-    reasons = [_ints(raw.column(f"x{k}")) for k in range(len(mp.reasons))]
-    excluded = np.sum(reasons, axis=0, dtype=np.int64) if reasons else np.zeros(n_rows, np.int64)
-    pieces = [
-        pc.if_else(
-            pa.array(x > 0),
-            pc.binary_join_element_wise(
-                json.dumps(r, ensure_ascii=False) + ": ", pa.array(x).cast(pa.string()), ", ", ""
-            ),
-            "",
+def _statistics(
+    mp: MetricPlan, raw: pa.Table, n_val: np.ndarray, v_sum: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each summary statistic in the metric's unit: quantiles as the engine gave them, the mean
+    exact (sum / n)."""
+    stats = {}
+    for k, name in enumerate(mp.stats):
+        if stat_quantile(name) is None:
+            stats[name] = np.where(n_val > 0, v_sum / n_val / mp.scale, np.nan)
+        else:
+            stats[name] = _floats(raw.column(stat_column(k))) / mp.scale
+    return stats
+
+
+class _Judged:
+    """Band, status, unit and target of each raw row, filled in a judging layer at a time;
+    texts are codes into their few distinct values (-1: null)."""
+
+    def __init__(self, n_rows: int) -> None:
+        self.texts, self.units = _Texts(), _Texts()  # status and band names; units
+        self.no_data, self.insufficient, self.unbanded = (
+            self.texts.code(s) for s in ("no_data", "insufficient", "unbanded")
         )
-        for r, x in zip(mp.reasons, reasons, strict=True)
-    ]
-    ci_low, ci_high = (
-        _wilson_arrays(met, den) if mp.kind == "rate" else (np.full(n_rows, np.nan),) * 2
+        self.band = np.full(n_rows, -1, np.int64)
+        self.status = np.full(n_rows, -1, np.int64)
+        self.unit = np.full(n_rows, -1, np.int64)
+        self.target_hit = np.zeros(n_rows, bool)
+        self.target_shown = np.zeros(n_rows, bool)
+
+    def judge(self, judge: m.ResolvedMetric, rows: np.ndarray, measured: _Measured) -> None:
+        """Judge ``rows`` by one layer's bands, ``min_n`` and target (rule 10)."""
+        names = [self.texts.code(b.name) for b in judge.bands.bands] if judge.bands else []
+        found = np.array([*names, -1], np.int64)[_band_indices(measured.value[rows], judge.bands)]
+        self.band[rows] = found
+        self.unit[rows] = self.units.code(judge.value_unit.value)
+        den = measured.den[rows]
+        judged = np.where(found < 0, self.unbanded, found)
+        judged = np.where(den < judge.min_n, self.insufficient, judged)
+        judged = np.where(den == 0, self.no_data, judged)
+        self.status[rows] = judged
+        if judge.target is not None:
+            self.target(judge.target, rows, measured, judged)
+
+    def target(
+        self, target: m.Target, rows: np.ndarray, measured: _Measured, judged: np.ndarray
+    ) -> None:
+        absent = np.full(len(measured.value), np.nan)
+        actual = (measured.stats.get(target.stat, absent) if target.stat else measured.value)[rows]
+        with np.errstate(invalid="ignore"):
+            self.target_hit[rows] = _NUMPY_OPS[target.op](actual, float(target.value))
+        silent = (judged == self.no_data) | (judged == self.insufficient)
+        self.target_shown[rows] = ~(np.isnan(actual) | silent)
+
+
+def _reasons(mp: MetricPlan, raw: pa.Table) -> tuple[np.ndarray, pa.Array]:
+    """Units set aside per row: in all, and by reason (the reasons with any, in the metric's
+    order) as a map."""
+    n_rows, n_reasons = raw.num_rows, len(mp.reasons)
+    counts = np.zeros((n_rows, n_reasons), np.int64)
+    for k in range(n_reasons):
+        counts[:, k] = _ints(raw.column(reason_column(k)))
+    shown = counts > 0
+    offsets = np.concatenate([[0], np.cumsum(shown.sum(axis=1))])
+    keys = pc.take(pa.array(list(mp.reasons), pa.string()), pa.array(np.nonzero(shown)[1]))
+    by_reason = pa.MapArray.from_arrays(
+        pa.array(offsets, pa.int32()), keys, pa.array(counts[shown], pa.int64()), REASONS_TYPE
     )
-    stats_text: pa.Array
-    if mp.stats:
-        keyed = []
-        for name in mp.stats:
-            shown = _json_numbers(stats[name] + 0.0)  # -0.0 + 0.0 is 0.0
-            keyed.append(pc.binary_join_element_wise(f"{json.dumps(name)}: ", shown, ", ", ""))
-        stats_text = _json_objects(keyed, n_rows)
-    else:
-        stats_text = pa.nulls(n_rows, pa.string())
+    return counts.sum(axis=1, dtype=np.int64), by_reason
+
+
+def _stats_map(mp: MetricPlan, stats: Mapping[str, np.ndarray], n_rows: int) -> pa.Array:
+    """Every summary statistic of each row as a map in the metric's order (null: no statistics;
+    a null value: none computed)."""
+    if not mp.stats:
+        return pa.nulls(n_rows, STATS_TYPE)
+    k = len(mp.stats)
+    values = np.column_stack([stats[name] + 0.0 for name in mp.stats]).ravel()  # -0.0 is 0.0
+    keys = pc.take(pa.array(list(mp.stats), pa.string()), pa.array(np.tile(np.arange(k), n_rows)))
+    offsets = pa.array(np.arange(0, n_rows * k + 1, k), pa.int32())
+    items = pa.array(values, pa.float64(), mask=np.isnan(values))
+    return pa.MapArray.from_arrays(offsets, keys, items, STATS_TYPE)
+
+
+def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
+    """The results rows of one metric's raw aggregate rows (rules 7–12, module docstring)."""
+    n_rows = raw.num_rows
+    level = _owned(raw.column("level"))
+    layers, measured, judged = _Layers(raw, level), _measured(mp, raw), _Judged(n_rows)
+    for layer in mp.layers:
+        rows = layers.rows(mp, layer)
+        if rows.any():
+            judged.judge(layer.metric, rows, measured)
+    excluded, by_reason = _reasons(mp, raw)
+    nan = np.full(n_rows, np.nan)
+    ci_low, ci_high = (
+        _wilson_arrays(measured.met, measured.den) if mp.kind == "rate" else (nan,) * 2
+    )
     none_int = pa.nulls(n_rows, pa.int64())
     columns: dict[str, Any] = {
         "metric": pa.repeat(pa.scalar(mp.id, pa.string()), n_rows),
-        "variant": label,
+        "variant": layers.label,
         "level": level,
         "study": _owned(raw.column("study")),
         "site": _owned(raw.column("site")),
         "group": _owned(raw.column("grp")),
         "period": _period_labels(raw.column("period"), mp.period_grain),
-        "value": _nullable(value),
-        "unit": units.array(unit),
-        "numerator": _nullable(num),
-        "denominator": pa.array(den, pa.int64()),
+        "value": _nullable(measured.value),
+        "unit": judged.units.array(judged.unit),
+        "numerator": _nullable(measured.num),
+        "denominator": pa.array(measured.den, pa.int64()),
         "excluded": pa.array(excluded, pa.int64()),
-        "excluded_by_reason": _json_objects(pieces, n_rows),
+        "excluded_by_reason": by_reason,
         "pending": _owned(raw.column("pending")) if mp.kind == "rate" else none_int,
         "open": _owned(raw.column("open")) if mp.kind == "duration" else none_int,
         "ci_low": _nullable(ci_low),
         "ci_high": _nullable(ci_high),
-        "band": texts.array(band),
-        "status": texts.array(status),
-        "target_met": pa.array(target_hit, pa.bool_(), mask=~target_shown),
-        "stats": stats_text,
+        "band": judged.texts.array(judged.band),
+        "status": judged.texts.array(judged.status),
+        "target_met": pa.array(judged.target_hit, pa.bool_(), mask=~judged.target_shown),
+        "stats": _stats_map(mp, measured.stats, n_rows),
     }
     return pa.table(columns).cast(RESULT_SCHEMA)
 
@@ -414,10 +438,10 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
 def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     if NEGATIVE not in mp.reasons:
         return None
-    n = raw[f"x{mp.reasons.index(NEGATIVE)}"]
+    n = raw[reason_column(mp.reasons.index(NEGATIVE))]
     if not n:
         return None
-    examples = (raw["example"],) if raw["example"] else ()
+    examples = (raw[EXAMPLE],) if raw[EXAMPLE] else ()
     message = f"{n} unit(s) of {mp.id} end before they start; left out of the measure"
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 

@@ -14,8 +14,9 @@ import pyarrow.parquet as pq
 
 from imx import model as m
 from imx.errors import ResultsFileError
+from imx.output import JSON_TEXT_COLUMNS
 from imx.render.handbook.markup import html_text
-from imx.results import Results
+from imx.results import RESULT_SCHEMA, Results
 
 Row = dict[str, Any]
 ResultsLike: TypeAlias = Results | pa.Table
@@ -37,6 +38,7 @@ def read_results(path: str | Path) -> pa.Table:
         )
     try:
         table, stamp = _read_table(path, suffix)
+        table = _typed(table)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise ResultsFileError(f"cannot read results from {path}: {exc}") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
@@ -67,7 +69,48 @@ def _read_table(path: Path, suffix: str) -> tuple[pa.Table, Any]:
             path, convert_options=pa_csv.ConvertOptions(column_types=types)
         ), None
     rows, stamp = _json_rows(path.read_text(encoding="utf-8"))
-    return pa.Table.from_pylist(rows), stamp
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    columns = {name: _json_column(name, [row.get(name) for row in rows]) for name in names}
+    return pa.table(columns), stamp
+
+
+MAP_TYPES = {name: RESULT_SCHEMA.field(name).type for name in JSON_TEXT_COLUMNS}
+
+
+def _json_column(name: str, values: list[Any]) -> pa.Array:
+    """A column of a JSON results file: ``stats`` and ``excluded_by_reason`` objects become the
+    maps of :data:`imx.results.RESULT_SCHEMA`; other objects or lists are kept as JSON text."""
+    if name in MAP_TYPES:
+        return pa.array([_pairs(name, v) for v in values], MAP_TYPES[name])
+    return pa.array([json.dumps(v) if isinstance(v, dict | list) else v for v in values])
+
+
+def _typed(table: pa.Table) -> pa.Table:
+    """The table with ``stats`` and ``excluded_by_reason`` as the maps of ``imx run``'s results,
+    from the JSON text a CSV or Parquet results file holds them in."""
+    for name, type_ in MAP_TYPES.items():
+        if name not in table.column_names or table.schema.field(name).type == type_:
+            continue
+        texts = table.column(name).to_pylist()
+        values = [_pairs(name, _loaded(t)) for t in texts]
+        maps = pa.array(values, type_)
+        table = table.set_column(table.schema.get_field_index(name), name, maps)
+    return table
+
+
+def _loaded(text: Any) -> Any:
+    """A cell of JSON text as its value (an empty CSV cell is null)."""
+    if isinstance(text, str):
+        return json.loads(text) if text else None
+    return text
+
+
+def _pairs(name: str, value: Any) -> list[tuple[str, Any]] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"column `{name}` holds {json.dumps(value)[:40]}, not a JSON object")
+    return list(value.items())
 
 
 def _with_stamp(table: pa.Table, stamp: Any) -> pa.Table:
@@ -87,13 +130,8 @@ def _json_rows(text: str) -> tuple[list[Row], Any]:
         data = next((data[k] for k in ("results", "rows", "data") if k in data), [data])
     if not isinstance(data, list):
         raise ValueError("a results JSON file holds a list of rows")
-    rows = [_flat(row) for row in data if isinstance(row, dict)]
+    rows = [row for row in data if isinstance(row, dict)]
     return rows, stamp
-
-
-def _flat(row: Row) -> Row:
-    """JSON output holds ``excluded_by_reason`` as an object; the table keeps JSON text."""
-    return {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
 
 
 def as_table(results: ResultsLike | None) -> pa.Table | None:
