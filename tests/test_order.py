@@ -112,3 +112,21 @@ def test_the_order_names_columns_of_results_and_of_raw_rows() -> None:
     raw = {name for name, _ in raw_columns(1, 1)}
     assert {k.column for k in RESULT_ORDER} <= set(RESULT_SCHEMA.names)
     assert {k.raw for k in RESULT_ORDER} - raw == {"variant"}  # derived from layer_min/max
+
+
+def test_every_aggregate_the_plan_builds_is_a_declared_raw_column() -> None:
+    from pathlib import Path
+
+    from imx.checker import check_paths
+
+    stdlib = Path(__file__).resolve().parent.parent / "stdlib_metrics"
+    model = check_paths([stdlib]).model
+    assert model is not None
+    plan = build_plan(model)
+    declared = [name for name, _ in plan.raw_columns]
+    assert plan.raw_columns == raw_columns(
+        max(len(mp.reasons) for g in plan.grains for mp in g.metrics),
+        max(len(mp.stats) for g in plan.grains for mp in g.metrics),
+    )
+    for mp in (mp for g in plan.grains for mp in g.metrics):
+        assert {name for name, _ in mp.aggs} <= set(declared), mp.id

@@ -36,7 +36,7 @@ def _reference(
 
 
 Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], Iterable[pa.Table]]
-ENGINES: dict[str, Engine] = {  # each gives the raw aggregates in parts (see results.finalize)
+ENGINES: dict[str, Engine] = {  # raw aggregates in parts, in imx.plan.RESULT_ORDER (finalize)
     "duckdb": duckdb_engine.run_parts,
     "spark": spark_engine.run_parts,
     "reference": _reference,

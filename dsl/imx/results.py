@@ -459,8 +459,9 @@ def _ordered(raw: pa.Table, plans: Mapping[str, MetricPlan]) -> tuple[pa.Table, 
 def finalize(
     plan: Plan, raw: Iterable[pa.Table], quality: tuple[QualityFinding, ...], stamp: Stamp
 ) -> Results:
-    """Raw aggregates of either evaluator → :class:`Results`, rows in a deterministic order
-    (:func:`_ordered`).
+    """Raw aggregates of any engine → :class:`Results`, its rows in the canonical order of
+    results (:data:`imx.plan.RESULT_ORDER`): every engine gives them so, and a part that is not
+    is sorted (:func:`_ordered`).
 
     ``raw`` comes in parts (an engine's output a metric or a grain at a time), each holding every
     raw row of the metrics it names; each part is finished and let go before the next is taken, so
