@@ -9,6 +9,8 @@ character from the data or the spec is written.
 from __future__ import annotations
 
 import io
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,21 @@ def test_scorecard_prints_any_data_text(study: str, period: str, example_key: st
         assert not CONTROL.findall(out), (width, CONTROL.findall(out)[:3])
         if width == 200 and study.isprintable() and len(visible(study)) < 40:
             assert visible(study) in out
+
+
+def test_live_preview_logs_spec_text_as_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from imx.render.handbook.site import SETTINGS, regenerate
+
+    spec = tmp_path / "bad.imx"
+    spec.write_text(
+        "schema s\nevents {\n    a\n}\ncalendar c default {\n    weekend sat, sun\n"
+        '    timezone "\\x1b]0;t\\x07Europe/Nowhere"\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / SETTINGS).write_text(json.dumps({"paths": [str(spec)], "results": None}))
+    with caplog.at_level(logging.WARNING, logger="imx.handbook"):
+        regenerate(tmp_path)
+    assert "\\x1b]0;t\\x07Europe/Nowhere" in caplog.text
+    assert not CONTROL.findall(caplog.text)

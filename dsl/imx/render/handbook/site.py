@@ -18,6 +18,7 @@ from imx.render.handbook.markup import template_text
 from imx.render.handbook.pages import Context, SqlFor, metric_page, metric_path
 from imx.render.handbook.scores import ResultsLike, as_table, read_results
 from imx.render.handbook.sources import SourceIndex
+from imx.render.text import visible
 from imx.source import SourceFile
 
 if TYPE_CHECKING:
@@ -273,7 +274,7 @@ def regenerate(project: Path) -> None:
     result = check_paths(settings["paths"])
     if result.model is None:
         for diagnostic in result.diagnostics:
-            log.warning("imx: %s", getattr(diagnostic, "message", diagnostic))
+            log.warning("imx: %s", visible(getattr(diagnostic, "message", diagnostic)))
         log.warning("imx: the .imx files have errors; the handbook keeps its last good pages")
         return
     results = read_results(settings["results"]) if settings.get("results") else None
