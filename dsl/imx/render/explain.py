@@ -34,8 +34,23 @@ def const_text(const: m.Const | m.DurationConst) -> str:
     if isinstance(const.value, Decimal):
         return number_text(const.value)
     if isinstance(const.value, str):
-        return '"' + const.value.replace('"', '\\"') + '"'
+        return quoted(const.value)
     return const.value.isoformat()
+
+
+def quoted(value: str) -> str:
+    """A string as an imx literal: ``say "hi"`` → ``"say \\"hi\\""``."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def selector_text(variant: m.Variant) -> str:
+    """``therapeutic_area = "oncology"`` or ``response_criteria in ("A", "B")``."""
+    terms = []
+    for term in variant.selector:
+        values = ", ".join(quoted(v) for v in term.values)
+        op = f"= {values}" if len(term.values) == 1 else f"in ({values})"
+        terms.append(f"{term.column} {op}")
+    return " and ".join(terms)
 
 
 def _wrap(text: str, inner: int, outer: int) -> str:
@@ -152,7 +167,7 @@ def render_explain(metric: m.Metric, variant: str | None, console: Console) -> N
     if variant is not None:
         chosen = next(v for v in metric.variants if v.name == variant)
         resolved = chosen.resolved
-        selector = " and ".join(f"{t.column} in {list(t.values)}" for t in chosen.selector)
+        selector = selector_text(chosen)
         console.print(
             Text.assemble(
                 as_text(metric.id, "bold"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 
 from imx import model as m
+from imx.render.explain import selector_text
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import cell, code, link, prose, raw_block, table, text
-from imx.render.handbook.pages import Context, override_rows, selector_text
+from imx.render.handbook.pages import Context, override_rows
 from imx.source import SourceFile
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")

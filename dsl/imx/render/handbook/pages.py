@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from imx import model as m
-from imx.render.explain import const_text, expr_text, measure_text, number_text
+from imx.render.explain import const_text, expr_text, measure_text, number_text, selector_text
 from imx.render.handbook import figures, plain, scores
 from imx.render.handbook.facts import data_needs
 from imx.render.handbook.markup import cell, code, fence, link, prose, raw_block, table, text
@@ -169,16 +169,6 @@ def _variants(ctx: Context, metric: m.Metric) -> str:
     for variant in metric.variants:
         parts.append(_variant(ctx, metric, variant))
     return "\n\n".join(parts)
-
-
-def selector_text(variant: m.Variant) -> str:
-    """``therapeutic_area = "oncology"`` or ``response_criteria in ("A", "B")``."""
-    terms = []
-    for term in variant.selector:
-        values = ", ".join(f'"{v}"' for v in term.values)
-        op = f"= {values}" if len(term.values) == 1 else f"in ({values})"
-        terms.append(f"{term.column} {op}")
-    return " and ".join(terms)
 
 
 def _variant(ctx: Context, metric: m.Metric, variant: m.Variant) -> str:
