@@ -356,17 +356,19 @@ def _header(path: Path, delimiter: str, quote_char: str) -> list[str] | None:
             return None
 
 
+def _count(path: Path, text: bytes) -> int:
+    """How many times ``text`` (one byte) occurs in the file, read a megabyte at a time."""
+    with _open_binary(path) as source:
+        return sum(chunk.count(text) for chunk in iter(lambda: source.read(1 << 20), b""))
+
+
 def _unclosed_quote(path: Path, delimiter: str, quote_char: str) -> tuple[int, str] | None:
     """Where a quoted value opens that never closes (a truncated last record), and its text.
 
     Well-formed quoting pairs its quote characters, so only a file with an odd number of them
     is read again record by record to find the line the unclosed value starts on.
     """
-    count = 0
-    with _open_binary(path) as source:
-        for chunk in iter(lambda: source.read(1 << 20), b""):
-            count += chunk.count(quote_char.encode())
-    if count % 2 == 0:
+    if _count(path, quote_char.encode()) % 2 == 0:
         return None
     stream, reader = _text_reader(path, delimiter, quote_char)
     last = 0
@@ -400,9 +402,18 @@ def _copy_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> list[tupl
     return [(int(n), str(t)) for n, t in found]
 
 
-def _dialect(con: duckdb.DuckDBPyConnection, tag: str) -> tuple[str, str]:
-    """The delimiter and quote character DuckDB found (the quote empty when there is none)."""
+def _dialect(con: duckdb.DuckDBPyConnection, tag: str, path: Path) -> tuple[str, str]:
+    """The delimiter and quote character of the file as DuckDB read it (the quote empty when
+    there is none): from its rejects scan when a line was rejected, else sniffed again."""
     rows = con.sql(f"SELECT delimiter, quote FROM {relation('scan', tag)} LIMIT 1").fetchall()
+    if not rows:
+        try:
+            rows = con.sql(
+                "SELECT Delimiter, Quote FROM sniff_csv($path, all_varchar = true, header = true)",
+                params={"path": str(path)},
+            ).fetchall()
+        except duckdb.InvalidInputException:  # an empty file has no header to sniff
+            rows = []
     delimiter, quote_char = (str(v) for v in rows[0]) if rows else (",", '"')
     return delimiter, "" if quote_char == "(empty)" else quote_char
 
@@ -423,23 +434,44 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
             if not own:
                 raise
             found = _copy_csv(con, source, tag)
-        delimiter, quote_char = _dialect(con, tag)
+        source, found, cut = _without_truncated_record(con, source, tag, found, scratch)
+        own += [cut] if cut else []
+        delimiter, quote_char = _dialect(con, tag, source)
         header = _header(source, delimiter, quote_char) if len(delimiter) == 1 else []
         if header is None:
             raise DataError(f"`{path.name}` is empty: it holds no header and no rows")
         _check_unique([n for n in header if n], f"the header of `{path.name}`")
-        cut = _unclosed_quote(source, delimiter, quote_char) if quote_char else None
-        if cut is not None:
-            source = _head(source, cut[0])
-            scratch.append(source)
-            found = [r for r in _copy_csv(con, source, tag) if r[0] < cut[0]]
-            own.append(cut)
         rejects = tuple(sorted(found + own))
         _check_rows(con, relation("src", tag), path, rejects)
         return _numbered(con, relation("src", tag), tag, path.name, rejects, copied=True)
     finally:
         for copy in scratch:
             copy.unlink(missing_ok=True)
+
+
+def _without_truncated_record(
+    con: duckdb.DuckDBPyConnection,
+    source: Path,
+    tag: str,
+    found: list[tuple[int, str]],
+    scratch: list[Path],
+) -> tuple[Path, list[tuple[int, str]], tuple[int, str] | None]:
+    """When a quoted value opens and never closes, the file is read again without that record
+    and the lines after it, which are one unreadable row (DuckDB reads the quote as a letter
+    there, and its sniffer may then drop quoting for the whole file). A file that uses no
+    quoting once that record is gone keeps its first reading: its quote is a letter."""
+    delimiter, quote_char = _dialect(con, tag, source)
+    if len(delimiter) != 1:
+        return source, found, None
+    cut = _unclosed_quote(source, delimiter, quote_char or '"')
+    if cut is None:
+        return source, found, None
+    head = _head(source, cut[0])
+    scratch.append(head)
+    kept = [r for r in _copy_csv(con, head, tag) if r[0] < cut[0]]
+    if quote_char or _count(head, b'"'):
+        return head, kept, cut
+    return source, _copy_csv(con, source, tag), None  # no quoting: read it as it was
 
 
 def _check_rows(
