@@ -28,7 +28,8 @@ def read_results(path: str | Path) -> pa.Table:
     """Read a results file written by ``imx run --out`` (.csv, .json, .parquet), with its stamp.
 
     The stamp (from the Parquet metadata, the JSON document or the ``X.stamp.json`` sidecar)
-    is kept in the table's schema metadata under ``imx.stamp``.
+    is kept in the table's schema metadata under ``imx.stamp``; ``stats`` and
+    ``excluded_by_reason`` become the maps an in-memory :class:`~imx.results.Results` holds.
     """
     path = Path(path)
     suffix = path.suffix.lower()
