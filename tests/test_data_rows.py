@@ -234,3 +234,11 @@ def test_when_every_row_is_set_aside_the_run_says_by_which_rule_and_what_to_do(
         main(["run", str(CASE / "variants.imx"), "--table", f"events={path}", "--timezone", "UTC"])
         == 0
     )
+
+
+def test_every_rule_code_is_documented_where_the_quality_rules_are() -> None:
+    section = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = section.split("### Data quality", 1)[1].split("\n## ", 1)[0]
+    for rule in RULE_MESSAGES:
+        assert f"`{rule}`" in section, rule
+    assert set(SET_ASIDE_RULES) <= set(RULE_MESSAGES)

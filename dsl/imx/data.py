@@ -10,8 +10,11 @@ Sources
 Columns
     Each schema column is found by its name, or by the user's name given in ``mapping``
     (``{"events": {"at": "EVENT_TS"}}``), or failing both by a unique case-insensitive match. Other
-    columns are ignored. Missing optional columns are null; a missing required column is a
-    :class:`DataError` naming it and listing the file's columns.
+    columns are ignored, whatever their names (imx's own names cannot collide with a user's: see
+    :mod:`imx.readers`). Missing optional columns are null; a missing ``key optional`` column is
+    also a ``missing-column`` finding (every unit keyed by it is left without rows); a missing
+    required column is a :class:`DataError` naming it and listing the file's columns. A file
+    without rows or with a column given twice is refused.
 
 Timestamps
     ISO 8601 text: ``YYYY-MM-DD[T| ]HH:MM[:SS[.f]]`` followed by ``Z``, ``UTC`` or ``±HH[:MM]``. The
@@ -21,13 +24,18 @@ Timestamps
 
 Row hygiene (semantics rule 3)
     Every row set aside is counted by the first rule that applies, in this order:
-    ``unreadable-row`` (wrong number of fields, invalid JSON, or a value that cannot be cast),
-    ``null-key`` (a required key is empty; ``key optional`` columns may be null), ``naive-timestamp``, ``null-timestamp``, ``unknown-event``, ``duplicate-row``
-    (exact copies of an earlier row: the extra copies; rows are matched by a 128-bit hash of their
-    values), ``duplicate-key`` (dimension tables: every
+    ``unreadable-row`` (wrong number of fields, invalid JSON, a CSV line over 2 MiB, a quoted
+    value that never closes, or a value that cannot be cast), ``null-key`` (a required key is
+    empty; ``key optional`` columns may be null), ``naive-timestamp``, ``null-timestamp``,
+    ``unknown-event``, ``duplicate-row`` (exact copies of an earlier row: the extra copies; rows
+    are matched by a 128-bit hash of their values), ``duplicate-key`` (dimension tables: every
     row of a key given twice with different values, since imx cannot tell which is right) and
-    ``after-as-of`` (events after the data cut). A dimension table that is not given at all is empty
-    and reported as ``missing-table``.
+    ``after-as-of`` (events after the data cut; :func:`cut_events` and :data:`AFTER_CUT` own the
+    cut and its message). A dimension table that is not given at all is empty and reported as
+    ``missing-table``; event rows whose key a given dimension table lacks are kept and counted as
+    ``unknown-key``. Every table given gets the tallies ``rows-read``, ``rows-set-aside`` and
+    ``rows-kept`` (read = kept + set aside). When every event row is set aside, loading stops
+    with a :class:`DataError` naming the rules and their fixes (:data:`RULE_FIXES`).
 
 Fingerprint
     sha256 over what imx reads: for each schema table its name and columns, the text of lines that
@@ -764,11 +772,16 @@ class _Loader:
             f"(SELECT 1 FROM {aside} WHERE {aside}.{_ROW} = {v}.{_ROW})"
         )
         if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
-            keys = ", ".join(quote(k) for k in staged.table.keys)
-            self.con.execute(
-                f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-key', {staged.key} FROM (SELECT *, "
-                f"count(*) OVER (PARTITION BY {keys}) AS {_COUNT} FROM {kept}) WHERE {_COUNT} > 1"
-            )
+            self._set_aside_duplicate_keys(staged)
+
+    def _set_aside_duplicate_keys(self, staged: _Staged) -> None:
+        """Every row of a dimension key given on two or more rows no rule set aside."""
+        aside, kept = relation("aside", staged.tag), relation("kept", staged.tag)
+        keys = ", ".join(quote(k) for k in staged.table.keys)
+        self.con.execute(
+            f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-key', {staged.key} FROM (SELECT *, "
+            f"count(*) OVER (PARTITION BY {keys}) AS {_COUNT} FROM {kept}) WHERE {_COUNT} > 1"
+        )
 
     def _shared_hashes(self, hashes: str, rows: int) -> np.ndarray[Any, Any]:
         """The first hashes (``imx:h1``) that two or more rows no rule sets aside share.
