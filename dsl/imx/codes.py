@@ -79,6 +79,9 @@ SYNTAX_UNCLOSED_BRACE = _code("syntax-unclosed-brace", "a block is never closed"
 SYNTAX_UNCLOSED_STRING = _code("syntax-unclosed-string", "a string is never closed")
 UNKNOWN_FIELD = _code("unknown-field", "a word that is not a field of a metric")
 SYNTAX_ERROR = _code("syntax-error", "any other syntax error")
+EXPRESSION_TOO_DEEP = _code(
+    "expression-too-deep", "an expression nested deeper than imx compiles and evaluates"
+)
 
 # Names
 DUPLICATE_DEFINITION = _code("duplicate-definition", "two definitions with one name")

@@ -36,6 +36,14 @@ class Message:
 UNCLOSED_STRING = Message("this string is never closed", C.SYNTAX_UNCLOSED_STRING)
 UNKNOWN_FIELD = Message("`{}` is not a field of a metric", C.UNKNOWN_FIELD)
 PARSER_FAILED = Message("the parser failed unexpectedly: {}", C.INTERNAL_ERROR)
+EXPRESSION_TOO_DEEP = Message(
+    "this expression nests {} levels deep; imx compiles expressions up to {} levels",
+    C.EXPRESSION_TOO_DEEP,
+)
+EXPRESSION_TOO_DEEP_HINT = (
+    "each operator, `not`, unary `-` and call is a level: shorten long sums or chains"
+    " (`not not x` is `x`, `- - x` is `x`)"
+)
 
 # Syntax: the table of common mistakes (imx.syntax.errors.MISTAKES)
 DOUBLE_EQUALS = Message("`==` is not an operator in imx", C.SYNTAX_DOUBLE_EQUALS)

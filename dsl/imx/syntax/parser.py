@@ -18,6 +18,7 @@ from imx.diagnostics import Diagnostic, DiagnosticSink
 from imx.source import LINE_CHAR, NO_SPAN, SourceFile, Span, split_lines
 from imx.syntax import ast as A
 from imx.syntax import errors
+from imx.syntax.depth import shallow_items
 from imx.syntax.scanner import Scanner
 
 
@@ -552,6 +553,7 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
     except LarkError as exc:  # pragma: no cover - an internal fault, reported as such
         sink.report(M.PARSER_FAILED.format(exc), path, Span(0, 0))
         items = []
+    items = shallow_items(items, path, sink)  # no later stage meets a too deep expression
     module = A.Module(path, tuple(items), tuple(comments), span=Span(0, len(text)))
     return ParseResult(source, module, tuple(sink.sorted()))
 
