@@ -161,3 +161,18 @@ def test_the_corpus_covers_the_keyword_tables() -> None:
     tables = [*FMT_FIELDS, *FIELD_NAMES, *SET_WORDS]
     missing = sorted({t.__name__ for t in tables if t not in written})
     assert missing == []
+
+
+def test_the_checkers_lists_of_fields_name_grammar_clauses() -> None:
+    from imx.checker import fields as F
+    from imx.checker import variants as V
+
+    clauses = set(vocabulary().clauses)
+    for name, words in [
+        ("fields.MEASURES", F.MEASURES),
+        ("fields.REPEATABLE", F.REPEATABLE),
+        ("fields.MODED", F.MODED),
+        ("variants.ALLOWED", V.ALLOWED),
+        ("variants.CHANGES_MEASURE", V.CHANGES_MEASURE),
+    ]:
+        assert set(words) <= clauses, (name, set(words) - clauses)
