@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from imx.demo_data import generate
+from test_cli_errors import SPEC
 
 ROOT = Path(__file__).resolve().parents[1]
 IMX = Path(sys.executable).with_name("imx")
@@ -55,3 +56,35 @@ def test_a_signal_stops_the_run_cleanly(log: Path, tmp_path: Path, name: str, de
     assert code == 128 + signum, err
     assert err.strip().splitlines() == [f"error: interrupted by {name}"]
     assert not list(tmp_path.glob("imx-data-*"))  # the data folder is gone
+
+
+def test_sigterm_stops_docs_serve_with_143_and_removes_its_project(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    spec = tmp_path / "project" / "m.imx"  # a small project: the site builds in a second
+    spec.parent.mkdir()
+    spec.write_text(SPEC, encoding="utf-8")
+    paths = [str(spec)]
+    proc = subprocess.Popen(
+        [*COMMAND, "docs", "serve", *paths, "--addr", f"127.0.0.1:{port}", "--no-color"],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    assert proc.poll() is None, "docs serve ended before it was signalled"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "error: interrupted by SIGTERM"
+    assert "Traceback" not in err
+    assert not list(tmp_path.glob("imx-handbook-*"))

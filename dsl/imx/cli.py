@@ -66,10 +66,11 @@ def _print_error(
 
 
 def _say(console: Console, text: str) -> None:
-    """Print a line that holds user text (a path, an id) as text: ``[red]`` stays ``[red]``."""
+    """Print a line that holds user text (a path, an id) as text: ``[red]`` stays ``[red]``, and
+    a long path stays on one line (it can be copied)."""
     from imx.render.text import as_text
 
-    console.print(as_text(text))
+    console.print(as_text(text), soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------ check
@@ -805,9 +806,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     with _signals_unwind() as received:
         try:
-            return int(args.func(args))
+            code = int(args.func(args))
         except BaseException as exc:  # noqa: BLE001 - every way out gets its exit code
             return _exit_code(args, exc, received)
+        if received:  # a command that stops on a signal by design (docs serve) still says so
+            return _exit_code(args, Interrupted(received[0]), received)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover
