@@ -6,6 +6,7 @@ formatter to it, and hold `imx fmt` to writing only what reads the same as what 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,9 @@ from lark.exceptions import UnexpectedInput
 import imx
 from imx import source
 from imx.cli import main
+from imx.model import Example
 from imx.source import SourceFile
+from imx.sql import compile_sql
 from imx.syntax import fmt
 from imx.syntax.fmt import format_source
 from imx.syntax.parser import grammar_parser, parse
@@ -57,8 +60,17 @@ def _summary(root: Path) -> tuple[list[str], list[tuple[str, int, int]], list[st
         pos = result.sources[d.file].position(d.span.start) if d.file in result.sources else None
         diags.append((d.code, pos.line if pos else 0, pos.column if pos else 0))
     examples = sorted(f"{e.metric}: {e.title}" for e in result.model.examples)
-    metrics = sorted(f"{m.id}: {m.base.title} ({len(m.variants)} variants)" for m in result.model.metrics)
+    metrics = sorted(
+        f"{m.id}: {m.base.title} ({len(m.variants)} variants)" for m in result.model.metrics
+    )
     return metrics, diags, examples
+
+
+def _meaning(root: Path) -> tuple[list[str], list[Example]]:
+    """What the library computes: each metric's SQL, and each example without its origin."""
+    model = imx.load([root])
+    sql = [compile_sql(model, m.id) for m in model.metrics]
+    return sql, [dataclasses.replace(e, origin=None) for e in model.examples]
 
 
 @pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])
@@ -67,7 +79,9 @@ def test_the_standard_library_checks_the_same_in_every_line_end_style(
 ) -> None:
     expected = _summary(STDLIB)
     assert len(expected[0]) > 10  # the library's metrics, not an empty model
-    assert _summary(_copy_stdlib(tmp_path, style)) == expected
+    copy = _copy_stdlib(tmp_path, style)
+    assert _summary(copy) == expected
+    assert _meaning(copy) == _meaning(STDLIB)
 
 
 @pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])
