@@ -176,3 +176,18 @@ def test_the_checkers_lists_of_fields_name_grammar_clauses() -> None:
         ("variants.CHANGES_MEASURE", V.CHANGES_MEASURE),
     ]:
         assert set(words) <= clauses, (name, set(words) - clauses)
+
+
+def test_the_language_reference_lists_the_keywords_by_role() -> None:
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    rows = {
+        m.group(1): tuple(re.findall(r"`([a-z_]+)`", m.group(2)))
+        for m in re.finditer(r"^\| ([a-z ,]+) \| (`.*`) \|$", text, re.M)
+    }
+    v = vocabulary()
+    assert rows == {
+        "start a definition": v.declarations,
+        "start a field of a metric or variant": v.clauses,
+        "other fields, versions and modes": v.fields,
+        "join the parts of a field": v.others,
+    }
