@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CODES = """\
 exit codes:
-  0    success
-  1    findings: diagnostics, failed examples, files fmt would change, data-quality
-       findings under --strict
-  2    usage: a bad option, a missing file or column, data that cannot be read, an
-       output that cannot be written
-  3    an internal error in imx (a bug: please report it)
+  0      success
+  1      findings: diagnostics, failed examples, files fmt would change,
+         data-quality findings under --strict
+  2      usage: a bad option or path, data that cannot be read, an output that
+         cannot be written (the message names it)
+  3      an internal error in imx (a bug: please report it)
   128+N  stopped by signal N: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP"""
 T = TypeVar("T")
 
@@ -774,7 +774,9 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
         _print_error(args, f"interrupted by {signal.Signals(signum).name}")
         return 128 + signum
     if isinstance(exc, SystemExit):
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        return (
+            EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        )
     if isinstance(exc, ImxError):
         _print_error(args, exc.message, exc.hints)
         return EXIT_USAGE
@@ -800,12 +802,10 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the imx command line and return its exit code (see ``EXIT_CODES``)."""
-    try:
-        args = _parse(argv)
-    except SystemExit as exc:  # argparse: --help, --version, or a usage error it has printed
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    args = argparse.Namespace()
     with _signals_unwind() as received:
-        try:
+        try:  # argparse raises SystemExit for --help, --version and the usage errors it prints
+            args = _parse(argv)
             code = int(args.func(args))
         except BaseException as exc:  # noqa: BLE001 - every way out gets its exit code
             return _exit_code(args, exc, received)
