@@ -69,6 +69,20 @@ def test_a_line_longer_than_duckdb_reads_is_one_unreadable_row_on_its_line(
     assert dataset.tables["events"].num_rows == 51
 
 
+def test_a_json_line_longer_than_duckdb_reads_is_one_unreadable_row_on_its_line(
+    tmp_path: Path,
+) -> None:
+    names = EVENTS_HEADER.split(",")
+    records = [dict(zip(names, good(n).strip().split(","), strict=True)) for n in range(3)]
+    lines = [json.dumps(r) + "\n" for r in records]
+    long = json.dumps({"study": "S1", "note": "x" * MAX_LINE}) + "\n"
+    path = tmp_path / "events.jsonl"
+    path.write_text(lines[0] + "\n" + long + lines[1] + "{bad\n" + lines[2], encoding="utf-8")
+    dataset = load(path)
+    assert findings(dataset) == {"unreadable-row": (2, ("line 3", "line 5"))}
+    assert tallies(dataset) == {"rows-read": 5, "rows-set-aside": 2, "rows-kept": 3}
+
+
 def test_a_quoted_value_that_never_closes_is_one_unreadable_row(tmp_path: Path) -> None:
     # the truncated record and the line after it were counted as 2 rows set aside
     lines = [good(n, quoted=True) for n in range(1, 4)]

@@ -490,18 +490,39 @@ def _no_rows(path: Path) -> DataError:
     )
 
 
-def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
-    lines, objects, src = (relation(k, tag) for k in ("lines", "objects", "src"))
+def _copy_lines(con: duckdb.DuckDBPyConnection, path: Path, lines: str) -> None:
+    """The file's lines (numbered, blank ones left out), each marked whether it is an object."""
+    con.execute(f"DROP TABLE IF EXISTS {lines}")
     con.execute(
         f"CREATE TEMP TABLE {lines} AS SELECT n, line, CASE WHEN json_valid(line) "
         "THEN json_type(line) = 'OBJECT' ELSE false END AS ok FROM (SELECT row_number() OVER () "
         "AS n, line FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), "
-        "header = false, quote = '', escape = '', auto_detect = false, strict_mode = false)) "
-        "WHERE line IS NOT NULL",
+        "header = false, quote = '', escape = '', auto_detect = false, strict_mode = false, "
+        f"max_line_size = {MAX_LINE})) WHERE line IS NOT NULL",
         {"path": str(path)},
     )
+
+
+def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
+    """A JSON lines file as text; a line longer than DuckDB reads is unreadable, on its line."""
+    lines, objects, src = (relation(k, tag) for k in ("lines", "objects", "src"))
+    own: list[tuple[int, str]] = []
+    copy = None
+    try:
+        try:
+            _copy_lines(con, path, lines)
+        except duckdb.InvalidInputException as error:
+            if "maximum line size" not in str(error).lower():
+                raise
+            copy, own = _without_long_lines(path)
+            if not own:
+                raise
+            _copy_lines(con, copy, lines)
+    finally:
+        if copy is not None:
+            copy.unlink(missing_ok=True)
     rejects = con.sql(f"SELECT n, line FROM {lines} WHERE NOT ok ORDER BY n").fetchall()
-    found = tuple((int(n), str(t)) for n, t in rejects)
+    found = tuple(sorted([(int(n), str(t)) for n, t in rejects] + own))
     con.execute(f"CREATE TEMP TABLE {objects} AS SELECT n, line FROM {lines} WHERE ok")
     _check_json_keys(con, objects, path)
     keys = con.sql(
