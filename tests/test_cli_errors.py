@@ -133,7 +133,8 @@ CASES: list[tuple[list[str], int, str]] = [
     (["demo-data", "--out", "{tmp}/file.txt"], 2, "--out `{tmp}/file.txt` is a file"),
     (["demo-data", "--out", "{tmp}/d", "--as-of", "1900-01-01T00:00Z"], 2, "from 2024-11-01"),
     (["demo-data", "--out", "{tmp}/d", "--as-of", "2199-01-01T00:00Z"], 2, "to 2028-12-31"),
-    (["demo-data", "--studies", "0"], 2, "`0` is not a whole number of at least 1"),
+    (["demo-data", "--studies", "0"], 2, "0 is not a number of studies from 1 to 10,000"),
+    (["demo-data", "--studies", "1000000"], 2, "1000000 is not a number of studies"),
     (["demo-data", "--seed", "x"], 2, "`x` is not a whole number"),
 ]
 
@@ -285,6 +286,18 @@ def test_a_full_disk_during_the_write_leaves_nothing_and_exits_2(
     err = capsys.readouterr().err
     assert f"cannot write `{out}`: No space left on device" in err
     assert list(tmp_path.iterdir()) == []  # no partial file, no staging folder
+
+
+def test_running_out_of_memory_is_exit_2_not_a_bug(
+    place: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def exhausted(*_: Any, **__: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(imx.data, "load_dataset", exhausted)
+    assert main(_argv(RUN, place)) == 2
+    err = capsys.readouterr().err
+    assert "imx ran out of memory" in err and "internal error" not in err
 
 
 def test_a_memory_limit_beyond_the_machine_warns(

@@ -492,11 +492,10 @@ def _whole(text: str) -> int:
         raise UsageError(f"`{text}` is not a whole number") from None
 
 
-def _positive(text: str) -> int:
-    value = _whole(text)
-    if value < 1:
-        raise UsageError(f"`{text}` is not a whole number of at least 1")
-    return value
+def _studies(text: str) -> int:
+    from imx.demo_data import check_studies
+
+    return check_studies(_whole(text))
 
 
 def _threads(text: str) -> int:
@@ -675,10 +674,15 @@ def _add_explain(sub: SubParsers) -> argparse.ArgumentParser:
 
 
 def _add_demo_data(sub: SubParsers) -> argparse.ArgumentParser:
-    from imx.demo_data import AS_OF_RANGE
+    from imx.demo_data import AS_OF_RANGE, MAX_STUDIES
 
     p = _command(sub, "demo-data", cmd_demo_data, "write a realistic synthetic imaging event log")
-    p.add_argument("--studies", type=_option(_positive), default=12, help="number of studies (≥ 1)")
+    p.add_argument(
+        "--studies",
+        type=_option(_studies),
+        default=12,
+        help=f"number of studies, 1 to {MAX_STUDIES:,} (about 4,000 events each)",
+    )
     p.add_argument("--seed", type=_option(_whole), default=1, help="the same seed, the same bytes")
     p.add_argument("--out", default="demo-data", metavar="DIR", help="the folder to write")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
@@ -782,6 +786,9 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
         return EXIT_USAGE
     if isinstance(exc, BrokenPipeError):
         return EXIT_OK
+    if isinstance(exc, MemoryError):  # the machine's limit, not a bug
+        _print_error(args, "imx ran out of memory", ["evaluate fewer metrics or less data at once"])
+        return EXIT_USAGE
     if not isinstance(exc, Exception) or os.environ.get("IMX_DEBUG"):
         raise exc
     _print_error(

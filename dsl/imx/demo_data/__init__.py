@@ -73,6 +73,30 @@ from imx.errors import UsageError
 AS_OF_RANGE = (dt.datetime(2024, 11, 1, tzinfo=dt.UTC), dt.datetime(2028, 12, 31, tzinfo=dt.UTC))
 """The data cuts a demo log can be taken at: its studies start from July 2024 (a cut before
 November leaves too little to evaluate) and its holiday calendars end with 2028."""
+MAX_STUDIES = 10_000
+"""The most studies a demo log may have: about 40 million events, several GB while it is drawn
+(a request of a million would exhaust the memory of most machines)."""
+
+
+def check_studies(studies: int) -> int:
+    """``studies`` if a demo log can have that many (1 to :data:`MAX_STUDIES`), else a
+    :class:`UsageError`."""
+    if not 1 <= studies <= MAX_STUDIES:
+        raise UsageError(f"{studies} is not a number of studies from 1 to {MAX_STUDIES:,}")
+    return studies
+
+
+def check_as_of(cut: dt.datetime) -> dt.datetime:
+    """``cut`` if a demo log can be taken at it (within :data:`AS_OF_RANGE`), else a
+    :class:`UsageError`."""
+    if not AS_OF_RANGE[0] <= cut <= AS_OF_RANGE[1]:
+        earliest, latest = (d.date().isoformat() for d in AS_OF_RANGE)
+        shown = cut.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        raise UsageError(
+            f"a demo log cannot be cut at {shown}",
+            [f"give --as-of from {earliest} to {latest}: its studies start in July 2024"],
+        )
+    return cut
 
 
 @dataclass(frozen=True)
@@ -135,13 +159,8 @@ def generate(
     >>> m.faults["naive-timestamp"] > 0, m.rows["events"] > 500
     (True, True)
     """
-    cut = (as_of or DEFAULT_AS_OF).astimezone(dt.UTC)
-    if not AS_OF_RANGE[0] <= cut <= AS_OF_RANGE[1]:
-        earliest, latest = (d.date().isoformat() for d in AS_OF_RANGE)
-        raise UsageError(
-            f"a demo log cannot be cut at {cut.isoformat().replace('+00:00', 'Z')}",
-            [f"give --as-of from {earliest} to {latest}: its studies start in July 2024"],
-        )
+    check_studies(studies)
+    cut = check_as_of((as_of or DEFAULT_AS_OF).astimezone(dt.UTC))
     as_of_us = int((cut - EPOCH).total_seconds()) * US
     w, log, negatives = _simulate(studies, seed, as_of_us)
     cols = _clean_rows(log, as_of_us)
