@@ -168,7 +168,8 @@ RULE_MESSAGES: Mapping[str, str] = {
     "duplicate-key": "keys given on two or more different rows (all set aside)",
     "after-as-of": "events after the data cut (as_of)",
     "missing-table": "table not given: its attributes are empty",
-    "missing-column": "key column not in the file: every row is read with it empty (kept)",
+    "missing-column": "a key column the file lacks is read as empty on every row (kept), so no "
+    "unit keyed by it has rows",
     "unknown-key": "event rows whose key is not in this dimension table (kept, without its "
     "attributes; compare case and spaces)",
     "rows-read": "rows read (lines that cannot be parsed included)",
