@@ -8,6 +8,8 @@ names, example-table cells and trailing comments aligned; bands on one line; lis
 characters wrapped after a comma under their first item; triple-quoted text re-indented under its
 field; the fewest parentheses precedence allows; numbers, percentages and dates as written. Every
 comment is kept: a whole-line comment before the line it preceded, a trailing one at its line's end.
+``format_source`` (text) and ``format_file`` (a file, in place) refuse to give a text that would
+read differently from the original: another tree, other comments or other diagnostics.
 """
 
 from __future__ import annotations
