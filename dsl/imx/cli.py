@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from imx import __version__
+from imx import messages as M
 from imx.dialects import DIALECTS, TESTED_DIALECTS
 from imx.errors import ImxError, OutputError, UsageError
 
@@ -184,7 +185,6 @@ AS_OF_LATEST = dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 _INSTANT = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)", re.IGNORECASE
 )
-_INSTANT_FORMS = "write a date, a time and a zone: 2026-03-31T00:00Z or 2026-03-31T09:30+02:00"
 
 
 def parse_instant(text: str) -> dt.datetime:
@@ -196,18 +196,15 @@ def parse_instant(text: str) -> dt.datetime:
     """
     if not _INSTANT.fullmatch(text):
         day = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
-        start = (
-            [f"for the start of that day in UTC: {'-'.join(day.groups())}T00:00Z"] if day else []
-        )
-        raise UsageError(
-            f"`{text}` is not a date and time with a time zone", [*start, _INSTANT_FORMS]
-        )
+        start = [M.INSTANT_DAY_START.format("-".join(day.groups()))] if day else []
+        raise UsageError(M.NOT_AN_INSTANT.format(text), [*start, M.INSTANT_FORMS])
     try:
         value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", text)).astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f"`{text}` is not a valid instant ({exc})", [_INSTANT_FORMS]) from exc
+        raise UsageError(M.INVALID_INSTANT.format(text, exc), [M.INSTANT_FORMS]) from exc
     if not AS_OF_EARLIEST <= value <= AS_OF_LATEST:
-        raise UsageError(f"`{text}` is outside the years imx evaluates, 1900 to 2199")
+        years = (AS_OF_EARLIEST.year, AS_OF_LATEST.year)
+        raise UsageError(M.INSTANT_OUT_OF_RANGE.format(text, *years))
     return value
 
 
@@ -216,7 +213,7 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
     for item in items:
         name, sep, file = item.partition("=")
         if not sep or not name or not file:
-            raise UsageError(f"--table `{item}` should look like events=path/to/events.parquet")
+            raise UsageError(M.BAD_TABLE_OPTION.format(item))
         tables[name] = Path(file)
     return tables
 
@@ -229,9 +226,9 @@ def _run_preflight(args: argparse.Namespace) -> Path | None:
     from imx.output import check_output_file
 
     if args.spark_master and args.engine != "spark":
-        raise UsageError("--spark-master is for the Spark engine", ["add --engine spark"])
+        raise UsageError(M.SPARK_MASTER_ALONE, ["add --engine spark"])
     if not args.data and not args.table:
-        raise UsageError("no data given", ["pass --data DIR or --table events=FILE"])
+        raise UsageError(M.NO_DATA, [M.NO_DATA_HINT])
     _parse_tables(args.table)
     parse_column_map(args.map)
     out = check_output_file(args.out) if args.out else None
@@ -291,7 +288,7 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
     for metric_id in metrics:
         if metric_id not in ids:
             hints = did_you_mean(metric_id, ids) or available("metrics", ids)
-            raise UsageError(f"--metric `{metric_id}`: no such metric in this project", hints)
+            raise UsageError(M.NO_SUCH_METRIC_OPTION.format(metric_id), hints)
     attributes = _level_names(model)
     for level in levels:
         kind, _, attribute = level.partition(":")
@@ -304,7 +301,7 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
         hints = [f"did you mean `by:{c}`?" for c in close] or [
             "levels: site, study, portfolio, or by:ATTR with ATTR one of " + ", ".join(attributes)
         ]
-        raise UsageError(f"--level `{level}` is not a level", hints)
+        raise UsageError(M.NOT_A_LEVEL.format(level), hints)
 
 
 def _evaluate(
@@ -360,7 +357,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     outcomes = run_examples(checked.model)
     render_example_outcomes(outcomes, _console(args, wrap=True))
     if not outcomes:
-        _print_error(args, "no examples found", ["add an `example … for METRIC { … }` block"])
+        _print_error(args, M.NO_EXAMPLES, ["add an `example … for METRIC { … }` block"])
         return EXIT_FINDINGS
     return EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS
 
@@ -387,7 +384,7 @@ def _metric_or_usage(model: Model, metric_id: str) -> Metric:
         from imx.diagnostics import did_you_mean
 
         ids = [m.id for m in model.metrics]
-        raise UsageError(f"no metric `{metric_id}` in this project", did_you_mean(metric_id, ids))
+        raise UsageError(M.NO_SUCH_METRIC.format(metric_id), did_you_mean(metric_id, ids))
     return found
 
 
@@ -404,7 +401,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         hints = did_you_mean(args.variant, names) or [
             f"variants of {metric.id}: {', '.join(names) or 'none'}"
         ]
-        raise UsageError(f"{metric.id} has no variant `{args.variant}`", hints)
+        raise UsageError(M.NO_SUCH_VARIANT.format(metric.id, args.variant), hints)
     render_explain(metric, args.variant, _console(args, wrap=True))
     return EXIT_OK
 
@@ -414,7 +411,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     results_path = Path(args.results) if args.results else None
     if results_path is not None and not results_path.is_file():
-        raise UsageError(f"no such results file: {results_path}", ["write one with imx run --out"])
+        raise UsageError(M.NO_RESULTS_FILE.format(results_path), ["write one with imx run --out"])
     if args.action == "serve":
         return _serve_docs(args, results_path)
     out = check_output_folder(args.out, "--out")
@@ -430,7 +427,7 @@ def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) 
     try:
         site = build_handbook(checked.model, out, results, checked.sources)
     except OSError as exc:
-        raise OutputError(f"cannot write the handbook in `{out}`: {exc.strerror or exc}") from exc
+        raise OutputError(M.HANDBOOK_UNWRITABLE.format(out, exc.strerror or exc)) from exc
     _say(_console(args), f"handbook written to {site} (open {site / 'index.html'})")
     return EXIT_OK
 
@@ -447,7 +444,7 @@ def _serve_docs(args: argparse.Namespace, results_path: Path | None) -> int:
                 args.paths, out=Path(project), results_path=results_path, dev_addr=args.addr
             )
         except OSError as exc:  # the address is taken, or not this machine's
-            raise UsageError(f"cannot serve on {args.addr}: {exc.strerror or exc}") from exc
+            raise UsageError(M.CANNOT_SERVE.format(args.addr, exc.strerror or exc)) from exc
     return EXIT_OK
 
 
@@ -461,7 +458,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
             studies=args.studies, seed=args.seed, out=out, fmt=args.format, as_of=args.as_of
         )
     except OSError as exc:
-        raise OutputError(f"cannot write demo data in `{out}`: {exc.strerror or exc}") from exc
+        raise OutputError(M.DEMO_UNWRITABLE.format(out, exc.strerror or exc)) from exc
     console = _console(args)
     _say(console, f"wrote demo data to {args.out}")
     _say(console, str(manifest))
@@ -489,7 +486,7 @@ def _whole(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise UsageError(f"`{text}` is not a whole number") from None
+        raise UsageError(M.NOT_WHOLE.format(text)) from None
 
 
 def _studies(text: str) -> int:
@@ -515,14 +512,14 @@ def _address(text: str) -> str:
     import ipaddress
 
     host, sep, port = text.rpartition(":")
-    hint = ["write e.g. 127.0.0.1:8000 or localhost:8080"]
+    hint = [M.ADDRESS_HINT]
     if not sep or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise UsageError(f"`{text}` is not HOST:PORT with a port from 1 to 65535", hint)
+        raise UsageError(M.BAD_ADDRESS.format(text), hint)
     try:
         if host != "localhost":
             ipaddress.ip_address(host)
     except ValueError:
-        raise UsageError(f"`{host}` is not an IP address or localhost", hint) from None
+        raise UsageError(M.BAD_HOST.format(host), hint) from None
     return text
 
 
@@ -775,7 +772,7 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
     """The exit code (and the message) for a command that raised ``exc``."""
     signum = _interrupted(exc, received)
     if signum is not None:
-        _print_error(args, f"interrupted by {signal.Signals(signum).name}")
+        _print_error(args, M.INTERRUPTED.format(signal.Signals(signum).name))
         return 128 + signum
     if isinstance(exc, SystemExit):
         return (
@@ -787,15 +784,11 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
     if isinstance(exc, BrokenPipeError):
         return EXIT_OK
     if isinstance(exc, MemoryError):  # the machine's limit, not a bug
-        _print_error(args, "imx ran out of memory", ["evaluate fewer metrics or less data at once"])
+        _print_error(args, M.OUT_OF_MEMORY, [M.OUT_OF_MEMORY_HINT])
         return EXIT_USAGE
     if not isinstance(exc, Exception) or os.environ.get("IMX_DEBUG"):
         raise exc
-    _print_error(
-        args,
-        f"internal error in imx ({type(exc).__name__}: {exc})",
-        ["this is a bug in imx, not in your files; rerun with IMX_DEBUG=1 for details"],
-    )
+    _print_error(args, M.CLI_INTERNAL_ERROR.format(type(exc).__name__, exc), [M.CLI_INTERNAL_HINT])
     return EXIT_INTERNAL
 
 

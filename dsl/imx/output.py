@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from imx import messages as M
 from imx.data import QualityFinding
 from imx.errors import OutputError
 from imx.model import Model
@@ -95,21 +96,19 @@ def check_output_file(path: str | Path) -> Path:
         target = target.resolve()
     shown = ", ".join(sorted(WRITERS))
     if target.is_dir():
-        raise OutputError(
-            f"cannot write `{path}`: it is a folder", [f"name a file in it ending in {shown}"]
-        )
+        raise OutputError(M.OUT_IS_FOLDER.format(path), [M.OUT_IS_FOLDER_HINT.format(shown)])
     if target.exists() and not target.is_file():
-        raise OutputError(f"cannot write `{path}`: it is not a regular file (a device or a pipe)")
+        raise OutputError(M.OUT_NOT_REGULAR.format(path))
     if target.suffix.lower() not in WRITERS:
         raise OutputError(
-            f"cannot write `{path}`: unknown output format `{target.suffix or '(none)'}`",
-            [f"name the output file with one of: {shown}"],
+            M.OUT_UNKNOWN_FORMAT.format(path, target.suffix or "(none)"),
+            [M.OUT_FORMATS_HINT.format(shown)],
         )
     if not target.parent.is_dir():
-        raise OutputError(f"cannot write `{path}`: folder `{target.parent}` does not exist")
+        raise OutputError(M.OUT_NO_FOLDER.format(path, target.parent))
     if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(f"cannot write `{path}`: the file is read-only")
-    _probe(target.parent, f"cannot write `{path}`")
+        raise OutputError(M.OUT_READ_ONLY.format(path))
+    _probe(target.parent, M.OUT_CANNOT_WRITE.format(path))
     return target
 
 
@@ -118,11 +117,11 @@ def check_output_folder(path: str | Path, option: str) -> Path:
     :class:`OutputError` naming it. Checked before any work."""
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{option} `{path}` is a file, not a folder", ["name a folder"])
+        raise OutputError(M.FOLDER_IS_FILE.format(option, path), [M.FOLDER_IS_FILE_HINT])
     existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
     if not existing.is_dir():
-        raise OutputError(f"{option} `{path}`: `{existing}` is a file, not a folder")
-    _probe(existing, f"{option} `{path}`: cannot write in `{existing}`")
+        raise OutputError(M.FOLDER_UNDER_FILE.format(option, path, existing))
+    _probe(existing, M.FOLDER_UNWRITABLE.format(option, path, existing))
     return folder
 
 
@@ -138,8 +137,7 @@ def _probe(folder: Path, message: str) -> None:
 
 def _unwritable(target: Path, error: OSError) -> OutputError:
     return OutputError(
-        f"cannot write `{target}`: {error.strerror or first_line(error)}",
-        ["nothing was written, and a file of that name from before is unchanged"],
+        M.OUT_FAILED.format(target, error.strerror or first_line(error)), [M.OUT_FAILED_HINT]
     )
 
 

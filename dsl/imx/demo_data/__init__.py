@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from imx import messages as M
 from imx.demo_data.tables import (
     _clean_rows,
     _dimension_tables,
@@ -82,7 +83,7 @@ def check_studies(studies: int) -> int:
     """``studies`` if a demo log can have that many (1 to :data:`MAX_STUDIES`), else a
     :class:`UsageError`."""
     if not 1 <= studies <= MAX_STUDIES:
-        raise UsageError(f"{studies} is not a number of studies from 1 to {MAX_STUDIES:,}")
+        raise UsageError(M.STUDIES_RANGE.format(studies, MAX_STUDIES))
     return studies
 
 
@@ -92,10 +93,7 @@ def check_as_of(cut: dt.datetime) -> dt.datetime:
     if not AS_OF_RANGE[0] <= cut <= AS_OF_RANGE[1]:
         earliest, latest = (d.date().isoformat() for d in AS_OF_RANGE)
         shown = cut.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-        raise UsageError(
-            f"a demo log cannot be cut at {shown}",
-            [f"give --as-of from {earliest} to {latest}: its studies start in July 2024"],
-        )
+        raise UsageError(M.DEMO_CUT.format(shown), [M.DEMO_CUT_HINT.format(earliest, latest)])
     return cut
 
 

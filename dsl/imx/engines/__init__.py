@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from imx import messages as M
 from imx.errors import EngineUnavailable, UsageError
 from imx.readers import first_line
 
@@ -36,8 +37,7 @@ def check_threads(threads: int) -> int:
     """``threads`` if it lies in 1..:func:`max_threads`, else a :class:`UsageError`."""
     if not 1 <= threads <= max_threads():
         raise UsageError(
-            f"{threads} is not a number of threads from 1 to {max_threads()}",
-            [f"this machine has {os.cpu_count() or 1} core(s)"],
+            M.THREADS_RANGE.format(threads, max_threads()), [M.CORES.format(os.cpu_count() or 1)]
         )
     return threads
 
@@ -50,7 +50,7 @@ def memory_bytes(limit: str) -> int:
     """
     found = _SIZE.fullmatch(limit.strip())
     if found is None:
-        raise UsageError(f"`{limit}` is not a size", ["write e.g. 4GB or 512MB"])
+        raise UsageError(M.NOT_A_SIZE.format(limit), [M.SIZE_HINT])
     number, unit, binary = found.groups()
     return int(float(number) * (1024 if binary else 1000) ** _POWERS[unit.upper()])
 
@@ -58,10 +58,7 @@ def memory_bytes(limit: str) -> int:
 def check_memory_limit(limit: str) -> str:
     """``limit`` if it is a size of at least :data:`MIN_MEMORY`, else a :class:`UsageError`."""
     if memory_bytes(limit) < MIN_MEMORY:
-        raise UsageError(
-            f"`{limit}` is less than the least memory limit, 64MB",
-            ["leave it out to let DuckDB use most of the machine's memory"],
-        )
+        raise UsageError(M.MEMORY_TOO_SMALL.format(limit, "64MB"), [M.MEMORY_TOO_SMALL_HINT])
     return limit
 
 
@@ -79,10 +76,7 @@ def memory_warning(limit: str) -> str | None:
     physical = machine_memory()
     if physical is None or memory_bytes(limit) <= physical:
         return None
-    return (
-        f"--memory-limit {limit} is more than this machine's memory ({physical / 1e9:.1f}GB): "
-        "DuckDB will not spill to disk before the system runs out"
-    )
+    return M.MEMORY_ABOVE_MACHINE.format(limit, physical / 1e9)
 
 
 def memory_given(memory_limit: str | None) -> str:
