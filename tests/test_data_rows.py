@@ -108,6 +108,10 @@ def write_twice(tmp_path: Path, fmt: str) -> object:
     values = ["S1", "001", "S2", "1", "BL", "scan_acquired", "2026-03-02T10:00Z"]
     if fmt == "frame":
         return pa.Table.from_arrays([pa.array([v]) for v in values], names=names)
+    if fmt == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame([values], columns=names)
     path = tmp_path / f"events.{fmt}"
     if fmt == "csv":
         path.write_text(",".join(names) + "\n" + ",".join(values) + "\n", encoding="utf-8")
@@ -121,13 +125,14 @@ def write_twice(tmp_path: Path, fmt: str) -> object:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "frame"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "frame", "pandas"])
 def test_a_column_given_twice_is_refused_naming_it(tmp_path: Path, fmt: str) -> None:
     # one of the two was chosen silently
     source = write_twice(tmp_path, fmt)
     with pytest.raises(DataError, match="`study` twice") as info:
         load_dataset(imaging_schema(), {"events": source}, as_of=CUT)  # type: ignore[dict-item]
-    assert (f"events.{fmt}" if fmt != "frame" else "Table") in info.value.message
+    shown = {"frame": "the Table given", "pandas": "the DataFrame given"}
+    assert shown.get(fmt, f"`events.{fmt}`") in info.value.message
 
 
 def optional_site_schema():  # type: ignore[no-untyped-def]

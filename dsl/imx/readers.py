@@ -645,7 +645,14 @@ def _read_frame(con: duckdb.DuckDBPyConnection, source: object, table: str, tag:
     if isinstance(source, pa.RecordBatchReader):
         return arrow_raw(con, source.read_all(), label, tag)
     if hasattr(source, "__arrow_c_stream__"):
-        return arrow_raw(con, pa.table(source), label, tag)
+        columns = getattr(source, "columns", None)  # pandas allows a name twice
+        if columns is not None:
+            _check_unique([str(c) for c in columns], label)
+        try:
+            table = pa.table(source)
+        except (ValueError, TypeError, pa.ArrowException) as error:
+            raise DataError(f"cannot read {label}: {first_line(error)}") from error
+        return arrow_raw(con, table, label, tag)
     raise DataError(
         f"cannot read {label}",
         ["give a file path, a pyarrow Table, or a pandas or polars DataFrame"],
