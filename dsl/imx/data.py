@@ -257,8 +257,9 @@ def load_dataset(
 
     ``threads`` and ``memory_limit`` (``"2GB"``) configure the DuckDB connection that loads the
     data and keeps the clean tables; beyond the limit DuckDB spills to disk. Raises
-    :class:`DataError` for a missing file, table or column, an unreadable file, or a column whose
-    values cannot be read as the schema's type.
+    :class:`DataError` for a missing file, table or column, an unreadable or empty file, a column
+    given twice, a column whose values cannot be read as the schema's type, or events whose
+    every row is set aside.
     """
     _check_table_names(schema, sources, mapping or {})
     if schema.EVENTS_TABLE not in sources:
