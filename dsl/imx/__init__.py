@@ -61,11 +61,13 @@ def evaluate(
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     timezone: str | None = None,
     engine: str = "duckdb",
+    units: str | None = None,
 ) -> Results:
     """Evaluate a project's metrics over data; ``results.table`` is a long Arrow table.
 
     ``data`` is a folder of ``events``/``studies``/``sites`` files, or a mapping from table name
-    to a file path, an Arrow table, or a pandas or polars data frame.
+    to a file path, an Arrow table, or a pandas or polars data frame. ``units="population"`` (or
+    ``"all"``, with the units outside it) also gives each metric's unit rows in ``results.units``.
     """
     from imx.data import discover_sources, load_dataset
     from imx.evaluation import evaluate as run
@@ -80,7 +82,7 @@ def evaluate(
         period=period,
         metrics=tuple(metrics) if metrics else None,
     )
-    return run(model, dataset, options, engine=engine)
+    return run(model, dataset, options, engine=engine, units=units)
 
 
 def compile_sql(

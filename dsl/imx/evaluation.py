@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,26 +17,32 @@ import pyarrow.compute as pc
 from imx import model as m
 from imx import reference
 from imx.data import Dataset, QualityFinding, StoredTables, cut_events, merge_cut
-from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
 from imx.plan import BASE, Plan, build_plan, utc
 from imx.results import Results, RunOptions, finalize, make_stamp
 from imx.sql import compile_sql
+from imx.units import finish_units
 
 __all__ = ["ENGINES", "compile_sql", "evaluate", "prepare_tables", "run_findings"]
 
 
 def _reference(
-    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings
+    plan: Plan,
+    tables: Mapping[str, pa.Table],
+    settings: EngineSettings,
+    units: UnitSink | None = None,
 ) -> Iterator[pa.Table]:
     """The pure-Python evaluator's raw aggregates, in one part."""
-    yield reference.run(plan, tables)
+    yield reference.run(plan, tables, units)
     for mp in (mp for g in plan.grains for mp in g.metrics):
         settings.step(mp.id)
 
 
-Engine = Callable[[Plan, Mapping[str, pa.Table], EngineSettings], Iterable[pa.Table]]
+Engine = Callable[
+    [Plan, Mapping[str, pa.Table], EngineSettings, UnitSink | None], Iterable[pa.Table]
+]
 ENGINES: dict[str, Engine] = {  # raw aggregates in parts, in imx.plan.RESULT_ORDER (finalize)
     "duckdb": duckdb_engine.run_parts,
     "spark": spark_engine.run_parts,
@@ -60,16 +67,19 @@ def evaluate(
     options: RunOptions = DEFAULT_OPTIONS,
     engine: str = "duckdb",
     settings: EngineSettings = DEFAULT_SETTINGS,
+    units: str | None = None,
 ) -> Results:
     """Evaluate the model's metrics (or ``options.metrics``) over a clean dataset.
 
     ``engine="spark"`` raises :class:`~imx.engines.EngineUnavailable` (saying what to install)
     when pyspark or Java is missing; ``settings`` carries threads, memory and a progress hook.
+    ``units`` (``"population"``, or ``"all"`` with the units outside it) also gives each
+    metric's unit rows (``Results.units``, semantics rule 29), from the same plan and run.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
     as_of = utc(options.as_of or dataset.as_of)
-    plan = build_plan(model, options.metrics, options.levels, options.period, as_of)
+    plan = build_plan(model, options.metrics, options.levels, options.period, as_of, units)
     with duckdb_failures(settings.memory_limit):  # a loaded dataset is read again from here on
         tables, cut = prepare_tables(model.schema, dataset.tables, as_of)
         findings = run_findings(model.schema, plan, tables)
@@ -77,8 +87,17 @@ def evaluate(
     quality = merge_cut(dataset.quality, cut) + findings
     stamp = make_stamp(model, options, dataset.fingerprint, as_of)
     # finalize takes the raw aggregates a part at a time, as the engine computes them
-    results = finalize(plan, ENGINES[engine](plan, tables, settings), quality, stamp)
+    found: dict[str, pa.Table] = {}
+
+    def keep(metric: str, rows: pa.Table) -> None:
+        found[metric] = finish_units(plan.metric(metric), rows)
+
+    parts = ENGINES[engine](plan, tables, settings, keep if units else None)
+    results = finalize(plan, parts, quality, stamp)
     settings.step("finalize")
+    if units:
+        ids = [mp.id for g in plan.grains for mp in g.metrics]
+        results = replace(results, units={i: found[i] for i in ids if i in found})
     return results
 
 

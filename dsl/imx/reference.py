@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -25,11 +25,13 @@ from imx.plan import (
     Col,
     GrainPlan,
     Lit,
+    MetricPlan,
     Plan,
     PlanError,
     order_keys,
     raw_schema,
     sort_by_keys,
+    unit_schema,
 )
 
 Value = Any  # None, bool, int, float, str, datetime, date
@@ -196,6 +198,13 @@ class _Evaluator:
             n: float(v) if types[n] == "double" and v is not None else v for n, v in out.items()
         }
 
+    def unit_rows(self, mp: MetricPlan, units: Sequence[Row]) -> pa.Table:
+        """A metric's unit rows: its columns' IR on each unit its ``keep`` holds."""
+        assert mp.units is not None
+        kept = [u for u in units if self(mp.units.keep, u) is True]
+        rows = [{name: self(e, u) for name, _, e in mp.units.columns} for u in kept]
+        return pa.Table.from_pylist(rows, schema=unit_schema(mp))
+
     def aggregate(self, agg: Agg, units: Iterable[Row]) -> Value:
         chosen = [u for u in units if agg.filter is None or self(agg.filter, u) is True]
         if agg.fn == "count":
@@ -232,13 +241,21 @@ def _index(table: pa.Table | None, keys: tuple[str, ...]) -> dict[tuple[Value, .
     return {tuple(r[k] for k in keys): r for r in table.to_pylist()}
 
 
-def run(plan: Plan, tables: Mapping[str, pa.Table]) -> pa.Table:
+def run(
+    plan: Plan,
+    tables: Mapping[str, pa.Table],
+    units_to: Callable[[str, pa.Table], None] | None = None,
+) -> pa.Table:
     """Every grain's raw aggregates, with the same columns, types and order
-    (:data:`imx.plan.RESULT_ORDER`) as the DuckDB engine's."""
+    (:data:`imx.plan.RESULT_ORDER`) as the DuckDB engine's; the unit rows of the metrics planned
+    with them go to ``units_to`` (metric id, rows), from the same unit rows."""
     ev = _Evaluator(plan)
     rows: list[Row] = []
     for grain in plan.grains:
         units = ev.units(grain, tables)
+        for mp in grain.metrics:
+            if units_to is not None and mp.units is not None:
+                units_to(mp.id, ev.unit_rows(mp, units))
         for b in grain.branches:
             periods: list[int] = []
             if b.period is not None and b.cumulative:

@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -73,11 +73,13 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Results:
-    """The long results table, the data-quality findings, and the stamp that reproduces them."""
+    """The long results table, the data-quality findings, and the stamp that reproduces them;
+    ``units``, when the run asked for them, each metric's unit rows (``imx.units``)."""
 
     table: pa.Table
     quality: tuple[QualityFinding, ...]
     stamp: Stamp
+    units: Mapping[str, pa.Table] = field(default_factory=dict)
 
 
 STATS_TYPE = pa.map_(pa.string(), pa.float64())  # statistic → value (null: none computed)
@@ -248,7 +250,8 @@ class _Texts:
         return pc.take(texts, pa.array(codes, pa.int64(), mask=codes < 0))
 
 
-def _period_labels(periods: pa.ChunkedArray, grain: str | None) -> pa.Array:
+def period_labels(periods: pa.ChunkedArray | pa.Array, grain: str | None) -> pa.Array:
+    """Integer period keys → their labels (:func:`period_label`), a column at a time."""
     keys = periods.combine_chunks() if isinstance(periods, pa.ChunkedArray) else periods
     distinct = pc.unique(keys)
     labels = pa.array([period_label(k, grain) for k in distinct.to_pylist()], pa.string())
@@ -416,7 +419,7 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "study": _owned(raw.column("study")),
         "site": _owned(raw.column("site")),
         "group": _owned(raw.column("grp")),
-        "period": _period_labels(raw.column("period"), mp.period_grain),
+        "period": period_labels(raw.column("period"), mp.period_grain),
         "value": _nullable(measured.value),
         "unit": judged.units.array(judged.unit),
         "numerator": _nullable(measured.num),

@@ -446,14 +446,28 @@ class _Compiler:
         for b in self.grain.branches:
             branches.setdefault(b.metric, []).append(self.branch(b))
         metrics = tuple((self.grain.metrics[i].id, union_all(bs)) for i, bs in branches.items())
-        read = {c.name for _, q in metrics for c in q.find_all(exp.Column)} - {PERIOD}
+        rows = tuple((mp.id, self.unit_rows(mp)) for mp in self.grain.metrics if mp.units)
+        queries = [q for _, q in metrics + rows]
+        read = {c.name for q in queries for c in q.find_all(exp.Column)} - {PERIOD}
         units = exp.select(*(self.col(n) for n in sorted(read))) if read else exp.select("1")
         units = units.from_(_table(UNITS), copy=False)
         for name, cte in self.ctes():
             units = units.with_(
                 exp.to_identifier(name, quoted=True, copy=False), as_=cte, copy=False
             )
-        return GrainSteps(units, metrics)
+        return GrainSteps(units, metrics, rows)
+
+    def unit_rows(self, mp: MetricPlan) -> exp.Select:
+        """A metric's unit rows (semantics rule 29): one per unit it keeps, read from the same
+        unit rows as its aggregates, each column cast to the type the contract declares."""
+        assert mp.units is not None
+        cols = [
+            exp.alias_(_cast(self.ir(e), type_), name, quoted=True, copy=False)
+            for name, type_, e in mp.units.columns
+        ]
+        q = exp.select(*cols).from_(_table(UNITS), copy=False)
+        keep = mp.units.keep
+        return q if keep == Lit(True, "boolean") else q.where(self.ir(keep), copy=False)
 
 
 @dataclass(frozen=True)
@@ -461,10 +475,13 @@ class GrainSteps:
     """A grain's query as steps an engine runs one after another: ``units`` computes the unit
     rows (the one scan of the events table), to be kept as the table ``imx_units``; each of
     ``metrics`` (metric id, the UNION ALL of its branches) reads only that table. An engine
-    that runs them holds one metric's aggregation at a time instead of the whole grain's."""
+    that runs them holds one metric's aggregation at a time instead of the whole grain's.
+    ``unit_rows`` (metric id, its unit rows' query over the same table) is there for the metrics
+    planned with unit rows."""
 
     units: exp.Select
     metrics: tuple[tuple[str, exp.Expr], ...]
+    unit_rows: tuple[tuple[str, exp.Select], ...] = ()
 
 
 def union_all(selects: Sequence[exp.Expr]) -> exp.Expr:

@@ -13,10 +13,14 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from imx import messages as M
 from imx.errors import EngineUnavailable, UsageError
 from imx.readers import first_line
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MIN_MEMORY = 64 * 1000**2
 """The least ``--memory-limit`` accepted (64MB): below it DuckDB cannot hold a query's state."""
@@ -143,3 +147,7 @@ class EngineSettings:
 
 
 DEFAULT_SETTINGS = EngineSettings()
+
+UnitSink = Callable[[str, "pa.Table"], None]
+"""Where an engine gives a metric's unit rows (metric id, its rows with the columns and types of
+``imx.plan.unit_schema``, in any order), as it computes them, when the plan holds them."""

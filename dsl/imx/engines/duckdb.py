@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 
 from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
 from imx.data import StoredTables
-from imx.engines import DEFAULT_SETTINGS, EngineSettings, duckdb_failures
-from imx.plan import Plan, raw_schema
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
+from imx.plan import Plan, raw_schema, unit_schema
 from imx.readers import quote
 from imx.sql import UNITS, compile_steps, in_result_order, render
 
@@ -99,9 +99,13 @@ def _attach(
 
 
 def run_parts(
-    plan: Plan, tables: Mapping[str, pa.Table], settings: EngineSettings = DEFAULT_SETTINGS
+    plan: Plan,
+    tables: Mapping[str, pa.Table],
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    units: UnitSink | None = None,
 ) -> Iterator[pa.Table]:
-    """Each metric's raw aggregates (schema of :func:`raw_schema`), a grain at a time.
+    """Each metric's raw aggregates (schema of :func:`raw_schema`), a grain at a time; the unit
+    rows of the metrics planned with them go to ``units``, read from the same unit rows.
 
     A grain runs in steps (:func:`imx.sql.compile_steps`): its unit rows are computed once (the
     one scan of the events) into a table of an in-memory database, then each metric's branches
@@ -111,22 +115,26 @@ def run_parts(
     database): the timepoints of the 10M-event demo log then take 35 MB instead of 870 MB.
     """
     schema = raw_schema(plan)
-    units = f"{UNITS_DB}.{UNITS}"
+    stored = f"{UNITS_DB}.{UNITS}"
     with duckdb_failures(settings.memory_limit):
         con, own = _attach(plan, tables, settings)
         try:
             con.execute(f"ATTACH OR REPLACE ':memory:' AS {UNITS_DB} (COMPRESS)")
             for steps in compile_steps(plan, "duckdb"):
-                con.execute(f"CREATE OR REPLACE TABLE {units} AS {render(steps.units)}")
-                (rows,) = con.sql(f"SELECT count(*) FROM {units}").fetchall()[0]
+                con.execute(f"CREATE OR REPLACE TABLE {stored} AS {render(steps.units)}")
+                (rows,) = con.sql(f"SELECT count(*) FROM {stored}").fetchall()[0]
                 if rows * len(steps.units.expressions) > COMPRESS_CELLS:
                     con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {units}")
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {stored}")
+                unit_rows = dict(steps.unit_rows)
                 for metric, query in steps.metrics:
                     ordered = render(in_result_order(query, [metric]))  # finalize checks it
                     yield con.sql(ordered).to_arrow_table().cast(schema)
+                    if units is not None and metric in unit_rows:
+                        found = con.sql(render(unit_rows[metric])).to_arrow_table()
+                        units(metric, found.cast(unit_schema(plan.metric(metric))))
                     settings.step(metric)
-                con.execute(f"DROP TABLE {units}")
+                con.execute(f"DROP TABLE {stored}")
         finally:
             if own:
                 con.close()

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import pyarrow as pa
 
 from imx.calendars import CALENDAR_TABLE
-from imx.engines import DEFAULT_SETTINGS, EngineSettings
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink
 from imx.engines.duckdb import calendar_for
 from imx.errors import EngineUnavailable
-from imx.plan import Plan, raw_schema
+from imx.plan import Plan, raw_schema, unit_schema
 from imx.sql import UNITS, compile_steps, in_result_order, render, union_all
 
 if TYPE_CHECKING:
@@ -140,9 +140,13 @@ def register(spark: SparkSession, tables: Mapping[str, Table]) -> None:
 
 
 def run_parts(
-    plan: Plan, tables: Mapping[str, Table], settings: EngineSettings = DEFAULT_SETTINGS
+    plan: Plan,
+    tables: Mapping[str, Table],
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    units: UnitSink | None = None,
 ) -> Iterator[pa.Table]:
-    """Each grain's raw aggregates (schema of :func:`raw_schema`).
+    """Each grain's raw aggregates (schema of :func:`raw_schema`); the unit rows of the metrics
+    planned with them go to ``units``, read from the same checkpointed unit rows.
 
     A grain runs in steps (:func:`imx.sql.compile_steps`): Spark inlines a CTE into every
     reference, so the one-statement tree would scan and aggregate the events once per branch;
@@ -170,6 +174,10 @@ def run_parts(
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)
             result = spark.sql(render(branches, "spark")).toArrow()
+            for metric, query in steps.unit_rows:
+                if units is not None:
+                    found = spark.sql(render(query, "spark")).toArrow()
+                    units(metric, found.cast(unit_schema(plan.metric(metric))))
             frame.unpersist()
         yield result.cast(schema)
         for metric, _ in steps.metrics:

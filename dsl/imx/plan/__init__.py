@@ -21,17 +21,20 @@ Per grain (a distinct unit of analysis) the plan holds: the facts to aggregate f
 * ``m<i>_pk`` the integer period key (``yyyymm``, ``yyyyq``, ``yyyy``; UTC calendar periods).
 
 ``contract.py`` declares what every engine gives back: the raw aggregate rows' columns and types,
-and the canonical order of results (:data:`RESULT_ORDER`).
+and the canonical order of results (:data:`RESULT_ORDER`); and, when a run asks for them
+(``build_plan(..., units=...)``), each metric's unit rows (``units.py``, semantics rule 29): the
+columns (:func:`unit_names`), their types (:func:`unit_schema`) and order (:func:`sort_units`).
 """
 
 from __future__ import annotations
 
-from imx.plan.build import build_plan
+from imx.plan.build import UNIT_CHOICES, build_plan
 from imx.plan.contract import (
     BY_RANK,
     EXAMPLE,
     LEVEL_RANK,
     OTHER_RANK,
+    OUTCOMES,
     RESULT_ORDER,
     VARIANT,
     OrderKey,
@@ -44,7 +47,10 @@ from imx.plan.contract import (
     reason_column,
     result_order_keys,
     sort_by_keys,
+    sort_units,
     stat_column,
+    unit_names,
+    unit_schema,
     variant_labels,
 )
 from imx.plan.lower import stat_quantile
@@ -70,6 +76,7 @@ from imx.plan.nodes import (
     MetricPlan,
     Plan,
     PlanError,
+    UnitRows,
     call,
     text,
     utc,
@@ -77,9 +84,9 @@ from imx.plan.nodes import (
 
 __all__ = [
     "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "FUNCTIONS", "IR", "LEVEL_RANK",
-    "MIXED", "NEGATIVE", "OTHER_RANK", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
+    "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
     "Plan", "PlanError", "build_plan", "call", "in_order", "level_ranks", "metric_ranks",
     "order_keys", "raw_columns", "raw_schema", "reason_column", "result_order_keys", "sort_by_keys",
-    "stat_column", "stat_quantile", "text", "utc", "variant_labels",
+    "sort_units", "stat_column", "stat_quantile", "text", "unit_names", "unit_schema", "utc", "variant_labels",
 ]  # fmt: skip

@@ -40,9 +40,11 @@ from imx.plan.nodes import (
     MetricPlan,
     Plan,
     PlanError,
+    UnitRows,
     call,
     text,
 )  # fmt: skip
+from imx.plan.units import unit_rows, unit_value
 
 # ------------------------------------------------------------------------------- entry point
 
@@ -53,13 +55,17 @@ def build_plan(
     levels: tuple[str, ...] | None = None,
     period: str | None = None,
     as_of: dt.datetime | None = None,
+    units: str | None = None,
 ) -> Plan:
-    """Plan the selected metrics (all by default), grouped by grain in model order."""
+    """Plan the selected metrics (all by default), grouped by grain in model order; with
+    ``units`` (``population``, or ``all`` for units outside it too) their unit rows as well."""
     metrics = [x for x in model.metrics if metric_ids is None or x.id in metric_ids]
     missing = set(metric_ids or ()) - {x.id for x in metrics}
     if missing:
         raise PlanError(f"unknown metric(s): {', '.join(sorted(missing))}")
-    grains = build_grains(model, tuple(metrics), levels, period, as_of)
+    if units not in (None, *UNIT_CHOICES):
+        raise PlanError(f"unknown choice of unit rows {units!r}")
+    grains = build_grains(model, tuple(metrics), levels, period, as_of, units)
     n_reasons = max((len(p.reasons) for g in grains for p in g.metrics), default=0)
     n_stats = max((len(p.stats) for g in grains for p in g.metrics), default=0)
     literals = tuple(sorted(_timestamp_literals(grains)))
@@ -180,6 +186,7 @@ def _final_columns(p: str, reasons: list[str]) -> list[tuple[str, IR]]:
 # ------------------------------------------------------------------ aggregates, levels, periods
 
 DEFAULT_LEVELS = ("site", "study", "portfolio")
+UNIT_CHOICES = ("population", "all")  # which units a plan's unit rows hold
 
 
 def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tuple[str, Agg], ...]:
@@ -254,8 +261,30 @@ def _period(
     return grain, call(f"period_{grain}", low(metric.period.by)[0]), metric.period.cumulative
 
 
+def _plan_units(
+    g: Grain,
+    p: str,
+    layers: tuple[Layer, ...],
+    reasons: list[str],
+    groups: list[tuple[str, tuple[tuple[str, IR], ...] | None]],
+    everyone: bool,
+) -> UnitRows:
+    """The metric's unit rows (semantics rule 29) over the columns its aggregates read."""
+    base = layers[0].metric
+    place = _level_group(g, "site", base) or _level_group(g, "study", base) or ()
+    by = [(x[3:], gr[0][1]) for x, gr in groups if x.startswith("by:") and gr]
+    values = {x.label: unit_value(Lower(g), x.metric.measure) for x in layers}
+    value = _by_layer(Col(f"{p}_layer"), values)
+    return unit_rows(g, p, layers, reasons, place, by, value, everyone)
+
+
 def _plan_metric(
-    g: Grain, i: int, metric: m.Metric, levels: tuple[str, ...] | None, period: str | None
+    g: Grain,
+    i: int,
+    metric: m.Metric,
+    levels: tuple[str, ...] | None,
+    period: str | None,
+    units: str | None = None,
 ) -> _MetricColumns:
     p = f"m{i}"
     layers = (Layer(BASE, metric.base),) + tuple(
@@ -279,6 +308,7 @@ def _plan_metric(
         metric.id, p, measure.kind, layers, tuple(reasons), stats, measure.scale,
         measure.ratio_scale, grain, tuple(x for x, gr in groups if gr is not None),
         _aggregates(p, reasons, stats),
+        _plan_units(g, p, layers, reasons, groups, units == "all") if units else None,
     )  # fmt: skip
     return _MetricColumns(plan, stage0, stage1, _final_columns(p, reasons), branches)
 
@@ -313,9 +343,10 @@ def _plan_grain(
     levels: tuple[str, ...] | None,
     period: str | None,
     as_of: dt.datetime | None,
+    units: str | None = None,
 ) -> GrainPlan:
     g = Grain(schema, metrics[0].base.unit, as_of)
-    parts = [_plan_metric(g, i, x, levels, period) for i, x in enumerate(metrics)]
+    parts = [_plan_metric(g, i, x, levels, period, units) for i, x in enumerate(metrics)]
     stage0 = [("cal", _calendar_column(g, metrics[0].base.calendar_table))]
     stage1: list[tuple[str, IR]] = [("label", call("label", *(Col(n) for n, _ in g.keys)))]
     stage2: list[tuple[str, IR]] = []
@@ -346,9 +377,12 @@ def build_grains(
     levels: tuple[str, ...] | None,
     period: str | None,
     as_of: dt.datetime | None,
+    units: str | None = None,
 ) -> tuple[GrainPlan, ...]:
     """Group the metrics by unit of analysis (in model order) and plan each group."""
     by_unit: dict[str, list[m.Metric]] = {}
     for metric in metrics:
         by_unit.setdefault(metric.base.unit.name, []).append(metric)
-    return tuple(_plan_grain(model.schema, ms, levels, period, as_of) for ms in by_unit.values())
+    return tuple(
+        _plan_grain(model.schema, ms, levels, period, as_of, units) for ms in by_unit.values()
+    )

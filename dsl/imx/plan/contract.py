@@ -10,6 +10,10 @@ The order: metrics in plan order (the whole-grain rows of :data:`ALL_LEVEL`, whi
 run-time findings, after every metric), then level site → study → ``by:`` → portfolio, then
 study, site, group, period (the overall row before its periods), variant and level name; every
 key ascending, nulls first.
+
+Unit rows (semantics rule 29) have a contract of their own, declared here too: their columns
+(:func:`unit_names`, :data:`UNIT_HEAD`), their Arrow types (:func:`unit_schema`) and their
+order, worst first (:data:`OUTCOMES`, :func:`sort_units`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from imx.plan.nodes import ALL_LEVEL, BASE, MIXED, Plan
+from imx.plan.nodes import ALL_LEVEL, BASE, MIXED, MetricPlan, Plan
 
 # ------------------------------------------------------------------------------- raw rows
 
@@ -185,3 +189,58 @@ def sort_by_keys(table: pa.Table, keys: pa.Table) -> pa.Table:
 
 def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+# ------------------------------------------------------------------------------ unit rows
+
+UNIT_HEAD = (
+    ("variant", "text"), ("period", "bigint"), ("outcome", "text"), ("reason", "text"),
+    ("value", "double"),
+)  # fmt: skip
+"""The fixed columns of a unit row, after the unit's keys (and ``study``, ``site`` when they are
+not keys) and before the attributes of its ``by`` levels and the facts the metric reads."""
+PLACE = ("study", "site")  # the columns naming a unit's place, added when the unit lacks them
+OUTCOMES = ("missed", "open", "pending", "negative", "excluded", "measured", "met", "outside")
+"""Every outcome a unit row may have, worst first: the order of unit rows."""
+OUTCOME_RANK: Mapping[str, int] = {
+    "missed": 0, "open": 1, "pending": 1, "negative": 2, "excluded": 3, "measured": 4, "met": 5,
+    "outside": 6,
+}  # fmt: skip
+UNIT_TYPES = {
+    **ARROW_TYPES, "boolean": pa.bool_(), "timestamp": pa.timestamp("us", tz="UTC"),
+    "date": pa.date32(),
+}  # fmt: skip
+
+
+def unit_names(keys: Sequence[str]) -> tuple[str, ...]:
+    """The leading columns of a unit row: the unit's keys by their schema names, then ``study``
+    and ``site`` when they are not keys, then :data:`UNIT_HEAD`."""
+    place = tuple(p for p in PLACE if p not in keys)
+    return (*keys, *place, *(n for n, _ in UNIT_HEAD))
+
+
+def unit_schema(mp: MetricPlan, *, labelled: bool = False) -> pa.Schema:
+    """The Arrow schema of a metric's unit rows: as engines give them (``period`` the integer
+    period key), or ``labelled`` as people read them (``period`` its label, ``2026-03``)."""
+    assert mp.units is not None, f"{mp.id} was planned without unit rows"
+    fields = [(name, UNIT_TYPES[type_]) for name, type_, _ in mp.units.columns]
+    if labelled:
+        fields = [(n, pa.string() if n == "period" else t) for n, t in fields]
+    return pa.schema(fields)
+
+
+def sort_units(table: pa.Table, keys: Sequence[str]) -> pa.Table:
+    """Unit rows worst first: by outcome (:data:`OUTCOME_RANK`), then the largest value first
+    (the longest open, pending or missed), then by study, site and the unit's ``keys``."""
+    rank = pc.take(
+        pa.array(list(OUTCOME_RANK.values()), pa.int64()),
+        pc.index_in(table.column("outcome"), pa.array(list(OUTCOME_RANK), pa.string())),
+    )
+    names = list(dict.fromkeys([*(p for p in PLACE if p in table.column_names), *keys]))
+    sort_keys = pa.table({"k": rank, "v": table.column("value"), **{
+        f"p{i}": table.column(n) for i, n in enumerate(names)
+    }})  # fmt: skip
+    order = [("k", "ascending", "at_end"), ("v", "descending", "at_end")]
+    order += [(f"p{i}", "ascending", "at_end") for i in range(len(names))]
+    options = pc.SortOptions(sort_keys=order)
+    return table.take(pc.sort_indices(sort_keys, options=options))

@@ -131,6 +131,16 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class UnitRows:
+    """A metric's unit rows (semantics rule 29): the units ``keep`` holds, and each column of
+    the unit-row contract (``imx.plan.contract.unit_columns``) as (name, type, IR over the grain's
+    unit row). Planned only when a run asks for unit rows."""
+
+    keep: IR
+    columns: tuple[tuple[str, str, IR], ...]
+
+
+@dataclass(frozen=True)
 class MetricPlan:
     id: str
     prefix: str
@@ -143,6 +153,7 @@ class MetricPlan:
     period_grain: str | None
     levels: tuple[str, ...]
     aggs: tuple[tuple[str, Agg | None], ...]  # raw column → aggregate (None: null)
+    units: UnitRows | None = None  # the unit rows, when asked for
 
     def layer(self, label: str | None) -> Layer:
         return next((x for x in self.layers if x.label == label), self.layers[0])
