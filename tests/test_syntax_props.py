@@ -3,6 +3,7 @@
 (a) Inputs generated from the grammar (``hypothesis.extra.lark.from_lark``) yield a module or
 diagnostics whose spans lie inside the text; for those that parse, the formatter preserves meaning
 and comments and is idempotent. (b) Corpus files with random edits never make ``parse`` raise.
+(c) Either kind of input reads alike with CRLF or lone-CR line ends.
 Run longer with ``HYPOTHESIS_PROFILE=deep``.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import given, note
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark
@@ -165,6 +166,29 @@ def test_mutated_corpus_files_never_crash_the_parser(text: str) -> None:
         assert again.module == result.module
         assert _comments(again) == _comments(result)
         assert format_source(out, "mutant.imx").text == out
+
+
+def _reading(result: ParseResult) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
+    """Each diagnostic as a reader sees it: code, message, and where it starts and ends."""
+    out = []
+    for d in result.diagnostics:
+        start, end = result.source.position(d.span.start), result.source.position(d.span.end)
+        message = d.message.replace("\r\n", "\n").replace("\r", "\n")
+        out.append((d.code, message, (start.line, start.column), (end.line, end.column)))
+    return out
+
+
+@given(PROGRAMS | mutated(), st.sampled_from(["\r\n", "\r"]))
+def test_every_line_end_reads_alike(text: str, end: str) -> None:
+    """The same text with CRLF or lone-CR line ends: the same tree, comments and diagnostics."""
+    assume("\r" not in text)
+    lf, other = parse(text, "a.imx"), parse(text.replace("\n", end), "a.imx")
+    assert other.module == lf.module
+    if lf.module is not None:
+        assert _comments(other) == _comments(lf)
+    assert _reading(other) == _reading(lf)
+    formatted = format_source(text, "a.imx").text
+    assert format_source(text.replace("\n", end), "a.imx").text == formatted
 
 
 # The fast scanner (imx.syntax.scanner) must read exactly what Lark's own contextual lexer reads.

@@ -52,6 +52,17 @@ def line_end(text: str, offset: int) -> int:
     return found.start() if found else len(text)
 
 
+def char_end(text: str, offset: int) -> int:
+    """The offset after the character at ``offset``; a ``\\r\\n`` is one character (one line end).
+
+    >>> char_end("a\\r\\nb", 1), char_end("a\\nb", 1), char_end("ab", 2)
+    (3, 2, 2)
+    """
+    if offset >= len(text):
+        return len(text)
+    return offset + (2 if text.startswith("\r\n", offset) else 1)
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of ``text`` without their ends (``str.split`` on every line end).
 

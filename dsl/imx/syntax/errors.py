@@ -14,7 +14,7 @@ from lark.lexer import PatternStr
 from imx import messages as M
 from imx.diagnostics import Diagnostic, did_you_mean
 from imx.messages import Message
-from imx.source import SourceFile, Span, line_end
+from imx.source import SourceFile, Span, char_end, line_end
 
 
 class Mistake(NamedTuple):
@@ -246,10 +246,10 @@ def _span_of(exc: UnexpectedInput, source: SourceFile) -> Span:
         start = tok.start_pos if tok.start_pos is not None else 0
         end = tok.end_pos if tok.end_pos is not None else start + len(tok)
         if tok.type == "_NL":  # point at the end of the line, not the next one
-            return Span(start, start + 1) if start < len(source.text) else Span(start, start)
+            return Span(start, char_end(source.text, start))
         return Span(start, max(end, start + 1))
     pos = getattr(exc, "pos_in_stream", None)
     if pos is None or pos < 0:
         pos = len(source.text.rstrip())
     pos = min(pos, len(source.text))
-    return Span(pos, min(pos + 1, len(source.text)))
+    return Span(pos, char_end(source.text, pos))
