@@ -261,3 +261,10 @@ def test_every_rule_code_is_documented_where_the_quality_rules_are() -> None:
     for rule in RULE_MESSAGES:
         assert f"`{rule}`" in section, rule
     assert set(SET_ASIDE_RULES) <= set(RULE_MESSAGES)
+
+
+def test_the_tallies_are_not_findings_for_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", str(CASE / "bands.imx"), "--data", str(CASE / "bands")]
+    argv += ["--as-of", "2026-03-20T00:00Z", "--strict"]
+    assert main(argv) == 0, capsys.readouterr().out
+    assert "rows-kept" in capsys.readouterr().out
