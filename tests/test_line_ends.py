@@ -311,3 +311,26 @@ def test_fmt_of_a_folder_goes_on_past_failing_files_and_lists_every_rewrite(
     assert (tmp_path / "d_locked.imx").read_text(encoding="utf-8") == messy
     assert (tmp_path / "a_broken.imx").read_text(encoding="utf-8") == "unit site =\n"
     assert "3 file(s) not formatted" in out
+
+
+@pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_check_output_is_the_same_in_every_style(
+    tmp_path: Path,
+    style: str,
+    output: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = Path(__file__).parent / "cases" / "check" / "types.imx"
+    text = case.read_text(encoding="utf-8")
+    printed = []
+    for name, body in (("lf", text), (style, STYLES[style](text))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "t.imx").write_bytes(body.encode("utf-8"))
+        monkeypatch.chdir(folder)
+        assert main(["check", "t.imx", "--format", output, "--no-color"]) == 1
+        printed.append(capsys.readouterr().out)
+    assert printed[0].count("type-mismatch") > 1
+    assert printed[1] == printed[0]
