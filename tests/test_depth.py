@@ -16,6 +16,7 @@ import imx
 from imx.cli import main
 from imx.dialects import DIALECTS
 from imx.syntax import ast as A
+from imx.syntax import depth
 from imx.syntax.depth import MAX_EXPRESSION_DEPTH, expression_depth
 from imx.syntax.parser import parse
 
@@ -208,3 +209,23 @@ def test_the_docs_state_the_one_limit() -> None:
         f"at most {MAX_EXPRESSION_DEPTH} levels deep (`imx.syntax.depth.MAX_EXPRESSION_DEPTH`)"
         in text
     )
+
+
+MARGIN = MAX_EXPRESSION_DEPTH * 3 // 2
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_stage_still_handles_half_again_the_limit(
+    tmp_path: Path, shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit keeps a margin: with it lifted, every stage copes with 1.5 times its depth.
+
+    If a new sqlglot (or a new recursive stage) handles less, this fails before users meet it.
+    """
+    monkeypatch.setattr(depth, "MAX_EXPRESSION_DEPTH", 10**6)
+    path = _write(tmp_path, SHAPES[shape](MARGIN))
+    model = imx.load([path])
+    for dialect in DIALECTS:
+        assert "SELECT" in imx.compile_sql(model, "Q-1", dialect).upper()
+    for engine in ("duckdb", "reference"):
+        assert imx.evaluate(model, tmp_path / "data", engine=engine).table.num_rows > 0
