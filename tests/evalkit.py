@@ -215,3 +215,92 @@ def assert_same_results(one: Results, other: Results) -> None:
     for a, b in zip(rows, others, strict=True):
         bad = {k: (a[k], b[k]) for k in a if not same_value(a[k], b[k])}
         assert not bad, (a["metric"], a["level"], a["period"], bad)
+
+
+# ---------------------------------------------------------------------------------- unit rows
+
+
+def assert_same_units(one: Results, other: Results) -> None:
+    """The same metrics' unit rows, row for row in order (floats within 1e-9)."""
+    assert list(one.units) == list(other.units)
+    for metric, table in one.units.items():
+        theirs = other.units[metric]
+        assert table.schema == theirs.schema, metric
+        rows, others = table.to_pylist(), theirs.to_pylist()
+        assert len(rows) == len(others), metric
+        for a, b in zip(rows, others, strict=True):
+            bad = {k: (a[k], b[k]) for k in a if not same_value(a[k], b[k])}
+            assert not bad, (metric, a, bad)
+
+
+def _in_group(row: dict[str, Any], unit: dict[str, Any], cumulative: bool) -> bool:
+    """Whether ``unit`` is one of the units result ``row`` aggregates (its level's key, its
+    period: the same one, or any before it for a cumulative period)."""
+    level = row["level"]
+    if level == "site" and (unit["study"], unit["site"]) != (row["study"], row["site"]):
+        return False
+    if level == "study" and unit["study"] != row["study"]:
+        return False
+    if level.startswith("by:") and unit[level[3:]] != row["group"]:
+        return False
+    if row["period"] is None:
+        return True
+    if unit["period"] is None:
+        return False
+    return unit["period"] <= row["period"] if cumulative else unit["period"] == row["period"]
+
+
+def _variant(units: Sequence[dict[str, Any]]) -> str:
+    labels = {u["variant"] for u in units}
+    return "base" if not labels else labels.pop() if len(labels) == 1 else "mixed"
+
+
+def assert_units_add_up(model_: m.Model, results: Results) -> None:
+    """Semantics rule 29: each result row's numerator, denominator, pending, open and excluded
+    (by reason), its variant and its statistics, from the unit rows of its key alone (every
+    unit, ``units="all"``)."""
+    from imx.reference import quantile
+
+    for metric in model_.metrics:
+        units = results.units[metric.id].to_pylist()
+        cumulative = metric.base.period is not None and metric.base.period.cumulative
+        kind = type(metric.base.measure).__name__.removesuffix("Measure").lower()
+        rows = [r for r in results.table.to_pylist() if r["metric"] == metric.id]
+        for row in rows:
+            members = [u for u in units if _in_group(row, u, cumulative)]
+            assert members or row["level"] == "portfolio", row  # no result row without units
+            assert row["variant"] == _variant(members), row
+            _assert_counts(kind, row, [u for u in members if u["outcome"] != "outside"])
+            measured = [u["value"] for u in members if u["outcome"] == "measured"]
+            for name, value in row["stats"] or []:
+                found = _statistic(name, measured, quantile)
+                assert value is None and found is None or same_value(value, found), (row, name)
+
+
+def _statistic(name: str, values: list[float], quantile: Any) -> float | None:
+    if not values:
+        return None
+    if name == "mean":
+        return math.fsum(values) / len(values)
+    q = {"median": 0.5, "min": 0.0, "max": 1.0}.get(name)
+    return float(quantile(values, q if q is not None else float(name[1:]) / 100))
+
+
+def _assert_counts(kind: str, row: dict[str, Any], units: Sequence[dict[str, Any]]) -> None:
+    def n(*outcomes: str) -> int:
+        return sum(u["outcome"] in outcomes for u in units)
+
+    set_aside = [u["reason"] for u in units if u["outcome"] in ("excluded", "negative")]
+    assert row["excluded"] == len(set_aside), row
+    by_reason = {r: set_aside.count(r) for r in dict.fromkeys(set_aside)}
+    assert dict(row["excluded_by_reason"]) == by_reason, (row, by_reason)
+    if kind == "rate":
+        assert (row["numerator"], row["denominator"]) == (n("met"), n("met", "missed")), row
+        assert row["pending"] == n("pending"), row
+        return
+    assert row["denominator"] == n("measured"), row
+    if kind == "duration":
+        assert row["open"] == n("open"), row
+    if kind in ("ratio", "count"):
+        total = math.fsum(u["value"] for u in units if u["outcome"] == "measured")
+        assert same_value(row["numerator"], total), (row, total)

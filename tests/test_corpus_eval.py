@@ -194,3 +194,28 @@ def test_no_golden_is_left_without_its_case() -> None:
     for path in EVAL.iterdir():
         stem = path.name.split(".")[0]
         assert stem in names, f"{path} belongs to no case (no {stem}.imx)"
+
+
+@cache
+def units_of(name: str, engine: str) -> Results:
+    """The case's results with every unit row (``units="all"``)."""
+    case = BY_NAME[name]
+    return imx.evaluate(model_of(name), case.data, as_of=case.as_of, engine=engine, units="all")
+
+
+@NAMES
+def test_unit_rows_agree_and_add_up_to_the_results(name: str) -> None:
+    from evalkit import assert_same_units, assert_units_add_up
+
+    duck = units_of(name, "duckdb")
+    assert expected_rows(duck) == BY_NAME[name].golden(".expected.csv").read_text(encoding="utf-8")
+    assert_same_units(duck, units_of(name, "reference"))
+    assert_units_add_up(model_of(name), duck)
+
+
+@pytest.mark.spark
+@NAMES
+def test_spark_gives_the_same_unit_rows(name: str, spark_settings: object) -> None:
+    from evalkit import assert_same_units
+
+    assert_same_units(units_of(name, "spark"), units_of(name, "duckdb"))

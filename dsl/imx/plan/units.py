@@ -131,11 +131,8 @@ def _outcome(p: str, reasons: Sequence[str]) -> tuple[IR, IR]:
         (not_null(excl), text("excluded")),
         (call("eq", state, text("closed")), text("measured")),
     ]
-    reason = Case(
-        tuple((call("eq", excl, Lit(k, "bigint")), text(r)) for k, r in enumerate(reasons)),
-        NULL_TEXT,
-    )
-    return Case(tuple(whens), state), reason
+    named = tuple((call("eq", excl, Lit(k, "bigint")), text(r)) for k, r in enumerate(reasons))
+    return Case(tuple(whens), state), Case(named, NULL_TEXT) if named else NULL_TEXT
 
 
 def unit_rows(
