@@ -7,6 +7,7 @@ formatter to it, and hold `imx fmt` to writing only what reads the same as what 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import re
 import shutil
 from pathlib import Path
@@ -291,26 +292,55 @@ def test_fmt_of_a_folder_goes_on_past_failing_files_and_lists_every_rewrite(
     (tmp_path / "a_broken.imx").write_text("unit site =\n", encoding="utf-8")
     (tmp_path / "b.imx").write_text(messy, encoding="utf-8")
     (tmp_path / "c_folder.imx").mkdir()  # named like a file: cannot be read
-    (tmp_path / "d_locked.imx").write_text(messy, encoding="utf-8")
+    (tmp_path / "d_full.imx").write_text(messy, encoding="utf-8")
     (tmp_path / "e.imx").write_text(messy, encoding="utf-8")
     real_open = Path.open
 
-    def locked_open(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if self.name == "d_locked.imx" and "w" in mode:
-            raise PermissionError(13, "Permission denied")
-        return real_open(self, mode, *args, **kwargs)
+    class DiskFull:
+        """A file that takes half the text, then finds the disk full."""
 
-    monkeypatch.setattr(Path, "open", locked_open)
+        def __init__(self, file: Any) -> None:
+            self.file = file
+
+        def __enter__(self) -> DiskFull:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def write(self, text: str) -> int:
+            self.file.write(text[: len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def full_open(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real_open(self, mode, *args, **kwargs)
+        return DiskFull(opened) if "d_full.imx" in self.name and "w" in mode else opened
+
+    monkeypatch.setattr(Path, "open", full_open)
     assert main(["fmt", str(tmp_path), "--no-color"]) == 1
     out = capsys.readouterr().out
     for name in ("b.imx", "e.imx"):
         assert f"reformatted {tmp_path / name}" in out
         assert (tmp_path / name).read_text(encoding="utf-8") == "unit site = study, site\n"
-    assert f"cannot write `{tmp_path / 'd_locked.imx'}`: Permission denied" in out
+    assert f"cannot write `{tmp_path / 'd_full.imx'}`: No space left on device" in out
     assert f"cannot read `{tmp_path / 'c_folder.imx'}`" in out
-    assert (tmp_path / "d_locked.imx").read_text(encoding="utf-8") == messy
+    assert (tmp_path / "d_full.imx").read_text(encoding="utf-8") == messy  # not half written
     assert (tmp_path / "a_broken.imx").read_text(encoding="utf-8") == "unit site =\n"
     assert "3 file(s) not formatted" in out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["a_broken.imx", "b.imx", "c_folder.imx", "d_full.imx", "e.imx"]
+
+
+def test_fmt_keeps_a_files_permissions_and_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.imx"
+    real.write_text("unit  site=study ,site\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.imx"
+    link.symlink_to(real)
+    assert main(["fmt", str(link), "--no-color"]) == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "unit site = study, site\n"
+    assert real.stat().st_mode & 0o777 == 0o640
 
 
 @pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])

@@ -15,6 +15,8 @@ read differently from the original: another tree, other comments or other diagno
 from __future__ import annotations
 
 import bisect
+import os
+import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -122,11 +124,27 @@ def format_file(path: Path, *, write: bool) -> FileOutcome:
         return FileOutcome(False, source)
     if write:
         try:
-            with path.open("w", encoding="utf-8", newline="") as out:
-                out.write(result.text)
+            _replace_text(path, result.text)
         except OSError as exc:
             return FileOutcome(False, source, error=M.FMT_CANNOT_WRITE.format(path, _reason(exc)))
     return FileOutcome(True, source)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Replace a file's text in one step, so that a failed write leaves the file as it was.
+
+    The text goes to a temporary file beside the real one (a symlink's target), which takes the
+    file's permissions and then its place.
+    """
+    target = path.resolve()
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temp.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        shutil.copymode(target, temp)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:
