@@ -5,12 +5,13 @@ more Python frames per level. Measured stage by stage with Python's default recu
 from a shallow stack, the deepest expression each stage handled (nested `earliest(…)` under
 `within` / a chain of `not` / a sum / mixed arithmetic): the parser past 1100 for all; the checker
 197 / 327 / 490 / 490; the plan 327 / 490 / 490 / 490; building sqlglot trees about 485; writing
-the SQL text 135 (DuckDB; 187 in the other dialects) / 156 / 159 / 147; the reference evaluator
-245 / 326 / 327 / 327; DuckDB itself runs whatever SQL sqlglot could write. A file whose
-expressions nest deeper than :data:`MAX_EXPRESSION_DEPTH` is refused when it is parsed, at the
-expression, so no later stage ever meets one; 64 is under half the lowest figure (135), leaving
-the rest to the caller's stack, and more than ten times the deepest expression of the standard
-library (5). `and` / `or` chains are one level however many operands they join (every stage handles them flat).
+the SQL text 135 (DuckDB; 187 in the other dialects) / 156 / 159 / 147; the DuckDB engine, which
+writes its own, 134 / 157 / 159 / 159; the reference evaluator 244 / 326 / 327 / 327
+(``python -m bench.expression_depth`` measures them again). A file whose expressions nest deeper
+than :data:`MAX_EXPRESSION_DEPTH` is refused when it is parsed, at the expression, so no later
+stage ever meets one; 64 is under half the lowest figure (134), leaving the rest to the caller's
+stack, and more than ten times the deepest expression of the standard library (5). `and` / `or`
+chains are one level however many operands they join (every stage handles them flat).
 
 >>> from imx.syntax.parser import parse
 >>> module = parse("metric A {\\n    value 1 + 2 * - 3\\n}\\n").module
