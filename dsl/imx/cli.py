@@ -305,7 +305,11 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
 
 
 def _evaluate(
-    args: argparse.Namespace, model: Model, dataset: Dataset, options: RunOptions
+    args: argparse.Namespace,
+    model: Model,
+    dataset: Dataset,
+    options: RunOptions,
+    units: str | None = None,
 ) -> Results:
     """Plan, then evaluate each metric, with one progress bar for the steps."""
     from imx.engines import EngineSettings
@@ -319,15 +323,17 @@ def _evaluate(
         settings = EngineSettings(
             args.threads, args.memory_limit, args.spark_master, lambda _: advance(1)
         )
-        return evaluate(model, dataset, options, engine=args.engine, settings=settings)
+        return evaluate(model, dataset, options, engine=args.engine, settings=settings, units=units)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from imx.cli_units import check_units_folder, write_run_units
     from imx.output import write_results
     from imx.render.scorecard import render_scorecard
     from imx.results import RunOptions
 
     out = _run_preflight(args)
+    units = check_units_folder(args)
     model = _checked_model(args).model
     assert model is not None
     _check_run_options(model, args.metric, args.level)
@@ -339,10 +345,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     dataset = _load_data(args, model.schema)
     try:
-        results = _evaluate(args, model, dataset, options)
+        results = _evaluate(args, model, dataset, options, "population" if units else None)
         console = _console(args, wrap=True)
         render_scorecard(results, model, console)
         for path in write_results(results, out, model=model) if out else ():
+            _say(console, f"wrote {path}")
+        for path in write_run_units(results, units) if units else ():
             _say(console, f"wrote {path}")
     finally:
         _close(dataset)
@@ -621,6 +629,7 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
     )
     _add_run_engine(p)
     p.add_argument("--out", metavar="FILE", help="also write results: .csv, .json, .parquet, .html")
+    p.add_argument("--units", metavar="DIR", help="also write each metric's unit rows (Parquet)")
     p.add_argument("--strict", action="store_true", help="data-quality findings fail the run")
     return p
 
@@ -693,7 +702,15 @@ def _add_demo_data(sub: SubParsers) -> argparse.ArgumentParser:
     return p
 
 
-_COMMANDS = (_add_check, _add_fmt, _add_run, _add_test, _add_sql, _add_docs, _add_explain)
+def _add_units(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.cli_units import add_units
+
+    return add_units(sub)
+
+
+_COMMANDS = (
+    _add_check, _add_fmt, _add_run, _add_units, _add_test, _add_sql, _add_docs, _add_explain
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

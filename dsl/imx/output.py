@@ -69,12 +69,18 @@ def write_results(results: Results, path: str | Path, model: Model | None = None
     """
     target = check_output_file(path)
     writer = WRITERS[target.suffix.lower()]
+    return _staged(target, lambda staged: writer(results, staged, model))
+
+
+def _staged(target: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Run ``write`` on a path in a private folder beside ``target``, then move every file it
+    wrote into place, ``target`` last (see :func:`write_results`)."""
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as error:
         raise _unwritable(target, error) from error
     try:
-        written = writer(results, staging / target.name, model)
+        written = write(staging / target.name)
         final = [target.parent / part.name for part in written]
         for part, dest in sorted(zip(written, final, strict=True), key=lambda p: p[1] == target):
             os.replace(part, dest)
@@ -272,9 +278,7 @@ def json_numbers(values: np.ndarray) -> pa.Array:
 
 
 def _write_stamp(results: Results, path: Path) -> Path:
-    target = sidecar(path, "stamp", ".json")
-    target.write_text(json.dumps(stamp_dict(results.stamp), indent=2) + "\n", encoding="utf-8")
-    return target
+    return _stamp_file(results.stamp, path)
 
 
 def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
@@ -359,3 +363,77 @@ WRITERS: dict[str, Writer] = {
     ".json": _write_json,
     ".parquet": _write_parquet,
 }
+
+
+# ------------------------------------------------------------------------------ unit rows
+
+UNIT_FORMATS = (".csv", ".json", ".parquet")
+
+
+def check_units_file(path: str | Path) -> Path:
+    """The file ``imx units --out`` names, if it is CSV, JSON or Parquet and can be written;
+    else an :class:`OutputError`. Checked before any work."""
+    if Path(path).suffix.lower() not in UNIT_FORMATS:
+        raise OutputError(
+            f"cannot write unit rows to `{path}`: unknown format `{Path(path).suffix or '(none)'}`",
+            [f"name the file with one of: {', '.join(UNIT_FORMATS)}"],
+        )
+    return check_output_file(path)
+
+
+def write_units(table: pa.Table, path: str | Path, stamp: Stamp) -> list[Path]:
+    """Write a metric's unit rows (``imx.units``) as ``path``'s extension says: CSV with a
+    ``.stamp.json`` beside it, Parquet with the stamp in its schema metadata too, or one JSON
+    document ``{"stamp": {...}, "units": [...]}``; whole files or none, as :func:`write_results`."""
+    target = check_units_file(path)
+    return _staged(target, lambda staged: _unit_writer(target.suffix.lower())(table, staged, stamp))
+
+
+def write_unit_folder(units: Mapping[str, pa.Table], folder: Path, stamp: Stamp) -> list[Path]:
+    """Every metric's unit rows as ``FOLDER/METRIC.parquet`` (the stamp in each file's metadata)
+    and the stamp as ``FOLDER/units.stamp.json``: the same inputs, the same bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_units(table, folder / f"{metric}.parquet", stamp)[0]
+        for metric, table in units.items()
+    ]
+    stamp_path = folder / "units.stamp.json"
+    stamp_path.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
+    return [*written, stamp_path]
+
+
+def _unit_writer(suffix: str) -> Callable[[pa.Table, Path, Stamp], list[Path]]:
+    return {".csv": _units_csv, ".json": _units_json, ".parquet": _units_parquet}[suffix]
+
+
+def _stamp_file(stamp: Stamp, path: Path) -> Path:
+    target = sidecar(path, "stamp", ".json")
+    target.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _units_csv(table: pa.Table, path: Path, stamp: Stamp) -> list[Path]:
+    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=True))
+    return [path, _stamp_file(stamp, path)]
+
+
+def _units_parquet(table: pa.Table, path: Path, stamp: Stamp) -> list[Path]:
+    metadata = {
+        **(table.schema.metadata or {}),
+        b"imx.stamp": json.dumps(stamp_dict(stamp)).encode(),
+    }
+    pq.write_table(
+        table.replace_schema_metadata(metadata), path, compression="zstd", compression_level=3,
+        use_dictionary=True, write_statistics=True, version="2.6",
+    )  # fmt: skip
+    return [path]
+
+
+def _units_json(table: pa.Table, path: Path, stamp: Stamp) -> list[Path]:
+    document = {
+        "stamp": stamp_dict(stamp),
+        "units": [_json_row(r) for r in table.to_pylist()],
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return [path]

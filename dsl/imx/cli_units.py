@@ -1,0 +1,92 @@
+"""`imx units` and `imx run --units`: the unit rows behind a metric's results, shown and written.
+
+``imx units METRIC PATHS --data DIR`` evaluates one metric with its unit rows (semantics rule 29),
+keeps those the filters ask for (``--study``, ``--site``, ``--period``, ``--variant``,
+``--outcome``; ``--all`` adds the units outside the population), prints them worst first, capped,
+and writes every one with ``--out``. ``imx run --units DIR`` writes every evaluated metric's unit
+rows beside the results, one Parquet file per metric.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from imx import cli
+
+if TYPE_CHECKING:
+    from imx.results import Results
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def add_units(sub: SubParsers) -> argparse.ArgumentParser:
+    """The ``units`` subcommand's parser."""
+    from imx.plan import OUTCOMES
+
+    help = "list the units behind a metric's results, worst first"
+    p = cli._command(sub, "units", cmd_units, help)
+    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    cli._paths(p)
+    cli._add_run_data(p)
+    p.add_argument("--study", metavar="S", help="only this study's units")
+    p.add_argument("--site", metavar="X", help="only this site's units")
+    p.add_argument("--period", metavar="P", help="only this period's units, e.g. 2026-03")
+    p.add_argument("--variant", metavar="V", help="only the units judged under this variant")
+    p.add_argument(
+        "--outcome",
+        action="append",
+        default=[],
+        metavar="O",
+        help=f"only units with this outcome (repeatable): {', '.join(OUTCOMES)}",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="also the units outside the population (`outside`)"
+    )
+    cli._add_run_engine(p)
+    p.add_argument("--out", metavar="FILE", help="also write every row: .csv, .json, .parquet")
+    return p
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from imx.output import check_units_file, write_units
+    from imx.render.units import render_units
+    from imx.results import RunOptions
+    from imx.units import UnitFilter, check_outcomes, select_units
+
+    out = check_units_file(args.out) if args.out else None
+    check_outcomes(args.outcome)
+    cli._run_preflight(argparse.Namespace(**{**vars(args), "out": None}))
+    model = cli._checked_model(args).model
+    assert model is not None
+    cli._check_run_options(model, [args.metric], [])
+    options = RunOptions(as_of=args.as_of, metrics=(args.metric,))
+    dataset = cli._load_data(args, model.schema)
+    try:
+        chosen = "all" if args.all else "population"
+        results = cli._evaluate(args, model, dataset, options, units=chosen)
+    finally:
+        cli._close(dataset)
+    wanted = UnitFilter(args.study, args.site, args.period, args.variant, tuple(args.outcome))
+    table = select_units(results.units[args.metric], wanted)
+    console = cli._console(args, wrap=True)
+    keys = next(m.base.unit.keys for m in model.metrics if m.id == args.metric)
+    render_units(args.metric, table, keys, console)
+    for path in write_units(table, out, results.stamp) if out else ():
+        cli._say(console, f"wrote {path}")
+    return cli.EXIT_OK
+
+
+def check_units_folder(args: argparse.Namespace) -> Path | None:
+    """The folder ``imx run --units`` names, if it can be written (checked before any work)."""
+    from imx.output import check_output_folder
+
+    return check_output_folder(args.units, "--units") if args.units else None
+
+
+def write_run_units(results: Results, folder: Path) -> list[Path]:
+    """Every evaluated metric's unit rows in ``folder``, one Parquet file per metric."""
+    from imx.output import write_unit_folder
+
+    return write_unit_folder(results.units, folder, results.stamp)
