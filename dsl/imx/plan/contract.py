@@ -198,7 +198,8 @@ UNIT_HEAD = (
     ("value", "double"),
 )  # fmt: skip
 """The fixed columns of a unit row, after the unit's keys (and ``study``, ``site`` when they are
-not keys) and before the attributes of its ``by`` levels and the facts the metric reads."""
+not keys) and before the facts the metric reads (measure, ``where``, exclusions, period; each
+named as written) and the attributes of its ``by`` levels."""
 PLACE = ("study", "site")  # the columns naming a unit's place, added when the unit lacks them
 OUTCOMES = ("missed", "open", "pending", "negative", "excluded", "measured", "met", "outside")
 """Every outcome a unit row may have, worst first: the order of unit rows."""

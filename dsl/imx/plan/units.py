@@ -3,7 +3,7 @@
 Every column reads the same unit columns the aggregates read (``m<i>_pop``, ``m<i>_excl``,
 ``m<i>_state``, ``m<i>_layer``, ``m<i>_pk``), so grouping unit rows by a result row's key gives
 back its numerator, denominator, pending, excluded and open (semantics rule 29). The facts are
-the expressions the metric reads (its ``where``, exclusions, measure and period), each named by
+the expressions the metric reads (its measure, ``where``, exclusions and period), each named by
 its text as written (:func:`imx.spec_text.expr_text`).
 """
 
@@ -89,9 +89,9 @@ def _measure_exprs(measure: m.Measure) -> tuple[m.Expr, ...]:
 
 
 def read_facts(metric: m.ResolvedMetric) -> Iterator[m.Expr]:
-    """Every fact a metric (one layer) reads: ``where``, exclusions, measure, period."""
-    exprs = [*metric.where, *(x.condition for x in metric.excludes)]
-    exprs += _measure_exprs(metric.measure)
+    """Every fact a metric (one layer) reads: measure, ``where``, exclusions, period."""
+    exprs = [*_measure_exprs(metric.measure), *metric.where]
+    exprs += [x.condition for x in metric.excludes]
     exprs += [metric.period.by] if metric.period is not None else []
     for e in exprs:
         yield from _facts(e)
@@ -145,8 +145,8 @@ def unit_rows(
     value: IR,
     everyone: bool,
 ) -> UnitRows:
-    """The unit rows of metric ``m<p>``, columns in the contract's order (``unit_names``);
-    ``place`` the unit's study and site, ``groups`` its ``by`` levels' attributes."""
+    """The unit rows of metric ``m<p>``, columns in the contract's order (``unit_names``, then
+    the facts, then the attributes of its ``by`` levels); ``place`` the unit's study and site."""
     keys = tuple(k for _, k in g.keys)
     outcome, reason = _outcome(p, reasons)
     pk = Col(f"{p}_pk") if layers[0].metric.period is not None else NULL_INT
@@ -157,6 +157,7 @@ def unit_rows(
     fixed["value"] = value
     types = dict(UNIT_HEAD)
     columns = [(n, types.get(n, "text"), fixed[n]) for n in unit_names(keys)]
+    taken = {c[0] for c in columns} | {name for name, _ in groups}
+    columns += _fact_columns(g, layers, taken)
     columns += [(name, "text", ir) for name, ir in groups if name not in fixed]
-    columns += _fact_columns(g, layers, {c[0] for c in columns})
     return UnitRows(TRUE if everyone else Col(f"{p}_pop"), tuple(columns))

@@ -20,6 +20,7 @@ from imx.render.text import as_text, one_line
 SHOWN = 40  # unit rows shown on the terminal; --out writes them all
 _STYLES = {"missed": "red", "negative": "red", "open": "yellow", "pending": "yellow"}
 _STYLES |= {"excluded": "dim", "outside": "dim", "met": "green", "measured": ""}
+FIXED = ("variant", "period", "outcome", "reason", "value")  # shown whatever the width
 
 
 def cell_text(value: object) -> str:
@@ -42,15 +43,32 @@ def outcome_counts(table: pa.Table) -> str:
 
 
 def _columns(table: pa.Table, keys: Sequence[str]) -> list[str]:
-    """The unit (its keys joined), then the fixed columns that say anything, then the facts."""
-    names = [n for n in table.column_names if n not in keys]
+    """The columns after the unit (its keys joined): the fixed ones that say anything, then
+    the facts."""
     shown = []
-    for name in names:
+    for name in (n for n in table.column_names if n not in keys):
         values = set(table.column(name).to_pylist())
         if name in ("variant", "period") and values <= {None, "base"}:
             continue  # a metric without variants or periods: nothing to show
         shown.append(name)
     return shown
+
+
+def _width(name: str, cells: Sequence[str]) -> int:
+    """About how wide a column is drawn: its widest cell or header word, at most 24, plus rule."""
+    words = max((len(w) for w in name.split()), default=1)
+    return min(max([words, *(len(c) for c in cells)]), 24) + 3
+
+
+def _fitting(columns: Sequence[str], rows: Sequence[dict[str, object]], room: int) -> list[str]:
+    """The columns that fit in ``room`` characters: the fixed ones always, facts while they fit."""
+    kept, used = [], 0
+    for name in columns:
+        width = _width(name, [cell_text(r[name]) for r in rows])
+        if name in FIXED or used + width <= room:
+            kept.append(name)
+            used += width
+    return kept
 
 
 def render_units(
@@ -66,15 +84,20 @@ def render_units(
     )
     if table.num_rows == 0:
         return
-    columns = _columns(table, keys)
+    rows = table.slice(0, shown).to_pylist()
+    unit_width = max(len("/".join(cell_text(r[k]) for k in keys)) for r in rows) + 4
+    every = _columns(table, keys)
+    columns = _fitting(every, rows, console.width - unit_width)
     grid = Table(show_header=True, header_style="bold")
-    console.print(as_text(f"unit: {'/'.join(keys)}", "dim"))
+    left_out = len(every) - len(columns)
+    more = f"; {left_out} fact column(s) left out here (--out FILE has them)" if left_out else ""
+    console.print(as_text(f"unit: {'/'.join(keys)}{more}", "dim"))
     grid.add_column("unit", no_wrap=True)
     for name in columns:
         brief = name in ("variant", "period", "outcome", "value")
         justify: JustifyMethod = "right" if name == "value" else "left"
         grid.add_column(as_text(name), overflow="fold", no_wrap=brief, justify=justify)
-    for row in table.slice(0, shown).to_pylist():
+    for row in rows:
         unit = as_text("/".join(cell_text(row[k]) for k in keys))
         cells = [
             as_text(cell_text(row[n]), _STYLES.get(row[n], "") if n == "outcome" else "")
