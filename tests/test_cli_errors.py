@@ -342,3 +342,18 @@ def test_the_installed_command_exits_2(
     assert proc.returncode == 2, proc.stderr
     assert fragment in proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_a_reader_that_stops_early_gives_exit_0(place: dict[str, str]) -> None:
+    """`imx run … | head -0`: Rich's own answer to a closed pipe was exit 1, read as findings."""
+    command = [str(IMX)] if IMX.exists() else [sys.executable, "-m", "imx.cli"]
+    for argv in (_argv(RUN, place), ["check", place["spec"], "--format", "json"]):
+        proc = subprocess.Popen(
+            [*command, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader goes away before imx writes a line
+        with proc.stderr:
+            err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0, err
+        assert "Traceback" not in err and "Exception ignored" not in err

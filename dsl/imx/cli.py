@@ -47,7 +47,15 @@ def _console(args: argparse.Namespace, stderr: bool = False, *, wrap: bool = Fal
     from rich.console import Console
 
     no_color = getattr(args, "no_color", False) or "NO_COLOR" in os.environ
-    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=not wrap)
+    console = Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=not wrap)
+    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
+    return console
+
+
+def _reader_gone() -> None:
+    """Rich calls this when the reader of its output went away (``imx run | head``); instead of
+    its ``SystemExit(1)``, which would read as findings, imx stops writing and exits 0."""
+    raise BrokenPipeError
 
 
 def _print_error(
@@ -798,7 +806,8 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
     if isinstance(exc, ImxError):
         _print_error(args, exc.message, exc.hints)
         return EXIT_USAGE
-    if isinstance(exc, BrokenPipeError):
+    if isinstance(exc, BrokenPipeError):  # nobody reads on: send what is left nowhere, exit 0
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     if isinstance(exc, MemoryError):  # the machine's limit, not a bug
         _print_error(args, M.OUT_OF_MEMORY, [M.OUT_OF_MEMORY_HINT])
