@@ -61,13 +61,16 @@ def _width(name: str, cells: Sequence[str]) -> int:
 
 
 def _fitting(columns: Sequence[str], rows: Sequence[dict[str, object]], room: int) -> list[str]:
-    """The columns that fit in ``room`` characters: the fixed ones always, facts while they fit."""
-    kept, used = [], 0
-    for name in columns:
-        width = _width(name, [cell_text(r[name]) for r in rows])
-        if name in FIXED or used + width <= room:
-            kept.append(name)
-            used += width
+    """The columns that fit in ``room`` characters: the fixed ones always, then the facts in
+    their order up to the first that does not fit."""
+    fixed = [n for n in columns if n in FIXED]
+    used = sum(_width(n, [cell_text(r[n]) for r in rows]) for n in fixed)
+    kept = list(fixed)
+    for name in (n for n in columns if n not in FIXED):
+        used += _width(name, [cell_text(r[name]) for r in rows])
+        if used > room:
+            break
+        kept.append(name)
     return kept
 
 
