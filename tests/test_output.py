@@ -165,11 +165,14 @@ def test_the_output_path_is_checked_before_anything_is_written(
     assert check_output_file(tmp_path / "results.PARQUET") == tmp_path / "results.PARQUET"
 
 
-def test_a_writer_can_be_registered(tmp_path: Path) -> None:
+def test_a_writer_can_be_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imx.output import WRITERS
+
     def fake_html(results: object, path: Path, model: object) -> list[Path]:
         path.write_text("<html></html>")
         return [path]
 
+    monkeypatch.setitem(WRITERS, ".htmlx", fake_html)  # removed again after the test
     register_writer(".HTMLX", fake_html)
     assert write_results(fake_results(SAMPLE_ROWS), tmp_path / "r.htmlx") == [tmp_path / "r.htmlx"]
 
