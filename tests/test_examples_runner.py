@@ -20,11 +20,11 @@ from imx.examples import (
     ExampleOutcome,
     compare_expectations,
     portfolio_row,
-    render_example_outcomes,
     run_example,
     run_examples,
 )
 from imx.model import Example, Model
+from imx.render.examples import render_example_outcomes
 from imx.results import Results, RunOptions
 from support_data import fake_results, result_row, sample_model
 

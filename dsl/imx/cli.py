@@ -366,7 +366,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from imx.examples import render_example_outcomes, run_examples
+    from imx.examples import run_examples
+    from imx.render.examples import render_example_outcomes
 
     checked = _checked_model(args)
     assert checked.model is not None
@@ -380,11 +381,15 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from imx.evaluation import compile_sql
+    from imx.render.text import visible
 
     checked = _checked_model(args)
     assert checked.model is not None
     metric = _metric_or_usage(checked.model, args.metric)
-    print(compile_sql(checked.model, metric.id, dialect=args.dialect))
+    sql = compile_sql(checked.model, metric.id, dialect=args.dialect)
+    # On a terminal, control characters of spec strings are shown written out, never sent to it;
+    # a pipe or a file gets the SQL exactly.
+    print(visible(sql) if sys.stdout.isatty() else sql)
     if args.dialect not in TESTED_DIALECTS:
         print(
             f"-- note: {args.dialect} SQL is printed only; imx executes and tests "

@@ -15,11 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from imx.data import Dataset, dataset_from_example
 from imx.errors import DataError
 from imx.model import Example, ExpectValue, Model
@@ -145,12 +140,12 @@ def compare_expectations(
             differences.append(f"{key}: the results have no column `{column}`")
             continue
         got = row[column]
-        if not _meets(key, expected, got):
+        if not meets(key, expected, got):
             differences.append(f"{key}: expected {show(expected)}, got {show(got)}")
     return differences
 
 
-def _meets(key: str, expected: ExpectValue, got: object) -> bool:
+def meets(key: str, expected: ExpectValue, got: object) -> bool:
     if isinstance(expected, str):
         if expected.lower() in ("null", "none"):
             return got is None
@@ -222,50 +217,3 @@ def _describe(row: Mapping[str, object]) -> str:
 
 
 # ------------------------------------------------------------------------------ rendering
-
-
-def render_example_outcomes(outcomes: Sequence[ExampleOutcome], console: Console) -> None:
-    """Print one line per example and, for each failure, expected vs got per key and engine."""
-    for outcome in outcomes:
-        mark = (
-            Text("PASS", style="bold green") if outcome.passed else Text("FAIL", style="bold red")
-        )
-        title = f"  {outcome.example.metric}: {outcome.example.title}"
-        console.print(Text.assemble(mark, title, _where(outcome.example)))
-        if not outcome.passed:
-            _render_failure(outcome, console)
-    failed = sum(not o.passed for o in outcomes)
-    summary = f"{len(outcomes)} example(s): {len(outcomes) - failed} passed, {failed} failed"
-    console.print(Text(summary, style="bold red" if failed else "bold green"))
-
-
-def _where(example: Example) -> str:
-    origin = example.origin
-    return f"  ({origin.file})" if origin is not None else ""
-
-
-def _render_failure(outcome: ExampleOutcome, console: Console) -> None:
-    engines = list(outcome.observed)
-    if engines and outcome.example.expect:
-        table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-        for name in ("key", "expected", *engines):
-            table.add_column(name, overflow="fold")
-        for key, expected in outcome.example.expect:
-            cells = []
-            for engine in engines:
-                got = outcome.observed[engine].get(key)
-                ok = _meets(key, expected, got)
-                cells.append(Text(show(got), style="" if ok else "bold red"))
-            table.add_row(key, show(expected), *cells)
-        console.print(table)
-    shown = [d for d in outcome.differences if not _is_key_difference(d, outcome)]
-    for line in shown + outcome.engine_disagreements:
-        console.print(Text(f"    {line}", style="red"))
-
-
-def _is_key_difference(line: str, outcome: ExampleOutcome) -> bool:
-    return any(
-        line.startswith(f"[{engine}] {key}: expected")
-        for engine in outcome.observed
-        for key, _ in outcome.example.expect
-    )

@@ -198,6 +198,10 @@ NOT_IN_FIRST_OF = Message("`{}` is not one of the events `first_of` chooses from
 CANNOT_NEGATE = "only a number or a duration can be negated"
 WINDOW_NOT_FIXED = "the window of `within` must be a fixed duration"
 PERIOD_NEEDS_BY = Message("this period needs `by` and a timestamp", C.MISSING_FIELD)
+LONE_SURROGATE = Message(
+    "this string holds `{}`, one half of a UTF-16 pair, which no UTF-8 file or terminal can hold",
+    C.INVALID_VALUE,
+)
 INVALID_MIN_N = Message("min_n must be a whole number, not {}", C.INVALID_VALUE)
 INVALID_SCALE = Message("a ratio is scaled per a positive number of units, not {}", C.INVALID_VALUE)
 NUMBER_TOO_LARGE = Message(

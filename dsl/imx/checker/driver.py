@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Iterator
+
 from imx import messages as M
 from imx import model as m
 from imx.checker.context import Ctx, Decl
@@ -21,6 +25,8 @@ COMPANION_CATEGORIES = ("cycle_time", "timeliness")
 
 def build_model(project: Project, ctx: Ctx) -> m.Model:
     """Check every declaration of the project and assemble the model."""
+    for module in project.modules:
+        _check_strings(module, ctx)
     symbols = collect(project.modules, ctx)
     info = check_schema(symbols, ctx)
     _need_events_table(symbols, ctx)
@@ -51,6 +57,37 @@ def build_model(project: Project, ctx: Ctx) -> m.Model:
         examples=_check_examples(symbols, metrics, info, ctx),
         files=project.files,
     )
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_strings(module: A.Module, ctx: Ctx) -> None:
+    """A string escape can make a lone surrogate (``"\\ud800"``): no later stage could print it."""
+    for node in _strings(module):
+        found = _LONE_SURROGATE.search(node.value)
+        if found:
+            shown = f"\\u{ord(found.group()):04x}"
+            ctx.at(module.path).report(
+                M.LONE_SURROGATE.format(shown),
+                node.span,
+                hints=[
+                    "write the character itself, or a `\\U0001F600`-style escape of the whole code point"
+                ],
+            )
+
+
+def _strings(root: A.Node) -> Iterator[A.Str]:
+    """Every string literal under ``root``, found without recursion (expressions can be deep)."""
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.Str):
+            yield node
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
 
 
 def _need_events_table(symbols: Symbols, ctx: Ctx) -> None:
