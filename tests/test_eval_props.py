@@ -150,7 +150,8 @@ def metrics(draw: Any, index: int) -> m.Metric:
 
 
 @st.composite
-def datasets(draw: Any) -> Any:
+def datasets(draw: Any, min_rows: int = 0) -> Any:
+    """Studies, sites and an event log of ``min_rows`` to ``min_rows + 25`` rows."""
     studies = [
         (
             s,
@@ -171,7 +172,7 @@ def datasets(draw: Any) -> Any:
     ]
     as_of = draw(instants).isoformat()
     return dataset(
-        draw(st.lists(row, max_size=25)), as_of, studies=studies, sites=sites,
+        draw(st.lists(row, min_size=min_rows, max_size=min_rows + 25)), as_of, studies=studies, sites=sites,
         studies_header=("study", "therapeutic_area", "phase"), sites_header=("study", "site", "country", "calendar"),
     )  # fmt: skip
 

@@ -23,7 +23,7 @@ MODELS = st.integers(1, 2).flatmap(lambda n: st.tuples(*(props.metrics(i) for i 
 
 
 @settings(max_examples=max(100, settings().max_examples // 10))  # deep: 10,000
-@given(MODELS, props.datasets())
+@given(MODELS, props.datasets(12))
 def test_unit_rows_agree_and_add_up_to_the_results(ms: tuple[m.Metric, ...], ds: Any) -> None:
     mod = m.Model(props.SCHEMA, ms)
     duck = evaluate(mod, ds, RunOptions(), engine="duckdb", units="all")
@@ -34,7 +34,7 @@ def test_unit_rows_agree_and_add_up_to_the_results(ms: tuple[m.Metric, ...], ds:
 
 
 @settings(max_examples=30)
-@given(props.metrics(0), props.datasets())
+@given(props.metrics(0), props.datasets(12))
 def test_the_population_is_every_unit_but_those_outside(metric: m.Metric, ds: Any) -> None:
     mod = m.Model(props.SCHEMA, (metric,))
     every = evaluate(mod, ds, engine="duckdb", units="all").units[metric.base.id]
