@@ -85,6 +85,18 @@ def test_the_standard_library_checks_the_same_in_every_line_end_style(
     assert _meaning(copy) == _meaning(STDLIB)
 
 
+def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path: Path) -> None:
+    """Some Windows editors start a UTF-8 file with a BOM; it checks as the file without one."""
+    copy = _copy_stdlib(tmp_path, "crlf")
+    for path in copy.rglob("*.imx"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert _summary(copy) == _summary(STDLIB)
+    first = next(copy.rglob("*.imx"))
+    assert main(["fmt", str(first)]) == 0
+    assert not first.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert _summary(copy) == _summary(STDLIB)
+
+
 @pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])
 def test_imx_check_reports_every_stdlib_file_in_every_style(
     tmp_path: Path, style: str, capsys: pytest.CaptureFixture[str]

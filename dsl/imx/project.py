@@ -9,7 +9,7 @@ from pathlib import Path
 from imx import _resources
 from imx import messages as M
 from imx.diagnostics import Diagnostic, DiagnosticSink, available, did_you_mean
-from imx.source import NO_SPAN, SourceFile, Span
+from imx.source import NO_SPAN, SourceFile, Span, decode_text
 from imx.syntax import ast as A
 from imx.syntax.parser import parse
 
@@ -70,7 +70,7 @@ class _Loader:
             self.sink.report(msg, display, NO_SPAN)
             return None
         try:
-            return data.decode("utf-8")
+            return decode_text(data)
         except UnicodeDecodeError as exc:
             msg = M.FILE_UNREADABLE.format(display, f"not UTF-8 text (byte {exc.start})")
             self.sink.report(msg, display, Span(0, 0))

@@ -73,8 +73,20 @@ def split_lines(text: str) -> list[str]:
 
 
 def read_text(path: Path) -> str:
-    """A file's text, decoded as UTF-8 with its line ends as they are (no newline translation)."""
-    return path.read_bytes().decode("utf-8")
+    """A file's text, decoded as UTF-8 with its line ends as they are (no newline translation).
+
+    A leading byte-order mark (some Windows editors write one) is not part of the text.
+    """
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text: UTF-8, a leading byte-order mark dropped (UnicodeDecodeError if not).
+
+    >>> decode_text(b"\\xef\\xbb\\xbfmetric")
+    'metric'
+    """
+    return data.decode("utf-8-sig")
 
 
 @dataclass(frozen=True, order=True)
