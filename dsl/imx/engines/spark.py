@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import pyarrow as pa
 
 from imx.calendars import CALENDAR_TABLE
-from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink
+from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, memory_bytes
 from imx.engines.duckdb import calendar_for
 from imx.errors import EngineUnavailable
 from imx.plan import Plan, raw_schema, unit_schema
@@ -113,9 +113,14 @@ def session(settings: EngineSettings = DEFAULT_SETTINGS) -> SparkSession:
 
 
 def _jvm_size(limit: str) -> str:
-    """DuckDB-style ``4GB`` / ``512MiB`` → the JVM's ``4g`` / ``512m``."""
-    text = limit.strip().lower().replace("ib", "").replace("b", "")
-    return text if text[-1:] in "kmgt" else text + "m"
+    """A size as ``--memory-limit`` reads it (``4GB``, ``1.5 GiB``) → the JVM's whole megabytes.
+
+    The JVM takes no fractions and no spaces, and its ``g`` is a GiB:
+
+    >>> _jvm_size("1.5GB"), _jvm_size("4 gib"), _jvm_size("512MiB")
+    ('1430m', '4096m', '512m')
+    """
+    return f"{memory_bytes(limit) // 2**20}m"
 
 
 def stop_all() -> None:
