@@ -3,6 +3,7 @@ message naming what was wrong, before any work, with no traceback and no "intern
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import subprocess
@@ -16,6 +17,7 @@ import imx.checker
 import imx.data
 import imx.demo_data
 from imx.cli import build_parser, main
+from imx.errors import ImxError
 
 SPEC = """\
 schema s
@@ -92,6 +94,7 @@ CASES: list[tuple[list[str], int, str]] = [
     ([*RUN, "--as-of", "2026-03-31T00:00"], 2, "not a date and time with a time zone"),
     ([*RUN, "--as-of", "2026-02-30T00:00Z"], 2, "is not a valid instant"),
     ([*RUN, "--as-of", "soon"], 2, "2026-03-31T09:30+02:00"),
+    ([*RUN, "--timezone", "Europe/Atlantis"], 2, "unknown time zone `Europe/Atlantis`"),
     # item 8: resources
     ([*RUN, "--threads", "100000"], 2, "100000 is not a number of threads from 1 to"),
     ([*RUN, "--threads", "0"], 2, "0 is not a number of threads"),
@@ -174,7 +177,10 @@ def _no_work(monkeypatch: pytest.MonkeyPatch) -> None:
 BEFORE_WORK = [
     c
     for c in CASES
-    if any(o in c[0] for o in ("--out", "--as-of", "--threads", "--memory-limit", "--addr"))
+    if any(
+        o in c[0]
+        for o in ("--out", "--as-of", "--threads", "--memory-limit", "--addr", "--timezone")
+    )
     and c[0][0] in ("run", "docs", "demo-data")
     and "{tmp}/nope.imx" not in c[0]
 ]
@@ -198,7 +204,7 @@ def test_options_are_judged_before_any_work(
 
 def test_before_work_covers_each_kind_of_option() -> None:
     covered = {o for c in BEFORE_WORK for o in c[0] if o.startswith("--")}
-    assert {"--out", "--as-of", "--threads", "--memory-limit", "--addr"} <= covered
+    assert {"--out", "--as-of", "--threads", "--memory-limit", "--addr", "--timezone"} <= covered
     assert {c[0][0] for c in BEFORE_WORK} == {"run", "docs", "demo-data"}
 
 
@@ -357,3 +363,20 @@ def test_a_reader_that_stops_early_gives_exit_0(place: dict[str, str]) -> None:
             err = proc.stderr.read()
         assert proc.wait(timeout=60) == 0, err
         assert "Traceback" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        dt.datetime(1899, 12, 31, 23, 59, tzinfo=dt.UTC),
+    ],
+)
+def test_the_python_api_refuses_a_cut_outside_the_years_evaluated(
+    as_of: dt.datetime, place: dict[str, str]
+) -> None:
+    """The range is the loader's, so imx.evaluate says what --as-of says (it had overflowed)."""
+    model = imx.load([place["spec"]])
+    with pytest.raises(ImxError, match="outside the years imx evaluates, 1900 to 2199"):
+        imx.evaluate(model, place["data"], as_of=as_of)

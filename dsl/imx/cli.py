@@ -188,8 +188,6 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------- run
 
-AS_OF_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-AS_OF_LATEST = dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 _INSTANT = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)", re.IGNORECASE
 )
@@ -210,10 +208,9 @@ def parse_instant(text: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", text)).astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
         raise UsageError(M.INVALID_INSTANT.format(text, exc), [M.INSTANT_FORMS]) from exc
-    if not AS_OF_EARLIEST <= value <= AS_OF_LATEST:
-        years = (AS_OF_EARLIEST.year, AS_OF_LATEST.year)
-        raise UsageError(M.INSTANT_OUT_OF_RANGE.format(text, *years))
-    return value
+    from imx.data import check_as_of
+
+    return check_as_of(value, text)
 
 
 def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
@@ -229,7 +226,7 @@ def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
 def _run_preflight(args: argparse.Namespace) -> Path | None:
     """Everything about the call that can be judged before any work (checking the specs, reading
     data, evaluating): the data options, the Spark options, the output file. Returns --out."""
-    from imx.data import parse_column_map
+    from imx.data import check_zone, parse_column_map
     from imx.engines import memory_warning
     from imx.output import check_output_file
 
@@ -239,6 +236,7 @@ def _run_preflight(args: argparse.Namespace) -> Path | None:
         raise UsageError(M.NO_DATA, [M.NO_DATA_HINT])
     _parse_tables(args.table)
     parse_column_map(args.map)
+    check_zone(args.timezone)
     out = check_output_file(args.out) if args.out else None
     warning = memory_warning(args.memory_limit) if args.memory_limit else None
     if warning:
@@ -721,8 +719,15 @@ def _add_units(sub: SubParsers) -> argparse.ArgumentParser:
     return add_units(sub)
 
 
+def _add_why(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.cli_units import add_why
+
+    return add_why(sub)
+
+
 _COMMANDS = (
-    _add_check, _add_fmt, _add_run, _add_units, _add_test, _add_sql, _add_docs, _add_explain
+    _add_check, _add_fmt, _add_run, _add_units, _add_why, _add_test, _add_sql, _add_docs,
+    _add_explain,
 )  # fmt: skip
 
 

@@ -76,9 +76,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from imx import messages as M
 from imx.diagnostics import did_you_mean
 from imx.engines import memory_given
-from imx.errors import DataError
+from imx.errors import DataError, UsageError
 from imx.model import ColumnDef, ColumnType, Example, SchemaDef, TableDef
 from imx.readers import (
     DISCOVERABLE,
@@ -270,7 +271,7 @@ def load_dataset(
     if memory_limit is not None:
         config["memory_limit"] = memory_limit
     try:
-        loader = _Loader(schema, mapping or {}, _check_zone(timezone), config=config, on_disk=True)
+        loader = _Loader(schema, mapping or {}, check_zone(timezone), config=config, on_disk=True)
     except duckdb.Error as error:
         raise DataError(f"cannot set up DuckDB: {first_line(error)}") from error
     try:
@@ -348,7 +349,27 @@ def _check_table_names(
             )
 
 
-def _check_zone(timezone: str | None) -> str | None:
+AS_OF_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+AS_OF_LATEST = dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def check_as_of(instant: dt.datetime, written: str | None = None) -> dt.datetime:
+    """``instant`` if it lies in the years imx evaluates (1900 to 2199), else a :class:`UsageError`.
+
+    A cut outside them is a typo, and the calendars cannot be laid out around it:
+
+    >>> check_as_of(dt.datetime(9999, 12, 31, tzinfo=dt.UTC))
+    Traceback (most recent call last):
+    imx.errors.UsageError: `9999-12-31T00:00:00+00:00` is outside the years imx evaluates, 1900 to 2199
+    """
+    if not AS_OF_EARLIEST <= instant <= AS_OF_LATEST:
+        years = (AS_OF_EARLIEST.year, AS_OF_LATEST.year)
+        raise UsageError(M.INSTANT_OUT_OF_RANGE.format(written or instant.isoformat(), *years))
+    return instant
+
+
+def check_zone(timezone: str | None) -> str | None:
+    """``timezone`` if it is a known IANA zone (or None), else a :class:`DataError`."""
     if timezone is None:
         return None
     try:
@@ -370,7 +391,10 @@ def _utc(instant: dt.datetime | None, timezone: str | None) -> dt.datetime | Non
                 ["write it with an offset (2026-03-11T00:00Z) or give a time zone"],
             )
         instant = instant.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return instant.astimezone(dt.UTC)
+    try:
+        return check_as_of(instant.astimezone(dt.UTC))
+    except OverflowError:  # 0001-01-01 with a zone east of UTC, or 9999-12-31 west of it
+        return check_as_of(instant.replace(tzinfo=dt.UTC), instant.isoformat())
 
 
 def _string_table(rows: tuple[tuple[str, ...], ...]) -> pa.Table:
