@@ -4,7 +4,8 @@
 keeps those the filters ask for (``--study``, ``--site``, ``--period``, ``--variant``,
 ``--outcome``; ``--all`` adds the units outside the population), prints them worst first, capped,
 and writes every one with ``--out``. ``imx run --units DIR`` writes every evaluated metric's unit
-rows beside the results, one Parquet file per metric.
+rows beside the results, one Parquet file per metric. ``imx why METRIC KEY PATHS --data DIR``
+tells one unit's outcome step by step.
 """
 
 from __future__ import annotations
@@ -90,3 +91,58 @@ def write_run_units(results: Results, folder: Path) -> list[Path]:
     from imx.output import write_unit_folder
 
     return write_unit_folder(results.units, folder, results.stamp)
+
+
+def add_why(sub: SubParsers) -> argparse.ArgumentParser:
+    """The ``why`` subcommand's parser."""
+    p = cli._command(sub, "why", cmd_why, "tell one unit's outcome for a metric, step by step")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    p.add_argument("key", metavar="KEY", help="the unit's keys in order, e.g. S1/001/1001/BL")
+    cli._paths(p)
+    cli._add_run_data(p)
+    cli._add_run_engine(p)
+    return p
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    from imx.render.why import render_why, why_lines
+    from imx.results import RunOptions
+
+    cli._run_preflight(argparse.Namespace(**{**vars(args), "out": None}))
+    model = cli._checked_model(args).model
+    assert model is not None
+    cli._check_run_options(model, [args.metric], [])
+    metric = next(m for m in model.metrics if m.id == args.metric)
+    dataset = cli._load_data(args, model.schema)
+    try:
+        options = RunOptions(as_of=args.as_of, metrics=(args.metric,))
+        results = cli._evaluate(args, model, dataset, options, units="explain")
+    finally:
+        cli._close(dataset)
+    keys = metric.base.unit.keys
+    row = find_unit(results.units[args.metric].to_pylist(), keys, args.key, metric.base.unit.name)
+    lines = why_lines(metric, row, keys, model.schema.calendars, results.stamp.as_of)
+    render_why(lines, cli._console(args, wrap=True))
+    return cli.EXIT_OK
+
+
+def find_unit(
+    rows: list[dict[str, object]], keys: tuple[str, ...], key: str, unit: str
+) -> dict[str, object]:
+    """The row whose keys, joined by ``/``, are ``key``; else a :class:`UsageError` naming the
+    nearest keys."""
+    from imx.diagnostics import did_you_mean
+    from imx.errors import UsageError
+
+    labels = {"/".join(str(r[k]) for k in keys): r for r in rows}
+    if key in labels:
+        return labels[key]
+    parts = len(key.split("/"))
+    shape = f"a {unit}'s key is {'/'.join(keys)}"
+    if parts != len(keys):
+        raise UsageError(
+            f"`{key}` has {parts} part(s); {shape}",
+            [f"write e.g. {next(iter(labels), '/'.join(keys))}"],
+        )
+    near = did_you_mean(key, labels) or [f"{shape}; {len(labels):,} unit(s) in the data"]
+    raise UsageError(f"no {unit} `{key}` in the data", near)

@@ -81,10 +81,11 @@ from imx.plan.nodes import (
     text,
     utc,
 )
+from imx.plan.units import WHY_CALENDAR
 
 __all__ = [
     "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "FUNCTIONS", "IR", "LEVEL_RANK",
-    "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
+    "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "WHY_CALENDAR", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
     "Plan", "PlanError", "build_plan", "call", "in_order", "level_ranks", "metric_ranks",
     "order_keys", "raw_columns", "raw_schema", "reason_column", "result_order_keys", "sort_by_keys",

@@ -58,7 +58,8 @@ def build_plan(
     units: str | None = None,
 ) -> Plan:
     """Plan the selected metrics (all by default), grouped by grain in model order; with
-    ``units`` (``population``, or ``all`` for units outside it too) their unit rows as well."""
+    ``units`` (``population``, ``all`` for units outside it too, ``explain`` for all with what
+    ``imx why`` narrates) their unit rows as well."""
     metrics = [x for x in model.metrics if metric_ids is None or x.id in metric_ids]
     missing = set(metric_ids or ()) - {x.id for x in metrics}
     if missing:
@@ -186,7 +187,7 @@ def _final_columns(p: str, reasons: list[str]) -> list[tuple[str, IR]]:
 # ------------------------------------------------------------------ aggregates, levels, periods
 
 DEFAULT_LEVELS = ("site", "study", "portfolio")
-UNIT_CHOICES = ("population", "all")  # which units a plan's unit rows hold
+UNIT_CHOICES = ("population", "all", "explain")  # explain: all, with what imx why narrates
 
 
 def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tuple[str, Agg], ...]:
@@ -267,15 +268,15 @@ def _plan_units(
     layers: tuple[Layer, ...],
     reasons: list[str],
     groups: list[tuple[str, tuple[tuple[str, IR], ...] | None]],
-    everyone: bool,
+    units: str,
 ) -> UnitRows:
     """The metric's unit rows (semantics rule 29) over the columns its aggregates read."""
-    base = layers[0].metric
+    base, everyone, explain = layers[0].metric, units != "population", units == "explain"
     place = _level_group(g, "site", base) or _level_group(g, "study", base) or ()
     by = [(x[3:], gr[0][1]) for x, gr in groups if x.startswith("by:") and gr]
     values = {x.label: unit_value(Lower(g), x.metric.measure) for x in layers}
     value = _by_layer(Col(f"{p}_layer"), values)
-    return unit_rows(g, p, layers, reasons, place, by, value, everyone)
+    return unit_rows(g, p, layers, reasons, place, by, value, everyone, explain)
 
 
 def _plan_metric(
@@ -308,7 +309,7 @@ def _plan_metric(
         metric.id, p, measure.kind, layers, tuple(reasons), stats, measure.scale,
         measure.ratio_scale, grain, tuple(x for x, gr in groups if gr is not None),
         _aggregates(p, reasons, stats),
-        _plan_units(g, p, layers, reasons, groups, units == "all") if units else None,
+        _plan_units(g, p, layers, reasons, groups, units) if units else None,
     )  # fmt: skip
     return _MetricColumns(plan, stage0, stage1, _final_columns(p, reasons), branches)
 

@@ -29,6 +29,7 @@ from imx.plan.nodes import (
 from imx.spec_text import expr_text
 
 NULL_DOUBLE = Lit(None, "double")
+WHY_CALENDAR = "calendar (imx why)"  # the unit's calendar, in unit rows planned to explain
 _FACT_TYPES = {"bool": "boolean", "num": "double", "ts": "timestamp", "text": "text"}
 _FACT_TYPES |= {"date": "date"}
 _LEAVES = (m.Fact, m.FirstOf, m.Attr, m.Elapsed, m.Extreme)
@@ -120,6 +121,21 @@ def _fact_columns(g: Grain, layers: Sequence[Layer], taken: set[str]) -> list[tu
     return out
 
 
+def _condition_columns(g: Grain, layers: Sequence[Layer]) -> list[tuple[str, str, IR]]:
+    """For ``imx why``: each ``where`` and exclusion condition of every layer, as a boolean
+    column named ``where TEXT`` / ``exclude TEXT``, first appearance first."""
+    low, out, seen = Lower(g), [], set()
+    for layer in layers:
+        conditions = [("where", e) for e in layer.metric.where]
+        conditions += [("exclude", x.condition) for x in layer.metric.excludes]
+        for word, e in conditions:
+            name = f"{word} {expr_text(e)}"
+            if name not in seen:
+                seen.add(name)
+                out.append((name, "boolean", low(e)[0]))
+    return out
+
+
 def _outcome(p: str, reasons: Sequence[str]) -> tuple[IR, IR]:
     """The unit's outcome and its reason's text, from the columns the aggregates count."""
     pop, excl, state = Col(f"{p}_pop"), Col(f"{p}_excl"), Col(f"{p}_state")
@@ -144,9 +160,11 @@ def unit_rows(
     groups: Sequence[tuple[str, IR]],
     value: IR,
     everyone: bool,
+    explain: bool = False,
 ) -> UnitRows:
     """The unit rows of metric ``m<p>``, columns in the contract's order (``unit_names``, then
-    the facts, then the attributes of its ``by`` levels); ``place`` the unit's study and site."""
+    the facts, then the attributes of its ``by`` levels); ``place`` the unit's study and site.
+    With ``explain``, the unit's calendar and each ``where`` and exclusion condition follow."""
     keys = tuple(k for _, k in g.keys)
     outcome, reason = _outcome(p, reasons)
     pk = Col(f"{p}_pk") if layers[0].metric.period is not None else NULL_INT
@@ -160,4 +178,6 @@ def unit_rows(
     taken = {c[0] for c in columns} | {name for name, _ in groups}
     columns += _fact_columns(g, layers, taken)
     columns += [(name, "text", ir) for name, ir in groups if name not in fixed]
+    if explain:  # what imx why narrates: the unit's calendar, each condition's truth
+        columns += [(WHY_CALENDAR, "text", Col("cal")), *_condition_columns(g, layers)]
     return UnitRows(TRUE if everyone else Col(f"{p}_pop"), tuple(columns))
