@@ -21,7 +21,6 @@ from handbook_support import (
     HOSTILE_FIELDS,
     MARKUP_ID,
     data_text,
-    hostile,
     hostile_checked,
     hostile_results,
     write_hostile_data,
@@ -93,7 +92,7 @@ DATA_FIELDS = {"study", "period", "status", "stat", "site", "rule", "table", "ex
 
 def shown(field: str) -> str:
     """How the hostile text of ``field`` reads on a page: as written, control characters visible."""
-    return visible(data_text(field) if field in DATA_FIELDS else hostile(field))
+    return visible(data_text(field))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from handbook_support import (
     CONTROL,
     MARKUP_ID,
     VENDOR,
-    hostile,
+    data_text,
     hostile_spec,
     write_hostile_data,
 )
@@ -76,11 +76,11 @@ def test_explain_prints_spec_texts_as_written(
     code, base = run(["explain", "XFER-OT", str(spec)], capsys)
     assert code == 0, base
     for field in ("metric_title", "metric_question", "exclude_reason"):
-        assert visible(hostile(field)) in base, field
+        assert visible(data_text(field)) in base, field
     code, cardio = run(["explain", "XFER-OT", str(spec), "--variant", "cardio"], capsys)
     assert code == 0, cardio
     for field in ("variant_rationale_2", "variant_exclude_reason"):
-        assert visible(hostile(field)) in cardio, field
+        assert visible(data_text(field)) in cardio, field
     for out in (base, cardio):
         assert not CONTROL.findall(out), CONTROL.findall(out)[:5]
 
