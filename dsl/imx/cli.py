@@ -351,7 +351,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     dataset = _load_data(args, model.schema)
     try:
-        results = _evaluate(args, model, dataset, options, "population" if units else None)
+        report = out is not None and out.suffix.lower() == ".html"  # it lists the worst units
+        chosen = "population" if units or report else None
+        results = _evaluate(args, model, dataset, options, chosen)
         console = _console(args, wrap=True)
         render_scorecard(results, model, console)
         for path in write_results(results, out, model=model) if out else ():

@@ -1,7 +1,9 @@
 """Results and the checked model in → one self-contained HTML scorecard out (inline CSS and SVG).
 
 The report holds the same scorecard as the handbook's scorecard page, needs no other file and loads
-nothing from anywhere; :func:`imx.output.write_results` writes it for ``.html`` targets.
+nothing from anywhere; :func:`imx.output.write_results` writes it for ``.html`` targets. When the
+results carry unit rows, the worst units of each red or amber study and site follow the scorecard
+(:mod:`imx.render.drilldown`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from imx.data import QualityFinding
 from imx.model import Model
+from imx.render.drilldown import drilldown_html
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import html_text
 from imx.results import Results
@@ -58,6 +61,8 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
         f'<div class="imx-figure">{figures.status_figure(counts, salt="report-status")}</div>',
         scores.scorecard_html(model, table, lambda _metric: None),
     ]
+    if isinstance(results, Results) and results.units:
+        parts.append(drilldown_html(results, model))
     if isinstance(results, Results) and results.quality:
         parts.append(_quality(results.quality))
     parts.append("</body></html>")

@@ -42,7 +42,7 @@ def outcome_counts(table: pa.Table) -> str:
     return ", ".join(f"{found.count(o)} {o}" for o in OUTCOMES if o in found) or "no units"
 
 
-def _columns(table: pa.Table, keys: Sequence[str]) -> list[str]:
+def shown_columns(table: pa.Table, keys: Sequence[str]) -> list[str]:
     """The columns after the unit (its keys joined): the fixed ones that say anything, then
     the facts."""
     shown = []
@@ -89,7 +89,7 @@ def render_units(
         return
     rows = table.slice(0, shown).to_pylist()
     unit_width = max(len("/".join(cell_text(r[k]) for k in keys)) for r in rows) + 4
-    every = _columns(table, keys)
+    every = shown_columns(table, keys)
     columns = _fitting(every, rows, console.width - unit_width)
     grid = Table(show_header=True, header_style="bold")
     left_out = len(every) - len(columns)
