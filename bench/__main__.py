@@ -1,18 +1,20 @@
 """Run every benchmark in bench/ and print its tables (`make bench`); `python -m bench eval` runs
 only the evaluation benchmark (imx vs hand-written SQL, pandas and a single scan), `python -m
-bench check` only the check-speed one."""
+bench check` only the check-speed one, `python -m bench units` the cost of unit rows."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import check_speed, eval_speed
+from bench import check_speed, eval_speed, units_speed
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["eval"]:
         return eval_speed.main(argv[1:])
+    if argv[:1] == ["units"]:
+        return units_speed.main(argv[1:])
     if argv[:1] == ["check"]:
         check_speed.main()
         return 0
