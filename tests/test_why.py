@@ -67,3 +67,16 @@ def test_a_key_that_matches_no_unit_names_the_nearest(
 ) -> None:
     assert main(_why("rate_within", "XFER-OT", key)) == 2
     assert said in capsys.readouterr().err.replace("\n", " ")
+
+
+def test_a_long_count_names_its_holidays_and_counts_its_weekends() -> None:
+    import datetime as dt
+
+    from evalkit import US
+    from imx.render.why import _brief, skipped_days
+
+    start = dt.datetime(2026, 1, 2, 15, tzinfo=dt.UTC)  # Friday 2 January, New York
+    counted, skipped = skipped_days(start, dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), US)
+    assert counted == 39  # 41 weekdays after 2 January up to 2 March, less two holidays
+    assert _brief(skipped) == "18 weekend days and 2 holiday(s): Mon 19 Jan, Mon 16 Feb"
+    assert skipped_days(dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), start, US)[0] == -39

@@ -68,6 +68,19 @@ def skipped_days(a: dt.datetime, b: dt.datetime, cal: m.CalendarDef) -> tuple[in
     return (counted if first <= last else -counted), skipped
 
 
+def _brief(skipped: Sequence[str], most: int = 6) -> str:
+    """The skipped days, each named when there are few; else the weekend days counted and the
+    holidays named (at most 12)."""
+    if len(skipped) <= most:
+        return ", ".join(skipped) or "none"
+    holidays = [d.removesuffix(" (holiday)") for d in skipped if d.endswith("(holiday)")]
+    named = ", ".join(holidays[:12]) + (", …" if len(holidays) > 12 else "")
+    weekend = len(skipped) - len(holidays)
+    return f"{weekend} weekend days and {len(holidays)} holiday(s)" + (
+        f": {named}" if named else ""
+    )
+
+
 def _layer(metric: m.Metric, label: object) -> tuple[m.ResolvedMetric, str]:
     for v in metric.variants:
         if v.name == label:
@@ -131,8 +144,7 @@ def _timing(
     yield f"  from {expr_text(start_e)} to {to}: {_value(row.get('value'))} {_UNITS[unit]}"
     if unit is m.TimeUnit.BUSINESS_DAYS and cal is not None:
         counted, skipped = skipped_days(start, until, cal)
-        days = ", ".join(skipped) if skipped else "none"
-        yield f"  business days in calendar {cal.name}: {counted} counted; skipped: {days}"
+        yield f"  business days in calendar {cal.name}: {counted} counted; skipped: {_brief(skipped)}"
     measure = resolved.measure
     value = row.get("value")
     if isinstance(measure, m.RateMeasure) and isinstance(measure.condition, m.Within):
