@@ -111,17 +111,20 @@ def test_progress_label_is_text() -> None:
     assert "\x07" not in out and "\x1b]0;" not in out and "\x1b[31m" not in out
 
 
+# Texts a results table can hold (Arrow's strings are UTF-8: no lone surrogate), and texts of a
+# finding's example keys, which are Python strings and may hold one.
 TERMINAL_TEXTS = st.text(
     st.sampled_from(
-        list("[]/\\:@#=bold red") + ["\x1b", "\x07", "\r", "\x9b", "\u202e", "\x00", "\n", "\udfff"]
+        list("[]/\\:@#=bold red") + ["\x1b", "\x07", "\r", "\x9b", "\u202e", "\x00", "\n"]
     )
-    | st.characters(),
+    | st.characters(exclude_categories=("Cs",)),
     min_size=1,
     max_size=30,
 )
+KEY_TEXTS = TERMINAL_TEXTS | st.text(st.sampled_from(["\udfff", "[", "/", "]", "\x1b"]), min_size=1)
 
 
-@given(study=TERMINAL_TEXTS, period=TERMINAL_TEXTS, example_key=TERMINAL_TEXTS)
+@given(study=TERMINAL_TEXTS, period=TERMINAL_TEXTS, example_key=KEY_TEXTS)
 @example(study="S002[/]", period="[bold red]x[/bold red]", example_key="\x1b]0;t\x07")
 def test_scorecard_prints_any_data_text(study: str, period: str, example_key: str) -> None:
     rows = [
