@@ -218,7 +218,7 @@ _CLOCK = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
 _AWARE_RE = _CLOCK + _OFFSET
 _NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
 _NULL_SHOWN = "(null)"
-_EXAMPLES = 5
+EXAMPLES = 5  # how many example keys a data-quality finding names, for every rule
 _SORT_ROWS = 16_000_000  # row hashes sorted at once when looking for copies (128 MB)
 
 _DUCKDB_TYPES: Mapping[ColumnType, str] = {
@@ -930,7 +930,7 @@ class _Loader:
             text = "concat_ws('/', " + ", ".join(f"e.{quote(k)}" for k in keys) + ")"
             shown = f"concat(chr(39), {text}, chr(39))"
             count, examples = self._one(
-                f"SELECT count(*), list(DISTINCT {shown} ORDER BY {shown})[1:{_EXAMPLES}] "
+                f"SELECT count(*), list(DISTINCT {shown} ORDER BY {shown})[1:{EXAMPLES}] "
                 f"FROM {clean} e WHERE {given} AND NOT EXISTS "
                 f"(SELECT 1 FROM {relation('clean', staged.tag)} d WHERE {on})"
             )
@@ -967,7 +967,7 @@ class _Loader:
 
     def _report_rules(self, staged: _Staged) -> None:
         rows = self.con.sql(
-            f"SELECT {_RULE}, count(*), list(DISTINCT {_KEY} ORDER BY {_KEY})[1:{_EXAMPLES}] "
+            f"SELECT {_RULE}, count(*), list(DISTINCT {_KEY} ORDER BY {_KEY})[1:{EXAMPLES}] "
             f"FROM {relation('aside', staged.tag)} GROUP BY {_RULE}"
         ).fetchall()
         found = {str(r[0]): (int(r[1]), [str(k) for k in r[2] if k is not None]) for r in rows}
@@ -976,7 +976,7 @@ class _Loader:
             self._report(staged, rule, count, keys)
 
     def _keys(self, query: str) -> list[str]:
-        return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {_EXAMPLES}").fetchall()]
+        return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {EXAMPLES}").fetchall()]
 
     def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
         where = f"FROM {relation('kept', events.tag)} WHERE {late}"
@@ -990,7 +990,7 @@ class _Loader:
         total = count + len(rejects)
         if total == 0:
             return
-        examples = [f"line {line}" for line, _ in rejects[:_EXAMPLES]] + keys
+        examples = [f"line {line}" for line, _ in rejects[:EXAMPLES]] + keys
         message = _unreadable_message(staged) if rule == "unreadable-row" else None
         self.quality.append(_finding(rule, staged.table.name, total, examples, message))
 
@@ -1117,7 +1117,7 @@ class StoredTables(Mapping[str, pa.Table]):
         assert events is not None
         rows = self.connection.sql(
             f"SELECT DISTINCT {_key_text(events)} FROM {self._relations[events.name]} "
-            f"WHERE {_after(column, as_of)} ORDER BY 1 LIMIT {_EXAMPLES}"
+            f"WHERE {_after(column, as_of)} ORDER BY 1 LIMIT {EXAMPLES}"
         ).fetchall()
         return [str(r[0]) for r in rows]
 
@@ -1187,7 +1187,7 @@ def merge_cut(
         else:
             examples = sorted({*out[i].examples, *late.examples})
             out[i] = replace(
-                late, rows=out[i].rows + late.rows, examples=tuple(examples[:_EXAMPLES])
+                late, rows=out[i].rows + late.rows, examples=tuple(examples[:EXAMPLES])
             )
         for k, f in enumerate(out):
             if f.table == late.table and f.rule in ("rows-set-aside", "rows-kept"):
@@ -1285,6 +1285,6 @@ def _finding(
         rule=rule,
         table=table,
         rows=rows,
-        examples=tuple(examples[:_EXAMPLES]),
+        examples=tuple(examples[:EXAMPLES]),
         message=message or RULE_MESSAGES.get(rule, ""),
     )

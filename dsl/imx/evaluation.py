@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from imx import model as m
 from imx import reference
-from imx.data import Dataset, QualityFinding, StoredTables, cut_events, merge_cut
+from imx.data import EXAMPLES, Dataset, QualityFinding, StoredTables, cut_events, merge_cut
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
@@ -57,7 +57,6 @@ _ARROW = {
     m.ColumnType.DATE: pa.date32(),
     m.ColumnType.TIMESTAMP: pa.timestamp("us", tz="UTC"),
 }
-MAX_EXAMPLES = 5
 DEFAULT_OPTIONS = RunOptions()
 
 
@@ -139,7 +138,7 @@ def run_findings(
                 )
                 found.append(
                     QualityFinding(
-                        "variant-conflict", "studies", len(names), names[:MAX_EXAMPLES], mp.id, msg
+                        "variant-conflict", "studies", len(names), names[:EXAMPLES], mp.id, msg
                     )
                 )
     return tuple(found) + _unknown_calendars(schema, tables)
@@ -163,4 +162,4 @@ def _unknown_calendars(
     keys = tuple("/".join(str(r.get(k)) for k in ("study", "site")) for r in bad)
     default = schema.default_calendar.name if schema.default_calendar else "?"
     msg = f"{len(bad)} site(s) name an undeclared calendar; the default {default!r} is used"
-    return (QualityFinding("unknown-calendar", "sites", len(bad), keys[:MAX_EXAMPLES], None, msg),)
+    return (QualityFinding("unknown-calendar", "sites", len(bad), keys[:EXAMPLES], None, msg),)

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from imx.calendars import business_days
 from imx.plan import (
+    EXAMPLES,
     IR,
     Agg,
     Branch,
@@ -215,6 +216,8 @@ class _Evaluator:
         if agg.fn == "quantile":
             assert agg.q is not None
             return quantile(values, agg.q)
+        if agg.fn == "examples":
+            return sorted(set(values))[:EXAMPLES]
         if agg.fn == "sum":
             return sum(values)
         return min(values) if agg.fn == "min" else max(values)

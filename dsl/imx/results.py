@@ -444,7 +444,7 @@ def _negative_finding(mp: MetricPlan, raw: Row) -> QualityFinding | None:
     n = raw[reason_column(mp.reasons.index(NEGATIVE))]
     if not n:
         return None
-    examples = (raw[EXAMPLE],) if raw[EXAMPLE] else ()
+    examples = tuple(raw[EXAMPLE] or ())
     message = f"{n} unit(s) of {mp.id} end before they start; left out of the measure"
     return QualityFinding("negative-duration", "events", n, examples, mp.id, message)
 

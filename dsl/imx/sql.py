@@ -30,6 +30,7 @@ from imx.plan import (
     ALL_LEVEL,
     BASE,
     BY_RANK,
+    EXAMPLES,
     IR,
     LEVEL_RANK,
     MIXED,
@@ -54,6 +55,7 @@ SQL_TYPES = {
     "double": "DOUBLE",
     "bigint": "BIGINT",
     "text": "TEXT",
+    "texts": "ARRAY<TEXT>",
     "boolean": "BOOLEAN",
     "timestamp": "TIMESTAMPTZ",
     "date": "DATE",
@@ -198,6 +200,8 @@ def _aggregate(
     """One aggregate; a quantile that shares its values with others is read from their list
     (``quantiles``) where the dialect has one: the engine then sorts the values once."""
     shared = agg.fn == "quantile" and len(agg.shared) > 1 and "quantiles" in functions
+    if agg.fn == "examples":
+        return _examples(arg, where)
     match agg.fn:
         case "count":
             out: exp.Expr = exp.Count(this=exp.Star())
@@ -222,6 +226,20 @@ def _aggregate(
         index = exp.Literal.number(agg.shared.index(agg.q) + 1)
         return exp.Bracket(this=exp.Paren(this=out), expressions=[index])
     return out
+
+
+def _examples(arg: exp.Expr | None, where: exp.Expr | None) -> exp.Expr:
+    """The least :data:`~imx.plan.contract.EXAMPLES` distinct values of ``arg`` where ``where``
+    holds, in order (a CASE, not a FILTER: the distinct-list aggregate of some dialects has one of
+    its own); NULL or an empty list when there are none."""
+    assert arg is not None
+    chosen = exp.Case(ifs=[exp.If(this=where, true=arg)]) if where is not None else arg
+    return exp.ArraySlice(
+        this=exp.ArraySort(this=exp.ArrayUniqueAgg(this=chosen), nulls_first=exp.true()),
+        start=exp.Literal.number(1),
+        end=exp.Literal.number(EXAMPLES),
+        is_length=True,
+    )
 
 
 class _Compiler:

@@ -28,6 +28,7 @@ columns (:func:`unit_names`), their types (:func:`unit_schema`) and order (:func
 
 from __future__ import annotations
 
+from imx.data import EXAMPLES
 from imx.plan.build import UNIT_CHOICES, build_plan
 from imx.plan.contract import (
     BY_RANK,
@@ -84,7 +85,7 @@ from imx.plan.nodes import (
 from imx.plan.units import WHY_CALENDAR
 
 __all__ = [
-    "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "FUNCTIONS", "IR", "LEVEL_RANK",
+    "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "IR", "LEVEL_RANK",
     "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "WHY_CALENDAR", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
     "Plan", "PlanError", "build_plan", "call", "in_order", "level_ranks", "metric_ranks",

@@ -214,7 +214,7 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
             aggs.append((stat_column(k), Agg("quantile", val, closed, q, quantiles)))
     if NEGATIVE in reasons:
         negative = call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint"))
-        aggs.append((EXAMPLE, Agg("min", Col("label"), negative)))
+        aggs.append((EXAMPLE, Agg("examples", Col("label"), negative)))
     return tuple(aggs)
 
 

@@ -38,8 +38,13 @@ RAW_TAIL = (
     ("met", "bigint"), ("missed", "bigint"), ("pending", "bigint"), ("open", "bigint"),
     ("n_val", "bigint"), ("v_sum", "double"),
 )  # fmt: skip
-EXAMPLE = "example"  # the least label of a unit set aside as a negative duration
-ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64()}
+EXAMPLE = "example"  # the least labels (EXAMPLES of them) of units set aside as negative durations
+ARROW_TYPES = {
+    "text": pa.string(),
+    "texts": pa.list_(pa.string()),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+}
 
 
 def reason_column(k: int) -> str:
@@ -56,7 +61,7 @@ def raw_columns(n_reasons: int, n_stats: int) -> tuple[tuple[str, str], ...]:
     """The columns of raw aggregate rows, the same for every grain and engine."""
     reasons = tuple((reason_column(k), "bigint") for k in range(n_reasons))
     stats = tuple((stat_column(k), "double") for k in range(n_stats))
-    return RAW_HEAD + reasons + RAW_TAIL + stats + ((EXAMPLE, "text"),)
+    return RAW_HEAD + reasons + RAW_TAIL + stats + ((EXAMPLE, "texts"),)
 
 
 def raw_schema(plan: Plan) -> pa.Schema:

@@ -59,7 +59,7 @@ FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 
-AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile"})
+AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile", "examples"})
 MICROS = {m.TimeUnit.HOURS: 3_600_000_000.0, m.TimeUnit.DAYS: 86_400_000_000.0}
 BASE = "base"
 MIXED = "mixed"

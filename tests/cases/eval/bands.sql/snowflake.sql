@@ -101,7 +101,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -120,7 +120,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -141,6 +141,6 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -110,7 +110,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -136,7 +136,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -164,6 +164,6 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -100,7 +100,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -120,7 +120,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -225,7 +225,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -245,7 +245,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -347,7 +347,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -366,7 +366,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -472,7 +472,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(NULL AS FLOAT64) AS `st0`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -493,7 +493,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(NULL AS FLOAT64) AS `st0`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -676,7 +676,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -695,7 +695,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING),
@@ -717,6 +717,6 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

@@ -110,7 +110,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -138,7 +138,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -252,7 +252,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -280,7 +280,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -390,7 +390,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -416,7 +416,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -531,7 +531,7 @@ FROM (
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(NULL AS DOUBLE) AS "st0",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -560,7 +560,7 @@ FROM (
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(NULL AS DOUBLE) AS "st0",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -754,7 +754,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -780,7 +780,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR),
@@ -809,6 +809,6 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

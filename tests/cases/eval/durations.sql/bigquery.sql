@@ -134,7 +134,11 @@ FROM (
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.9 AS FLOAT64)) AS FLOAT64) AS `st1`,
     CAST(NULL AS FLOAT64) AS `st2`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -158,7 +162,11 @@ FROM (
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.9 AS FLOAT64)) AS FLOAT64) AS `st1`,
     CAST(NULL AS FLOAT64) AS `st2`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -184,7 +192,11 @@ FROM (
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.9 AS FLOAT64)) AS FLOAT64) AS `st1`,
     CAST(NULL AS FLOAT64) AS `st2`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -309,7 +321,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -331,7 +347,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -355,7 +375,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -482,7 +506,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -501,7 +525,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -522,6 +546,6 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

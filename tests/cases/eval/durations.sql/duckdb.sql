@@ -151,8 +151,16 @@ FROM (
         "m0_state" = 'closed')
     )[2] AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -191,8 +199,16 @@ FROM (
         "m0_state" = 'closed')
     )[2] AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -233,8 +249,16 @@ FROM (
         "m0_state" = 'closed')
     )[2] AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -372,8 +396,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -405,8 +437,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -440,8 +480,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -578,7 +626,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -604,7 +652,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -632,6 +680,6 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -149,8 +149,11 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -187,8 +190,11 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -227,8 +233,11 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -367,8 +376,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -401,8 +413,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -437,8 +452,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -581,7 +599,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -607,7 +625,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -635,6 +653,6 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

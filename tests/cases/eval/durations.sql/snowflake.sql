@@ -136,7 +136,15 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.9 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -162,7 +170,15 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.9 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -190,7 +206,15 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.9 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st1",
     CAST(NULL AS DOUBLE) AS "st2",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -316,7 +340,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -339,7 +371,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -364,7 +404,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -491,7 +539,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -510,7 +558,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -531,6 +579,6 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

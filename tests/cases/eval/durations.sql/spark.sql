@@ -147,8 +147,11 @@ FROM (
     CAST(PERCENTILE(`m0_val`, CAST(0.9 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st1`,
     CAST(NULL AS DOUBLE) AS `st2`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -183,8 +186,11 @@ FROM (
     CAST(PERCENTILE(`m0_val`, CAST(0.9 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st1`,
     CAST(NULL AS DOUBLE) AS `st2`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -221,8 +227,11 @@ FROM (
     CAST(PERCENTILE(`m0_val`, CAST(0.9 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st1`,
     CAST(NULL AS DOUBLE) AS `st2`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -360,8 +369,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -393,8 +405,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -428,8 +443,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -566,7 +584,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -592,7 +610,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -620,6 +638,6 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

@@ -171,7 +171,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -192,7 +196,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -215,7 +223,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -350,7 +362,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -372,7 +388,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -507,7 +527,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -529,7 +553,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -663,7 +691,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -685,6 +717,10 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
     CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(1.0 AS FLOAT64)) AS FLOAT64) AS `st0`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

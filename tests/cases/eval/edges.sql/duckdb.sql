@@ -182,8 +182,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -213,8 +221,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -246,8 +262,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -395,8 +419,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -428,8 +460,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -577,8 +617,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -610,8 +658,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -757,8 +813,16 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -790,7 +854,15 @@ FROM (
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
     CAST(QUANTILE_CONT("m0_val", CAST(1.0 AS DOUBLE)) FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

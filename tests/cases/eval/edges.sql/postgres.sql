@@ -182,8 +182,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -213,8 +216,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -246,8 +252,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -396,8 +405,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -430,8 +442,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -580,8 +595,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -614,8 +632,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -762,8 +783,11 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -796,7 +820,10 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -171,7 +171,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -192,7 +200,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -215,7 +231,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -351,7 +375,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -374,7 +406,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -510,7 +550,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -533,7 +581,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -668,7 +724,15 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -691,6 +755,14 @@ FROM (
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE)) WITHIN GROUP (ORDER BY
       IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "st0",
-    CAST(MIN(IFF("m0_excl" = CAST(1 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -182,8 +182,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -213,8 +216,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -246,8 +252,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -395,8 +404,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -428,8 +440,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -577,8 +592,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -610,8 +628,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -757,8 +778,11 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -790,7 +814,10 @@ FROM (
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
     CAST(PERCENTILE(`m0_val`, CAST(1.0 AS DOUBLE)) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `st0`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

@@ -99,7 +99,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -119,7 +119,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -230,7 +230,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -249,7 +249,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
 
@@ -361,7 +361,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -380,6 +380,6 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`

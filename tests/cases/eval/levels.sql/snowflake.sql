@@ -183,7 +183,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -202,7 +202,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR),
@@ -224,7 +224,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -245,7 +245,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -264,7 +264,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a0" AS VARCHAR)
@@ -285,7 +285,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a1" AS VARCHAR)

@@ -194,7 +194,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -220,7 +220,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING),
@@ -249,7 +249,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -277,7 +277,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -303,7 +303,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`a0` AS STRING)
@@ -331,7 +331,7 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`a1` AS STRING)

@@ -105,7 +105,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -124,7 +124,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -145,7 +145,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   WHERE
     NOT `m0_pk` IS NULL
@@ -169,7 +169,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -188,7 +188,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   WHERE
     NOT `m0_pk` IS NULL
@@ -303,7 +303,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -322,7 +322,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -341,7 +341,7 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(NULL AS STRING) AS `example`
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   JOIN (
     SELECT DISTINCT

@@ -115,7 +115,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -141,7 +141,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -169,7 +169,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -200,7 +200,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -226,7 +226,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -351,7 +351,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -377,7 +377,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -403,7 +403,7 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(NULL AS TEXT) AS "example"
+    CAST(NULL AS TEXT[]) AS "example"
   FROM "imx_units"
   JOIN (
     SELECT DISTINCT

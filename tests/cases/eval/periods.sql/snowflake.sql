@@ -105,7 +105,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -124,7 +124,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -145,7 +145,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -169,7 +169,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -188,7 +188,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -303,7 +303,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -322,7 +322,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -341,7 +341,7 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(NULL AS VARCHAR) AS "example"
+    CAST(NULL AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   JOIN (
     SELECT DISTINCT

@@ -192,8 +192,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(2 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -225,8 +228,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(2 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT),
@@ -261,8 +267,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(2 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -296,7 +305,10 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(2 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

@@ -178,7 +178,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(2 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -200,7 +208,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(2 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR),
@@ -225,7 +241,15 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(2 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS VARCHAR)
@@ -249,6 +273,14 @@ FROM (
     CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
     CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
-    CAST(MIN(IFF("m0_excl" = CAST(2 AS BIGINT), "label", NULL)) AS VARCHAR) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(2 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"

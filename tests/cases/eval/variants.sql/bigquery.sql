@@ -211,7 +211,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -232,7 +236,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -255,7 +263,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -276,7 +288,11 @@ FROM (
     CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
     CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
     CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
-    CAST(MIN(IF(`m0_excl` = CAST(1 AS INT64), `label`, NULL)) AS STRING) AS `example`
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`a0` AS STRING)

@@ -223,8 +223,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -254,8 +262,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -287,8 +303,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -318,8 +342,16 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a0" AS TEXT)

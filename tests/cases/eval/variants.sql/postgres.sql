@@ -223,8 +223,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -254,8 +257,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -287,8 +293,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -318,8 +327,11 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(MIN("label") FILTER(WHERE
-      "m0_excl" = CAST(1 AS BIGINT)) AS TEXT) AS "example"
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a0" AS TEXT)

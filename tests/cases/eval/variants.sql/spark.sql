@@ -223,8 +223,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -254,8 +257,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`k0` AS STRING)
@@ -287,8 +293,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   UNION ALL
   SELECT
@@ -318,8 +327,11 @@ FROM (
       `m0_state` = 'closed') AS BIGINT) AS `n_val`,
     CAST(SUM(`m0_val`) FILTER(WHERE
       `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
-    CAST(MIN(`label`) FILTER(WHERE
-      `m0_excl` = CAST(1 AS BIGINT)) AS STRING) AS `example`
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   GROUP BY
     CAST(`a0` AS STRING)
