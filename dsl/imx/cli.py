@@ -197,13 +197,19 @@ def parse_instant(text: str) -> dt.datetime:
     """An ``--as-of`` value: an ISO 8601 date and time with a zone, in the years 1900 to 2199
     (a cut outside them is a typo, and the calendars cannot be laid out around it).
 
+    A date alone (``2026-03-31``, ``20260331``) is read as the start of that day in UTC, and a
+    note on stderr says so, since events of that day are then after the cut:
+
     >>> parse_instant("2026-03-31T02:00+02:00").isoformat()
     '2026-03-31T00:00:00+00:00'
     """
+    day = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
+    if day:
+        instant = "-".join(day.groups()) + "T00:00Z"
+        print(M.INSTANT_READ_AS_DAY.format(text, instant, "-".join(day.groups())), file=sys.stderr)
+        text = instant
     if not _INSTANT.fullmatch(text):
-        day = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
-        start = [M.INSTANT_DAY_START.format("-".join(day.groups()))] if day else []
-        raise UsageError(M.NOT_AN_INSTANT.format(text), [*start, M.INSTANT_FORMS])
+        raise UsageError(M.NOT_AN_INSTANT.format(text), [M.INSTANT_FORMS])
     try:
         value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", text)).astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:

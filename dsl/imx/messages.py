@@ -245,7 +245,9 @@ NO_SUCH_VARIANT = "{} has no variant `{}`"
 NO_EXAMPLES = "no examples found"
 NO_RESULTS_FILE = "no such results file: {}"
 INSTANT_FORMS = "write a date, a time and a zone: 2026-03-31T00:00Z or 2026-03-31T09:30+02:00"
-INSTANT_DAY_START = "for the start of that day in UTC: {}T00:00Z"
+INSTANT_READ_AS_DAY = (
+    "note: reading --as-of {} as {}, the start of that day in UTC (events of {} are after the cut)"
+)
 NOT_AN_INSTANT = "`{}` is not a date and time with a time zone"
 INVALID_INSTANT = "`{}` is not a valid instant ({})"
 INSTANT_OUT_OF_RANGE = "`{}` is outside the years imx evaluates, {} to {}"
