@@ -92,6 +92,7 @@ from imx.readers import (
     discover_sources,
     expected_files,
     first_line,
+    fresh_column,
     internal,
     literal,
     quote,
@@ -915,27 +916,48 @@ class _Loader:
 
     def _report_unknown_keys(self, events: _Staged) -> None:
         """Event rows whose key a given dimension table does not hold are kept (a dimension
-        table is joined by its keys, semantics rule 1) and counted per table, with examples."""
+        table is joined by its keys, semantics rule 1) and counted per table, with examples.
+
+        The events are read once, grouped by every dimension key at once; each dimension table
+        is then compared with those few groups, not with every event row."""
         columns = {c.name for c in events.table.columns}
-        clean = relation("clean", events.tag)
-        for name, staged in self.staged.items():
-            keys = staged.table.keys
-            if staged is events or not staged.fingerprinted or not keys:
-                continue
-            if not set(keys) <= columns:
-                continue
-            on = " AND ".join(f"d.{quote(k)} = e.{quote(k)}" for k in keys)
-            given = " AND ".join(f"e.{quote(k)} IS NOT NULL" for k in keys)
-            # quoted, so that a trailing space or a stray quote shows
-            text = "concat_ws('/', " + ", ".join(f"e.{quote(k)}" for k in keys) + ")"
-            shown = f"concat(chr(39), {text}, chr(39))"
-            count, examples = self._one(
-                f"SELECT count(*), list(DISTINCT {shown} ORDER BY {shown})[1:{EXAMPLES}] "
-                f"FROM {clean} e WHERE {given} AND NOT EXISTS "
-                f"(SELECT 1 FROM {relation('clean', staged.tag)} d WHERE {on})"
-            )
-            if count:
-                self.quality.append(_finding("unknown-key", name, int(count), list(examples)))
+        dims = [
+            (name, staged)
+            for name, staged in self.staged.items()
+            if staged is not events
+            and staged.fingerprinted
+            and staged.table.keys
+            and set(staged.table.keys) <= columns
+        ]
+        if not dims:
+            return
+        keys = list(dict.fromkeys(k for _, staged in dims for k in staged.table.keys))
+        listed = ", ".join(quote(k) for k in keys)
+        groups, rows = relation("keys", events.tag), quote(fresh_column(keys, "rows"))
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {groups} AS SELECT {listed}, count(*) AS {rows} "
+            f"FROM {relation('clean', events.tag)} GROUP BY ALL"
+        )
+        try:
+            for name, staged in dims:
+                self._report_unknown_key(name, staged, groups, rows)
+        finally:
+            self.con.execute(f"DROP TABLE IF EXISTS {groups}")
+
+    def _report_unknown_key(self, name: str, staged: _Staged, groups: str, rows: str) -> None:
+        keys = staged.table.keys
+        on = " AND ".join(f"d.{quote(k)} = e.{quote(k)}" for k in keys)
+        given = " AND ".join(f"e.{quote(k)} IS NOT NULL" for k in keys)
+        # quoted, so that a trailing space or a stray quote shows
+        text = "concat_ws('/', " + ", ".join(f"e.{quote(k)}" for k in keys) + ")"
+        shown = f"concat(chr(39), {text}, chr(39))"
+        count, examples = self._one(
+            f"SELECT sum(e.{rows}), list(DISTINCT {shown} ORDER BY {shown})[1:{EXAMPLES}] "
+            f"FROM {groups} e WHERE {given} AND NOT EXISTS "
+            f"(SELECT 1 FROM {relation('clean', staged.tag)} d WHERE {on})"
+        )
+        if count:
+            self.quality.append(_finding("unknown-key", name, int(count), list(examples)))
 
     def _tallies(self) -> list[QualityFinding]:
         """Per table given: rows read, set aside and kept (read = kept + set aside)."""

@@ -169,6 +169,7 @@ RELATIONS = (
     "kept",
     "clean",
     "cut",
+    "keys",
 )
 """The kinds of relation imx creates while loading (after :data:`RELATION_PREFIX`)."""
 
