@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import imx
 from imx.cli import main
 from imx.dialects import DIALECTS
+from imx.results import RunOptions
 from imx.syntax import ast as A
 from imx.syntax import depth
 from imx.syntax.depth import MAX_EXPRESSION_DEPTH, expression_depth
@@ -229,3 +231,23 @@ def test_every_stage_still_handles_half_again_the_limit(
         assert "SELECT" in imx.compile_sql(model, "Q-1", dialect).upper()
     for engine in ("duckdb", "reference"):
         assert imx.evaluate(model, tmp_path / "data", engine=engine).table.num_rows > 0
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_an_expression_at_the_limit_runs_on_spark(
+    tmp_path: Path, shape: str, spark_settings: Any
+) -> None:
+    """The one limit holds on Spark too: its SQL at the limit parses, plans and runs there."""
+    from imx.data import discover_sources, load_dataset
+    from imx.evaluation import evaluate
+
+    path = _write(tmp_path, SHAPES[shape](MAX_EXPRESSION_DEPTH))
+    model = imx.load([path])
+    data = load_dataset(model.schema, discover_sources(tmp_path / "data", model.schema))
+    options = RunOptions()
+    on_spark = evaluate(model, data, options, engine="spark", settings=spark_settings).table
+    on_reference = evaluate(model, data, options, engine="reference").table
+    assert on_spark.column("value").to_pylist() == pytest.approx(
+        on_reference.column("value").to_pylist(), nan_ok=True
+    )
