@@ -3,7 +3,7 @@
 The report holds the same scorecard as the handbook's scorecard page, needs no other file and loads
 nothing from anywhere; :func:`imx.output.write_results` writes it for ``.html`` targets. When the
 results carry unit rows, the worst units of each red or amber study and site follow the scorecard
-(:mod:`imx.render.drilldown`).
+(:mod:`imx.render.drilldown`), and each red or amber study cell links to its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from imx.data import QualityFinding
 from imx.model import Model
-from imx.render.drilldown import drilldown_html
+from imx.render.drilldown import anchor, drilldown_html, is_flagged
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import html_text
 from imx.results import Results
@@ -59,7 +59,7 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
         '<p class="muted">Portfolio scorecard</p>',
         scores.stamp_html(scores.stamp_items(results)),
         f'<div class="imx-figure">{figures.status_figure(counts, salt="report-status")}</div>',
-        scores.scorecard_html(model, table, lambda _metric: None),
+        scores.scorecard_html(model, table, lambda _metric: None, _cell_link(results)),
     ]
     if isinstance(results, Results) and results.units:
         parts.append(drilldown_html(results, model))
@@ -67,6 +67,20 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
         parts.append(_quality(results.quality))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _cell_link(results: scores.ResultsLike) -> scores.CellLink | None:
+    """Each red or amber study cell as a link to its drill-down section, when there is one."""
+    if not isinstance(results, Results) or not results.units:
+        return None
+    drilled = set(results.units)
+
+    def cell(row: scores.Row, chip: str) -> str:
+        if not is_flagged(row) or row.get("metric") not in drilled:
+            return chip
+        return f'<a id="{anchor(row, "cell")}" href="#{anchor(row)}">{chip}</a>'
+
+    return cell
 
 
 def _quality(findings: Sequence[QualityFinding]) -> str:

@@ -277,10 +277,17 @@ def status_counts(model: m.Model, table: pa.Table | None) -> dict[str, int]:
 _STATUS_ORDER = {"green": 0, "amber": 1, "red": 2, "insufficient": 3, "no_data": 4}
 
 
+CellLink = Callable[[Row, str], str]  # a study's result row and its chip → the cell's HTML
+
+
 def scorecard_html(
-    model: m.Model, table: pa.Table | None, link: Callable[[str], str | None]
+    model: m.Model,
+    table: pa.Table | None,
+    link: Callable[[str], str | None],
+    cell: CellLink | None = None,
 ) -> str:
-    """The portfolio scorecard: one row per metric, portfolio value and status, study statuses."""
+    """The portfolio scorecard: one row per metric, portfolio value and status, study statuses
+    (each study's chip as ``cell`` makes it, e.g. a link to the units behind it)."""
     grouped = by_metric(table)
     every = [r for rows in grouped.values() for r in rows]
     studies = sorted({str(r["study"]) for r in every if r.get("level") == "study"})
@@ -288,13 +295,17 @@ def scorecard_html(
     lines = ['<table class="imx-scorecard">', "<thead><tr>"]
     lines.append("".join(f"<th>{html_text(h)}</th>" for h in head) + "</tr></thead><tbody>")
     for metric in sorted(model.metrics, key=lambda x: (x.base.category, x.id)):
-        lines.append(_scorecard_row(metric, grouped.get(metric.id, []), studies, link))
+        lines.append(_scorecard_row(metric, grouped.get(metric.id, []), studies, link, cell))
     lines.append("</tbody></table>")
     return "\n".join(lines)
 
 
 def _scorecard_row(
-    metric: m.Metric, rows: list[Row], studies: list[str], link: Callable[[str], str | None]
+    metric: m.Metric,
+    rows: list[Row],
+    studies: list[str],
+    link: Callable[[str], str | None],
+    cell: CellLink | None,
 ) -> str:
     now = current(rows)
     port = next((r for r in now if r.get("level") == PORTFOLIO), {})
@@ -312,7 +323,8 @@ def _scorecard_row(
     ]
     for study in studies:
         row = by_study.get(study)
-        cells.append(status_chip(row.get("status")) if row else "")
+        chip = status_chip(row.get("status")) if row else ""
+        cells.append(cell(row, chip) if row and cell else chip)
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
