@@ -107,6 +107,7 @@ __all__ = [
     "RULE_FIXES",
     "RULE_MESSAGES",
     "SET_ASIDE_RULES",
+    "SET_ASIDE_SCHEMA",
     "TALLY_RULES",
     "ArrowStreamSource",
     "Dataset",
@@ -158,6 +159,31 @@ class Dataset:
     as_of: dt.datetime  # timezone-aware, UTC
     quality: tuple[QualityFinding, ...]
     fingerprint: str  # sha256 of the input tables' content before cleaning
+
+    def set_aside(self, as_of: dt.datetime | None = None) -> pa.Table:
+        """Every row a hygiene rule set aside, one per row (:data:`SET_ASIDE_SCHEMA`), with the
+        events after ``as_of`` (default: the data cut) as ``after-as-of``: per table and rule,
+        as many rows as the quality report counts. Read from the loading database when asked
+        (so before the dataset is closed), in the order table, rule, key, row, line."""
+        if isinstance(self.tables, StoredTables):
+            return self.tables.set_aside(as_of)
+        return SET_ASIDE_SCHEMA.empty_table()
+
+
+SET_ASIDE_SCHEMA = pa.schema(
+    [
+        pa.field("table", pa.string()),
+        pa.field("rule", pa.string()),
+        pa.field("key", pa.string()),
+        pa.field("row", pa.int64()),
+        pa.field("line", pa.int64()),
+    ]
+)
+"""One row set aside: its table, the rule that set it aside, its key as the findings' examples
+show it (``S1/001/1001/BL``; ``line N`` for a line that cannot be parsed), its number among the
+rows read from its source (from 1, lines that cannot be parsed not counted; null for such a line)
+and, for such a line,
+its line number in the file."""
 
 
 RULE_MESSAGES: Mapping[str, str] = {
@@ -890,7 +916,11 @@ class _Loader:
             self._report_unknown_keys(events)
             self.quality += self._tallies()
         self.done = True
-        tables = StoredTables(self.store, relations, self.schema, (stamp_column, cut), known)
+        aside = _AsideSources(
+            tuple((n, s.tag, s.rejects) for n, s in self.staged.items()),
+            events.tag if events is not None and stamp_column else None,
+        )
+        tables = StoredTables(self.store, relations, self.schema, (stamp_column, cut), known, aside)
         return Dataset(tables, cut, tuple(self.quality), fingerprint)
 
     def _set_aside_rows(self, staged: _Staged) -> dict[str, int]:
@@ -1072,8 +1102,10 @@ class StoredTables(Mapping[str, pa.Table]):
         schema: SchemaDef,
         cut: tuple[str | None, dt.datetime] | None = None,
         bounds: Mapping[str, tuple[Any, Any]] | None = None,
+        aside: _AsideSources | None = None,
     ) -> None:
         self._store = store
+        self._aside = aside  # where the rows set aside while loading are
         self._relations = dict(relations)
         self._schema = schema
         self._cut = cut  # (column, instant): no event's column is later than the instant
@@ -1131,7 +1163,20 @@ class StoredTables(Mapping[str, pa.Table]):
             f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {events} WHERE NOT {late}"
         )
         relations = {**self._relations, self._schema.EVENTS_TABLE: view}
-        return StoredTables(self._store, relations, self._schema, (column, as_of)), int(count)
+        cut = StoredTables(self._store, relations, self._schema, (column, as_of), None, self._aside)
+        return cut, int(count)
+
+    def set_aside(self, as_of: dt.datetime | None = None) -> pa.Table:
+        """See :meth:`Dataset.set_aside`: the events after the earlier of ``as_of`` and these
+        tables' cut are ``after-as-of``."""
+        if self._aside is None:
+            return SET_ASIDE_SCHEMA.empty_table()
+        late = None
+        if self._cut is not None and self._cut[0] is not None:
+            cut = self._cut[1] if as_of is None else min(as_of, self._cut[1])
+            late = _after(self._cut[0], cut)
+        query = self._aside.query(self._schema, late)
+        return self.connection.sql(query).to_arrow_table().cast(SET_ASIDE_SCHEMA)
 
     def late_keys(self, column: str, as_of: dt.datetime) -> list[str]:
         """Up to five keys of the events after ``as_of``, for the finding's examples."""
@@ -1158,6 +1203,43 @@ class StoredTables(Mapping[str, pa.Table]):
         ).to_arrow_table()
         target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
         return result.cast(target)
+
+
+@dataclass(frozen=True)
+class _AsideSources:
+    """Where a loaded dataset keeps its rows set aside: per table staged, its name, its tag (for
+    :func:`imx.readers.relation`) and its lines that cannot be parsed; the events' tag, whose
+    rows kept but after the cut are ``after-as-of``."""
+
+    tables: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...]
+    events: str | None
+
+    def query(self, schema: SchemaDef, late: str | None) -> str:
+        """SQL: the rows set aside (:data:`SET_ASIDE_SCHEMA`), in order."""
+        parts = [
+            f"SELECT {literal(name)}, {_RULE}, {_KEY}, CAST({_ROW} AS BIGINT) + 1, NULL "
+            f"FROM {relation('aside', tag)}"
+            for name, tag, _ in self.tables
+        ]
+        lines = [
+            f"({literal(name)}, 'unreadable-row', 'line {line}', NULL, {int(line)})"
+            for name, _, rejects in self.tables
+            for line, _ in rejects
+        ]
+        if lines:
+            parts.append(f"SELECT * FROM (VALUES {', '.join(lines)})")
+        events = schema.table(schema.EVENTS_TABLE)
+        if late is not None and self.events is not None and events is not None:
+            parts.append(
+                f"SELECT {literal(events.name)}, 'after-as-of', {_key_text(events)}, "
+                f"CAST({_ROW} AS BIGINT) + 1, NULL FROM {relation('kept', self.events)} "
+                f"WHERE {late}"
+            )
+        names = [quote(f.name) for f in SET_ASIDE_SCHEMA]
+        order = ", ".join(f"{n} NULLS FIRST" for n in names)
+        return (
+            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS t({', '.join(names)}) ORDER BY {order}"
+        )
 
 
 # ------------------------------------------------------------------------------ the cut

@@ -10,6 +10,10 @@ Output naming, for ``--out PATH``:
 ``X.html``         whatever writer the report module registers with :func:`register_writer`
 =================  =====================================================================
 
+Given the rows set aside (:meth:`imx.data.Dataset.set_aside`), a CSV, Parquet or JSON run also
+writes them all as ``X.set_aside.csv|parquet|json`` (Parquet with the stamp in its metadata, JSON
+as ``{"stamp": {...}, "set_aside": [...]}``), in the order they come.
+
 Same inputs give byte-identical files: rows are written in the canonical order of results
 (:data:`imx.plan.RESULT_ORDER`, metrics in the order they first appear), nothing records the time
 of writing, JSON keys keep a fixed order, and Parquet is written with fixed options. In CSV the examples of a finding are joined with ``"; "``.
@@ -57,8 +61,14 @@ QUALITY_SCHEMA = pa.schema(
 JSON_TEXT_COLUMNS = ("excluded_by_reason", "stats")  # maps: JSON text in CSV/Parquet, .json objects
 
 
-def write_results(results: Results, path: str | Path, model: Model | None = None) -> list[Path]:
+def write_results(
+    results: Results,
+    path: str | Path,
+    model: Model | None = None,
+    set_aside: pa.Table | None = None,
+) -> list[Path]:
     """Write ``results`` next to ``path`` in the format its extension names; return the files.
+    ``set_aside`` (the rows set aside while loading) goes beside them (see the module docstring).
 
     The files are written into a private folder beside ``path`` and moved into place only when
     every one is complete (the results file last), so a failed write (a full disk) leaves no
@@ -69,7 +79,26 @@ def write_results(results: Results, path: str | Path, model: Model | None = None
     """
     target = check_output_file(path)
     writer = WRITERS[target.suffix.lower()]
-    return _staged(target, lambda staged: writer(results, staged, model))
+
+    def write(staged: Path) -> list[Path]:
+        written = writer(results, staged, model)
+        return written + _set_aside_writer(set_aside, staged, results.stamp)
+
+    return _staged(target, write)
+
+
+def _set_aside_writer(table: pa.Table | None, path: Path, stamp: Stamp) -> list[Path]:
+    """The rows set aside as ``X.set_aside.*`` beside results file ``path`` (none for HTML)."""
+    suffix = path.suffix.lower()
+    if table is None or suffix not in UNIT_FORMATS:
+        return []
+    target = sidecar(path, "set_aside", suffix)
+    if suffix == ".csv":
+        pacsv.write_csv(table, target, pacsv.WriteOptions(include_header=True))
+        return [target]
+    if suffix == ".parquet":
+        return _units_parquet(table, target, stamp)
+    return _rows_json(table, target, stamp, "set_aside")
 
 
 def _staged(target: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
@@ -430,9 +459,13 @@ def _units_parquet(table: pa.Table, path: Path, stamp: Stamp) -> list[Path]:
 
 
 def _units_json(table: pa.Table, path: Path, stamp: Stamp) -> list[Path]:
+    return _rows_json(table, path, stamp, "units")
+
+
+def _rows_json(table: pa.Table, path: Path, stamp: Stamp, name: str) -> list[Path]:
     document = {
         "stamp": stamp_dict(stamp),
-        "units": [_json_row(r) for r in table.to_pylist()],
+        name: [_json_row(r) for r in table.to_pylist()],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
