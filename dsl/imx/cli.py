@@ -362,7 +362,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         results = _evaluate(args, model, dataset, options, chosen)
         console = _console(args, wrap=True)
         render_scorecard(results, model, console)
-        for path in write_results(results, out, model=model) if out else ():
+        aside = dataset.set_aside(results.stamp.as_of) if out else None  # before the close
+        for path in write_results(results, out, model=model, set_aside=aside) if out else ():
             _say(console, f"wrote {path}")
         for path in write_run_units(results, units) if units else ():
             _say(console, f"wrote {path}")
