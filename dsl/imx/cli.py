@@ -440,20 +440,36 @@ def cmd_docs(args: argparse.Namespace) -> int:
     results_path = Path(args.results) if args.results else None
     if results_path is not None and not results_path.is_file():
         raise UsageError(M.NO_RESULTS_FILE.format(results_path), ["write one with imx run --out"])
+    _check_docs_units(args, results_path)
     if args.action == "serve":
         return _serve_docs(args, results_path)
     out = check_output_folder(args.out, "--out")
     return _build_docs(args, out, results_path)
 
 
+def _check_docs_units(args: argparse.Namespace, results_path: Path | None) -> None:
+    """``--units DIR`` of ``docs build``: beside ``--results``, from the same run."""
+    from imx.render.handbook.units import check_unit_folder
+
+    if args.units is None:
+        return
+    if args.action == "serve":
+        raise UsageError(M.DOCS_UNITS_BUILD_ONLY)
+    if results_path is None:
+        raise UsageError(M.DOCS_UNITS_NEEDS_RESULTS)
+    check_unit_folder(Path(args.units), results_path)
+
+
 def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) -> int:
     from imx.render.handbook import build_handbook, read_results
+    from imx.render.handbook.units import read_unit_folder
 
     checked = _checked_model(args)
     assert checked.model is not None
     results = read_results(results_path) if results_path else None
+    units = read_unit_folder(Path(args.units)) if args.units else None
     try:
-        site = build_handbook(checked.model, out, results, checked.sources)
+        site = build_handbook(checked.model, out, results, checked.sources, units)
     except OSError as exc:
         raise OutputError(M.HANDBOOK_UNWRITABLE.format(out, exc.strerror or exc)) from exc
     _say(_console(args), f"handbook written to {site} (open {site / 'index.html'})")
@@ -680,6 +696,11 @@ def _add_docs(sub: SubParsers) -> argparse.ArgumentParser:
     _paths(p)
     p.add_argument("--out", default="handbook", metavar="DIR", help="where `build` writes the site")
     p.add_argument("--results", metavar="FILE", help="results from `imx run --out` to show")
+    p.add_argument(
+        "--units",
+        metavar="DIR",
+        help="unit rows from the same run's `imx run --units`: red and amber cells link to them",
+    )
     p.add_argument(
         "--addr",
         default="127.0.0.1:8000",

@@ -15,6 +15,7 @@ from imx.render.handbook import figures, plain, scores
 from imx.render.handbook.facts import data_needs
 from imx.render.handbook.markup import cell, code, fence, link, prose, raw_block, table, text
 from imx.render.handbook.sources import SourceIndex
+from imx.render.handbook.units import flagged, units_link
 
 SqlFor = Callable[[m.Model, str], str]
 
@@ -29,6 +30,7 @@ class Context:
     sql_for: SqlFor | None = None
     csfs_of: dict[str, list[m.Csf]] = field(default_factory=dict)
     rows: dict[str, list[scores.Row]] = field(default_factory=dict)  # results by metric
+    units: dict[str, pa.Table] = field(default_factory=dict)  # unit rows by metric (--units)
 
     @classmethod
     def make(
@@ -37,12 +39,18 @@ class Context:
         index: SourceIndex,
         results: pa.Table | None = None,
         sql_for: SqlFor | None = None,
+        units: dict[str, pa.Table] | None = None,
     ) -> Context:
         csfs_of: dict[str, list[m.Csf]] = {}
         for csf in model.csfs:
             for kpi in csf.kpis:
                 csfs_of.setdefault(kpi, []).append(csf)
-        return cls(model, index, results, sql_for, csfs_of, scores.by_metric(results))
+        rows = scores.by_metric(results)
+        return cls(model, index, results, sql_for, csfs_of, rows, dict(units or {}))
+
+    def has_units_page(self, metric_id: str) -> bool:
+        """Whether the metric has unit rows and a red or amber study or site row to list."""
+        return metric_id in self.units and bool(flagged(self.rows.get(metric_id, [])))
 
 
 def metric_path(metric_id: str) -> str:
@@ -333,9 +341,12 @@ def _results(ctx: Context, metric: m.Metric) -> str:
     sites = [r for r in rows if r.get("level") == "site"]
     others = [r for r in rows if r.get("level") != "site"]
     body = ["## Results", "Current values, over the whole run (or its latest period):"]
-    body.append(table(*scores.value_table(others, unit), css="imx-values"))
+    to_units = _units_link(ctx, metric)
+    if to_units is not None:
+        body.append("A red or amber status links to the units behind it.")
+    body.append(table(*scores.value_table(others, unit, to_units), css="imx-values"))
     if sites:
-        site_table = table(*scores.value_table(sites, unit))
+        site_table = table(*scores.value_table(sites, unit, to_units))
         body.append(f'??? note "Per site ({len(scores.current(sites))})"\n\n' + _indent(site_table))
     series = scores.trend_series(rows)
     if any(len(points) > 1 for points in series.values()):
@@ -343,6 +354,13 @@ def _results(ctx: Context, metric: m.Metric) -> str:
         body.append("### Trend by period")
         body.append(raw_block(svg, "imx-figure imx-trend-figure"))
     return "\n\n".join(body)
+
+
+def _units_link(ctx: Context, metric: m.Metric) -> Callable[[scores.Row], str | None] | None:
+    """A row's link to its units on the metric's units page, for red or amber study and site rows."""
+    if not ctx.has_units_page(metric.id):
+        return None
+    return lambda row: units_link(metric.id, row)
 
 
 def _sql(ctx: Context, metric: m.Metric) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -63,8 +64,8 @@ def _read_table(path: Path, suffix: str) -> tuple[pa.Table, Any]:
         return pq.read_table(path), None
     if suffix == ".csv":
         # Keys stay text: site `001` must not become the number 1.
-        with path.open(encoding="utf-8") as file:
-            header = file.readline().strip().split(",")
+        with path.open(encoding="utf-8", newline="") as file:
+            header = next(csv.reader(file), [])  # quoted names, as imx run writes them
         types = {c: pa.string() for c in TEXT_COLUMNS if c in header}
         return pa_csv.read_csv(
             path, convert_options=pa_csv.ConvertOptions(column_types=types)
@@ -328,8 +329,13 @@ def _scorecard_row(
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
-def value_table(rows: Sequence[Row], unit: m.ValueUnit) -> tuple[list[str], list[list[str]]]:
-    """Header and cells of a metric's current values; columns with no value anywhere are left out."""
+def value_table(
+    rows: Sequence[Row], unit: m.ValueUnit, link: Callable[[Row], str | None] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of a metric's current values; columns with no value anywhere are left out.
+
+    ``link`` gives a row's status a Markdown link target (a page path the handbook made), or none.
+    """
     now = sorted(current(rows), key=level_rank)
     columns: list[tuple[str, Callable[[Row], str]]] = [
         ("Where", lambda r: html_text(where_label(r))),
@@ -342,11 +348,15 @@ def value_table(rows: Sequence[Row], unit: m.ValueUnit) -> tuple[list[str], list
         ("Excluded", lambda r: count_text(r.get("excluded"))),
         ("Pending", lambda r: count_text(r.get("pending"))),
         ("Open", lambda r: count_text(r.get("open"))),
-        ("Status", lambda r: status_chip(r.get("status"))),
+        ("Status", lambda r: _linked(status_chip(r.get("status")), link(r) if link else None)),
     ]
     cells = [[fn(r) for _, fn in columns] for r in now]
     keep = [i for i in range(len(columns)) if any(row[i] not in ("—", "") for row in cells)]
     return [columns[i][0] for i in keep], [[row[i] for i in keep] for row in cells]
+
+
+def _linked(chip: str, target: str | None) -> str:
+    return f"[{chip}]({target})" if target else chip
 
 
 def _ci_text(row: Row, unit: m.ValueUnit) -> str:

@@ -18,6 +18,7 @@ from imx.render.handbook.markup import template_text
 from imx.render.handbook.pages import Context, SqlFor, metric_page, metric_path
 from imx.render.handbook.scores import ResultsLike, as_table, read_results
 from imx.render.handbook.sources import SourceIndex
+from imx.render.handbook.units import UNITS, units_page, units_path
 from imx.render.text import visible
 from imx.source import SourceFile
 
@@ -72,10 +73,12 @@ def render_pages(
     sources: Mapping[str, SourceFile],
     results: ResultsLike | None = None,
     sql_for: SqlFor | None = None,
+    units: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, str]:
-    """Every page of the handbook: path under docs/ → Markdown."""
+    """Every page of the handbook: path under docs/ → Markdown (with ``units``, the unit rows of
+    ``imx run --units``, a units page for each metric with a red or amber study or site)."""
     index = SourceIndex.build(sources)
-    ctx = Context.make(model, index, as_table(results), sql_for)
+    ctx = Context.make(model, index, as_table(results), sql_for, dict(units or {}))
     pages = {
         "index.md": overview.home_page(ctx, dict(sources), imx_version()),
         "metrics/index.md": overview.metrics_index(ctx),
@@ -88,6 +91,9 @@ def render_pages(
         pages["scorecard.md"] = overview.scorecard_page(ctx)
     for metric in model.metrics:
         pages[metric_path(metric.id)] = metric_page(ctx, metric)
+        if ctx.has_units_page(metric.id):
+            rows = ctx.rows[metric.id]
+            pages[units_path(metric.id)] = units_page(metric, rows, ctx.units[metric.id])
     return pages
 
 
@@ -119,6 +125,7 @@ def mkdocs_config(
 
     Material writes ``site_name`` and nav titles into its pages unescaped, so they are written
     here HTML-escaped (:func:`site_name` marks the name as such when imx runs the build).
+    Units pages are reached from the metric pages, not the nav.
     """
     mset = model.metricsets[0] if model.metricsets else None
     name = (mset.title or mset.name) if mset else "Metric handbook"
@@ -136,6 +143,7 @@ def mkdocs_config(
         # A local shim: the offline plugin would otherwise add one from a CDN.
         "extra": {"generator": False, "polyfills": [SHIM]},
         "nav": nav(model, with_results),
+        "not_in_nav": f"/{UNITS}/",
         "validation": {
             "omitted_files": "warn",
             "absolute_links": "warn",
@@ -197,10 +205,11 @@ def write_project(
     results: pa.Table | None = None,
     sources: Mapping[str, SourceFile] | None = None,
     extra_config: Mapping[str, Any] | None = None,
+    units: Mapping[str, pa.Table] | None = None,
 ) -> Path:
     """Write mkdocs.yml, docs/ and assets under ``out``; return the mkdocs.yml path."""
     sources = sources if sources is not None else _read_files(model.files)
-    pages = render_pages(model, sources, results, default_sql())
+    pages = render_pages(model, sources, results, default_sql(), units)
     pages.update(assets())
     docs = out / DOCS
     _sync(docs, pages)
@@ -258,9 +267,11 @@ def build_handbook(
     out: Path,
     results: ResultsLike | None = None,
     sources: Mapping[str, SourceFile] | None = None,
+    units: Mapping[str, pa.Table] | None = None,
 ) -> Path:
-    """Write the handbook's mkdocs project under ``out`` and build it; return the site folder."""
-    config = write_project(model, Path(out), as_table(results), sources)
+    """Write the handbook's mkdocs project under ``out`` and build it; return the site folder
+    (``units``: the unit rows of ``imx run --units`` behind ``results``, by metric)."""
+    config = write_project(model, Path(out), as_table(results), sources, units=units)
     return build_site(config)
 
 
