@@ -1,5 +1,6 @@
 """The handbook built with ``--results`` and ``--units`` links each red or amber study and site
-row of a metric page to the units behind it, and refuses a units folder of another run.
+row of a metric page to the units behind it, and refuses a units folder of another run; hostile
+unit rows stay text on the units page and in the HTML report, under ids made by hashing.
 
 One two-study demo log, run over the standard library at study and site level with its unit rows,
 and one handbook built from both; the pages are parsed with :mod:`html.parser`.
@@ -8,20 +9,29 @@ and one handbook built from both; the pages are parsed with :mod:`html.parser`.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import markdown
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from handbook_support import data_text, hostile_checked, hostile_results
 from imx.checker import check_paths
 from imx.cli import main
 from imx.render import drilldown
 from imx.render.handbook import read_results
+from imx.render.handbook.site import markdown_extensions
 from imx.render.handbook.units import read_unit_folder, units_page
+from imx.render.report import report_html
 from imx.render.units import cell_text
+from imx.results import Results
+from test_escaping import CONTROL, parsed, shown
 
 STDLIB = "stdlib_metrics"
 WORST = {"missed", "pending", "negative", "open", "excluded"}
@@ -180,3 +190,53 @@ def test_a_bad_units_folder_is_a_usage_error(
 def test_a_csv_results_file_keeps_site_keys_as_text(run: Path) -> None:
     sites = {r["site"] for r in read_results(run / "R/results.csv").to_pylist() if r["site"]}
     assert sites and all(isinstance(s, str) and s.startswith("0") for s in sites)
+
+
+def _hostile_units(model: Any) -> tuple[Results, str]:
+    """Hostile results whose hostile study row is red and its site row amber, and a metric's unit
+    rows in them whose keys, study, site and reason are hostile text."""
+    results = hostile_results(model)
+    metric = model.metrics[0]
+    rows = results.table.to_pylist()
+    for row in rows:
+        if row["metric"] == metric.id and row["level"] in ("study", "site") and not row["period"]:
+            if row["study"] == data_text("study"):
+                row["status"] = "red" if row["level"] == "study" else "amber"
+    table = pa.Table.from_pylist(rows, schema=results.table.schema)
+    columns: dict[str, list[str | None]] = {
+        k: [data_text("example")] for k in metric.base.unit.keys
+    }
+    columns.update(
+        study=[data_text("study")],
+        site=[data_text("site")],
+        outcome=["missed"],
+        reason=[data_text("rule")],
+    )
+    units = {metric.id: pa.table(columns)}
+    return Results(table, results.quality, results.stamp, units), metric.id
+
+
+SAFE_ID = re.compile(r"(units|cell)-[0-9a-f]{16}")
+
+
+def _safe(html: str) -> None:
+    page = parsed(html)
+    assert not page.injected(), page.injected()[:5]
+    assert not CONTROL.findall(html)
+    ids = [v for _, attrs in page.tags for n, v in attrs if n == "id" and v]
+    drilled = [i for i in ids if i.startswith(("units-", "cell-"))]
+    assert drilled and all(SAFE_ID.fullmatch(i) for i in drilled), drilled
+    assert shown("example") in "".join(page.text)  # the hostile unit key, shown as written
+
+
+def test_hostile_units_stay_text_in_the_report_and_the_units_page(tmp_path: Path) -> None:
+    model = hostile_checked(tmp_path)[0]
+    results, metric_id = _hostile_units(model)
+    report = report_html(results, model)
+    _safe(report)
+    assert report.count('<details id="units-') == 2  # the red study and the amber site
+    metric = next(x for x in model.metrics if x.id == metric_id)
+    page = units_page(metric, results.table.to_pylist(), results.units[metric_id])
+    names = [e if isinstance(e, str) else next(iter(e)) for e in markdown_extensions()]
+    configs = {k: v for e in markdown_extensions() if isinstance(e, dict) for k, v in e.items()}
+    _safe(markdown.Markdown(extensions=names, extension_configs=configs).convert(page))
