@@ -126,6 +126,10 @@ def test_each_red_or_amber_row_links_to_exactly_its_units(run: Path) -> None:
             assert target in units.ids
             expected = _expected(run, metric, row, keys[metric])
             assert units.listed[target] == expected[: drilldown.CAP], (metric, row)
+    scorecard = _parsed(site / "scorecard.html")
+    cells = {h for h in scorecard.links if h.startswith("units/")}
+    studies = [(m, r) for m, rows in flagged.items() for r in rows if r["level"] == "study"]
+    assert cells == {f"units/{m}.html#{drilldown.anchor(r)}" for m, r in studies}
     listed = sum(
         len(v) for p in (run / "H/site/units").glob("*.html") for v in _parsed(p).listed.values()
     )

@@ -9,6 +9,7 @@ from imx.render.explain import selector_text
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import cell, code, link, prose, raw_block, table, text
 from imx.render.handbook.pages import Context, override_rows
+from imx.render.handbook.units import scorecard_cell
 from imx.source import SourceFile
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
@@ -236,13 +237,15 @@ def _calendar_row(cal: m.CalendarDef) -> list[str]:
 
 
 def scorecard_page(ctx: Context) -> str:
-    """The portfolio scorecard: statuses at a glance and one row per metric."""
+    """The portfolio scorecard: statuses at a glance and one row per metric (a red or amber
+    study links to the units behind it, when the handbook has them)."""
     parts = ["# Portfolio scorecard"]
     stamp = scores.stamp_items(ctx.results)
     if stamp:
         parts.append(raw_block(scores.stamp_html(stamp), "imx-stamp-block"))
     counts = scores.status_counts(ctx.model, ctx.results)
     parts.append(raw_block(figures.status_figure(counts, salt="status-page"), "imx-figure"))
-    html = scores.scorecard_html(ctx.model, ctx.results, lambda i: f"metrics/{i}.html")
+    to_units = scorecard_cell(ctx.has_units_page)
+    html = scores.scorecard_html(ctx.model, ctx.results, lambda i: f"metrics/{i}.html", to_units)
     parts.append(raw_block(html, "imx-scorecard-block"))
     return "\n\n".join(parts) + "\n"

@@ -10,7 +10,7 @@ text from the data or the specs goes through :mod:`imx.render.handbook.markup`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from imx import model as m
 from imx.errors import UsageError
 from imx.render import drilldown as dd  # a module: the report imports it before the handbook
 from imx.render.handbook import scores
-from imx.render.handbook.markup import link, raw_block, text
+from imx.render.handbook.markup import html_text, link, raw_block, text
 
 STAMP_FILE = "units.stamp.json"  # as imx.output.write_unit_folder names it
 STAMP_FIELDS = ("spec_hash", "data_fingerprint", "as_of", "imx_version")
@@ -97,6 +97,19 @@ def flagged(rows: Sequence[scores.Row]) -> list[scores.Row]:
 def units_link(metric_id: str, row: scores.Row) -> str | None:
     """The link target of a red or amber study or site row's units, from a metric page."""
     return f"../{units_path(metric_id)}#{dd.anchor(row)}" if dd.is_flagged(row) else None
+
+
+def scorecard_cell(has_page: Callable[[str], bool]) -> scores.CellLink:
+    """The scorecard page's study cells: a red or amber one links to its units, when its metric
+    has a units page (``has_page``)."""
+
+    def cell(row: scores.Row, chip: str) -> str:
+        metric = str(row.get("metric"))
+        if not dd.is_flagged(row) or not has_page(metric):
+            return chip
+        return f'<a href="{UNITS}/{html_text(metric)}.html#{dd.anchor(row)}">{chip}</a>'
+
+    return cell
 
 
 def units_page(metric: m.Metric, rows: Sequence[scores.Row], units: pa.Table) -> str:
