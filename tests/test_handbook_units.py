@@ -187,7 +187,7 @@ def test_a_bad_units_folder_is_a_usage_error(
     (other / "units.stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     assert main(_docs(run, other, *results)) == 2
     err = capsys.readouterr().err
-    assert "from another run than results.csv: its data_fingerprint is 000" in err
+    assert "from another run than results.csv: data_fingerprint is 000" in err
     assert not (run / "H2").exists()  # refused before any work
 
 
@@ -244,3 +244,20 @@ def test_hostile_units_stay_text_in_the_report_and_the_units_page(tmp_path: Path
     names = [e if isinstance(e, str) else next(iter(e)) for e in markdown_extensions()]
     configs = {k: v for e in markdown_extensions() if isinstance(e, dict) for k, v in e.items()}
     _safe(markdown.Markdown(extensions=names, extension_configs=configs).convert(page))
+
+
+def test_a_units_file_of_another_run_is_a_usage_error(
+    run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "U"
+    shutil.copytree(run / "U", other)
+    path = next(iter(sorted(other.glob("*.parquet"))))
+    table = pq.read_table(path)
+    stamp = json.loads(table.schema.metadata[b"imx.stamp"])
+    stamp0, stamp["as_of"] = stamp["as_of"], "2020-01-01T00:00:00Z"
+    meta = {**table.schema.metadata, b"imx.stamp": json.dumps(stamp).encode()}
+    pq.write_table(table.replace_schema_metadata(meta), path)
+    assert main(_docs(run, other, "--results", str(run / "R/results.csv"))) == 2
+    err = capsys.readouterr().err
+    assert f"from another run than {path.name}: as_of is {stamp0} in the units folder, 2020" in err
+    assert not (run / "H2").exists()

@@ -297,5 +297,9 @@ DOCS_UNITS_NOT_UNITS = "--units `{}` is not a folder of unit rows: it has no uni
 DOCS_UNITS_HINT = "write one with imx run --out FILE --units DIR"
 DOCS_UNITS_BAD_FILE = "--units `{}`: cannot read {}: {}"
 DOCS_UNITS_NO_STAMP = "{} has no stamp to match the unit rows of --units `{}` with"
-DOCS_UNITS_STAMP = "--units `{}` is from another run than {}: its {} is {}, the results' is {}"
-DOCS_UNITS_STAMP_HINT = "write the results and the unit rows in one run: imx run --out FILE --units DIR"
+DOCS_UNITS_STAMP = (
+    "--units `{}` is from another run than {}: {} is {} in the units folder, {} there"
+)
+DOCS_UNITS_STAMP_HINT = (
+    "write the results and the unit rows in one run: imx run --out FILE --units DIR"
+)
