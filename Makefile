@@ -27,8 +27,11 @@ demo: $(VENV)/.installed
 	$(BIN)/imx docs build stdlib_metrics --out $(DEMO)/handbook --results $(DEMO)/results.csv
 	@echo ""
 	@echo "Demo outputs are in $(DEMO)/: results.csv (metric values), results.quality.csv (data-quality report),"
-	@echo "results.stamp.json (reproducibility stamp), the synthetic event log in $(DEMO)/data/, and the"
-	@echo "metric handbook: open $(DEMO)/handbook/site/index.html in a browser."
+	@echo "results.set_aside.csv (every row set aside, with its rule), results.stamp.json (reproducibility"
+	@echo "stamp), the synthetic event log in $(DEMO)/data/, and the metric handbook: open"
+	@echo "$(DEMO)/handbook/site/index.html in a browser. The units behind a number, and one of them:"
+	@echo "  $(BIN)/imx units XFER-OT stdlib_metrics --data $(DEMO)/data --study S001 --outcome missed"
+	@echo "  $(BIN)/imx why XFER-OT S001/019/019-0009/BL stdlib_metrics --data $(DEMO)/data"
 
 # The browser test opens the handbook in Debian's headless Chromium.
 chromium:
