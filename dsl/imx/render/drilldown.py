@@ -71,7 +71,15 @@ def drilldown_html(results: Results, model: Model) -> str:
         f"first (at most {CAP} each).</p>"
     )
     parts = [_section(row, results.units[row["metric"]], keys[row["metric"]]) for row in flagged]
-    return lead + _index(flagged) + "".join(parts)
+    return lead + _index(flagged) + "".join(parts) + _OPEN_TARGET
+
+
+# A followed link opens the section it names (a closed <details> would hide its units).
+_OPEN_TARGET = (
+    "<script>function imxOpen(){var e=location.hash&&document.getElementById("
+    'location.hash.slice(1));if(e&&e.tagName==="DETAILS")e.open=true}'
+    'addEventListener("hashchange",imxOpen);imxOpen()</script>'
+)
 
 
 def _index(flagged: Sequence[Mapping[str, Any]]) -> str:
