@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -118,6 +119,39 @@ def test_run_units_writes_each_metric_the_same_bytes_each_time(tmp_path: Path) -
     table = pq.read_table(first / "XFER-OT.parquet")
     assert table.num_rows == 12
     assert json.loads(table.schema.metadata[b"imx.stamp"])["as_of"].startswith("2026-03-11")
+
+
+def test_run_units_with_a_report_writes_the_same_files(tmp_path: Path) -> None:
+    """Written as each metric's rows come, or after the run when the HTML report holds them:
+    the same bytes either way."""
+    streamed, held = tmp_path / "streamed", tmp_path / "held"
+    assert main([*RUN, "--units", str(streamed)]) == 0
+    report = tmp_path / "report.html"
+    assert main([*RUN, "--units", str(held), "--out", str(report)]) == 0
+    assert report.is_file()
+    for path in streamed.iterdir():
+        assert path.read_bytes() == (held / path.name).read_bytes(), path.name
+
+
+def test_run_units_holds_no_unit_rows_while_it_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each metric's unit rows are written as they come, not kept in the results (the whole
+    library's at 10M events would not fit the memory target)."""
+    import imx.cli as cli
+
+    seen: list[dict[str, object]] = []
+    real = cli._evaluate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        results = real(*args, **kwargs)
+        seen.append(dict(results.units))
+        return results
+
+    monkeypatch.setattr(cli, "_evaluate", spy)
+    assert main([*RUN, "--units", str(tmp_path / "u")]) == 0
+    assert seen == [{}]
+    assert (tmp_path / "u" / "XFER-OT.parquet").is_file()
 
 
 def test_run_units_into_a_file_is_refused_before_any_work(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from imx.checker import CheckResult
     from imx.data import Dataset, Source
+    from imx.evaluation import UnitsTaker
     from imx.model import Metric, Model, SchemaDef
     from imx.results import Results, RunOptions
 
@@ -322,6 +323,7 @@ def _evaluate(
     dataset: Dataset,
     options: RunOptions,
     units: str | None = None,
+    on_units: UnitsTaker | None = None,
 ) -> Results:
     """Plan, then evaluate each metric, with one progress bar for the steps."""
     from imx.engines import EngineSettings
@@ -335,12 +337,14 @@ def _evaluate(
         settings = EngineSettings(
             args.threads, args.memory_limit, args.spark_master, lambda _: advance(1)
         )
-        return evaluate(model, dataset, options, engine=args.engine, settings=settings, units=units)
+        return evaluate(
+            model, dataset, options, args.engine, settings, units=units, on_units=on_units
+        )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from imx.cli_units import check_units_folder, write_run_units
-    from imx.output import write_results
+    from imx.cli_units import check_units_folder
+    from imx.output import UnitFolder, write_results
     from imx.render.scorecard import render_scorecard
     from imx.results import RunOptions
 
@@ -359,13 +363,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         report = out is not None and out.suffix.lower() == ".html"  # it lists the worst units
         chosen = "population" if units or report else None
-        results = _evaluate(args, model, dataset, options, chosen)
+        # unit files are written as each metric's rows come, unless the report needs them all
+        folder = UnitFolder(units) if units else None
+        streamed = folder if folder is not None and not report else None
+        results = _evaluate(args, model, dataset, options, chosen, streamed)
         console = _console(args, wrap=True)
         render_scorecard(results, model, console)
         aside = dataset.set_aside(results.stamp.as_of) if out else None  # before the close
         for path in write_results(results, out, model=model, set_aside=aside) if out else ():
             _say(console, f"wrote {path}")
-        for path in write_run_units(results, units) if units else ():
+        if folder is not None and streamed is None:
+            for metric, table in results.units.items():
+                folder(metric, table, results.stamp)
+        for path in folder.close(results.stamp) if folder is not None else ():
             _say(console, f"wrote {path}")
     finally:
         _close(dataset)

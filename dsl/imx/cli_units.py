@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 from imx import cli
 
 if TYPE_CHECKING:
-    from imx.results import Results
-
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -84,13 +82,6 @@ def check_units_folder(args: argparse.Namespace) -> Path | None:
     from imx.output import check_output_folder
 
     return check_output_folder(args.units, "--units") if args.units else None
-
-
-def write_run_units(results: Results, folder: Path) -> list[Path]:
-    """Every evaluated metric's unit rows in ``folder``, one Parquet file per metric."""
-    from imx.output import write_unit_folder
-
-    return write_unit_folder(results.units, folder, results.stamp)
 
 
 def add_why(sub: SubParsers) -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failu
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
 from imx.plan import BASE, Plan, build_plan, utc
-from imx.results import Results, RunOptions, finalize, make_stamp
+from imx.results import Results, RunOptions, Stamp, finalize, make_stamp
 from imx.sql import compile_sql
 from imx.units import finish_units
 
@@ -60,6 +60,9 @@ _ARROW = {
 DEFAULT_OPTIONS = RunOptions()
 
 
+UnitsTaker = Callable[[str, pa.Table, Stamp], None]  # a metric's id, its unit rows, the stamp
+
+
 def evaluate(
     model: m.Model,
     dataset: Dataset,
@@ -67,13 +70,16 @@ def evaluate(
     engine: str = "duckdb",
     settings: EngineSettings = DEFAULT_SETTINGS,
     units: str | None = None,
+    on_units: UnitsTaker | None = None,
 ) -> Results:
     """Evaluate the model's metrics (or ``options.metrics``) over a clean dataset.
 
     ``engine="spark"`` raises :class:`~imx.engines.EngineUnavailable` (saying what to install)
     when pyspark or Java is missing; ``settings`` carries threads, memory and a progress hook.
     ``units`` (``"population"``, or ``"all"`` with the units outside it) also gives each
-    metric's unit rows (``Results.units``, semantics rule 29), from the same plan and run.
+    metric's unit rows (``Results.units``, semantics rule 29), from the same plan and run; with
+    ``on_units``, each metric's unit rows go to it as they are finished (with the run's stamp)
+    and are not kept, so a run writing them holds one metric's at a time.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}")
@@ -89,7 +95,11 @@ def evaluate(
     found: dict[str, pa.Table] = {}
 
     def keep(metric: str, rows: pa.Table) -> None:
-        found[metric] = finish_units(plan.metric(metric), rows)
+        finished = finish_units(plan.metric(metric), rows)
+        if on_units is None:
+            found[metric] = finished
+        else:
+            on_units(metric, finished, stamp)
 
     parts = ENGINES[engine](plan, tables, settings, keep if units else None)
     results = finalize(plan, parts, quality, stamp)

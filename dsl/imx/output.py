@@ -421,14 +421,28 @@ def write_units(table: pa.Table, path: str | Path, stamp: Stamp) -> list[Path]:
 def write_unit_folder(units: Mapping[str, pa.Table], folder: Path, stamp: Stamp) -> list[Path]:
     """Every metric's unit rows as ``FOLDER/METRIC.parquet`` (the stamp in each file's metadata)
     and the stamp as ``FOLDER/units.stamp.json``: the same inputs, the same bytes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_units(table, folder / f"{metric}.parquet", stamp)[0]
-        for metric, table in units.items()
-    ]
-    stamp_path = folder / "units.stamp.json"
-    stamp_path.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
-    return [*written, stamp_path]
+    writer = UnitFolder(folder)
+    for metric, table in units.items():
+        writer(metric, table, stamp)
+    return writer.close(stamp)
+
+
+class UnitFolder:
+    """Writes each metric's unit rows into ``FOLDER/METRIC.parquet`` as they are given (an
+    evaluation's ``on_units``), so that no more than one metric's are held; :meth:`close`
+    writes ``FOLDER/units.stamp.json`` and names every file written."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.written = folder, list[Path]()
+
+    def __call__(self, metric: str, table: pa.Table, stamp: Stamp) -> None:
+        self.written.append(write_units(table, self.folder / f"{metric}.parquet", stamp)[0])
+
+    def close(self, stamp: Stamp) -> list[Path]:
+        stamp_path = self.folder / "units.stamp.json"
+        stamp_path.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
+        return [*self.written, stamp_path]
 
 
 def _unit_writer(suffix: str) -> Callable[[pa.Table, Path, Stamp], list[Path]]:
