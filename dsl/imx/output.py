@@ -427,6 +427,9 @@ def write_unit_folder(units: Mapping[str, pa.Table], folder: Path, stamp: Stamp)
     return writer.close(stamp)
 
 
+UNITS_STAMP = "units.stamp.json"  # the stamp file of a folder of unit rows
+
+
 class UnitFolder:
     """Writes each metric's unit rows into ``FOLDER/METRIC.parquet`` as they are given (an
     evaluation's ``on_units``), so that no more than one metric's are held; :meth:`close`
@@ -440,7 +443,7 @@ class UnitFolder:
         self.written.append(write_units(table, self.folder / f"{metric}.parquet", stamp)[0])
 
     def close(self, stamp: Stamp) -> list[Path]:
-        stamp_path = self.folder / "units.stamp.json"
+        stamp_path = self.folder / UNITS_STAMP
         stamp_path.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
         return [*self.written, stamp_path]
 

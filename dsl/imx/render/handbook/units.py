@@ -20,11 +20,11 @@ import pyarrow.parquet as pq
 from imx import messages as M
 from imx import model as m
 from imx.errors import UsageError
+from imx.output import UNITS_STAMP
 from imx.render import drilldown as dd  # a module: the report imports it before the handbook
 from imx.render.handbook import scores
 from imx.render.handbook.markup import html_text, link, raw_block, text
 
-STAMP_FILE = "units.stamp.json"  # as imx.output.write_unit_folder names it
 STAMP_FIELDS = ("spec_hash", "data_fingerprint", "as_of", "imx_version")
 
 
@@ -33,9 +33,9 @@ def check_unit_folder(folder: Path, results_path: Path) -> None:
     results file at ``results_path`` (checked before any work)."""
     if not folder.is_dir():
         raise UsageError(M.DOCS_UNITS_NO_FOLDER.format(folder), [M.DOCS_UNITS_HINT])
-    if not (folder / STAMP_FILE).is_file():
+    if not (folder / UNITS_STAMP).is_file():
         raise UsageError(M.DOCS_UNITS_NOT_UNITS.format(folder), [M.DOCS_UNITS_HINT])
-    stamp = _json(folder, STAMP_FILE, (folder / STAMP_FILE).read_bytes())
+    stamp = _json(folder, UNITS_STAMP, (folder / UNITS_STAMP).read_bytes())
     meta = scores.read_results(results_path).schema.metadata or {}
     if scores.STAMP_KEY not in meta:
         raise UsageError(M.DOCS_UNITS_NO_STAMP.format(results_path, folder))
@@ -65,7 +65,7 @@ def _same_stamp(folder: Path, other: str, units: dict[str, Any], theirs: dict[st
 
 def read_unit_folder(folder: Path) -> dict[str, pa.Table]:
     """Every metric's unit rows in a checked units folder: ``METRIC.parquet`` → metric id."""
-    stamp = _json(folder, STAMP_FILE, (folder / STAMP_FILE).read_bytes())
+    stamp = _json(folder, UNITS_STAMP, (folder / UNITS_STAMP).read_bytes())
     tables: dict[str, pa.Table] = {}
     for path in sorted(folder.glob("*.parquet")):
         try:
