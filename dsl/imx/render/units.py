@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
@@ -38,8 +39,9 @@ def cell_text(value: object) -> str:
 
 def outcome_counts(table: pa.Table) -> str:
     """``3 missed, 1 pending, 12 met``: the rows per outcome, worst first."""
-    found = table.column("outcome").to_pylist()
-    return ", ".join(f"{found.count(o)} {o}" for o in OUTCOMES if o in found) or "no units"
+    counted = pc.value_counts(table.column("outcome")).to_pylist()
+    found = {c["values"]: c["counts"] for c in counted}
+    return ", ".join(f"{found[o]} {o}" for o in OUTCOMES if o in found) or "no units"
 
 
 def shown_columns(table: pa.Table, keys: Sequence[str]) -> list[str]:
@@ -47,11 +49,16 @@ def shown_columns(table: pa.Table, keys: Sequence[str]) -> list[str]:
     the facts."""
     shown = []
     for name in (n for n in table.column_names if n not in keys):
-        values = set(table.column(name).to_pylist())
-        if name in ("variant", "period") and values <= {None, "base"}:
+        if name in ("variant", "period") and _says_nothing(table.column(name)):
             continue  # a metric without variants or periods: nothing to show
         shown.append(name)
     return shown
+
+
+def _says_nothing(column: pa.ChunkedArray) -> bool:
+    """Only the base layer or no value: its distinct values, found by Arrow (a metric can have
+    millions of unit rows; a Python set of them all took seconds)."""
+    return set(pc.unique(column).to_pylist()) <= {None, "base"}
 
 
 def _width(name: str, cells: Sequence[str]) -> int:
