@@ -306,10 +306,6 @@ def json_numbers(values: np.ndarray) -> pa.Array:
 # ----------------------------------------------------------------------------- writers
 
 
-def _write_stamp(results: Results, path: Path) -> Path:
-    return _stamp_file(results.stamp, path)
-
-
 def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
     del model
     quality = quality_table(results.quality)
@@ -318,7 +314,7 @@ def _write_csv(results: Results, path: Path, model: Model | None) -> list[Path]:
     quality_path = sidecar(path, "quality", ".csv")
     for table, target in ((as_json_text(ordered(results.table)), path), (quality, quality_path)):
         pacsv.write_csv(table, target, pacsv.WriteOptions(include_header=True))
-    return [path, quality_path, _write_stamp(results, path)]
+    return [path, quality_path, _stamp_file(results.stamp, path)]
 
 
 def _write_parquet(results: Results, path: Path, model: Model | None) -> list[Path]:
@@ -339,7 +335,7 @@ def _write_parquet(results: Results, path: Path, model: Model | None) -> list[Pa
             write_statistics=True,
             version="2.6",
         )
-    return [path, quality_path, _write_stamp(results, path)]
+    return [path, quality_path, _stamp_file(results.stamp, path)]
 
 
 def _write_json(results: Results, path: Path, model: Model | None) -> list[Path]:
@@ -418,22 +414,14 @@ def write_units(table: pa.Table, path: str | Path, stamp: Stamp) -> list[Path]:
     return _staged(target, lambda staged: _unit_writer(target.suffix.lower())(table, staged, stamp))
 
 
-def write_unit_folder(units: Mapping[str, pa.Table], folder: Path, stamp: Stamp) -> list[Path]:
-    """Every metric's unit rows as ``FOLDER/METRIC.parquet`` (the stamp in each file's metadata)
-    and the stamp as ``FOLDER/units.stamp.json``: the same inputs, the same bytes."""
-    writer = UnitFolder(folder)
-    for metric, table in units.items():
-        writer(metric, table, stamp)
-    return writer.close(stamp)
-
-
 UNITS_STAMP = "units.stamp.json"  # the stamp file of a folder of unit rows
 
 
 class UnitFolder:
-    """Writes each metric's unit rows into ``FOLDER/METRIC.parquet`` as they are given (an
-    evaluation's ``on_units``), so that no more than one metric's are held; :meth:`close`
-    writes ``FOLDER/units.stamp.json`` and names every file written."""
+    """Writes each metric's unit rows into ``FOLDER/METRIC.parquet`` (the stamp in each file's
+    metadata) as they are given (an evaluation's ``on_units``), so that no more than one
+    metric's are held; :meth:`close` writes ``FOLDER/units.stamp.json`` and names every file
+    written. The same inputs give the same bytes."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -443,9 +431,7 @@ class UnitFolder:
         self.written.append(write_units(table, self.folder / f"{metric}.parquet", stamp)[0])
 
     def close(self, stamp: Stamp) -> list[Path]:
-        stamp_path = self.folder / UNITS_STAMP
-        stamp_path.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
-        return [*self.written, stamp_path]
+        return [*self.written, _stamp_json(stamp, self.folder / UNITS_STAMP)]
 
 
 def _unit_writer(suffix: str) -> Callable[[pa.Table, Path, Stamp], list[Path]]:
@@ -453,7 +439,11 @@ def _unit_writer(suffix: str) -> Callable[[pa.Table, Path, Stamp], list[Path]]:
 
 
 def _stamp_file(stamp: Stamp, path: Path) -> Path:
-    target = sidecar(path, "stamp", ".json")
+    return _stamp_json(stamp, sidecar(path, "stamp", ".json"))
+
+
+def _stamp_json(stamp: Stamp, target: Path) -> Path:
+    """The stamp as the JSON file every writer puts beside its output."""
     target.write_text(json.dumps(stamp_dict(stamp), indent=2) + "\n", encoding="utf-8")
     return target
 
