@@ -68,10 +68,24 @@ class EventDef:
 
 @dataclass(frozen=True)
 class UnitDef:
-    """A unit of analysis: event rows grouped by these key columns of the events table."""
+    """A unit of analysis: event rows grouped by these key columns of the events table, with the
+    attributes declared on it (semantics rule 17), each computed per unit like any fact."""
 
     name: str
     keys: tuple[str, ...]
+    attributes: tuple[UnitAttribute, ...] = ()
+
+    def attribute(self, name: str) -> UnitAttribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
+@dataclass(frozen=True)
+class UnitAttribute:
+    """``name = EXPR`` declared on a unit: a value per unit (text, number, timestamp…)."""
+
+    name: str
+    expr: Expr
+    type: Type
 
 
 @dataclass(frozen=True)
