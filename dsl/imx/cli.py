@@ -127,6 +127,15 @@ def _check_exit(result: CheckResult, strict: bool) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = _check(args.paths)
+    if getattr(args, "fix", False):
+        from imx.cli_fix import fix_project
+
+        outcome = fix_project(args.paths, result)
+        err = _console(args, stderr=True)
+        for line in outcome.lines:
+            _say(err, line)
+        if outcome.applied:
+            result = _check(args.paths)  # what is left after the fixes
     _emit_diagnostics(args, result)
     return _check_exit(result, args.strict)
 
@@ -601,6 +610,12 @@ def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
         help="text for people (default), a JSON list, or a SARIF 2.1.0 log",
     )
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the certain fixes (a misspelt name with one close match) to the files given,"
+        " never writing a file that would not parse; then report what is left",
+    )
     return p
 
 

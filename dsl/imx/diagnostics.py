@@ -14,10 +14,13 @@ __all__ = [
     "Code",
     "Diagnostic",
     "DiagnosticSink",
+    "Fix",
     "Label",
     "Severity",
+    "apply_fixes",
     "available",
     "did_you_mean",
+    "replacement_fix",
 ]
 
 
@@ -28,6 +31,19 @@ class Label:
     file: str
     span: Span
     message: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A machine-applicable edit of the diagnostic's file: ``span`` becomes ``replacement``.
+
+    A fix is attached only where it is certain (one close name, one missing field), so a tool may
+    apply it unasked (``imx check --fix``); an insertion is an empty span.
+    """
+
+    title: str
+    span: Span
+    replacement: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class Diagnostic:
     span: Span
     labels: tuple[Label, ...] = ()
     hints: tuple[str, ...] = ()
+    fixes: tuple[Fix, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.finding, Message):  # mypy rejects it; this stops untyped callers
@@ -93,8 +110,10 @@ class DiagnosticSink:
         *,
         labels: Iterable[Label] = (),
         hints: Iterable[str] = (),
+        fixes: Iterable[Fix] = (),
     ) -> None:
-        self.items.append(Diagnostic(message, file, span, tuple(labels), tuple(hints)))
+        diagnostic = Diagnostic(message, file, span, tuple(labels), tuple(hints), tuple(fixes))
+        self.items.append(diagnostic)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.items.extend(diagnostics)
@@ -113,14 +132,33 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> list[str]:
     >>> did_you_mean("images_recieved", ["images_received", "qc_passed"])
     ['did you mean `images_received`?']
     """
+    close = _closest(name, candidates)
+    if not close:
+        return []
+    return ["did you mean " + " or ".join(f"`{c}`" for c in close) + "?"]
+
+
+def replacement_fix(name: str, span: Span, candidates: Iterable[str]) -> tuple[Fix, ...]:
+    """The fix of a misspelt ``name`` at ``span``: only when exactly one candidate is close.
+
+    >>> replacement_fix("images_recieved", Span(4, 19), ["images_received", "qc_passed"])
+    (Fix(title='replace with `images_received`', span=Span(start=4, end=19), replacement='images_received'),)
+    >>> replacement_fix("qc", Span(0, 2), ["qc_passed", "qc_failed"])
+    ()
+    """
+    close = _closest(name, candidates)
+    if len(close) != 1 or close[0] == name:
+        return ()
+    return (Fix(f"replace with `{close[0]}`", span, close[0]),)
+
+
+def _closest(name: str, candidates: Iterable[str]) -> list[str]:
     pool = sorted(set(candidates))
     close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in pool}
         close = [lowered[m] for m in difflib.get_close_matches(name.lower(), lowered, n=3)]
-    if not close:
-        return []
-    return ["did you mean " + " or ".join(f"`{c}`" for c in close) + "?"]
+    return close
 
 
 def available(kind: str, candidates: Iterable[str], limit: int = 12) -> list[str]:
@@ -134,3 +172,20 @@ def available(kind: str, candidates: Iterable[str], limit: int = 12) -> list[str
         return [f"no {kind} are declared in this project"]
     shown = ", ".join(pool[:limit]) + (", …" if len(pool) > limit else "")
     return [f"available {kind}: {shown}"]
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
+    """``text`` with ``fixes`` applied, and how many were; a fix overlapping an earlier one is left.
+
+    >>> apply_fixes("per timepont", [Fix("t", Span(4, 12), "timepoint")])
+    ('per timepoint', 1)
+    """
+    kept: list[Fix] = []
+    for fix in sorted(set(fixes), key=lambda f: (f.span.start, f.span.end)):
+        if kept and fix.span.start < kept[-1].span.end:
+            continue
+        kept.append(fix)
+    out = text
+    for fix in reversed(kept):
+        out = out[: fix.span.start] + fix.replacement + out[fix.span.end :]
+    return out, len(kept)

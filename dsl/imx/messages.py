@@ -107,6 +107,9 @@ STDLIB_MISSING = Message("the standard library is not installed with imx: {}", C
 FMT_CANNOT_READ = "cannot read `{}`: {}"
 FMT_CANNOT_WRITE = "cannot write `{}`: {}"
 FMT_NOT_FORMATTED = "{} file(s) not formatted: they cannot be read or written, or do not parse"
+FIX_APPLIED = "fixed {} problem(s) in {}"
+FIX_REFUSED = "{}: not fixed: the file would not parse after its {} fix(es), so it is left as it is"
+FIX_UNWRITABLE = "{}: not fixed: {}"
 FORMAT_CHANGES_MEANING = Message(
     "formatting would change {} of this file, so it is left as it is (a bug in imx: please report"
     " it with the file)",

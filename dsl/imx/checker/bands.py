@@ -14,7 +14,7 @@ from imx import messages as M
 from imx import model as m
 from imx.checker.context import Reporter
 from imx.checker.types import TIME_UNITS, literal_in_range
-from imx.diagnostics import available, did_you_mean
+from imx.diagnostics import available, did_you_mean, replacement_fix
 from imx.source import Span
 from imx.syntax import ast as A
 
@@ -112,7 +112,8 @@ def check_bands(clause: A.BandsClause, domain: Domain, rep: Reporter) -> m.Bands
             "directions", DIRECTIONS
         )
         msg = M.UNKNOWN_DIRECTION.format(clause.direction.text, "band direction")
-        rep.report(msg, clause.direction.span, hints=hints)
+        fixes = replacement_fix(clause.direction.text, clause.direction.span, DIRECTIONS)
+        rep.report(msg, clause.direction.span, hints=hints, fixes=fixes)
     defs = [_band(b, domain.unit, rep) for b in clause.bands]
     _check_names(clause.bands, rep)
     if direction is None or any(d is None for d in defs):

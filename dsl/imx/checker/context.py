@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from imx.diagnostics import DiagnosticSink, Label
+from imx.diagnostics import DiagnosticSink, Fix, Label
 from imx.messages import Message
 from imx.source import Span
 
@@ -38,11 +38,12 @@ class Reporter:
         *,
         hints: Iterable[str] = (),
         labels: Iterable[Label] = (),
+        fixes: Iterable[Fix] = (),
     ) -> None:
         """Report ``message`` (its code gives the severity) at ``span`` of this file."""
         self.reported += 1
         if not self.muted:
-            self.sink.report(message, self.file, span, labels=labels, hints=hints)
+            self.sink.report(message, self.file, span, labels=labels, hints=hints, fixes=fixes)
 
     def label(self, span: Span, message: str) -> Label:
         return Label(self.file, span, message)

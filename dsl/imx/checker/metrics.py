@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from imx import messages as M
 from imx import model as m
 from imx.checker import bands as B
 from imx.checker.context import Ctx, Reporter
 from imx.checker.fields import BASE, MEASURES, Fields, Sourced, measure_kind, one
+from imx.checker.levels import check_level
 from imx.checker.names import unknown
 from imx.checker.schema import SchemaInfo
 from imx.checker.types import (
@@ -25,7 +29,7 @@ from imx.checker.types import (
     param_kind,
     shown_number,
 )
-from imx.diagnostics import available, did_you_mean
+from imx.diagnostics import available, did_you_mean, replacement_fix
 from imx.source import SourceFile
 from imx.syntax import ast as A
 
@@ -33,7 +37,6 @@ T = m.Type
 CATEGORIES = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 STATUSES = ("draft", "proposed", "approved", "retired")
 GRAINS = ("month", "quarter", "year")
-LEVEL_NAMES = ("site", "study", "portfolio")
 STATISTICS = ("median", "mean", "min", "max", "p1 … p99")
 DEFAULT_LEVELS = (m.Level("site"), m.Level("study"), m.Level("portfolio"))
 DEFAULT_MIN_N = 1  # a metric without `min_n` is banded as soon as one unit is summarised
@@ -140,12 +143,13 @@ class Resolver:
         part = self.measure(fields, env)
         summary = self.summary(fields, measure_kind(fields))
         bands = self.bands(fields, part)
+        unit = self.unit(fields)
         return m.ResolvedMetric(
             id=metric_id,
             title=title,
             category=self.choice(fields, "category", CATEGORIES, M.UNKNOWN_CATEGORY) or "",
             question=_text(one(fields, "question")),
-            unit=self.unit(fields),
+            unit=unit,
             where=self.conditions(fields, "where", env),
             excludes=self.excludes(fields, env),
             measure=part.measure,
@@ -154,8 +158,9 @@ class Resolver:
             target=self.target(fields, part, summary, bands),
             bands=bands,
             min_n=self.min_n(fields),
-            levels=self.levels(fields),
+            levels=self.levels(fields, unit),
             period=self.period(fields, env, part.measure),
+            series=self.series(fields),
             companions=self.companions(fields),
             status=self.choice(fields, "status", STATUSES, M.UNKNOWN_STATUS),
             since=_text(one(fields, "since")),
@@ -174,7 +179,8 @@ class Resolver:
         word: A.Name = getattr(s.clause, name)
         if word.text not in choices:
             hints = did_you_mean(word.text, choices) or available(f"{name} values", choices)
-            self.rep(s).report(message.format(word.text, name), word.span, hints=hints)
+            fixes = replacement_fix(word.text, word.span, choices)
+            self.rep(s).report(message.format(word.text, name), word.span, hints=hints, fixes=fixes)
         return word.text
 
     def unit(self, fields: Fields) -> m.UnitDef:
@@ -360,43 +366,17 @@ class Resolver:
         return B.check_target(s.clause, domain, known, bands, self.rep(s))
 
     # ------------------------------------------------------------------ reporting
-    def levels(self, fields: Fields) -> tuple[m.Level, ...]:
+    def levels(self, fields: Fields, unit: m.UnitDef) -> tuple[m.Level, ...]:
         s = one(fields, "levels")
         if s is None:
             return DEFAULT_LEVELS
         assert isinstance(s.clause, A.LevelsClause)
         out: list[m.Level] = []
         for level in s.clause.levels:
-            found = self._level(level, self.rep(s))
+            found = check_level(level, unit, self.info, self.rep(s))
             if found is not None and found not in out:
                 out.append(found)
         return tuple(out)
-
-    def _level(self, level: A.Level, rep: Reporter) -> m.Level | None:
-        if isinstance(level, A.LevelName):
-            if level.name.text in LEVEL_NAMES:
-                return m.Level(level.name.text)
-            hints = did_you_mean(level.name.text, LEVEL_NAMES) or [
-                "levels are site, study, portfolio, or `by` a study or site attribute"
-            ]
-            rep.report(
-                M.UNKNOWN_LEVEL.format("level", level.name.text),
-                level.name.span,
-                hints=hints,
-            )
-            return None
-        attr = self.info.attribute(level.attribute.text)
-        if attr is None:
-            unknown(
-                rep,
-                M.UNKNOWN_COLUMN,
-                "study or site attribute",
-                level.attribute,
-                self.info.attributes,
-                "attributes",
-            )
-            return None
-        return m.Level("by", level.attribute.text, attr[0])
 
     def period(self, fields: Fields, env: Env, measure: m.Measure) -> m.Period | None:
         s = one(fields, "period")
@@ -414,6 +394,11 @@ class Resolver:
             )
         if c.by is not None:
             by = self.typer(s, env).expect(c.by, T.TIMESTAMP, "the `by` of a period").expr
+            if only_as_of(by):
+                hints = [
+                    f"to see the metric at each {c.grain.text} end, write `series {c.grain.text}`"
+                ]
+                rep.report(M.PERIOD_BY_AS_OF.format(c.grain.text), c.by.span, hints=hints)
         else:
             by = _default_period_by(measure) or _PLACEHOLDER
             if isinstance(by, m.Const):
@@ -423,6 +408,55 @@ class Resolver:
                     hints=["write `period month by first scan_acquired`"],
                 )
         return m.Period(c.grain.text, by, c.cumulative)
+
+    def series(self, fields: Fields) -> str | None:
+        """``series month``: a grain, and no ``period`` beside it (a series has its periods)."""
+        s = one(fields, "series")
+        if s is None:
+            return None
+        c = s.clause
+        assert isinstance(c, A.SeriesClause)
+        rep = self.rep(s)
+        if c.grain.text not in GRAINS:
+            hints = did_you_mean(c.grain.text, GRAINS) or available("grains", GRAINS)
+            rep.report(
+                M.UNKNOWN_GRAIN.format(c.grain.text, "series grain"), c.grain.span, hints=hints
+            )
+            return None
+        period = one(fields, "period")
+        if period is not None:
+            labels = [rep.label(period.clause.span, "the period")]
+            hints = ["drop `period`: a series gives one row per period end already"]
+            rep.report(M.SERIES_WITH_PERIOD, c.span, labels=labels, hints=hints)
+        return c.grain.text
+
+
+_COMPOSITE = (m.Elapsed, m.Extreme, m.Not, m.BoolOp, m.Compare, m.Arith, m.Negate, m.Within)
+
+
+def only_as_of(e: m.Expr) -> bool:
+    """Whether ``e`` reads the data cut (``as_of``) and nothing of the unit: every unit would
+    get the same value."""
+    leaves: list[object] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, _COMPOSITE):
+            for f in fields_of(x):
+                for y in f if isinstance(f, tuple) else (f,):
+                    walk(y)
+        elif isinstance(x, m.AsOf | m.Const | m.DurationConst | m.EventConst):
+            leaves.append(x)
+        elif not isinstance(x, str | int | float | Decimal | enum.Enum) and x is not None:
+            leaves.append(x)  # a fact, attribute or anything else of the unit
+
+    walk(e)
+    return any(isinstance(x, m.AsOf) for x in leaves) and all(
+        isinstance(x, m.AsOf | m.Const | m.DurationConst | m.EventConst) for x in leaves
+    )
+
+
+def fields_of(x: object) -> list[object]:
+    return [getattr(x, f.name) for f in dataclasses.fields(x)]  # type: ignore[arg-type]
 
 
 def _default_period_by(measure: m.Measure) -> m.Expr | None:

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from imx import messages as M
 from imx.checker.context import Ctx, Decl, Reporter
-from imx.diagnostics import Label, available, did_you_mean
+from imx.diagnostics import Label, available, did_you_mean, replacement_fix
 from imx.source import Span
 from imx.syntax import ast as A
 
@@ -110,7 +110,7 @@ def unknown_as(
     """Report ``message`` about an unknown name with a did-you-mean hint, else ``plural``."""
     pool = sorted(set(candidates))
     hints = did_you_mean(name.text, pool) or available(plural, pool)
-    rep.report(message, name.span, hints=hints)
+    rep.report(message, name.span, hints=hints, fixes=replacement_fix(name.text, name.span, pool))
 
 
 def resolve(

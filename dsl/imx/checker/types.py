@@ -16,7 +16,7 @@ from imx import model as m
 from imx.checker.context import Reporter
 from imx.checker.names import unknown
 from imx.checker.schema import SchemaInfo, value_type
-from imx.diagnostics import Label, available, did_you_mean
+from imx.diagnostics import Label, available, did_you_mean, replacement_fix
 from imx.source import Span
 from imx.syntax import ast as A
 
@@ -321,7 +321,8 @@ class Typer:
         if unit is None:
             hints = did_you_mean(name, FUNCTIONS) or available("functions", FUNCTIONS)
             msg = M.UNKNOWN_FUNCTION.format("function", name)
-            self.rep.report(msg, node.func.span, hints=hints)
+            fixes = replacement_fix(name, node.func.span, FUNCTIONS)
+            self.rep.report(msg, node.func.span, hints=hints, fixes=fixes)
             return ERROR
         if len(node.args) != 2:
             msg = M.WRONG_ARITY.format(name, 2, len(node.args))

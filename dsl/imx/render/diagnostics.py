@@ -11,7 +11,7 @@ from rich.text import Text
 
 from imx import __version__
 from imx.codes import all_codes
-from imx.diagnostics import Diagnostic, Severity
+from imx.diagnostics import Diagnostic, Fix, Severity
 from imx.render.text import visible
 from imx.source import SourceFile, Span
 
@@ -94,7 +94,9 @@ def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
 
 
 def to_json(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceFile]) -> str:
-    """One JSON object per diagnostic, in a list, with 1-based lines and columns."""
+    """One JSON object per diagnostic, in a list, with 1-based lines and columns (an end column is
+    one past the last character), labels, hints and fixes (each a title, a range and its
+    replacement)."""
     items = []
     for diag in diagnostics:
         item: dict[str, Any] = {
@@ -108,6 +110,14 @@ def to_json(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceFile]
         item["labels"] = [
             {"message": lb.message, "file": lb.file, **_located(lb.file, lb.span, sources)}
             for lb in diag.labels
+        ]
+        item["fixes"] = [
+            {
+                "title": fix.title,
+                "replacement": fix.replacement,
+                **_located(diag.file, fix.span, sources),
+            }
+            for fix in diag.fixes
         ]
         items.append(item)
     return json.dumps(items, indent=2, ensure_ascii=False)
@@ -169,7 +179,27 @@ def _sarif_result(
             }
             for i, lb in enumerate(diag.labels)
         ]
+    if diag.fixes:
+        result["fixes"] = [_sarif_fix(diag.file, fix, sources) for fix in diag.fixes]
     return result
+
+
+def _sarif_fix(file: str, fix: Fix, sources: Mapping[str, SourceFile]) -> dict[str, Any]:
+    """A SARIF fix: one replacement in the diagnostic's file (an empty region inserts)."""
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": file},
+                "replacements": [
+                    {
+                        "deletedRegion": _region(file, fix.span, sources),
+                        "insertedContent": {"text": fix.replacement},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def to_sarif(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceFile]) -> str:

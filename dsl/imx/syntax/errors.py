@@ -12,7 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from imx import messages as M
-from imx.diagnostics import Diagnostic, did_you_mean
+from imx.diagnostics import Diagnostic, did_you_mean, replacement_fix
 from imx.messages import Message
 from imx.source import SourceFile, Span, char_end, line_end
 
@@ -166,6 +166,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, lark: Lark) -> Diagnostic
                 source.path,
                 span,
                 hints=tuple(hints),
+                fixes=replacement_fix(word, span, fields),
             )
     number = _number_mistake(exc, source, span)
     if number is not None:
