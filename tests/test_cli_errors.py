@@ -76,7 +76,7 @@ RUN = ["run", "{spec}", "--data", "{data}", "--no-color"]
 # (argv, exit code, a fragment of stderr); {spec}, {data} and {tmp} name the fixture's files
 CASES: list[tuple[list[str], int, str]] = [
     # item 5 and 11: output paths and formats, checked before evaluation
-    ([*RUN, "--out", "{tmp}/results.xlsx"], 2, "unknown output format `.xlsx`"),
+    ([*RUN, "--out", "{tmp}/results.xls"], 2, "unknown output format `.xls`"),
     ([*RUN, "--out", "{tmp}/results"], 2, "unknown output format `(none)`"),
     ([*RUN, "--out", "{tmp}/results.txt"], 2, "name the output file with one of: .csv"),
     ([*RUN, "--out", "{tmp}/no/such/r.csv"], 2, "{tmp}/no/such` does not exist"),
@@ -330,7 +330,7 @@ IMX = Path(sys.executable).with_name("imx")
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["run", "{spec}", "--data", "{tmp}/nodata", "--out", "{tmp}/r.xlsx"], "`.xlsx`"),
+        (["run", "{spec}", "--data", "{tmp}/nodata", "--out", "{tmp}/r.xls"], "`.xls`"),
         (["run", "{spec}", "--data", "{data}", "--threads", "100000"], "from 1 to"),
         (["run", "{spec}", "--data", "{data}", "--as-of", "9999-12-31T00:00Z"], "1900 to 2199"),
         (["check", "{tmp}/nope.imx"], "no such file or folder"),

@@ -35,6 +35,14 @@ def stdlib_path() -> Path:
     return _first_existing(_PACKAGE / "stdlib_metrics", _CHECKOUT / "stdlib_metrics")
 
 
+@functools.cache
+def diagnostics_doc_path() -> Path:
+    """The diagnostics page (``docs/diagnostics.md``): the documentation of every code."""
+    return _first_existing(
+        _PACKAGE / "docs" / "diagnostics.md", _CHECKOUT / "docs" / "diagnostics.md"
+    )
+
+
 def parser_cache_path() -> str:
     """A per-grammar cache file for Lark's analysed parser tables (cold start matters)."""
     digest = hashlib.sha256(grammar_text().encode()).hexdigest()[:16]

@@ -126,6 +126,11 @@ def _check_exit(result: CheckResult, strict: bool) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.explain:
+        from imx.cli_help import explain_code
+
+        explain_code(args.explain, _console(args))
+        return EXIT_OK
     result = _check(args.paths)
     if getattr(args, "fix", False):
         from imx.cli_fix import fix_project
@@ -177,23 +182,42 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     from imx.render import diagnostics as R
     from imx.syntax.fmt import format_file
 
-    console = _console(args)
-    verb = "would reformat" if args.check else "reformatted"
+    console = _console(args, stderr=args.diff)  # a diff alone on stdout, for `patch`
+    only_say = args.check or args.diff
+    verb = "would reformat" if only_say else "reformatted"
     changed = refused = 0
     for path in _imx_files(args.paths):  # every file, whatever happened to the ones before
-        outcome = format_file(path, write=not args.check)
+        outcome = format_file(path, write=not only_say)
         if outcome.error is not None:
             console.print(Text.assemble(("error", "bold red"), ": ", outcome.error))
         elif outcome.refused and outcome.source is not None:
             R.render_text(list(outcome.diagnostics), {str(path): outcome.source}, console)
         if outcome.changed:
+            if args.diff and outcome.source is not None:
+                sys.stdout.write(_fmt_diff(str(path), outcome.source.text))
             console.print(Text(f"{verb} {path}"))
         changed += outcome.changed
         refused += outcome.refused
     if refused:
         console.print(Text(M.FMT_NOT_FORMATTED.format(refused)))
         return EXIT_FINDINGS
-    return EXIT_FINDINGS if (args.check and changed) else EXIT_OK
+    return EXIT_FINDINGS if (only_say and changed) else EXIT_OK
+
+
+def _fmt_diff(path: str, text: str) -> str:
+    """What ``imx fmt`` would change in a file, as a unified diff (``--- a/PATH``, ``+++ b/PATH``)."""
+    import difflib
+
+    from imx.syntax.fmt import format_source
+
+    formatted = format_source(text, path).text or text
+    lines = difflib.unified_diff(
+        text.splitlines(keepends=True),
+        formatted.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(lines)
 
 
 # -------------------------------------------------------------------------------- run
@@ -397,12 +421,32 @@ def cmd_test(args: argparse.Namespace) -> int:
 
     checked = _checked_model(args)
     assert checked.model is not None
-    outcomes = run_examples(checked.model)
+    outcomes = run_examples(_chosen_examples(checked.model, args.pattern))
     render_example_outcomes(outcomes, _console(args, wrap=True))
     if not outcomes:
         _print_error(args, M.NO_EXAMPLES, ["add an `example … for METRIC { … }` block"])
         return EXIT_FINDINGS
     return EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS
+
+
+def _chosen_examples(model: Model, pattern: str | None) -> Model:
+    """The model with only the examples ``imx test -k PATTERN`` asks for: those whose metric id
+    or title holds PATTERN, case-insensitively; none is a usage error."""
+    import dataclasses
+
+    if pattern is None:
+        return model
+    wanted = pattern.casefold()
+    chosen = tuple(
+        e for e in model.examples if wanted in e.metric.casefold() or wanted in e.title.casefold()
+    )
+    if model.examples and not chosen:
+        metrics = sorted({e.metric for e in model.examples})
+        raise UsageError(
+            f"no example matches -k {pattern}",
+            [f"examples are written for: {', '.join(metrics)}"],
+        )
+    return dataclasses.replace(model, examples=chosen)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -470,10 +514,8 @@ def _check_docs_units(args: argparse.Namespace, results_path: Path | None) -> No
     """``--units DIR`` of ``docs build``: beside ``--results``, from the same run."""
     from imx.render.handbook.units import check_unit_folder
 
-    if args.units is None:
+    if getattr(args, "units", None) is None:  # `docs serve` has no --units
         return
-    if args.action == "serve":
-        raise UsageError(M.DOCS_UNITS_BUILD_ONLY)
     if results_path is None:
         raise UsageError(M.DOCS_UNITS_NEEDS_RESULTS)
     check_unit_folder(Path(args.units), results_path)
@@ -487,8 +529,11 @@ def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) 
     assert checked.model is not None
     results = read_results(results_path) if results_path else None
     units = read_unit_folder(Path(args.units)) if args.units else None
+    from imx.render.scorecard import progress
+
     try:
-        site = build_handbook(checked.model, out, results, checked.sources, units)
+        with progress(_console(args, stderr=True), f"building the handbook in {out}"):
+            site = build_handbook(checked.model, out, results, checked.sources, units)
     except OSError as exc:
         raise OutputError(M.HANDBOOK_UNWRITABLE.format(out, exc.strerror or exc)) from exc
     _say(_console(args), f"handbook written to {site} (open {site / 'index.html'})")
@@ -501,6 +546,11 @@ def _serve_docs(args: argparse.Namespace, results_path: Path | None) -> int:
     from imx.render.handbook import serve_handbook
 
     _checked_model(args)
+    _say(
+        _console(args, stderr=True),
+        f"serving the handbook on http://{args.addr}/ (re-rendered when a .imx file changes; "
+        "Ctrl-C stops)",
+    )
     with tempfile.TemporaryDirectory(prefix="imx-handbook-") as project:
         try:
             serve_handbook(
@@ -587,17 +637,34 @@ def _address(text: str) -> str:
 
 
 def _command(
-    sub: SubParsers, name: str, func: Callable[[argparse.Namespace], int], help: str
+    sub: SubParsers,
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    help: str,
+    full_name: str | None = None,
 ) -> argparse.ArgumentParser:
-    """A subcommand's parser; its defaults name the function that runs it and the parser itself
-    (so that an unknown option is reported with this command's usage)."""
-    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+    """A subcommand's parser, its description followed by its examples (``cli_help.EXAMPLES``
+    under ``full_name``, default ``name``); its defaults name the function that runs it and the
+    parser itself (so that an unknown option is reported with this command's usage)."""
+    from imx.cli_help import HelpFormatter, description
+
+    p = sub.add_parser(
+        name,
+        help=help,
+        description=description(full_name or name, help),
+        formatter_class=HelpFormatter,
+    )
     p.set_defaults(func=func, command_parser=p)
     return p
 
 
 def _paths(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".imx files or folders")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=".imx files or folders (default: the `paths` of the project's imx.toml)",
+    )
 
 
 def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
@@ -611,6 +678,11 @@ def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
     )
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
     p.add_argument(
+        "--explain",
+        metavar="CODE",
+        help="print the documentation of a diagnostic code (e.g. band-gap) and stop",
+    )
+    p.add_argument(
         "--fix",
         action="store_true",
         help="apply the certain fixes (a misspelt name with one close match) to the files given,"
@@ -623,6 +695,11 @@ def _add_fmt(sub: SubParsers) -> argparse.ArgumentParser:
     p = _command(sub, "fmt", cmd_fmt, "rewrite .imx files in the canonical layout")
     _paths(p)
     p.add_argument("--check", action="store_true", help="only report files that would change")
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what would change as a unified diff; write nothing",
+    )
     return p
 
 
@@ -698,6 +775,12 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
 def _add_test(sub: SubParsers) -> argparse.ArgumentParser:
     p = _command(sub, "test", cmd_test, "run the examples written in the specs")
     _paths(p)
+    p.add_argument(
+        "-k",
+        dest="pattern",
+        metavar="PATTERN",
+        help="only the examples whose metric id or title contains PATTERN (case-insensitive)",
+    )
     return p
 
 
@@ -716,23 +799,36 @@ def _add_sql(sub: SubParsers) -> argparse.ArgumentParser:
 
 
 def _add_docs(sub: SubParsers) -> argparse.ArgumentParser:
+    """``docs build`` and ``docs serve``, each a subcommand with its own options."""
     p = _command(sub, "docs", cmd_docs, "build or preview the metric handbook (an mkdocs site)")
-    p.add_argument("action", choices=("build", "serve"), help="write the site, or preview it")
-    _paths(p)
-    p.add_argument("--out", default="handbook", metavar="DIR", help="where `build` writes the site")
-    p.add_argument("--results", metavar="FILE", help="results from `imx run --out` to show")
-    p.add_argument(
+    actions = p.add_subparsers(
+        dest="action",
+        metavar="ACTION",
+        required=True,
+        help="build: write the site; serve: preview it",
+    )
+    build = _command(actions, "build", cmd_docs, "write the handbook as a site", "docs build")
+    serve = _command(actions, "serve", cmd_docs, "preview the handbook live", "docs serve")
+    for child in (build, serve):
+        _paths(child)
+        child.add_argument("--results", metavar="FILE", help="results from `imx run --out` to show")
+    build.add_argument("--out", default="handbook", metavar="DIR", help="where to write the site")
+    build.add_argument(
         "--units",
         metavar="DIR",
         help="unit rows from the same run's `imx run --units`: red and amber cells link to them",
     )
-    p.add_argument(
+    serve.add_argument(
         "--addr",
         default="127.0.0.1:8000",
         type=_option(_address),
         metavar="HOST:PORT",
-        help="address `serve` listens on (default 127.0.0.1:8000)",
+        help="address to listen on; the preview re-renders when a .imx file changes",
     )
+    for child in (build, serve):
+        child.add_argument(
+            "--no-color", action="store_true", help="plain output (also: NO_COLOR=1)"
+        )
     return p
 
 
@@ -780,8 +876,20 @@ def _add_why(sub: SubParsers) -> argparse.ArgumentParser:
     return add_why(sub)
 
 
+def _add_init(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.cli_project import add_init
+
+    return add_init(sub)
+
+
+def _add_completion(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.cli_help import add_completion
+
+    return add_completion(sub)
+
+
 _COMMANDS = (
-    _add_check, _add_fmt, _add_run, _add_units, _add_why, _add_test, _add_sql, _add_docs,
+    _add_init, _add_check, _add_fmt, _add_run, _add_units, _add_why, _add_test, _add_sql, _add_docs,
     _add_explain,
 )  # fmt: skip
 
@@ -796,7 +904,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"imx {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (*_COMMANDS, _add_demo_data):
+    for add in (*_COMMANDS, _add_demo_data, _add_completion):
         p = add(sub)
         p.add_argument("--no-color", action="store_true", help="plain output (also: NO_COLOR=1)")
     return parser
@@ -884,10 +992,24 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse argv; an unknown option is reported with the usage of the command it was given to."""
-    args, extra = build_parser().parse_known_args(argv)
+    """Parse argv; an unknown option is reported with the usage of the command it was given to.
+    Bare ``imx`` prints the help; a misspelt command gets a did-you-mean; inside a project, the
+    options left out come from its ``imx.toml`` (``cli_project.apply_config``)."""
+    from imx.cli_help import autocomplete, check_command
+    from imx.cli_project import apply_config
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    autocomplete(parser)  # answers a shell's completion request and exits; else nothing
+    if not words:
+        parser.print_help()
+        raise SystemExit(EXIT_OK)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    check_command(words, list(sub.choices))
+    args, extra = parser.parse_known_args(words)
     if extra:
         args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    apply_config(args, words)
     return args
 
 

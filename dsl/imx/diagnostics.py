@@ -126,13 +126,23 @@ class DiagnosticSink:
         return sorted(self.items, key=Diagnostic.sort_key)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> list[str]:
-    """Hints naming the closest candidates to a misspelt ``name``.
+RUNNER_UP = 0.1  # a second suggestion only if it is about as close as the best
 
-    >>> did_you_mean("images_recieved", ["images_received", "qc_passed"])
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> list[str]:
+    """A hint naming the closest candidate to a misspelt ``name``, and a second one only when it
+    is nearly as close (difflib's ratio within ``RUNNER_UP``): never a list of weak guesses.
+
+    >>> did_you_mean("images_recieved", ["images_received", "images_incomplete", "qc_passed"])
     ['did you mean `images_received`?']
+    >>> did_you_mean("vendr", ["vendor", "calendar"])
+    ['did you mean `vendor`?']
+    >>> did_you_mean("lower_is_beter", ["higher_is_better", "lower_is_better"])
+    ['did you mean `lower_is_better`?']
+    >>> did_you_mean("Q-3", ["Q-1", "Q-2"])
+    ['did you mean `Q-1` or `Q-2`?']
     """
-    close = _closest(name, candidates)
+    close = _best(name, _closest(name, candidates))
     if not close:
         return []
     return ["did you mean " + " or ".join(f"`{c}`" for c in close) + "?"]
@@ -150,6 +160,17 @@ def replacement_fix(name: str, span: Span, candidates: Iterable[str]) -> tuple[F
     if len(close) != 1 or close[0] == name:
         return ()
     return (Fix(f"replace with `{close[0]}`", span, close[0]),)
+
+
+def _best(name: str, close: list[str]) -> list[str]:
+    """The best of ``close`` (in order of similarity), and the next if it is about as close."""
+
+    def ratio(candidate: str) -> float:
+        matcher = difflib.SequenceMatcher(None, candidate.lower(), name.lower())
+        return matcher.ratio()
+
+    scored = sorted(((ratio(c), i, c) for i, c in enumerate(close)), key=lambda t: (-t[0], t[2]))
+    return [c for r, _, c in scored[:2] if r >= scored[0][0] - RUNNER_UP]
 
 
 def _closest(name: str, candidates: Iterable[str]) -> list[str]:

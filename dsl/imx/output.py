@@ -7,6 +7,8 @@ Output naming, for ``--out PATH``:
 ``X.parquet``      ``X.parquet`` (results; the stamp also in its schema metadata under
                    ``imx.stamp``), ``X.quality.parquet``, ``X.stamp.json``
 ``X.json``         one document: ``{"stamp": {...}, "results": [...], "quality": [...]}``
+``X.xlsx``         one workbook: sheets ``results``, ``quality``, ``set_aside`` and ``stamp``
+                   (:mod:`imx.output_xlsx`)
 ``X.html``         whatever writer the report module registers with :func:`register_writer`
 =================  =====================================================================
 
@@ -75,12 +77,16 @@ def write_results(
     partial file, and an earlier file of that name untouched.
 
     >>> sorted(WRITERS)
-    ['.csv', '.html', '.json', '.parquet']
+    ['.csv', '.html', '.json', '.parquet', '.xlsx']
     """
     target = check_output_file(path)
     writer = WRITERS[target.suffix.lower()]
 
     def write(staged: Path) -> list[Path]:
+        if target.suffix.lower() == ".xlsx":  # the rows set aside are a sheet of the workbook
+            from imx.output_xlsx import write_workbook
+
+            return write_workbook(results, staged, set_aside)
         written = writer(results, staged, model)
         return written + _set_aside_writer(set_aside, staged, results.stamp)
 
@@ -382,11 +388,19 @@ def _write_html(results: Results, path: Path, model: Model | None) -> list[Path]
     return [path]
 
 
+def _write_xlsx(results: Results, path: Path, model: Model | None) -> list[Path]:
+    from imx.output_xlsx import write_workbook
+
+    del model
+    return write_workbook(results, path, None)
+
+
 WRITERS: dict[str, Writer] = {
     ".csv": _write_csv,
     ".html": _write_html,
     ".json": _write_json,
     ".parquet": _write_parquet,
+    ".xlsx": _write_xlsx,
 }
 
 

@@ -18,10 +18,14 @@ from imx.source import SourceFile, Span
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
 
 
-def _located(diag_file: str, span: Span, sources: Mapping[str, SourceFile]) -> dict[str, int]:
+def _located(
+    diag_file: str, span: Span, sources: Mapping[str, SourceFile]
+) -> dict[str, int | None]:
+    """1-based line and column of a span; None for a file that was never read (a path that
+    does not exist has no line 1 to point at)."""
     source = sources.get(diag_file)
     if source is None:
-        return {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
+        return {"line": None, "column": None, "end_line": None, "end_column": None}
     start = source.position(span.start)
     end = source.position(max(span.start, span.end))
     return {
@@ -63,7 +67,8 @@ def render_text(
                 (visible(diag.message), "bold"),
             )
         )
-        where = visible(f"  --> {diag.file}:{pos['line']}:{pos['column']}")
+        at = f":{pos['line']}:{pos['column']}" if pos["line"] is not None else ""
+        where = visible(f"  --> {diag.file}{at}")
         console.print(Text(where, style="blue"))
         source = sources.get(diag.file)
         if source is not None and source.text:
@@ -71,7 +76,8 @@ def render_text(
                 console.print(line)
         for label in diag.labels:
             lpos = _located(label.file, label.span, sources)
-            note = f"  note: {label.message} ({label.file}:{lpos['line']}:{lpos['column']})"
+            lat = f":{lpos['line']}:{lpos['column']}" if lpos["line"] is not None else ""
+            note = f"  note: {label.message} ({label.file}{lat})"
             console.print(Text(visible(note)))
         for hint in diag.hints:
             console.print(Text.assemble(("  = hint: ", "cyan"), visible(hint)))
@@ -127,55 +133,69 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.N
 
 
 def _region(file: str, span: Span, sources: Mapping[str, SourceFile]) -> dict[str, int]:
-    pos = _located(file, span, sources)
+    source = sources.get(file)
+    if source is None:  # a file never read: the location names the file alone
+        return {}
+    start = source.position(span.start)
+    end = source.position(max(span.start, span.end))
     return {
-        "startLine": pos["line"],
-        "startColumn": pos["column"],
-        "endLine": pos["end_line"],
-        "endColumn": max(pos["end_column"], pos["column"]),
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": max(end.column, start.column),
     }
 
 
+def _physical(file: str, span: Span, sources: Mapping[str, SourceFile]) -> dict[str, Any]:
+    region = _region(file, span, sources)
+    return {"artifactLocation": {"uri": file}, **({"region": region} if region else {})}
+
+
 def _sarif_rules() -> list[dict[str, Any]]:
-    """Every registered code as a SARIF rule: its name, summary and default level."""
-    return [
-        {
-            "id": code.name,
-            "name": code.name,
-            "shortDescription": {"text": code.summary},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[code.severity]},
-        }
-        for code in all_codes()
-    ]
+    """Every registered code as a SARIF rule: its name, summary, the meaning its section of the
+    diagnostics page gives (``imx.code_docs``), that page's address and its default level."""
+    from imx.code_docs import code_doc, help_uri
+
+    rules = []
+    for code in all_codes():
+        doc = code_doc(code.name)
+        full = f"{doc.section}: {doc.meaning}" + (f"\n\n{doc.intro}" if doc.intro else "")
+        uri = help_uri(code.name)
+        rules.append(
+            {
+                "id": code.name,
+                "name": code.name,
+                "shortDescription": {"text": code.summary},
+                "fullDescription": {"text": full},
+                "helpUri": uri,
+                "help": {
+                    "text": full,
+                    "markdown": f"{full}\n\n[Diagnostics: {doc.section}]({uri})",
+                },
+                "defaultConfiguration": {"level": _SARIF_LEVEL[code.severity]},
+            }
+        )
+    return rules
 
 
 def _sarif_result(
     diag: Diagnostic, sources: Mapping[str, SourceFile], index: Mapping[str, int]
 ) -> dict[str, Any]:
     text = diag.message + "".join(f"\nhint: {h}" for h in diag.hints)
+    markdown = diag.message + "".join(f"\n- hint: {h}" for h in diag.hints)
     result: dict[str, Any] = {
         "ruleId": diag.code,
         "ruleIndex": index[diag.code],
         "level": _SARIF_LEVEL[diag.severity],
-        "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": diag.file},
-                    "region": _region(diag.file, diag.span, sources),
-                }
-            }
-        ],
+        "message": {"text": text, "markdown": markdown},
+        "locations": [{"physicalLocation": _physical(diag.file, diag.span, sources)}],
     }
     if diag.labels:
         result["relatedLocations"] = [
             {
                 "id": i,
                 "message": {"text": lb.message},
-                "physicalLocation": {
-                    "artifactLocation": {"uri": lb.file},
-                    "region": _region(lb.file, lb.span, sources),
-                },
+                "physicalLocation": _physical(lb.file, lb.span, sources),
             }
             for i, lb in enumerate(diag.labels)
         ]
