@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -13,11 +15,16 @@ import pytest
 from imx.checker import check_paths
 from imx.data import load_dataset
 from imx.demo_data import generate
-from imx.demo_data.world import EVENTS, NEGATIVE_DURATION_METRICS
+from imx.demo_data.world import (
+    EVENTS,
+    MODALITIES,
+    NEGATIVE_DURATION_METRICS,
+    UNKNOWN_MODALITIES,
+)
 from imx.model import Model
 
 STDLIB = Path(__file__).resolve().parent.parent / "stdlib_metrics"
-RULES = ("duplicate-row", "unknown-event", "null-timestamp", "naive-timestamp")
+RULES = ("duplicate-row", "unknown-event", "null-timestamp", "naive-timestamp", "unreadable-row")
 
 
 @cache
@@ -71,6 +78,17 @@ def test_quality_report_finds_exactly_the_injected_faults(tmp_path: Path, fmt: s
     expected = {rule: manifest.faults[rule] for rule in RULES if manifest.faults[rule]}
     assert found == expected
     assert (manifest.faults["naive-timestamp"] > 0) == (fmt == "csv")
+    assert (manifest.faults["unreadable-row"] > 0) == (fmt == "csv")
+
+
+def test_unknown_modality_codes_are_the_manifest_count(tmp_path: Path) -> None:
+    """No loader rule checks attribute values: the unknown codes stay in the log, on scans."""
+    manifest = generate(4, 5, tmp_path, "parquet")
+    events = pq.read_table(tmp_path / "events.parquet").to_pylist()
+    unknown = [r for r in events if r["modality"] not in (*MODALITIES, None)]
+    assert len(unknown) == manifest.faults["unknown-modality"] > 0
+    assert {r["event"] for r in unknown} == {"scan_acquired"}
+    assert {r["modality"] for r in unknown} <= set(UNKNOWN_MODALITIES)
 
 
 def test_negative_durations_are_found_per_metric(tmp_path: Path) -> None:
@@ -84,3 +102,84 @@ def test_negative_durations_are_found_per_metric(tmp_path: Path) -> None:
     results = evaluate(_model(), dataset, options)
     found = {f.metric: f.rows for f in results.quality if f.rule == "negative-duration"}
     assert found == dict.fromkeys(NEGATIVE_DURATION_METRICS, manifest.faults["negative-duration"])
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The event rows of an 8-study demo log."""
+    folder = tmp_path_factory.mktemp("log")
+    generate(8, 3, folder, "parquet")
+    return pq.read_table(folder / "events.parquet").to_pylist()
+
+
+def test_attributes_have_a_realistic_shape(rows: list[dict[str, Any]]) -> None:
+    by_event: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_event.setdefault(str(row["event"]), []).append(row)
+    imaging = ("scan_acquired", "images_received", "qc_passed", "qc_failed", "read_completed")
+    assert all(r["modality"] is not None for e in imaging for r in by_event[e])
+    assert len({r["modality"] for r in by_event["scan_acquired"]}) >= 3
+    reasons = Counter(r["query_reason"] for r in by_event["query_opened"])
+    assert None not in reasons and len(reasons) >= 6
+    top = sum(n for _, n in reasons.most_common(3))
+    assert top > 0.7 * reasons.total()  # a Pareto: a few reasons make most queries
+    severity = Counter(r["severity"] for r in by_event["protocol_deviation_found"])
+    assert severity["minor"] > severity["major"] > severity["critical"] > 0
+    assert {r["actor"] for r in by_event["qc_passed"] + by_event["qc_failed"]} == {"manual"}
+    auto = by_event["qc_auto_checked"]
+    assert {r["actor"] for r in auto} == {"auto"}
+    assert {r["qc_outcome"] for r in auto} == {"accepted", "rejected"}
+    for event in ("phantom_scanned", "biomarker_measured", "retest_scan_measured"):
+        assert all(isinstance(r["reading"], float) for r in by_event[event]), event
+    assert all(r["reading"] is None for r in by_event["scan_acquired"])
+    failures = Counter((r["study"], r["site"]) for r in by_event["upload_failed"])
+    assert sum(failures.values()) > 0 and max(failures.values()) >= 5  # some sites fail often
+
+
+def test_phantom_readings_drift_from_a_baseline_per_scanner(rows: list[dict[str, Any]]) -> None:
+    series: dict[tuple[object, ...], list[tuple[object, float]]] = {}
+    for r in rows:
+        if r["event"] == "phantom_scanned" and r["at"] is not None and r["reading"] is not None:
+            series.setdefault((r["study"], r["site"], r["scanner"]), []).append(
+                (r["at"], r["reading"])
+            )
+    change = []
+    for readings in series.values():
+        readings.sort()
+        if len(readings) >= 12:
+            change.append(readings[-1][1] / readings[0][1] - 1)
+    assert len(change) > 50
+    baselines = [r[0][1] for r in series.values()]
+    assert max(baselines) > 1.3 * min(baselines)  # each scanner its own baseline
+    drifting = sum(c < -0.1 for c in change)
+    assert 0 < drifting < 0.3 * len(change)  # a few scanners lose SNR, most hold it
+
+
+def test_some_visits_fall_outside_their_window_and_reads_wait_for_a_reader(
+    rows: list[dict[str, Any]],
+) -> None:
+    first: dict[tuple[object, ...], dict[str, object]] = {}
+    for r in rows:
+        if r["at"] is not None and r["event"] in ("timepoint_expected", "scan_acquired"):
+            unit = first.setdefault((r["study"], r["site"], r["subject"], r["timepoint"]), {})
+            unit.setdefault(str(r["event"]), r["at"])
+    gaps = [
+        (u["scan_acquired"] - u["timepoint_expected"]).days  # type: ignore[operator]
+        for u in first.values()
+        if len(u) == 2
+    ]
+    late = sum(g > 7 for g in gaps) / len(gaps)
+    assert 0.01 < late < 0.15
+    released = {
+        (r["study"], r["site"], r["subject"], r["timepoint"]): r["at"]
+        for r in rows
+        if r["event"] == "released_to_read" and r["at"] is not None
+    }
+    waits = [
+        (r["at"] - released[k]).total_seconds() / 3600
+        for r in rows
+        if r["event"] == "read_assigned"
+        and r["at"] is not None
+        and (k := (r["study"], r["site"], r["subject"], r["timepoint"])) in released
+    ]
+    assert 1 < sorted(waits)[len(waits) // 2] < 12 and max(waits) > 48  # hours, a long tail

@@ -4,11 +4,28 @@ plus a manifest of the data faults injected, out.
 The log follows the standard library schema (``stdlib_metrics/schema.imx``): every workflow event
 from site start-up to data transfer and governance, with long-tailed (log-normal) durations, site
 and vendor effects, core-lab work that waits for business days, adjudication near 35% of
-timepoints, queries, rescans and timepoints still open at the data cut. Everything is drawn from
-one ``numpy.random.Generator`` and built as whole arrays, so one seed always gives the same bytes.
+timepoints, queries, rescans and timepoints still open at the data cut.
 
-Size: about 4,000 events per study (``--studies 265`` gave 1.08 million events in 2.5 s as Parquet,
-3.3 s as CSV, on the development machine).
+What the events say, in the attribute columns: the modality on every event of a timepoint (mostly
+the area's own, some brain MRI in lung cancer, staging CT in lymphoma, amyloid PET in Alzheimer's
+disease); a query's reason (what QC found, else image quality, a long tail of rarer reasons); a
+protocol deviation's severity (more major and critical ones at poorer sites); the QC actor (the
+reviewers' decisions are ``manual``; two vendors' software checks each receipt first,
+``qc_auto_checked``, ``auto``, and misses about a quarter of what the reviewers reject); a
+``reading`` on monthly ``phantom_scanned`` rows (a baseline SNR per scanner, 2% noise, a loss of
+about 1.5% a month on one scanner in ten) and on each assessed timepoint's
+``biomarker_measured`` (the area's biomarker, with about one baseline in ten measured again on a
+repeat scan, ``retest_scan_measured``). Failed upload attempts (``upload_failed``) come before
+some electronic uploads, often at a few sites; some subjects come late for their visit, outside
+its window; reads wait hours, now and then days, for a reader.
+
+Every draw comes from two ``numpy.random.Generator`` streams seeded from the seed, and everything
+is built as whole arrays, so one seed always gives the same bytes. The second stream holds only
+the draws of what the log gained in 2026.2 (the attributes and events above), so the draws of the
+events it had before are unchanged by them.
+
+Size: about 4,600 events per study (``--studies 265`` gave 1.23 million events in 5.8 s as
+Parquet on the development machine).
 
 Injected faults, counted exactly in ``manifest.json`` by data-quality rule:
 
@@ -20,7 +37,12 @@ Injected faults, counted exactly in ``manifest.json`` by data-quality rule:
 * ``null-timestamp``: rows whose ``at`` is emptied;
 * ``naive-timestamp``: CSV only, rows whose ``at`` is the site's local wall time with no offset.
   Parquet stores ``at`` as ``timestamp[us, tz=UTC]``, a type that cannot hold a naive value, so
-  Parquet output has none (the manifest says 0).
+  Parquet output has none (the manifest says 0);
+* ``unreadable-row``: CSV only, rows whose ``reading`` is not a number (a decimal comma, ``n/a``,
+  ``<LOD``), as some site systems write; Parquet stores ``reading`` as a double (0);
+* ``unknown-modality``: ``scan_acquired`` rows whose modality is a code the schema's list does not
+  name (``MR``, ``ct``, ``PET-CT``, ``US``). No loading rule checks attribute values, so these rows
+  are kept: they show as their own group in a level ``by modality``.
 
 The faults touch disjoint sets of rows and timepoints, so each is found by exactly one rule. Events
 after the data cut (``as_of``) are not written: the log is an extract taken at the cut.
@@ -134,6 +156,7 @@ def _simulate(studies: int, seed: int, as_of_us: int) -> tuple[_World, _Log, int
     tp = _subjects(w, study_end)
     acq = _acquisition(log, w, tp, change)
     negative = _negatives(w, acq, 0.004)
+    log.protect("scan_acquired", acq["imaged"], negative)
     accepted = _quality_control(log, w, tp, acq, negative)
     imaged = acq["imaged"] & (accepted <= as_of_us)
     final = _reads(log, w, tp, accepted, imaged)
@@ -201,6 +224,9 @@ def _manifest(
         "negative-duration counts timepoints with images_received before scan_acquired; the "
         "data-quality report finds each once per metric in negative_duration_metrics",
         "naive-timestamp: CSV only; Parquet stores `at` as timestamp[us, tz=UTC] (never naive)",
+        "unreadable-row: CSV only, a reading that is not a number; Parquet stores a double",
+        "unknown-modality: scan_acquired rows with a modality code outside the schema's list; "
+        "kept by the loader (no rule checks attribute values), their own group by modality",
         "events after as_of are not written",
     )
     return Manifest(

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx.demo_data.world import (
+    ACTORS,
     AREAS,
     ATTRS,
     COUNTRIES,
@@ -22,8 +23,10 @@ from imx.demo_data.world import (
     QUERY_REASONS,
     READ_TYPES,
     READERS,
+    SEVERITIES,
     TRANSFER_METHODS,
     UNKNOWN_EVENTS,
+    UNKNOWN_MODALITIES,
     US,
     VENDORS,
     BoolArray,
@@ -41,6 +44,7 @@ class _Rows:
     cols: dict[str, IntArray]
     null_at: BoolArray
     naive: BoolArray
+    bad_reading: BoolArray
 
 
 def _clean_rows(log: _Log, as_of_us: int) -> dict[str, IntArray]:
@@ -58,13 +62,15 @@ def _fault_counts(n_rows: int, fmt: Format) -> dict[str, int]:
         "unknown-event": round(n_rows * 0.001),
         "null-timestamp": round(n_rows * 0.001),
         "naive-timestamp": round(n_rows * 0.001) if fmt == "csv" else 0,
+        "unknown-modality": round(n_rows * 0.0005),
+        "unreadable-row": round(n_rows * 0.0003) if fmt == "csv" else 0,
     }
 
 
 def _inject(rng: np.random.Generator, cols: dict[str, IntArray], counts: dict[str, int]) -> _Rows:
     """Copy, rename and blank rows as ``counts`` says; the chosen rows never overlap."""
     n = len(cols["at"])
-    eligible = rng.permutation(np.flatnonzero(cols["protect"] == 0))
+    eligible = rng.permutation(np.flatnonzero(cols["protect"] != 1))
     cuts = np.cumsum([counts[k] for k in ("duplicate-row", "unknown-event", "null-timestamp")])
     dup, unk, null = np.split(eligible[: cuts[-1] + counts["naive-timestamp"]], cuts)[:3]
     naive = eligible[cuts[-1] : cuts[-1] + counts["naive-timestamp"]]
@@ -79,7 +85,24 @@ def _inject(rng: np.random.Generator, cols: dict[str, IntArray], counts: dict[st
     naive_mask = np.zeros(len(order), dtype=bool)
     null_at[null] = True
     naive_mask[naive] = True
-    return _Rows({k: v[order] for k, v in out.items()}, null_at[order], naive_mask[order])
+    bad_reading = np.zeros(len(order), dtype=bool)
+    modality, reading = _attribute_faults(out, eligible[cuts[-1] + len(naive) :], counts)
+    bad_reading[reading] = True
+    unknown = rng.integers(0, len(UNKNOWN_MODALITIES), len(modality))
+    out["modality"][modality] = len(MODALITIES) + unknown
+    return _Rows(
+        {k: v[order] for k, v in out.items()}, null_at[order], naive_mask[order], bad_reading[order]
+    )
+
+
+def _attribute_faults(
+    cols: dict[str, IntArray], rest: IntArray, counts: dict[str, int]
+) -> tuple[IntArray, IntArray]:
+    """Rows (of ``rest``, a random order of rows no other fault touches) given an unknown modality
+    code (``scan_acquired`` rows) or a reading that is not a number (rows with a reading)."""
+    scans = rest[cols["event"][rest] == EVENTS.index("scan_acquired")]
+    measured = rest[~np.isnan(cols["reading"][rest])]
+    return scans[: counts["unknown-modality"]], measured[: counts["unreadable-row"]]
 
 
 def _dictionaries(w: _World) -> dict[str, list[str]]:
@@ -98,11 +121,13 @@ def _dictionaries(w: _World) -> dict[str, list[str]]:
         "incident": [f"INC-{i + 1:03d}" for i in range(1000)],
         "escalation": [f"ESC-{i + 1:03d}" for i in range(1000)],
         "event": [*EVENTS, *UNKNOWN_EVENTS],
-        "modality": list(MODALITIES),
+        "modality": [*MODALITIES, *UNKNOWN_MODALITIES],
         "query_reason": list(QUERY_REASONS),
         "qc_outcome": list(QC_OUTCOMES),
         "transfer_method": list(TRANSFER_METHODS),
         "read_type": list(READ_TYPES),
+        "severity": list(SEVERITIES),
+        "actor": list(ACTORS),
     }
 
 
@@ -119,7 +144,19 @@ def _event_table(w: _World, rows: _Rows, fmt: Format) -> pa.Table:
     columns["at"] = _csv_times(w, rows, at) if fmt == "csv" else at
     for name in ATTRS:
         columns[name] = _text(rows.cols[name], words[name])
+    reading = pa.array(rows.cols["reading"], type=pa.float64(), from_pandas=True)
+    columns["reading"] = _csv_readings(rows, reading) if fmt == "csv" else reading
     return pa.table(columns)
+
+
+def _csv_readings(rows: _Rows, reading: pa.Array) -> pa.Array:
+    """Readings as CSV text; the rows of the ``unreadable-row`` fault hold what some site systems
+    write instead of a number: the value with a decimal comma, "n/a" or "<LOD"."""
+    values = rows.cols["reading"][rows.bad_reading]
+    forms = (lambda v: f"{v:.1f}".replace(".", ","), lambda v: "n/a", lambda v: "<LOD")
+    words = [forms[i % 3](float(v)) for i, v in enumerate(values)]
+    text = pc.cast(reading, pa.string())
+    return pc.replace_with_mask(text, pa.array(rows.bad_reading), pa.array(words, pa.string()))
 
 
 def _csv_times(w: _World, rows: _Rows, at: pa.Array) -> pa.Array:

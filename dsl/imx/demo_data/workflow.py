@@ -8,12 +8,14 @@ import numpy as np
 
 from imx.demo_data.world import (
     AREAS,
+    AUTO_QC_VENDORS,
+    BIOMARKERS,
     COUNTRIES,
     DAY,
     FINAL_TRANSFER,
     HOUR,
     MODALITIES,
-    QUERY_REASONS,
+    OTHER_MODALITIES,
     US,
     VENDORS,
     BoolArray,
@@ -60,17 +62,43 @@ def _site_events(log: _Log, w: _World) -> IntArray:
     log.add("scanner_qualified", qualified, scanner=0, **keys)
     log.add("site_activated", activated, **keys)
     w.site_activated = activated
-    return _scanner_changes(log, w, hol, keys)
+    return _scanner_changes(log, w, hol, keys, qualified)
 
 
-def _scanner_changes(log: _Log, w: _World, hol: IntArray, keys: dict[str, IntArray]) -> IntArray:
+def _scanner_changes(
+    log: _Log, w: _World, hol: IntArray, keys: dict[str, IntArray], qualified: IntArray
+) -> IntArray:
     rng, n = w.rng, len(w.site_study)
     changed = rng.random(n) < 0.12
     change = w.site_activated + rng.integers(60, 300, n) * DAY
     requalified = _roll_to_business(change + _lognormal(rng, 90.0, 0.8, n), hol)
     log.add("scanner_changed", change, changed, scanner=1, **keys)
     log.add("scanner_qualified", requalified, changed, scanner=1, **keys)
-    return np.where(changed, change, np.iinfo(np.int64).max // 2)
+    never = np.full(n, np.iinfo(np.int64).max // 2)
+    _phantoms(log, w, keys, 0, qualified, np.where(changed, change, never))
+    _phantoms(log, w, keys, 1, np.where(changed, requalified, never), never)
+    return np.where(changed, change, never)
+
+
+def _phantoms(
+    log: _Log, w: _World, keys: dict[str, IntArray], scanner: int, start: IntArray, end: IntArray
+) -> None:
+    """Monthly phantom QC scans of one scanner per site from its qualification until it is
+    replaced or the cut; ``reading`` is the phantom's SNR: a baseline of its own per scanner,
+    noise of 2%, a slow drift, and on about one scanner in ten (an ageing coil or tube) a loss of
+    1.5% a month."""
+    rng, n = w.extra, len(start)
+    baseline = 120.0 * rng.lognormal(0.0, 0.15, n)
+    drift = np.where(rng.random(n) < 0.1, rng.normal(-0.015, 0.005, n), rng.normal(0, 0.002, n))
+    stop = np.minimum(end, w.as_of_us)
+    scans = np.where(start < stop, (stop - start) // (30 * DAY) + 1, 0)
+    which = np.repeat(np.arange(n), scans)
+    month = np.arange(len(which)) - np.repeat(np.cumsum(scans) - scans, scans)
+    at = start[which] + month * 30 * DAY + rng.integers(0, 4 * 24, len(which)) * HOUR
+    level = baseline[which] * (1 + drift[which] * month)
+    reading = np.round(level * (1 + 0.02 * rng.standard_normal(len(which))), 1)
+    site_keys = {k: v[which] for k, v in keys.items()}
+    log.add("phantom_scanned", at, None, scanner=scanner, reading=reading, **site_keys)
 
 
 @dataclass
@@ -82,14 +110,30 @@ class _Timepoints:
     weeks: IntArray  # visit label code: 0 = BL, else weeks since baseline
     scheduled: IntArray
     prone: BoolArray  # the subject's images are hard to read (discordance-prone)
+    modality: IntArray  # MODALITIES code, on every event of the timepoint
 
     def keys(self, w: _World) -> dict[str, IntArray]:
+        """The timepoint's key columns and its modality, the columns of its every event."""
         return {
             "study": w.site_study[self.site],
             "site": w.site_number[self.site],
             "subject": self.subject,
             "timepoint": self.weeks,
+            "modality": self.modality,
         }
+
+
+def _modalities(w: _World, area: IntArray) -> IntArray:
+    """Each timepoint's modality: its area's own, or one of the area's other modalities."""
+    own = np.searchsorted(MODALITIES, np.array([a[4] for a in AREAS])[area])
+    draw = w.extra.random(len(area))
+    for index, others in OTHER_MODALITIES.items():
+        floor = 0.0
+        for name, share in others:
+            pick = (area == index) & (draw >= floor) & (draw < floor + share)
+            own = np.where(pick, MODALITIES.index(name), own)
+            floor += share
+    return own
 
 
 def _subjects(w: _World, study_end: IntArray) -> _Timepoints:
@@ -109,21 +153,21 @@ def _subjects(w: _World, study_end: IntArray) -> _Timepoints:
     scheduled = enrol[subject] + k * interval[subject]
     weeks = k * interval[subject] // (7 * DAY)
     prone = (rng.random(len(site)) < 0.55)[subject]
-    return _Timepoints(site[subject], subject, weeks, scheduled, prone)
+    modality = _modalities(w, w.study_area[w.site_study[site[subject]]])
+    return _Timepoints(site[subject], subject, weeks, scheduled, prone, modality)
 
 
 def _acquisition(log: _Log, w: _World, tp: _Timepoints, change: IntArray) -> dict[str, IntArray]:
     rng, n, keys = w.rng, len(tp.site), tp.keys(w)
     offset = np.array([COUNTRIES[c][2] for c in w.site_country])[tp.site]
-    modality = np.array([a[4] for a in AREAS])[w.study_area[w.site_study[tp.site]]]
-    mod_code = np.searchsorted(MODALITIES, modality)
     log.add("timepoint_expected", tp.scheduled, **keys)
     fate = rng.random(n)
     cancelled, imaged = fate < 0.03, fate >= 0.045
     log.add("timepoint_cancelled", tp.scheduled + DAY, cancelled, **keys)
-    scan = _clinic_time(rng, tp.scheduled + rng.integers(-3, 5, n) * DAY, offset)
+    late = _late_visits(w, tp)
+    scan = _clinic_time(rng, tp.scheduled + rng.integers(-3, 5, n) * DAY + late, offset)
     scanner = (scan >= change[tp.site]).astype(np.int64)
-    log.add("scan_acquired", scan, imaged, scanner=scanner, modality=mod_code, **keys)
+    log.add("scan_acquired", scan, imaged, scanner=scanner, **keys)
     log.add("deidentified", scan + _lognormal(rng, 2.0, 0.5, n), imaged, **keys)
     vendor = w.study_vendor[w.site_study[tp.site]]
     electronic = rng.random(n) < np.array([v[3] for v in VENDORS])[vendor]
@@ -132,17 +176,42 @@ def _acquisition(log: _Log, w: _World, tp: _Timepoints, change: IntArray) -> dic
         electronic, sent + _lognormal(rng, 0.5, 0.5, n), sent + _lognormal(rng, 60.0, 0.4, n)
     )
     method = np.where(electronic, 0, 1)
+    _upload_failures(log, w, tp, scan, sent, imaged & electronic)
     log.add("upload_completed", sent, imaged & electronic, submission=0, transfer_method=0, **keys)
     log.add("media_shipped", sent, imaged & ~electronic, submission=0, transfer_method=1, **keys)
     return {
         "scan": scan,
         "received": received,
         "imaged": imaged,
-        "modality": mod_code,
         "vendor": vendor,
         "method": method,
         "cancelled": cancelled,
     }
+
+
+def _late_visits(w: _World, tp: _Timepoints) -> IntArray:
+    """Days some subjects come late for their visit, outside the protocol's window (slow sites
+    more often; a long tail up to months)."""
+    n = len(tp.site)
+    late = w.extra.random(n) < np.clip(0.04 * w.site_speed[tp.site] ** 1.5, 0.0, 0.5)
+    days = 6 + w.extra.lognormal(np.log(6.0), 0.8, n).astype(np.int64)
+    return np.where(late & (tp.weeks > 0), days * DAY, 0)
+
+
+def _upload_failures(
+    log: _Log, w: _World, tp: _Timepoints, scan: IntArray, sent: IntArray, electronic: BoolArray
+) -> None:
+    """Failed upload attempts before the one that completes: a few sites (poor connections, old
+    upload tools) fail often, most rarely; a site retries up to three more times."""
+    n, keys = len(tp.site), tp.keys(w)
+    chance = np.clip(0.03 * w.site_quality[tp.site] ** 3, 0.0, 0.6)
+    attempts = np.zeros(n, dtype=np.int64)
+    for k in range(3):
+        attempts += (w.extra.random(n) < chance) & (attempts == k)
+    for k in range(1, 4):
+        at = scan + ((sent - scan) * (k / (attempts + 1.0))).astype(np.int64)
+        failed = electronic & (attempts >= k)
+        log.add("upload_failed", at, failed, submission=0, transfer_method=0, **keys)
 
 
 def _negatives(w: _World, acq: dict[str, IntArray], rate: float) -> BoolArray:
@@ -169,7 +238,6 @@ def _quality_control(
         received,
         imaged,
         submission=0,
-        modality=acq["modality"],
         transfer_method=acq["method"],
         protect=negative.astype(np.int64),
         **keys,
@@ -184,14 +252,42 @@ def _quality_control(
     passed_first = (rng.random(n) < fp) & ~phi & ~incomplete
     log.add("phi_found", qc1, imaged & phi, **keys)
     log.add("images_incomplete", received + 2 * HOUR, imaged & incomplete, **keys)
-    log.add("protocol_deviation_found", qc1, imaged & deviation, **keys)
+    severity = _severity(w, tp)
+    log.add("protocol_deviation_found", qc1, imaged & deviation, severity=severity, **keys)
     failed = imaged & ~passed_first
-    log.add("qc_failed", qc1, failed, submission=0, qc_outcome=1, **keys)
-    accepted = _query_loop(log, w, tp, qc1, failed, hol, speed)
+    _automated_qc(log, w, tp, acq, passed_first)
+    log.add("qc_failed", qc1, failed, submission=0, qc_outcome=1, actor=1, **keys)
+    cause = np.where(phi, 2, np.where(incomplete, 0, np.where(deviation, 1, 3)))
+    accepted = _query_loop(log, w, tp, qc1, failed, hol, speed, cause)
     accepted = np.where(passed_first, qc1, accepted)
-    log.add("qc_passed", accepted, imaged & passed_first, submission=0, qc_outcome=0, **keys)
+    log.add(
+        "qc_passed", accepted, imaged & passed_first, submission=0, qc_outcome=0, actor=1, **keys
+    )
     _form_queries(log, w, tp, accepted, imaged)
     return accepted
+
+
+def _severity(w: _World, tp: _Timepoints) -> IntArray:
+    """A protocol deviation's severity (SEVERITIES code): mostly minor; sites of poorer quality
+    commit more major and critical ones."""
+    q = w.site_quality[tp.site]
+    draw = w.extra.random(len(tp.site))
+    critical, major = np.clip(0.04 * q**2, 0, 0.3), np.clip(0.2 * q, 0, 0.6)
+    return np.where(draw < critical, 2, np.where(draw < critical + major, 1, 0))
+
+
+def _automated_qc(
+    log: _Log, w: _World, tp: _Timepoints, acq: dict[str, IntArray], passed_first: BoolArray
+) -> None:
+    """Vendors with automated QC check each first receipt minutes after it arrives (actor auto,
+    qc_outcome accepted or rejected); the manual review decides. The software misses about a
+    quarter of what the reviewers reject and rejects a few images they accept."""
+    n, keys = len(tp.site), tp.keys(w)
+    checked = acq["imaged"] & np.isin(acq["vendor"], AUTO_QC_VENDORS)
+    agree = w.extra.random(n) < np.where(passed_first, 0.94, 0.75)
+    rejected = np.where(agree, ~passed_first, passed_first).astype(np.int64)
+    at = acq["received"] + _lognormal(w.extra, 0.15, 0.6, n)
+    log.add("qc_auto_checked", at, checked, submission=0, qc_outcome=rejected, actor=0, **keys)
 
 
 def _query_loop(
@@ -202,10 +298,17 @@ def _query_loop(
     failed: BoolArray,
     hol: IntArray,
     speed: FloatArray,
+    cause: IntArray,
 ) -> IntArray:
+    """The query a QC failure raises, its answer, the resubmission and the second QC; its reason
+    is what failed (PHI, missing series, a deviation), else image quality (now and then a corrupt
+    file or a wrong subject id)."""
     rng, n, keys = w.rng, len(tp.site), tp.keys(w)
     opened = qc1 + 10 * 60 * US
-    reason = rng.integers(0, len(QUERY_REASONS), n)
+    rng.integers(0, 5, n)  # the reasons drawn before 2026.1: kept so later draws stay the same
+    draw = w.extra.random(n)
+    other = np.where(draw < 0.06, 7, np.where(draw < 0.1, 5, 3))
+    reason = np.where(cause == 3, other, cause)
     rescan = failed & (rng.random(n) < 0.2)
     answered = opened + _lognormal(rng, 40.0 * w.site_speed[tp.site], 1.0, n)
     resubmitted = answered + np.where(rescan, _lognormal(rng, 120.0, 0.5, n), HOUR)
@@ -215,7 +318,7 @@ def _query_loop(
     log.add("rescan_requested", opened + HOUR, rescan, **keys)
     log.add("query_answered", answered, failed, query=0, **keys)
     log.add("resubmission_received", resubmitted, failed, submission=1, **keys)
-    log.add("qc_passed", qc2, failed, submission=1, qc_outcome=0, **keys)
+    log.add("qc_passed", qc2, failed, submission=1, qc_outcome=0, actor=1, **keys)
     log.add("query_closed", closed, failed, query=0, **keys)
     return qc2
 
@@ -231,7 +334,9 @@ def _form_queries(
     again = answered + _lognormal(rng, 60.0, 0.8, n)
     last = np.where(reopened, again, answered)
     closed = last + _lognormal(rng, 20.0, 1.0, n)
-    log.add("query_opened", opened, asked, query=1, query_reason=4, **keys)
+    draw = w.extra.random(n)
+    reason = np.where(draw < 0.12, 5, np.where(draw < 0.25, 6, 4))  # form, subject id, visit date
+    log.add("query_opened", opened, asked, query=1, query_reason=reason, **keys)
     log.add("query_answered", answered, asked, query=1, **keys)
     log.add("query_answered", again, reopened, query=1, **keys)
     log.add("query_closed", closed, asked, query=1, **keys)
@@ -260,7 +365,10 @@ def _reads(
     done_a = _roll_to_business(released + _lognormal(rng, 30.0 * reader_pace, 0.9, n), hol)
     done_b = _roll_to_business(released + _lognormal(rng, 30.0, 0.9, n), hol)
     for reader, done in ((a, done_a), (b, done_b)):
-        log.add("read_assigned", released + 300 * US, imaged, reader=reader, read_type=0, **keys)
+        # reads wait for a free reader: hours mostly, days when the readers are busy
+        wait = _lognormal(w.extra, 3.0 * speed, 1.3, n)
+        assigned = released + np.minimum(300 * US + wait, (done - released) // 2)
+        log.add("read_assigned", assigned, imaged, reader=reader, read_type=0, **keys)
         log.add("read_completed", done, imaged, reader=reader, read_type=0, **keys)
     log.add("read_qc_issue", done_a, imaged & (rng.random(n) < 0.015), **keys)
     both = np.maximum(done_a, done_b)
@@ -279,7 +387,28 @@ def _reads(
     unreadable = rng.random(n) < 0.02
     log.add("assessment_finalised", final, imaged & ~unreadable, **keys)
     log.add("non_evaluable", final, imaged & unreadable, **keys)
+    _biomarkers(log, w, tp, final, imaged & ~unreadable)
     return np.where(imaged, final, np.iinfo(np.int64).max // 2)
+
+
+def _biomarkers(
+    log: _Log, w: _World, tp: _Timepoints, final: IntArray, assessed: BoolArray
+) -> None:
+    """The area's quantitative biomarker (BIOMARKERS) read on each assessed timepoint; about one
+    baseline in ten is scanned twice at the visit (test-retest), measured again a day later. Each
+    measurement errs by the within-subject CV, more at sites of poorer quality."""
+    rng, n, keys = w.extra, len(tp.site), tp.keys(w)
+    typical, spread, cv = (
+        np.array(c)[w.study_area[w.site_study[tp.site]]] for c in zip(*BIOMARKERS, strict=True)
+    )
+    true = typical * rng.lognormal(0.0, spread, n)
+    error = cv * w.site_quality[tp.site]
+    test = true * (1 + error * rng.standard_normal(n))
+    retest = true * (1 + error * rng.standard_normal(n))
+    twice = assessed & (tp.weeks == 0) & (rng.random(n) < 0.1)
+    later = final + _lognormal(rng, 24.0, 0.5, n)
+    log.add("biomarker_measured", final + HOUR, assessed, reading=np.round(test, 2), **keys)
+    log.add("retest_scan_measured", later, twice, reading=np.round(retest, 2), **keys)
 
 
 def _rapid_reads(

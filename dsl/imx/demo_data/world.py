@@ -45,14 +45,16 @@ EVENTS_PER_STUDY = 3_800  # rough (varies with the seed); documented in the modu
 EVENTS = (
     "site_survey_completed", "site_training_completed", "technician_certified",
     "qualification_scan_received", "qualification_scan_passed", "qualification_scan_failed",
-    "scanner_qualified", "scanner_changed", "site_activated",
-    "timepoint_expected", "scan_acquired", "deidentified", "upload_completed", "media_shipped",
-    "images_received",
-    "phi_found", "images_incomplete", "protocol_deviation_found", "qc_passed", "qc_failed",
+    "scanner_qualified", "scanner_changed", "phantom_scanned", "site_activated",
+    "timepoint_expected", "scan_acquired", "deidentified", "upload_failed", "upload_completed",
+    "media_shipped", "images_received",
+    "phi_found", "images_incomplete", "protocol_deviation_found", "qc_auto_checked", "qc_passed",
+    "qc_failed",
     "query_opened", "query_answered", "query_closed", "resubmission_received", "rescan_requested",
     "released_to_read", "read_assigned", "read_completed", "read_qc_issue", "discordance_flagged",
     "adjudication_completed", "read_selected", "read_not_selected", "global_read_completed",
-    "assessment_finalised", "non_evaluable", "timepoint_cancelled",
+    "assessment_finalised", "non_evaluable", "timepoint_cancelled", "biomarker_measured",
+    "retest_scan_measured",
     "eligibility_read_requested", "eligibility_read_reported", "progression_read_requested",
     "progression_read_reported", "safety_read_requested", "safety_read_reported",
     "progression_unconfirmed", "confirmation_scan_acquired",
@@ -76,10 +78,27 @@ KEYS = (
 )  # fmt: skip
 
 
-ATTRS = ("modality", "query_reason", "qc_outcome", "transfer_method", "read_type")
+ATTRS = (
+    "modality", "query_reason", "qc_outcome", "transfer_method", "read_type", "severity", "actor",
+)  # fmt: skip
 
 
-QUERY_REASONS = ("missing-series", "protocol", "phi", "image-quality", "form")
+NUMBERS = ("reading",)  # numeric attributes: float columns, NaN = null
+
+
+QUERY_REASONS = (
+    "missing-series", "protocol", "phi", "image-quality", "form", "subject-id", "visit-date",
+    "corrupt-file",
+)  # fmt: skip
+
+
+SEVERITIES = ("minor", "major", "critical")
+
+
+ACTORS = ("auto", "manual")
+
+
+AUTO_QC_VENDORS = (0, 2)  # the vendors (VENDORS index) that run automated QC at receipt
 
 
 TRANSFER_METHODS = ("electronic", "media")
@@ -124,7 +143,29 @@ COUNTRIES = (
 HOLIDAY_COUNTRY = {"us": "US", "eu": "DE", "jp": "JP"}
 
 
-MODALITIES = tuple(sorted({a[4] for a in AREAS}))
+MODALITIES = tuple(sorted({a[4] for a in AREAS} | {"MRI", "PET"}))
+
+
+# per area (AREAS index): modalities other than the area's own, with the share of timepoints
+# imaged with each (brain MRI in lung cancer and melanoma, staging CT in lymphoma, amyloid PET)
+OTHER_MODALITIES = {
+    0: (("MRI", 0.10),),
+    1: (("MRI", 0.18),),
+    2: (("CT", 0.15),),
+    5: (("PET", 0.3),),
+}
+
+
+UNKNOWN_MODALITIES = ("MR", "ct", "PET-CT", "US")  # codes a site system might send
+
+
+# a quantitative biomarker per area: (typical reading, spread between subjects, within-subject CV)
+# (sum of target-lesion diameters in mm, SUVmax, lesion area, T2 lesion volume, hippocampal volume,
+# LVEF %, mTSS, central subfield thickness in µm)
+BIOMARKERS = (
+    (62.0, 0.45, 0.06), (55.0, 0.5, 0.06), (9.0, 0.4, 0.10), (18.0, 0.5, 0.05), (7.5, 0.8, 0.04),
+    (3.2, 0.12, 0.025), (42.0, 0.2, 0.06), (28.0, 0.6, 0.08), (310.0, 0.12, 0.02),
+)  # fmt: skip
 
 
 READERS = tuple(f"R{i:02d}" for i in range(1, 9)) + ("ADJ1", "ADJ2")
@@ -137,7 +178,8 @@ INTERNAL = ("protect",)  # 1 on rows a fault must not touch (the stop-before-sta
 
 
 class _Log:
-    """Event rows collected as whole columns of integer codes (-1 = null) and microsecond times."""
+    """Event rows collected as whole columns of integer codes (-1 = null), microsecond times and
+    the numeric attributes (NaN = null)."""
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, IntArray]] = []
@@ -153,7 +195,17 @@ class _Log:
             value = cols.get(name, -1)
             arr = np.broadcast_to(np.asarray(value, dtype=np.int64), mask.shape)
             block[name] = np.ascontiguousarray(arr[mask])
+        for name in NUMBERS:
+            value = cols.get(name, np.nan)
+            arr = np.broadcast_to(np.asarray(value, dtype=np.float64), mask.shape)
+            block[name] = np.ascontiguousarray(arr[mask])
         self.blocks.append(block)
+
+    def protect(self, event: str, keep: BoolArray, rows: BoolArray) -> None:
+        """Mark ``rows`` (of the arrays given to the one :meth:`add` of ``event`` with ``keep``)
+        as rows no fault may touch."""
+        (block,) = (b for b in self.blocks if b["event"][0] == EVENTS.index(event))
+        block["protect"] = np.where(rows[keep], 1, block["protect"])
 
     def columns(self) -> dict[str, IntArray]:
         names = self.blocks[0].keys()
@@ -165,6 +217,7 @@ class _World:
     """Study, site and subject-level draws shared by the event builders."""
 
     rng: np.random.Generator
+    extra: np.random.Generator  # the draws of the attributes and events added since 2026.1
     as_of_us: int
     study_area: IntArray
     study_vendor: IntArray
@@ -245,6 +298,7 @@ def _world(n_studies: int, seed: int, as_of_us: int) -> tuple[_World, IntArray]:
     n_sites = len(site_study)
     world = _World(
         rng=rng,
+        extra=np.random.default_rng([seed, 2]),
         as_of_us=as_of_us,
         study_area=area,
         study_vendor=vendor,
