@@ -876,6 +876,12 @@ def _add_why(sub: SubParsers) -> argparse.ArgumentParser:
     return add_why(sub)
 
 
+def _add_diff(sub: SubParsers) -> argparse.ArgumentParser:
+    from imx.cli_diff import add_diff
+
+    return add_diff(sub)
+
+
 def _add_init(sub: SubParsers) -> argparse.ArgumentParser:
     from imx.cli_project import add_init
 
@@ -890,7 +896,7 @@ def _add_completion(sub: SubParsers) -> argparse.ArgumentParser:
 
 _COMMANDS = (
     _add_init, _add_check, _add_fmt, _add_run, _add_units, _add_why, _add_test, _add_sql, _add_docs,
-    _add_explain,
+    _add_explain, _add_diff,
 )  # fmt: skip
 
 

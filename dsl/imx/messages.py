@@ -305,3 +305,12 @@ DOCS_UNITS_STAMP = (
 DOCS_UNITS_STAMP_HINT = (
     "write the results and the unit rows in one run: imx run --out FILE --units DIR"
 )
+DIFF_NO_SIDE = "no such file or folder: `{}`"
+DIFF_SIDE_HINT = "give two folders or files of .imx specs, or git:REV:PATH (e.g. git:HEAD:metrics)"
+DIFF_SIDE_HAS_ERRORS = "`{}` has {} error(s): only checked specs can be compared"
+DIFF_BAD_GIT = "`{}` is not of the form git:REV:PATH"
+DIFF_GIT_HINT = "e.g. git:HEAD~1:stdlib_metrics, git:main:metrics/timeliness.imx"
+DIFF_NO_GIT = "`{}` needs git, which is not installed"
+DIFF_GIT_FAILED = "cannot read `{}` with git: {}"
+DIFF_OUTSIDE_REPO = "`{}` names a path outside the repository at `{}`"
+DIFF_DATA_OPTION_ALONE = "--as-of, --map and --timezone choose how data is read: give --data too"
