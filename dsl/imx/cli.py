@@ -700,6 +700,18 @@ def _add_fmt(sub: SubParsers) -> argparse.ArgumentParser:
         action="store_true",
         help="print what would change as a unified diff; write nothing",
     )
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from imx.lsp.server import serve
+
+    serve()
+    return EXIT_OK
+
+
+def _add_lsp(sub: SubParsers) -> argparse.ArgumentParser:
+    help = "run the imx language server over stdin and stdout (for editors; see docs/editors.md)"
+    return _command(sub, "lsp", cmd_lsp, help)
+
+
     return p
 
 
@@ -896,7 +908,7 @@ def _add_completion(sub: SubParsers) -> argparse.ArgumentParser:
 
 _COMMANDS = (
     _add_init, _add_check, _add_fmt, _add_run, _add_units, _add_why, _add_test, _add_sql, _add_docs,
-    _add_explain, _add_diff,
+    _add_explain, _add_diff, _add_lsp,
 )  # fmt: skip
 
 

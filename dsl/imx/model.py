@@ -477,6 +477,7 @@ class Example:
     tables: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (table, (header, *rows))
     expect: tuple[tuple[str, ExpectValue], ...]  # ("value", Decimal("0.5")), ("status", "green")
     origin: Origin | None = None
+    series: str | None = None  # "month" | "quarter" | "year": at each period end (rule 18)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from imx import messages as M
 from imx.diagnostics import Diagnostic, DiagnosticSink, available, did_you_mean
 from imx.source import NO_SPAN, SourceFile, Span, decode_text
 from imx.syntax import ast as A
-from imx.syntax.parser import parse
+from imx.syntax.parser import ParseResult, parse
 
 STDLIB = "stdlib"
 
@@ -38,16 +38,20 @@ class _Loader:
     modules: list[A.Module] = field(default_factory=list)
     seen: set[Path] = field(default_factory=set)
     imported: set[str] = field(default_factory=set)
+    overlay: Mapping[Path, str] = field(default_factory=dict)  # unsaved texts by resolved path
+    parser: Callable[[str, str], ParseResult] = parse
 
     def load(self, path: Path, display: str, *, via_import: bool = False) -> None:
         key = path.resolve()
         if key in self.seen:
             return
         self.seen.add(key)
-        text = self._read(path, display)
+        text = self.overlay.get(key)
+        if text is None:
+            text = self._read(path, display)
         if text is None:
             return
-        result = parse(text, display)
+        result = self.parser(text, display)
         self.sources[display] = result.source
         self.sink.extend(result.diagnostics)
         if via_import:
@@ -124,16 +128,24 @@ def expand(paths: Sequence[str | Path], sink: DiagnosticSink) -> list[tuple[Path
     return found
 
 
-def load_sources(paths: Sequence[str | Path], *, stdlib_root: Path | None = None) -> Project:
+def load_sources(
+    paths: Sequence[str | Path],
+    *,
+    stdlib_root: Path | None = None,
+    overlay: Mapping[Path, str] | None = None,
+    parser: Callable[[str, str], ParseResult] = parse,
+) -> Project:
     """Read and parse every file of a project and the standard-library files it imports.
 
     Missing, unreadable or non-UTF-8 files become diagnostics, never exceptions; each file (and
-    each standard-library file, however often imported) is loaded once.
+    each standard-library file, however often imported) is loaded once. An editor passes the
+    unsaved texts of its open files (``overlay``, by resolved path) and a ``parser`` that reuses
+    the trees of texts it has parsed before.
 
     >>> load_sources(["no/such/file.imx"]).diagnostics[0].code
     'file-not-found'
     """
-    loader = _Loader(stdlib_root)
+    loader = _Loader(stdlib_root, overlay=overlay or {}, parser=parser)
     for path, display in expand(paths, loader.sink):
         loader.load(path, display)
     return Project(

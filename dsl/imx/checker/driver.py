@@ -26,7 +26,9 @@ COMPANION_CATEGORIES = ("cycle_time", "timeliness")
 def build_model(project: Project, ctx: Ctx) -> m.Model:
     """Check every declaration of the project and assemble the model."""
     for module in project.modules:
-        _check_strings(module, ctx)
+        source = project.sources.get(module.path)
+        if source is None or "\\" in source.text:  # only an escape can make a lone surrogate
+            _check_strings(module, ctx)
     symbols = collect(project.modules, ctx)
     info = check_schema(symbols, ctx)
     _need_events_table(symbols, ctx)

@@ -26,6 +26,7 @@ FIELD_NAMES: dict[type, str] = {
     A.MinNClause: "min_n",
     A.LevelsClause: "levels",
     A.PeriodClause: "period",
+    A.SeriesClause: "series",
     A.CompanionClause: "companion",
     A.StatusClause: "status",
     A.SinceClause: "since",

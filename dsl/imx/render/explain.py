@@ -58,6 +58,12 @@ def bands_text(bands: m.Bands | None, unit: m.ValueUnit = m.ValueUnit.NUMBER) ->
     return f"{bands.direction.value} {{ {inner} }}"
 
 
+def explain_rows(metric: m.ResolvedMetric) -> list[tuple[str, str]]:
+    """The fields of a resolved metric and their values as written, in the order explain prints
+    them (an editor's hover shows the same)."""
+    return _rows(metric)
+
+
 def _rows(metric: m.ResolvedMetric) -> list[tuple[str, str]]:
     target = metric.target
     rows = [

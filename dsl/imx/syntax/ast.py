@@ -460,6 +460,13 @@ class ModedClause(Node):
     mode: Name
     clause: Clause
 
+@dataclass(frozen=True)
+class SeriesClause(Node):
+    """``series month``: the metric at each period end as the data cut (semantics rule 18)."""
+
+    grain: Name
+
+
 
 MetricField = Clause | ModedClause
 
@@ -508,6 +515,7 @@ class CsfDecl(Node):
     title: Str | None
     fields: tuple[QuestionClause | KpisField | DocClause, ...]
 
+    | SeriesClause
 
 @dataclass(frozen=True)
 class MetricsField(Node):

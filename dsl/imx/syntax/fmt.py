@@ -492,6 +492,7 @@ _FIELDS: dict[type[A.Node], tuple[str, _Render]] = {
     A.ExpectField: (
         "expect",
         lambda c, i: [f"{e.key.text} = {_lit(e.value, i)}" for e in c.expectations],
+    A.SeriesClause: ("series", lambda c, i: c.grain.text),
     ),
 }
 

@@ -235,6 +235,9 @@ class _Builder:
     def companion_clause(self, span: Span, ch: list[Any]) -> A.CompanionClause:
         return A.CompanionClause(ch[0], span=span)
 
+    def series_clause(self, span: Span, ch: list[Any]) -> A.SeriesClause:
+        return A.SeriesClause(ch[0], span=span)
+
     def status_clause(self, span: Span, ch: list[Any]) -> A.StatusClause:
         return A.StatusClause(ch[0], span=span)
 
