@@ -42,6 +42,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "docs serve": ("imx docs serve metrics/ --addr 127.0.0.1:8080",),
     "explain": ("imx explain XFER-OT metrics/ --variant oncology",),
     "demo-data": ("imx demo-data --studies 6 --seed 1 --out demo-data",),
+    "diff": ("imx diff git:HEAD~1:metrics metrics/", "imx diff old/ new/ --data demo-data"),
+    "lsp": ("imx lsp    # started by an editor, which talks to it over stdin and stdout",),
     "completion": ('eval "$(imx completion bash)"    # in ~/.bashrc',),
 }
 

@@ -105,6 +105,12 @@ UNKNOWN_STATUS = _code("unknown-status", "a word that is not a metric status")
 UNKNOWN_STATISTIC = _code("unknown-statistic", "a word that is not a summary statistic")
 UNKNOWN_LEVEL = _code("unknown-level", "a word that is not a reporting level")
 UNKNOWN_GRAIN = _code("unknown-grain", "a word that is not a period grain")
+SERIES_WITH_PERIOD = _code(
+    "series-with-period", "a metric with both `series` and `period`: it has one or the other"
+)
+PERIOD_BY_AS_OF = _code(
+    "period-by-as-of", "`period … by` the data cut alone: every unit in one period; use `series`"
+)
 UNKNOWN_DIRECTION = _code("unknown-direction", "a word that is not a band direction")
 UNKNOWN_TIME_UNIT = _code("unknown-time-unit", "a word that is not a time unit")
 UNKNOWN_TYPE = _code("unknown-type", "a word that is not a column type")

@@ -224,6 +224,13 @@ TARGET_UNREACHABLE = Message("this target can never be met: {}", C.TARGET_UNREAC
 AFTER_CATCH_ALL = "it comes after the catch-all band `{}`"
 SHADOWED = "the bands before it already take every value it would hold"
 OUT_OF_RANGE = "no value of this metric lies in it ({})"
+SERIES_WITH_PERIOD = Message(
+    "a metric has `series` or `period`, not both: a series already gives a row per period",
+    C.SERIES_WITH_PERIOD,
+)
+PERIOD_BY_AS_OF = Message(
+    "`period {} by` the data cut puts every unit in the one period of `as_of`", C.PERIOD_BY_AS_OF
+)
 RATE_RANGE = "a rate lies between 0% and 100%"
 NEVER_NEGATIVE = "this metric's value is never negative"
 BAND_OPS = "a band compares with <, <=, > or >=, not `{}`"

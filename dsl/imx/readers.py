@@ -4,7 +4,8 @@ CSV (``.csv``, ``.tsv``, ``.csv.gz``) and JSON lines (``.jsonl``, ``.ndjson``) a
 into DuckDB, so nothing is inferred (site ``001`` stays ``001``); lines that cannot be parsed
 (wrong number of fields, invalid JSON, a line longer than DuckDB reads, a quoted value that never
 closes) are kept aside with their line numbers. Parquet files, DuckDB database tables and
-in-memory frames keep their own types and are read by DuckDB in place. A file without rows, or
+in-memory frames keep their own types and are read by DuckDB in place; an Excel sheet
+(``.xlsx``) is read as text by :mod:`imx.readers_xlsx`. A file without rows, or
 with a column name given twice, is refused. :mod:`imx.data` casts and cleans.
 
 imx's own names in the loading database live here (:data:`INTERNAL_PREFIX`,
@@ -55,8 +56,9 @@ FILE_FORMATS: Mapping[str, str] = {
     ".ndjson": "jsonl",
     ".duckdb": "duckdb",
     ".db": "duckdb",
+    ".xlsx": "xlsx",
 }
-DISCOVERABLE = (".csv", ".csv.gz", ".parquet", ".jsonl", ".ndjson")
+DISCOVERABLE = (".csv", ".csv.gz", ".parquet", ".jsonl", ".ndjson", ".xlsx")
 
 
 def discover_sources(data_dir: str | os.PathLike[str], schema: SchemaDef) -> dict[str, Path]:
@@ -69,6 +71,8 @@ def discover_sources(data_dir: str | os.PathLike[str], schema: SchemaDef) -> dic
     folder = Path(data_dir)
     if folder.is_file() and file_format(folder) == "duckdb":
         return _discover_in_database(folder, schema)
+    if folder.is_file() and file_format(folder) == "xlsx":
+        return _discover_in_workbook(folder, schema)
     if not folder.is_dir():
         raise DataError(f"data folder `{folder}` does not exist", expected_files(schema))
     entries = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file()}
@@ -105,6 +109,20 @@ def expected_files(schema: SchemaDef) -> list[str]:
 def file_format(path: Path) -> str | None:
     name = path.name.lower()
     return next((fmt for ext, fmt in FILE_FORMATS.items() if name.endswith(ext)), None)
+
+
+def _discover_in_workbook(path: Path, schema: SchemaDef) -> dict[str, Path]:
+    """``--data book.xlsx``: each schema table with a sheet of its name (any case) is a source."""
+    from imx.readers_xlsx import workbook_sheets
+
+    sheets = {s.strip().lower() for s in workbook_sheets(path)}
+    found = {t.name: path for t in schema.tables if t.name.lower() in sheets}
+    if schema.EVENTS_TABLE not in found:
+        raise DataError(
+            f"workbook `{path}` has no `{schema.EVENTS_TABLE}` sheet",
+            [f"its sheets: {', '.join(workbook_sheets(path))}; name one after each table"],
+        )
+    return found
 
 
 def _discover_in_database(path: Path, schema: SchemaDef) -> dict[str, Path]:
@@ -630,6 +648,10 @@ def _read_path(con: duckdb.DuckDBPyConnection, table: str, path: Path, tag: str)
             return _read_csv(con, path, tag)
         if fmt == "jsonl":
             return _read_jsonl(con, path, tag)
+        if fmt == "xlsx":
+            from imx.readers_xlsx import read_xlsx
+
+            return arrow_raw(con, read_xlsx(path, table), f"`{path}`", tag)
         if fmt == "duckdb":
             return _read_duckdb(con, path, table, tag)
         return _read_parquet(con, path, tag)

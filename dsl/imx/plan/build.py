@@ -31,6 +31,7 @@ from imx.plan.nodes import (
     Agg,
     Branch,
     Call,
+    CUT_PERIOD,
     Case,
     Col,
     DimJoin,
@@ -70,7 +71,10 @@ def build_plan(
     n_reasons = max((len(p.reasons) for g in grains for p in g.metrics), default=0)
     n_stats = max((len(p.stats) for g in grains for p in g.metrics), default=0)
     literals = tuple(sorted(_timestamp_literals(grains)))
-    return Plan(as_of, model.schema.calendars, grains, raw_columns(n_reasons, n_stats), literals)
+    default = model.schema.default_calendar
+    zone = default.timezone if default is not None else "UTC"
+    columns = raw_columns(n_reasons, n_stats)
+    return Plan(as_of, model.schema.calendars, grains, columns, literals, zone)
 
 
 def _timestamp_literals(grains: tuple[GrainPlan, ...]) -> set[dt.datetime]:
@@ -252,14 +256,18 @@ def _level_group(
 
 
 def _period(
-    low: Lower, metric: m.ResolvedMetric, requested: str | None
+    g: Grain, metric: m.ResolvedMetric, requested: str | None
 ) -> tuple[str | None, IR | None, bool]:
     if metric.period is None:
         return None, None, False
-    grain = requested or metric.period.grain
+    grain = _grain(requested or metric.period.grain)
+    return grain, call(f"period_{grain}", Lower(g)(metric.period.by)[0]), metric.period.cumulative
+
+
+def _grain(grain: str) -> str:
     if grain not in ("month", "quarter", "year"):
         raise PlanError(f"unknown period {grain!r}")
-    return grain, call(f"period_{grain}", low(metric.period.by)[0]), metric.period.cumulative
+    return grain
 
 
 def _plan_units(
@@ -293,16 +301,21 @@ def _plan_metric(
     )
     stage0 = [(f"{p}_layer", _layer_column(g, layers))]
     values, measure, reasons = _unit_values(g, p, layers)
-    grain, pk, cumulative = _period(Lower(g), metric.base, period)
+    grain, pk, cumulative = _period(g, metric.base, period)
     stage1 = list(values.items()) + ([(f"{p}_pk", pk)] if pk is not None else [])
     stats = summary_stats(metric.base, measure.kind)
     labels = levels if levels is not None else tuple(x.label for x in metric.base.levels)
+    """The metric's period grain, its unit period key and whether it is cumulative; in a series
+    grain, the period of the unit row's cut (null for the data cut's own rows, rule 18)."""
+    if g.series is not None:
+        return g.series, Col(CUT_PERIOD), False
     groups = [(x, _level_group(g, x, metric.base)) for x in labels or DEFAULT_LEVELS]
-    branches = [Branch(i, ALL_LEVEL, ())]
+    overall = call("is_null", Col(CUT_PERIOD)) if g.series else None  # a series' data-cut rows
+    branches = [Branch(i, ALL_LEVEL, (), where=overall)]
     for label, group in groups:
         if group is None:
             continue
-        branches.append(Branch(i, label, group))
+        branches.append(Branch(i, label, group, where=overall))
         if pk is not None:
             branches.append(Branch(i, label, group, Col(f"{p}_pk"), cumulative))
     plan = MetricPlan(
@@ -346,7 +359,7 @@ def _plan_grain(
     as_of: dt.datetime | None,
     units: str | None = None,
 ) -> GrainPlan:
-    g = Grain(schema, metrics[0].base.unit, as_of)
+    g = Grain(schema, metrics[0].base.unit, as_of, series)
     parts = [_plan_metric(g, i, x, levels, period, units) for i, x in enumerate(metrics)]
     stage0 = [("cal", _calendar_column(g, metrics[0].base.calendar_table))]
     stage1: list[tuple[str, IR]] = [("label", call("label", *(Col(n) for n, _ in g.keys)))]
@@ -363,7 +376,7 @@ def _plan_grain(
     return GrainPlan(
         g.unit, g.keys, m.SchemaDef.EVENTS_TABLE, event, time, tuple(g.facts.values()), dims,
         (tuple(stage0), tuple(stage1), tuple(stage2)), tuple(g.bd),
-        tuple(x.plan for x in parts), tuple(b for x in parts for b in x.branches),
+        tuple(x.plan for x in parts), tuple(b for x in parts for b in x.branches), series,
     )  # fmt: skip
 
 
@@ -380,10 +393,14 @@ def build_grains(
     as_of: dt.datetime | None,
     units: str | None = None,
 ) -> tuple[GrainPlan, ...]:
-    """Group the metrics by unit of analysis (in model order) and plan each group."""
-    by_unit: dict[str, list[m.Metric]] = {}
+    """Group the metrics by unit of analysis and series grain (in model order) and plan each
+    group; ``period`` also sets the grain of a series."""
+    by_unit: dict[tuple[str, str | None], list[m.Metric]] = {}
     for metric in metrics:
-        by_unit.setdefault(metric.base.unit.name, []).append(metric)
+        series = _grain(period or metric.base.series) if metric.base.series else None
+        by_unit.setdefault((metric.base.unit.name, series), []).append(metric)
     return tuple(
-        _plan_grain(model.schema, ms, levels, period, as_of, units) for ms in by_unit.values()
+        _plan_grain(model.schema, ms, levels, period, as_of, units, series)
+        for (_, series), ms in by_unit.items()
     )
+    series: str | None = None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from imx import model as m
 from imx.plan.nodes import (
+    CUT,
     FALSE,
     IR,
     MICROS,
@@ -52,10 +53,19 @@ def not_null(e: IR) -> IR:
 class Grain:
     """Collects the facts, joins and business-day arguments one grain's expressions need."""
 
-    def __init__(self, schema: m.SchemaDef, unit: m.UnitDef, as_of: dt.datetime | None) -> None:
+    def __init__(
+        self,
+        schema: m.SchemaDef,
+        unit: m.UnitDef,
+        as_of: dt.datetime | None,
+        series: str | None = None,
+    ) -> None:
         self.schema = schema
         self.unit = unit
+        self.series = series  # a series grain: each unit row has its cut, `as_of` reads it
         self.as_of: IR = call("now") if as_of is None else Lit(utc(as_of), "timestamp")
+        if series is not None:
+            self.as_of = Col(CUT)
         self.keys = tuple((f"k{i}", k) for i, k in enumerate(unit.keys))
         self.facts: dict[tuple[str, str | None, str | None], FactSpec] = {}
         self.dims: dict[str, dict[str, str]] = {}

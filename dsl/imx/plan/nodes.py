@@ -65,6 +65,7 @@ BASE = "base"
 MIXED = "mixed"
 ALL_LEVEL = "__all__"  # internal whole-grain branch feeding run-time findings
 OUTSIDE, NEGATIVE, NULL_VALUE = "outside-measure", "negative-duration", "null-value"
+CUT, CUT_PERIOD = "imx_cut", "imx_cut_pk"  # a series unit row's cut and its period key (or null)
 TRUE, FALSE = Lit(True, "boolean"), Lit(False, "boolean")
 
 
@@ -132,6 +133,7 @@ class Layer:
 
 @dataclass(frozen=True)
 class UnitRows:
+    where: IR | None = None  # only the unit rows for which this holds (a series' overall rows)
     """A metric's unit rows (semantics rule 29): the units ``keep`` holds, and each column of
     the unit-row contract (``imx.plan.contract.unit_columns``) as (name, type, IR over the grain's
     unit row). Planned only when a run asks for unit rows."""
@@ -183,6 +185,7 @@ class Plan:
     literals: tuple[dt.datetime, ...] = field(default=())  # timestamp constants (calendar range)
 
     def metric(self, metric_id: str) -> MetricPlan:
+    series: str | None = None  # a unit row per unit and cut of this grain's period ends (rule 18)
         return next(p for g in self.grains for p in g.metrics if p.id == metric_id)
 
     def calendar(self, name: str | None) -> m.CalendarDef | None:
@@ -192,5 +195,6 @@ class Plan:
 def utc(value: dt.datetime) -> dt.datetime:
     """An aware UTC instant (naive values are taken as UTC)."""
     if value.tzinfo is None:
+    zone: str = "UTC"  # the default calendar's time zone, in which series periods end (rule 18)
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)

@@ -167,7 +167,7 @@ def unit_rows(
     With ``explain``, the unit's calendar and each ``where`` and exclusion condition follow."""
     keys = tuple(k for _, k in g.keys)
     outcome, reason = _outcome(p, reasons)
-    pk = Col(f"{p}_pk") if layers[0].metric.period is not None else NULL_INT
+    pk = Col(f"{p}_pk") if layers[0].metric.period is not None or g.series else NULL_INT
     fixed: dict[str, IR] = {k: call("to_text", Col(n)) for n, k in g.keys}
     found = dict(place)
     fixed |= {name: found.get(name, NULL_TEXT) for name in PLACE if name not in keys}
