@@ -123,13 +123,14 @@ def resolved(
     levels: tuple[str, ...] = ("site", "study", "portfolio"),
     period: m.Period | None = None,
     unit: m.UnitDef = UNIT,
+    series: str | None = None,
 ) -> m.ResolvedMetric:
     lv = tuple(m.Level("by", x[3:]) if x.startswith("by:") else m.Level(x) for x in levels)
     return m.ResolvedMetric(
         id=id, title=None, category="test", question=None, unit=unit, where=tuple(where),
         excludes=tuple(excludes), measure=measure, summary=summary, value_unit=value_unit,
         target=target, bands=bands, min_n=min_n, levels=lv, period=period, companions=(),
-        status=None, since=None, doc=None, params=(),
+        status=None, since=None, doc=None, params=(), series=series,
     )  # fmt: skip
 
 
@@ -233,9 +234,12 @@ def assert_same_units(one: Results, other: Results) -> None:
             assert not bad, (metric, a, bad)
 
 
-def _in_group(row: dict[str, Any], unit: dict[str, Any], cumulative: bool) -> bool:
+def _in_group(
+    row: dict[str, Any], unit: dict[str, Any], cumulative: bool, series: bool = False
+) -> bool:
     """Whether ``unit`` is one of the units result ``row`` aggregates (its level's key, its
-    period: the same one, or any before it for a cumulative period)."""
+    period: the same one, or any before it for a cumulative period; a series' row without a
+    period, at the data cut, has the unit rows without one)."""
     level = row["level"]
     if level == "site" and (unit["study"], unit["site"]) != (row["study"], row["site"]):
         return False
@@ -244,7 +248,7 @@ def _in_group(row: dict[str, Any], unit: dict[str, Any], cumulative: bool) -> bo
     if level.startswith("by:") and unit[level[3:]] != row["group"]:
         return False
     if row["period"] is None:
-        return True
+        return not series or unit["period"] is None
     if unit["period"] is None:
         return False
     return unit["period"] <= row["period"] if cumulative else unit["period"] == row["period"]
@@ -267,7 +271,8 @@ def assert_units_add_up(model_: m.Model, results: Results) -> None:
         kind = type(metric.base.measure).__name__.removesuffix("Measure").lower()
         rows = [r for r in results.table.to_pylist() if r["metric"] == metric.id]
         for row in rows:
-            members = [u for u in units if _in_group(row, u, cumulative)]
+            series = metric.base.series is not None
+            members = [u for u in units if _in_group(row, u, cumulative, series)]
             assert members or row["level"] == "portfolio", row  # no result row without units
             assert row["variant"] == _variant(members), row
             _assert_counts(kind, row, [u for u in members if u["outcome"] != "outside"])

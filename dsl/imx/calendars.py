@@ -40,6 +40,84 @@ CALENDAR_SCHEMA = pa.schema(
 )
 
 
+CUTS_TABLE = "imx_cuts"
+"""Name under which engines register the generated table of series cuts (semantics rule 18)."""
+
+CUTS_SCHEMA = pa.schema(
+    [
+        ("grain", pa.string()),
+        ("pk", pa.int64()),
+        ("cut", pa.timestamp("us", tz="UTC")),
+        ("bucket", pa.int64()),
+    ]
+)
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def period_key(ts: dt.datetime, grain: str, zone: str) -> int:
+    """The period of an aware instant in ``zone``: ``yyyymm``, ``yyyyq`` or ``yyyy``.
+
+    >>> t = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    >>> period_key(t, "month", "UTC"), period_key(t, "month", "Europe/Berlin")
+    (202603, 202604)
+    """
+    local = ts.astimezone(ZoneInfo(zone))
+    return _key(local.year, local.month, grain)
+
+
+def _key(year: int, month: int, grain: str) -> int:
+    if grain == "month":
+        return year * 100 + month
+    if grain == "quarter":
+        return year * 10 + (month + 2) // 3
+    return year
+
+
+def period_ends(
+    grain: str, zone: str, first: dt.datetime, as_of: dt.datetime
+) -> list[tuple[int, dt.datetime]]:
+    """(period key, cut) for every period of ``grain`` in ``zone`` from ``first``'s to
+    ``as_of``'s (semantics rule 18): the cut is the period's last microsecond, the instant before
+    the next period begins, or ``as_of`` in the period holding it.
+
+    >>> first = dt.datetime(2026, 1, 20, tzinfo=dt.UTC)
+    >>> for key, cut in period_ends("month", "UTC", first, dt.datetime(2026, 3, 5, tzinfo=dt.UTC)):
+    ...     print(key, cut.isoformat())
+    202601 2026-01-31T23:59:59.999999+00:00
+    202602 2026-02-28T23:59:59.999999+00:00
+    202603 2026-03-05T00:00:00+00:00
+    """
+    tz, step = ZoneInfo(zone), _MONTHS[grain]
+    local = first.astimezone(tz)
+    year, month = local.year, (local.month - 1) // step * step + 1
+    out: list[tuple[int, dt.datetime]] = []
+    while first <= as_of:
+        key = _key(year, month, grain)
+        year, month = year + (month + step - 1) // 12, (month + step - 1) % 12 + 1
+        begins = dt.datetime(year, month, 1, tzinfo=tz).astimezone(dt.UTC)  # the next period
+        end = begins - dt.timedelta(microseconds=1)
+        out.append((key, min(end, as_of)))
+        if end >= as_of:
+            break
+    return out
+
+
+def cuts_table(
+    grains: Iterable[str], zone: str, first: dt.datetime | None, as_of: dt.datetime
+) -> pa.Table:
+    """The cuts of each series grain for SQL: a row per period end (:func:`period_ends`, its
+    key as ``pk`` and ``bucket``), then the data cut itself (``pk`` null: the overall rows),
+    whose ``bucket`` is the period of ``as_of``; a series reads the events of the periods up to
+    its row's ``bucket``."""
+    rows: list[dict[str, object]] = []
+    for grain in sorted(set(grains)):
+        ends = period_ends(grain, zone, first, as_of) if first is not None else []
+        rows += [{"grain": grain, "pk": k, "cut": cut, "bucket": k} for k, cut in ends]
+        last = period_key(as_of, grain, zone)
+        rows.append({"grain": grain, "pk": None, "cut": as_of, "bucket": last})
+    return pa.Table.from_pylist(rows, schema=CUTS_SCHEMA)
+
+
 def local_date(ts: dt.datetime, cal: CalendarDef) -> dt.date:
     """The date of an aware instant in the calendar's time zone."""
     return ts.astimezone(ZoneInfo(cal.timezone)).date()

@@ -128,6 +128,11 @@ RESERVED_NAME = _code("reserved-name", "a table name that begins with imx's own 
 INVALID_DATE = _code("invalid-date", "a malformed date or timestamp")
 INVALID_VALUE = _code("invalid-value", "a malformed or out-of-range number or literal")
 
+# Event and unit attributes
+UNIT_ATTRIBUTE_NAME = _code(
+    "unit-attribute-name", "a unit attribute named like a name it would hide (key, column, event)"
+)
+
 # Types and units
 TYPE_MISMATCH = _code("type-mismatch", "an expression of the wrong type for its place")
 WRONG_ARITY = _code("wrong-arity", "a function called with the wrong number of arguments")

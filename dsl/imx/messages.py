@@ -199,6 +199,20 @@ EQUALITY_ONLY = Message("{} can only be compared with `=` or `!=`", C.TYPE_MISMA
 FIRST_OF_ARGS = Message("the arguments of `first_of` must be event names", C.TYPE_MISMATCH)
 NOT_IN_FIRST_OF = Message("`{}` is not one of the events `first_of` chooses from", C.TYPE_MISMATCH)
 CANNOT_NEGATE = "only a number or a duration can be negated"
+# Event attributes (semantics rules 14-16) and unit attributes (rule 17)
+NOT_AN_ATTRIBUTE = Message("`{}` is not an attribute of an event row: it is {}", C.UNKNOWN_COLUMN)
+DISTINCT_TIMESTAMP = Message(
+    "`count distinct` cannot count the timestamps of `{}`: instants almost never repeat",
+    C.TYPE_MISMATCH,
+)
+IN_MIXED = Message("the values after `in` must all be {} like `{}`, not {}", C.TYPE_MISMATCH)
+FILTER_VALUE = Message("`{}` is {}, so it cannot be compared with {}", C.TYPE_MISMATCH)
+UNIT_ATTRIBUTE_NAME = Message("unit attribute `{}` is named like {}", C.UNIT_ATTRIBUTE_NAME)
+UNIT_ATTRIBUTE_TYPE = Message(
+    "unit attribute `{}` is {}; a unit attribute is text, a number, a timestamp, a date or a "
+    "condition",
+    C.TYPE_MISMATCH,
+)
 WINDOW_NOT_FIXED = "the window of `within` must be a fixed duration"
 PERIOD_NEEDS_BY = Message("this period needs `by` and a timestamp", C.MISSING_FIELD)
 LONE_SURROGATE = Message(

@@ -165,17 +165,69 @@ class DurationConst:
 
 @dataclass(frozen=True)
 class Fact:
-    """``first E`` / ``last E`` (timestamp, null if none), ``count E`` (number), ``has E`` (boolean)."""
+    """``first E`` / ``last E`` (timestamp, null if none), ``count E`` (number), ``has E`` (boolean),
+    over the unit's rows of E for which ``filter`` (an expression over :class:`RowAttr`) is true
+    (semantics rule 14)."""
 
     kind: str
     event: str
+    filter: Expr | None = None
+
+
+@dataclass(frozen=True)
+class RowAttr:
+    """A column of the event row itself, inside an event filter (``modality`` in ``E[…]``)."""
+
+    column: str
+    type: Type
+
+
+@dataclass(frozen=True)
+class In:
+    """``A in ("x", "y")`` inside an event filter: A equals one of the values (null: unknown)."""
+
+    operand: Expr
+    values: tuple[Const, ...]
+
+
+@dataclass(frozen=True)
+class AttributeOf:
+    """``A of first E[…]`` / ``A of last E[…]``: column A of the row that defines the fact; among
+    rows at that instant the smallest non-null value; null when the fact is (rule 15)."""
+
+    column: str
+    fact: Fact
+    type: Type
+
+
+DAY = "day"  # ``count distinct day of E``: the row's local date in the site's calendar zone
+
+
+@dataclass(frozen=True)
+class CountDistinct:
+    """``count distinct A of E[…]``: distinct non-null values of column A over the unit's rows of
+    E (rule 16); A is :data:`DAY` for the rows' local dates."""
+
+    column: str
+    event: str
+    filter: Expr | None = None
+
+
+@dataclass(frozen=True)
+class UnitAttr:
+    """A unit attribute used by name in a metric per that unit (its expression is the unit's)."""
+
+    name: str
+    type: Type
 
 
 @dataclass(frozen=True)
 class FirstOf:
-    """The kind among ``events`` that occurs earliest in the unit; ties go to the earlier listed."""
+    """The kind among ``events`` that occurs earliest in the unit; ties go to the earlier listed.
+    ``filters`` (empty, or one per event, None for none) keep only rows where they hold."""
 
     events: tuple[str, ...]
+    filters: tuple[Expr | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,6 +312,11 @@ Expr = (
     Const
     | DurationConst
     | Fact
+    | RowAttr
+    | In
+    | AttributeOf
+    | CountDistinct
+    | UnitAttr
     | FirstOf
     | EventConst
     | AsOf

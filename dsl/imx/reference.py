@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from imx.plan import (
     Call,
     Case,
     Col,
+    FactSpec,
     GrainPlan,
     Lit,
     MetricPlan,
@@ -151,19 +153,38 @@ class _Evaluator:
 
     def facts(self, grain: GrainPlan, key: tuple[Value, ...], events: list[Row]) -> Row:
         row: Row = {n: k for (n, _), k in zip(grain.keys, key, strict=True)}
-        ev, at = grain.event_column, grain.time_column
         for f in grain.facts:
-            if f.kind == "min":
-                row[f.name] = min(
-                    (x for e in events if (x := e[f.column or ""]) is not None), default=None
-                )
-                continue
-            times = [e[at] for e in events if e[ev] == f.event]
-            if f.kind == "count":
-                row[f.name] = len(times)
-            else:
-                row[f.name] = (min if f.kind == "first" else max)(times) if times else None
+            row[f.name] = self.fact(grain, f, events)
         return row
+
+    def fact(self, grain: GrainPlan, f: FactSpec, events: list[Row]) -> Value:
+        """One fact of a unit from its event rows, as :class:`imx.plan.FactSpec` defines it."""
+        if f.kind == "min":
+            return min((x for e in events if (x := e[f.column or ""]) is not None), default=None)
+        ev, at = grain.event_column, grain.time_column
+        rows = [
+            e
+            for e in events
+            if e[ev] == f.event and (f.filter is None or self(f.filter, e) is True)
+        ]  # rule 14: a filter that is unknown (a null attribute) leaves the row out
+        if f.kind == "count":
+            return len(rows)
+        if f.kind == "distinct":
+            return len({x for e in rows if (x := e[f.column or ""]) is not None})
+        if f.kind == "distinct_day":
+            zone = zoneinfo.ZoneInfo(f.zone or "UTC")
+            return len({e[at].astimezone(zone).date() for e in rows})
+        if not rows:
+            return None
+        pick = min if f.kind in ("first", "attr_first") else max
+        when = pick(e[at] for e in rows)
+        if f.kind in ("first", "last"):
+            return when
+        # rule 15: the smallest non-null value among the rows at the fact's instant
+        return min(
+            (x for e in rows if e[at] == when and (x := e[f.column or ""]) is not None),
+            default=None,
+        )
 
     # --------------------------------------------------------------------------- aggregates
 
@@ -229,6 +250,7 @@ def _group_events(
     events = tables[grain.events_table]
     wanted = {k for _, k in grain.keys} | {grain.event_column, grain.time_column}
     wanted |= {f.column for f in grain.facts if f.column}
+    wanted |= {c for f in grain.facts if f.filter is not None for c in _columns(f.filter)}
     rows = events.select([c for c in events.column_names if c in wanted]).to_pylist()
     groups: dict[tuple[Value, ...], list[Row]] = {}
     for row in rows:
@@ -236,6 +258,19 @@ def _group_events(
         if None not in key:  # a row without one of the unit's keys is in none of its units
             groups.setdefault(key, []).append(row)
     return groups
+
+
+def _columns(e: IR) -> set[str]:
+    """The columns an expression reads."""
+    match e:
+        case Col():
+            return {e.name}
+        case Call():
+            return {c for a in e.args for c in _columns(a)}
+        case Case():
+            parts = [_columns(x) for w in e.whens for x in w] + [_columns(e.default)]
+            return set().union(*parts)
+    return set()
 
 
 def _index(table: pa.Table | None, keys: tuple[str, ...]) -> dict[tuple[Value, ...], Row]:

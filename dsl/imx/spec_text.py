@@ -52,14 +52,30 @@ def _wrap(text: str, inner: int, outer: int) -> str:
     return f"({text})" if inner < outer else text
 
 
+def _filter(cond: m.Expr | None) -> str:
+    """``[COND]`` after an event name (rule 14), or nothing."""
+    return "" if cond is None else f"[{expr_text(cond)}]"
+
+
 def expr_text(expr: m.Expr, outer: int = 0) -> str:
     """imx-like text for a model expression, parenthesised by precedence."""
     if isinstance(expr, m.Const | m.DurationConst):
         return const_text(expr)
     if isinstance(expr, m.Fact):
-        return f"{expr.kind} {expr.event}"
+        return f"{expr.kind} {expr.event}{_filter(expr.filter)}"
     if isinstance(expr, m.FirstOf):
-        return f"first_of({', '.join(expr.events)})"
+        filters = expr.filters or (None,) * len(expr.events)
+        members = (e + _filter(f) for e, f in zip(expr.events, filters, strict=True))
+        return f"first_of({', '.join(members)})"
+    if isinstance(expr, m.AttributeOf):
+        return f"{expr.column} of {expr_text(expr.fact)}"
+    if isinstance(expr, m.CountDistinct):
+        return f"count distinct {expr.column} of {expr.event}{_filter(expr.filter)}"
+    if isinstance(expr, m.RowAttr | m.UnitAttr):
+        return expr.column if isinstance(expr, m.RowAttr) else expr.name
+    if isinstance(expr, m.In):
+        values = ", ".join(const_text(v) for v in expr.values)
+        return _wrap(f"{expr_text(expr.operand, 5)} in ({values})", 4, outer)
     if isinstance(expr, m.EventConst):
         return expr.event
     if isinstance(expr, m.AsOf):

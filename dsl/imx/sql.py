@@ -42,6 +42,7 @@ from imx.plan import (
     Call,
     Case,
     Col,
+    FactSpec,
     GrainPlan,
     Lit,
     MetricPlan,
@@ -298,29 +299,150 @@ class _Compiler:
         g = self.grain
         cols = [exp.alias_(self.col(k, "e"), n, quoted=True, copy=False) for n, k in g.keys]
         for f in g.facts:
-            cols.append(
-                exp.alias_(self.fact(f.kind, f.event, f.column), f.name, quoted=True, copy=False)
-            )
+            cols.append(exp.alias_(self.fact(f), f.name, quoted=True, copy=False))
         keys = [self.col(k, "e") for _, k in g.keys]
         keyed = [
             exp.Not(this=exp.Is(this=self.col(k, "e"), expression=exp.Null())) for _, k in g.keys
         ]
-        q = exp.select(*cols).from_(_table(g.events_table, "e"), copy=False)
+        q = exp.select(*cols).from_(self.events_rows(), copy=False)
         if keyed:  # a row without one of the unit's keys (an optional key) is in none of its units
             q = q.where(_chain(exp.And)(keyed), copy=False)
         return q.group_by(*keys, copy=False)
 
-    def fact(self, kind: str, event: str | None, column: str | None) -> exp.Expr:
+    def events_rows(self) -> exp.Expr:
+        """The events table as ``e``; with an attribute of a fact's row (rule 15), each row also
+        carries that fact's time over its unit (a window over the same scan, ``imx_w_<fact>``)."""
         g = self.grain
-        if kind == "min":
-            assert column is not None
-            return exp.Min(this=self.col(column, "e"))
-        assert event is not None
-        when = exp.EQ(this=self.col(g.event_column, "e"), expression=exp.Literal.string(event))
-        time = self.col(g.time_column, "e")
-        agg = {"first": exp.Min(this=time), "last": exp.Max(this=time)}.get(kind)
-        agg = agg if agg is not None else exp.Count(this=exp.Star())
-        return exp.Filter(this=agg, expression=exp.Where(this=when))
+        table = _table(g.events_table, "e")
+        timed = [f for f in g.facts if f.kind in ("attr_first", "attr_last")]
+        if not timed:
+            return table
+        partition = [self.col(k, "e") for _, k in g.keys]
+        cols: list[exp.Expr] = [self.star("e")]
+        for f in timed:
+            agg = exp.Min if f.kind == "attr_first" else exp.Max
+            at = exp.Case(ifs=[exp.If(this=self.fact_rows(f), true=self.col(g.time_column, "e"))])
+            window = exp.Window(this=agg(this=at), partition_by=partition)
+            cols.append(exp.alias_(window, f"imx_w_{f.name}", quoted=True, copy=False))
+        inner = exp.select(*cols).from_(table, copy=False)
+        alias = exp.TableAlias(this=exp.to_identifier("e", quoted=True, copy=False))
+        return exp.Subquery(this=inner, alias=alias)
+
+    def fact_rows(self, f: FactSpec) -> exp.Expr:
+        """The rows a fact reads: those of its event for which its filter holds (rule 14)."""
+        assert f.event is not None
+        g = self.grain
+        when = exp.EQ(this=self.col(g.event_column, "e"), expression=exp.Literal.string(f.event))
+        return when if f.filter is None else _chain(exp.And)([when, self.ir(f.filter, "e")])
+
+    def fact(self, f: FactSpec) -> exp.Expr:
+        """One fact's aggregate over the rows of ``e`` (rules 2, 14, 15, 16)."""
+        if f.kind == "min":
+            assert f.column is not None
+            return exp.Min(this=self.col(f.column, "e"))
+        time = self.col(self.grain.time_column, "e")
+        rows = self.fact_rows(f)
+        if f.kind in ("distinct", "distinct_day"):
+            value = self.col(f.column, "e") if f.column is not None else self.day(time, f.zone)
+            chosen = exp.Case(ifs=[exp.If(this=rows, true=value)])
+            return exp.Count(this=exp.Distinct(expressions=[chosen]))
+        if f.kind in ("attr_first", "attr_last"):
+            assert f.column is not None
+            at_fact = exp.EQ(this=time, expression=self.col(f"imx_w_{f.name}", "e"))
+            rows = _chain(exp.And)([rows, at_fact])
+            agg: exp.Expr = exp.Min(this=self.col(f.column, "e"))
+        else:
+            found = {"first": exp.Min(this=time), "last": exp.Max(this=time)}.get(f.kind)
+            agg = found if found is not None else exp.Count(this=exp.Star())
+        return exp.Filter(this=agg, expression=exp.Where(this=rows))
+
+    @staticmethod
+    def day(ts: exp.Expr, zone: str | None) -> exp.Expr:
+        """The local date of an instant in ``zone``."""
+        return _cast(exp.AtTimeZone(this=_p(ts), zone=exp.Literal.string(zone or "UTC")), "date")
+
+    # ------------------------------------------------------------------- series (rule 18)
+
+    def series_facts(self) -> list[tuple[str, exp.Select]]:
+        """A series grain's facts per unit and cut (rule 18), in one scan of the events: each
+        unit's facts per period of its events (``imx_buckets``), rolled up to date per period
+        (``imx_runs``, window aggregates), then joined to the cuts whose period each run spans
+        (``imx_facts``: a row per unit and cut at or after its first event). A fact that cannot
+        be rolled up is read from the events joined to the cuts on ``at <= cut`` instead."""
+        if any(f.kind not in _ROLLING for f in self.grain.facts):
+            return [("imx_facts", self.facts_at_cuts())]
+        return [
+            ("imx_buckets", self.buckets()),
+            ("imx_runs", self.runs()),
+            ("imx_facts", self.runs_at_cuts()),
+        ]
+
+    def buckets(self) -> exp.Select:
+        g = self.grain
+        assert g.series is not None
+        bucket = period_key(g.series, self.col(g.time_column, "e"), self.plan.zone)
+        q = self.facts().select(exp.alias_(bucket, BUCKET, quoted=True), append=True, copy=False)
+        return q.group_by(bucket.copy(), copy=False)
+
+    def runs(self) -> exp.Select:
+        """Each unit's facts to date at each of its buckets, and the next bucket it has."""
+        keys = [n for n, _ in self.grain.keys]
+
+        def over(agg: exp.Expr, frame: bool = True) -> exp.Expr:
+            order = exp.Order(expressions=[exp.Ordered(this=self.col(BUCKET))])
+            spec = exp.WindowSpec(
+                kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+            )
+            partition = [self.col(k) for k in keys]
+            return exp.Window(
+                this=agg, partition_by=partition, order=order, spec=spec if frame else None
+            )
+
+        cols: list[exp.Expr] = [self.col(k) for k in [*keys, BUCKET]]
+        cols.append(exp.alias_(over(exp.Lead(this=self.col(BUCKET)), False), NEXT, quoted=True))
+        for f in self.grain.facts:
+            rolled = over(_ROLLING[f.kind](this=self.col(f.name)))
+            rolled = _cast(rolled, "bigint") if f.kind == "count" else rolled
+            cols.append(exp.alias_(rolled, f.name, quoted=True, copy=False))
+        return exp.select(*cols).from_(_table("imx_buckets"), copy=False)
+
+    def cuts_on(self, extra: exp.Expr) -> exp.Expr:
+        assert self.grain.series is not None
+        grain = exp.EQ(
+            this=self.col("grain", "c"), expression=exp.Literal.string(self.grain.series)
+        )
+        return exp.and_(grain, extra)
+
+    def runs_at_cuts(self) -> exp.Select:
+        g = self.grain
+        bucket = self.col("bucket", "c")
+        before_next = exp.or_(
+            exp.Is(this=self.col(NEXT, "r"), expression=exp.Null()),
+            exp.LT(this=bucket.copy(), expression=self.col(NEXT, "r")),
+        )
+        on = self.cuts_on(
+            exp.and_(exp.GTE(this=bucket, expression=self.col(BUCKET, "r")), before_next)
+        )
+        cols = [self.col(n, "r") for n, _ in g.keys] + [self.col(f.name, "r") for f in g.facts]
+        q = exp.select(*cols, *self.cut_columns()).from_(_table("imx_runs", "r"), copy=False)
+        return q.join(_table(CUTS_TABLE, "c"), on=on, join_type="inner", copy=False)
+
+    def cut_columns(self) -> list[exp.Expr]:
+        return [
+            exp.alias_(self.col("pk", "c"), CUT_PERIOD, quoted=True),
+            exp.alias_(self.col("cut", "c"), CUT, quoted=True),
+        ]
+
+    def facts_at_cuts(self) -> exp.Select:
+        """Rule 18 as written: the events joined to the cuts on ``at <= cut``, grouped by unit
+        and cut."""
+        at = self.col(self.grain.time_column, "e")
+        on = self.cuts_on(exp.LTE(this=at, expression=self.col("cut", "c")))
+        q = self.facts().join(_table(CUTS_TABLE, "c"), on=on, join_type="inner", copy=False)
+        q = q.select(*self.cut_columns(), append=True, copy=False)
+        return q.group_by(self.col("pk", "c"), self.col("cut", "c"), copy=False)
+
+    # ------------------------------------------------------------------------------ dims
 
     def dims(self) -> exp.Select:
         q = exp.select(self.star("f")).from_(_table("imx_facts", "f"), copy=False)
@@ -361,7 +483,7 @@ class _Compiler:
 
     def local_date(self, ts: exp.Expr, cal: exp.Expr) -> exp.Expr:
         def day(zone: str) -> exp.Expr:
-            return _cast(exp.AtTimeZone(this=_p(ts), zone=exp.Literal.string(zone)), "date")
+            return self.day(ts, zone)
 
         cals = self.plan.calendars
         if len(cals) == 1:

@@ -16,6 +16,7 @@ from imx.checker.names import Symbols, collect, unknown
 from imx.checker.schema import EVENTS, SchemaInfo, check_schema
 from imx.checker.sets import check_csf, check_metricset
 from imx.checker.types import Env
+from imx.checker.units import check_unit_attributes
 from imx.checker.variants import BaseInfo, Checked, check_overlaps, check_variant
 from imx.project import Project
 from imx.syntax import ast as A
@@ -30,7 +31,7 @@ def build_model(project: Project, ctx: Ctx) -> m.Model:
         if source is None or "\\" in source.text:  # only an escape can make a lone surrogate
             _check_strings(module, ctx)
     symbols = collect(project.modules, ctx)
-    info = check_schema(symbols, ctx)
+    info = check_unit_attributes(symbols, check_schema(symbols, ctx), ctx)
     _need_events_table(symbols, ctx)
     resolver = Resolver(ctx, info, list(symbols.metrics), project.sources)
     bases: dict[str, BaseInfo] = {}

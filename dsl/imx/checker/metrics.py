@@ -140,6 +140,14 @@ class Resolver:
         self, metric_id: str, title: str | None, fields: Fields, env: Env
     ) -> m.ResolvedMetric:
         """Build the resolved metric; missing or broken parts get placeholders (errors reported)."""
+        env.unit = self.unit(fields, quiet=True)  # its attributes are names in the expressions
+        env.elsewhere = {
+            a.name: f"`{a.name}` is an attribute of unit `{u.name}`, and this metric is per "
+            f"`{env.unit.name}`"
+            for u in self.info.schema.units
+            if u.name != env.unit.name
+            for a in u.attributes
+        }
         part = self.measure(fields, env)
         summary = self.summary(fields, measure_kind(fields))
         bands = self.bands(fields, part)
@@ -183,12 +191,14 @@ class Resolver:
             self.rep(s).report(message.format(word.text, name), word.span, hints=hints, fixes=fixes)
         return word.text
 
-    def unit(self, fields: Fields) -> m.UnitDef:
+    def unit(self, fields: Fields, quiet: bool = False) -> m.UnitDef:
         s = one(fields, "per")
         if s is None:
             return m.UnitDef("", ())
         assert isinstance(s.clause, A.PerClause)
         found = self.info.schema.unit(s.clause.unit.text)
+        if found is None and quiet:
+            return m.UnitDef(s.clause.unit.text, ())
         if found is None:
             names = [u.name for u in self.info.schema.units]
             unknown(self.rep(s), M.UNKNOWN_UNIT, "unit", s.clause.unit, names)
@@ -263,7 +273,8 @@ class Resolver:
         if isinstance(c, A.CountClause):
             t = self._amount(typer, c.amount, (T.BOOLEAN, T.NUMBER), "what `count` counts")
             if isinstance(t.expr, m.EventConst):  # `count query_opened`: the events themselves
-                return MeasurePart(m.CountMeasure(m.Fact("count", t.expr.event)), m.ValueUnit.COUNT)
+                fact = m.Fact("count", t.expr.event, t.filter)
+                return MeasurePart(m.CountMeasure(fact), m.ValueUnit.COUNT)
             return MeasurePart(m.CountMeasure(t.expr), m.ValueUnit.COUNT)
         assert isinstance(c, A.ValueClause)
         return self._value(typer, c)

@@ -15,7 +15,7 @@ from imx import messages as M
 from imx import model as m
 from imx.checker.context import Reporter
 from imx.checker.names import unknown
-from imx.checker.schema import SchemaInfo, value_type
+from imx.checker.schema import EVENTS, SchemaInfo, value_type
 from imx.diagnostics import Label, available, did_you_mean, replacement_fix
 from imx.source import Span
 from imx.syntax import ast as A
@@ -70,6 +70,7 @@ class Typed:
     unit: m.TimeUnit | None = None
     events: tuple[str, ...] | None = None
     param: str | None = None
+    filter: m.Expr | None = None  # ``E[COND]`` written on its own: COND
 
 
 ERROR = Typed(m.Const(None, T.ERROR), T.ERROR)
@@ -210,6 +211,8 @@ class Env:
     info: SchemaInfo
     params: dict[str, Param] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    unit: m.UnitDef | None = None  # the metric's unit: its attributes are names here (rule 17)
+    elsewhere: dict[str, str] = field(default_factory=dict)  # a name not usable here → why
 
     def known(self, name: str) -> bool:
         return (
@@ -217,10 +220,15 @@ class Env:
             or name == AS_OF
             or name in self.info.events
             or self.info.attribute(name) is not None
+            or self.unit_attribute(name) is not None
         )
 
+    def unit_attribute(self, name: str) -> m.UnitAttribute | None:
+        return self.unit.attribute(name) if self.unit is not None else None
+
     def candidates(self) -> list[str]:
-        return [*self.params, AS_OF, *self.info.events, *self.info.attributes]
+        own = [a.name for a in self.unit.attributes] if self.unit is not None else []
+        return [*self.params, AS_OF, *self.info.events, *self.info.attributes, *own]
 
 
 class Typer:
@@ -231,6 +239,9 @@ class Typer:
         self.env = env
         self._rules: dict[type, Callable[[A.Expr], Typed]] = {
             A.EventFact: self._fact,  # type: ignore[dict-item]
+            A.FilteredName: self._filtered_name,  # type: ignore[dict-item]
+            A.AttributeOf: self._attribute_of,  # type: ignore[dict-item]
+            A.CountDistinct: self._count_distinct,  # type: ignore[dict-item]
             A.Call: self._call,  # type: ignore[dict-item]
             A.NameRef: self._name,  # type: ignore[dict-item]
             A.Not: self._not,  # type: ignore[dict-item]
@@ -280,10 +291,129 @@ class Typer:
 
     # ------------------------------------------------------------------ leaves
     def _fact(self, node: A.EventFact) -> Typed:
-        if not self._event_known(node.event):
+        known = self._event_known(node.event)
+        ok, cond = self.event_filter(node.filter)
+        if not known or not ok:
             return ERROR
-        fact = m.Fact(node.kind, node.event.text)
+        fact = m.Fact(node.kind, node.event.text, cond)
         return Typed(fact, {"count": T.NUMBER, "has": T.BOOLEAN}.get(node.kind, T.TIMESTAMP))
+
+    # ------------------------------------------------------------------ event attributes
+    def _filtered_name(self, node: A.FilteredName) -> Typed:
+        """``E[COND]`` on its own: an event name (``first_of`` and ``count`` take one)."""
+        known = self._event_known(node.name)
+        ok, cond = self.event_filter(node.filter)
+        if not known or not ok:
+            return ERROR
+        return Typed(m.EventConst(node.name.text), T.EVENT_KIND, filter=cond)
+
+    def _attribute_of(self, node: A.AttributeOf) -> Typed:
+        """``A of first E[…]`` (rule 15): typed as the column A."""
+        column = self.row_column(node.attribute)
+        fact = self._fact(node.fact)
+        if column is None or fact.type is T.ERROR:
+            return ERROR
+        assert isinstance(fact.expr, m.Fact)
+        vtype = value_type(column)
+        return Typed(m.AttributeOf(column.name, fact.expr, vtype), vtype)
+
+    def _count_distinct(self, node: A.CountDistinct) -> Typed:
+        """``count distinct A of E[…]`` (rule 16): a number; ``day`` is the local date."""
+        known = self._event_known(node.event)
+        ok, cond = self.event_filter(node.filter)
+        name = node.attribute.text
+        column = None if name == m.DAY else self.row_column(node.attribute)
+        if column is not None and column.type is m.ColumnType.TIMESTAMP:
+            hints = [f"`count distinct day of {node.event.text}` counts the local dates"]
+            self.rep.report(M.DISTINCT_TIMESTAMP.format(name), node.attribute.span, hints=hints)
+            return ERROR
+        if not known or not ok or (column is None and name != m.DAY):
+            return ERROR
+        return Typed(m.CountDistinct(name, node.event.text, cond), T.NUMBER)
+
+    def row_column(self, name: A.Name) -> m.ColumnDef | None:
+        """A column of the event row that is one of its attributes (not the event or its time)."""
+        table = self.env.info.schema.table(EVENTS)
+        columns = table.columns if table is not None else ()
+        time = next((c for c in columns if c.type is m.ColumnType.TIMESTAMP), None)
+        found = next((c for c in columns if c.name == name.text), None)
+        if found is not None and (found.type is m.ColumnType.EVENT or found is time):
+            what, hint = (
+                ("the event's name", "choose the event by its name: `first qc_passed`")
+                if found.type is m.ColumnType.EVENT
+                else ("the event's time", "`first E` and `last E` read the time")
+            )
+            self.rep.report(M.NOT_AN_ATTRIBUTE.format(name.text, what), name.span, hints=[hint])
+            return None
+        if found is None:
+            names = [c.name for c in columns if c.type is not m.ColumnType.EVENT and c is not time]
+            unknown(self.rep, M.UNKNOWN_COLUMN, "event attribute", name, names, "attributes")
+        return found
+
+    def event_filter(self, node: A.Expr | None) -> tuple[bool, m.Expr | None]:
+        """An event filter's condition over the row's attributes (rule 14): (ok, condition)."""
+        if node is None:
+            return True, None
+        cond = self._condition(node)
+        return cond is not None, cond
+
+    def _condition(self, node: A.Expr) -> m.Expr | None:
+        if isinstance(node, A.BoolOp):
+            parts = [self._condition(o) for o in node.operands]
+            kept = [p for p in parts if p is not None]
+            return m.BoolOp(node.op, tuple(kept)) if len(kept) == len(parts) else None
+        if isinstance(node, A.Not):
+            inner = self._condition(node.operand)
+            return None if inner is None else m.Not(inner)
+        if isinstance(node, A.FilterIn):
+            return self._filter_in(node)
+        assert isinstance(node, A.FilterCompare)
+        column = self.row_column(node.column)
+        value = self._filter_value(node.value)
+        if column is None or value is None:
+            return None
+        vtype = value_type(column)
+        if value.type is not vtype:
+            words = (WORDS[vtype], typed_words(Typed(value, value.type)))
+            text = M.FILTER_VALUE.format(column.name, *words)
+            self.rep.report(text, node.span, hints=_filter_hints(vtype))
+            return None
+        if vtype in (T.TEXT, T.BOOLEAN) and node.op not in ("=", "!="):
+            self.rep.report(M.EQUALITY_ONLY.format(WORDS[vtype]), node.span)
+            return None
+        return m.Compare(node.op, m.RowAttr(column.name, vtype), value)
+
+    def _filter_value(self, node: A.Expr) -> m.Const | None:
+        """A literal of a filter (a negated number folded into one constant)."""
+        negate = isinstance(node, A.Negate)
+        t = literal(node.operand if isinstance(node, A.Negate) else node, self.rep)  # type: ignore[arg-type]
+        if t.type is T.ERROR or not isinstance(t.expr, m.Const):
+            if t.type is T.DURATION:
+                self.rep.report(
+                    M.TYPE_MISMATCH.format(
+                        "a filter compares with text, a number, "
+                        "a date or a timestamp, not a duration"
+                    ),
+                    node.span,
+                )
+            return None
+        if negate and isinstance(t.expr.value, Decimal):
+            return m.Const(-t.expr.value, T.NUMBER)
+        return t.expr
+
+    def _filter_in(self, node: A.FilterIn) -> m.Expr | None:
+        column = self.row_column(node.column)
+        values = [self._filter_value(v) for v in node.values]
+        if column is None or any(v is None for v in values):
+            return None
+        vtype = value_type(column)
+        consts = [v for v in values if v is not None]
+        for lit, v in zip(node.values, consts, strict=True):
+            if v.type is not vtype:
+                text = M.IN_MIXED.format(WORDS[vtype], column.name, WORDS[v.type])
+                self.rep.report(text, lit.span, hints=_filter_hints(vtype))
+                return None
+        return m.In(m.RowAttr(column.name, vtype), tuple(consts))
 
     def _event_known(self, name: A.Name) -> bool:
         if name.text in self.env.info.events:
@@ -307,6 +437,13 @@ class Typer:
         if attr is not None:
             vtype = value_type(attr[1])
             return Typed(m.Attr(attr[0], text, vtype), vtype)
+        own = self.env.unit_attribute(text)
+        if own is not None:
+            return Typed(m.UnitAttr(text, own.type), own.type)
+        why = self.env.elsewhere.get(text)
+        if why is not None:
+            self.rep.report(M.UNKNOWN_NAME.format("name", text), node.name.span, hints=[why])
+            return ERROR
         unknown(self.rep, M.UNKNOWN_NAME, "name", node.name, self.env.candidates(), "names")
         return ERROR
 
@@ -359,9 +496,15 @@ class Typer:
             self.rep.report(M.WRONG_ARITY.format("first_of", "at least 1", 0), node.span)
             return ERROR
         events: list[str] = []
+        filters: list[m.Expr | None] = []
         ok = True
         for arg in node.args:
-            if not isinstance(arg, A.NameRef):
+            if isinstance(arg, A.FilteredName):
+                t = self._filtered_name(arg)
+                ok = ok and t.type is not T.ERROR
+                events.append(arg.name.text)
+                filters.append(t.filter)
+            elif not isinstance(arg, A.NameRef):
                 text = M.FIRST_OF_ARGS
                 self.rep.report(
                     text,
@@ -371,11 +514,13 @@ class Typer:
                 ok = False
             elif self._event_known(arg.name):
                 events.append(arg.name.text)
+                filters.append(None)
             else:
                 ok = False
         if not ok:
             return ERROR
-        return Typed(m.FirstOf(tuple(events)), T.EVENT_KIND, events=tuple(events))
+        kept = tuple(filters) if any(f is not None for f in filters) else ()
+        return Typed(m.FirstOf(tuple(events), kept), T.EVENT_KIND, events=tuple(events))
 
     # ------------------------------------------------------------------ logic
     def _not(self, node: A.Not) -> Typed:
@@ -569,15 +714,28 @@ def _compare_hints(a: Typed, b: Typed) -> list[str]:
     return []
 
 
+def _filter_hints(vtype: m.Type) -> list[str]:
+    if vtype is T.TEXT:
+        return ['write the value in double quotes: `modality = "MRI"`']
+    if vtype is T.NUMBER:
+        return ["write a number without quotes: `reading > 40`"]
+    return []
+
+
 def _hint(node: A.Expr, t: Typed, want: m.Type) -> list[str]:
-    if isinstance(node, A.NameRef) and t.type is T.EVENT_KIND:
+    if isinstance(node, A.NameRef | A.FilteredName) and t.type is T.EVENT_KIND:
         verb = {T.BOOLEAN: "has", T.TIMESTAMP: "first", T.NUMBER: "count"}.get(want)
-        return [f"write `{verb} {node.name.text}`"] if verb else []
+        written = _fmt_name(node)
+        return [f"write `{verb} {written}`"] if verb else []
     if isinstance(node, A.EventFact) and node.kind == "has" and want is T.NUMBER:
         return [f"`has {node.event.text}` is true or false; use `count {node.event.text}`"]
     if t.type is T.TIMESTAMP and want in (T.NUMBER, T.DURATION):
         return ["measure time between two timestamps with days(a, b) or hours(a, b)"]
     return []
+
+
+def _fmt_name(node: A.NameRef | A.FilteredName) -> str:
+    return node.name.text + ("[…]" if isinstance(node, A.FilteredName) else "")
 
 
 def _param_label(param: Param) -> Label:

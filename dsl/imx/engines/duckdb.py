@@ -2,7 +2,8 @@
 
 A loaded dataset's clean tables are already in DuckDB (:class:`~imx.data.StoredTables`): the
 queries run on that connection, over views named after the schema tables. Plain Arrow tables are
-registered with a new connection (no copy). The generated calendar table sits next to them. Each
+registered with a new connection (no copy). The generated calendar table and the cuts of series
+(``imx_cuts``, rule 18) sit next to them. Each
 grain runs in steps: its unit rows once, then each metric over them. ``threads`` and
 ``memory_limit`` of :class:`~imx.engines.EngineSettings` become the connection's configuration.
 """
@@ -17,7 +18,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from imx.calendars import CALENDAR_SCHEMA, CALENDAR_TABLE, calendar_table, local_date
+from imx import staging as S
+from imx.calendars import (
+    CALENDAR_SCHEMA,
+    CALENDAR_TABLE,
+    CUTS_SCHEMA,
+    CUTS_TABLE,
+    calendar_table,
+    cuts_table,
+    local_date,
+)
 from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
 from imx.plan import Plan, raw_schema, unit_schema
@@ -30,11 +40,12 @@ COMPRESS_CELLS = 50_000_000  # unit rows × columns above which they are compres
 
 def calendar_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
     """The calendar table covering every local date the plan's business days can touch."""
-    bounds: list[dt.datetime] = []
-    if events.num_rows and time_column in events.column_names:
-        found = pc.min_max(events[time_column]).as_py()
-        bounds = [v for v in (found["min"], found["max"]) if v is not None]
-    return calendar_between(plan, bounds)
+    return calendar_between(plan, _bounds_of(events, time_column))
+
+
+def cuts_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
+    """The cuts table (:func:`cuts_between`) of an Arrow events table."""
+    return cuts_between(plan, _bounds_of(events, time_column))
 
 
 def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
@@ -50,6 +61,22 @@ def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
     days = [local_date(t, c) for t in instants for c in plan.calendars]
     margin = dt.timedelta(days=2)
     return calendar_table(plan.calendars, min(days) - margin, max(days) + margin)
+
+def cuts_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
+    """The cuts of the plan's series grains (rule 18): from the period of the events' first
+    timestamp (``bounds``) to the data cut's, in the default calendar's zone."""
+    grains = [g.series for g in plan.grains if g.series is not None]
+    if not grains or plan.as_of is None:
+        return CUTS_SCHEMA.empty_table()
+    return cuts_table(grains, plan.zone, min(bounds, default=None), plan.as_of)
+
+
+def _bounds_of(events: pa.Table, time_column: str) -> list[dt.datetime]:
+    if not events.num_rows or time_column not in events.column_names:
+        return []
+    found = pc.min_max(events[time_column]).as_py()
+    return [v for v in (found["min"], found["max"]) if v is not None]
+
 
 
 def connect(settings: EngineSettings = DEFAULT_SETTINGS) -> duckdb.DuckDBPyConnection:
@@ -85,6 +112,7 @@ def _attach(
         bounds = []
         if grain is not None and grain.events_table in tables:
             found = tables.bounds(grain.events_table, grain.time_column)
+        con.register(CUTS_TABLE, cuts_between(plan, bounds))
             bounds = [v for v in found if v is not None]
         con.register(CALENDAR_TABLE, calendar_between(plan, bounds))
         return con, False
@@ -92,9 +120,9 @@ def _attach(
     for name, table in tables.items():
         con.register(name, table)
     if grain is not None:
-        con.register(
-            CALENDAR_TABLE, calendar_for(plan, tables[grain.events_table], grain.time_column)
-        )
+        events = tables[grain.events_table]
+        con.register(CALENDAR_TABLE, calendar_for(plan, events, grain.time_column))
+        con.register(CUTS_TABLE, cuts_for(plan, events, grain.time_column))
     return con, True
 
 
@@ -141,6 +169,18 @@ def run_parts(
             else:
                 for cleanup in (
                     f"DROP VIEW IF EXISTS {UNITS}",
+                con.unregister(CUTS_TABLE)
+
+
+def _store_units(con: duckdb.DuckDBPyConnection, units: S.Sql, stored: S.Sql) -> None:
+    """A grain's unit rows computed once into ``stored`` (compressed when large), and seen as
+    the view :data:`imx.sql.UNITS`."""
+    con.execute(S.render(S.create_table(stored, units, replace=True)))
+    (rows,) = con.sql(S.render(S.count_rows(stored))).fetchall()[0]
+    if rows * len(units.expressions) > COMPRESS_CELLS:
+        con.execute(S.render(S.checkpoint(UNITS_DB)))  # compresses the rows just written
+    view = S.create_view(S.table(UNITS), S.select_all(stored), temp=True, replace=True)
+    con.execute(S.render(view))
                     f"DETACH DATABASE IF EXISTS {UNITS_DB}",
                 ):
                     with contextlib.suppress(duckdb.Error):  # after a failure, its error stands

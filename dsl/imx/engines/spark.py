@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow as pa
 
-from imx.calendars import CALENDAR_TABLE
+from imx.calendars import CALENDAR_TABLE, CUTS_TABLE
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, memory_bytes
-from imx.engines.duckdb import calendar_for
+from imx.engines.duckdb import calendar_for, cuts_for
 from imx.errors import EngineUnavailable
 from imx.plan import Plan, raw_schema, unit_schema
 from imx.sql import UNITS, compile_steps, in_result_order, render, union_all
@@ -171,7 +171,8 @@ def run_parts(
         if isinstance(events, FileSource):
             events = _bounds(spark, grain.events_table, grain.time_column)
         calendar = calendar_for(plan, events, grain.time_column)
-        register(spark, {CALENDAR_TABLE: calendar})
+        cuts = cuts_for(plan, events, grain.time_column)
+        register(spark, {CALENDAR_TABLE: calendar, CUTS_TABLE: cuts})
     for steps in compile_steps(plan, "spark"):
         ids = [metric for metric, _ in steps.metrics]
         branches = in_result_order(union_all([query for _, query in steps.metrics]), ids)

@@ -59,6 +59,8 @@ from imx.plan.nodes import (
     AGGREGATES,
     ALL_LEVEL,
     BASE,
+    CUT,
+    CUT_PERIOD,
     FUNCTIONS,
     IR,
     MIXED,
@@ -85,7 +87,7 @@ from imx.plan.nodes import (
 from imx.plan.units import WHY_CALENDAR
 
 __all__ = [
-    "AGGREGATES", "ALL_LEVEL", "BASE", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "IR", "LEVEL_RANK",
+    "AGGREGATES", "ALL_LEVEL", "BASE", "CUT", "CUT_PERIOD", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "IR", "LEVEL_RANK",
     "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "WHY_CALENDAR", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
     "Plan", "PlanError", "build_plan", "call", "in_order", "level_ranks", "metric_ranks",

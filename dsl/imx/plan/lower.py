@@ -67,18 +67,43 @@ class Grain:
         if series is not None:
             self.as_of = Col(CUT)
         self.keys = tuple((f"k{i}", k) for i, k in enumerate(unit.keys))
-        self.facts: dict[tuple[str, str | None, str | None], FactSpec] = {}
+        self.facts: dict[tuple[str, str | None, str | None, IR | None, str | None], FactSpec] = {}
         self.dims: dict[str, dict[str, str]] = {}
         self.bd: list[IR] = []
 
     def key(self, column: str) -> Col | None:
         return next((Col(n) for n, k in self.keys if k == column), None)
 
-    def fact(self, kind: str, event: str | None = None, column: str | None = None) -> Col:
-        spec = self.facts.setdefault(
-            (kind, event, column), FactSpec(f"f{len(self.facts)}", kind, event, column)
+    def fact(
+        self,
+        kind: str,
+        event: str | None = None,
+        column: str | None = None,
+        filter: IR | None = None,
+        zone: str | None = None,
+    ) -> Col:
+        key = (kind, event, column, filter, zone)
+        found = self.facts.get(key)
+        if found is None:
+            found = FactSpec(f"f{len(self.facts)}", kind, event, column, filter, zone)
+            self.facts[key] = found
+        return Col(found.name)
+
+    def distinct_days(self, event: str, filter: IR | None) -> IR:
+        """Distinct local dates of the rows (rule 16), in the zone of the unit's calendar
+        (column ``cal``, from the first stage on): one fact per time zone of the calendars."""
+        calendars = self.schema.calendars
+        zones = sorted({c.timezone for c in calendars}) or ["UTC"]
+        if len(zones) == 1:
+            return self.fact("distinct_day", event, filter=filter, zone=zones[0])
+        whens = tuple(
+            (
+                call("eq", Col("cal"), text(c.name)),
+                self.fact("distinct_day", event, filter=filter, zone=c.timezone),
+            )
+            for c in calendars
         )
-        return Col(spec.name)
+        return Case(whens, NULL_INT)
 
     def joinable(self, table: str) -> bool:
         tdef = self.schema.table(table)
@@ -128,13 +153,26 @@ class Lower:
             case m.DurationConst():
                 return Lit(float(e.amount), "double"), f"const:{e.unit.value}"
             case m.Fact(kind="first" | "last"):
-                return g.fact(e.kind, e.event), "ts"
+                return g.fact(e.kind, e.event, filter=row_filter(e.filter)), "ts"
             case m.Fact(kind="count"):
-                return g.fact("count", e.event), "num"
+                return g.fact("count", e.event, filter=row_filter(e.filter)), "num"
             case m.Fact(kind="has"):
-                return call("gt", g.fact("count", e.event), Lit(0, "bigint")), "bool"
+                count = g.fact("count", e.event, filter=row_filter(e.filter))
+                return call("gt", count, Lit(0, "bigint")), "bool"
+            case m.AttributeOf():
+                kind, cond = f"attr_{e.fact.kind}", row_filter(e.fact.filter)
+                return g.fact(kind, e.fact.event, e.column, cond), _KINDS[_LIT_TYPES[e.type]]
+            case m.CountDistinct(column=m.DAY):
+                return g.distinct_days(e.event, row_filter(e.filter)), "num"
+            case m.CountDistinct():
+                return g.fact("distinct", e.event, e.column, row_filter(e.filter)), "num"
+            case m.UnitAttr():
+                found = g.unit.attribute(e.name)
+                if found is None:
+                    raise PlanError(f"unit {g.unit.name!r} has no attribute {e.name!r}")
+                return self(found.expr)
             case m.FirstOf():
-                return self.first_of(e.events), "text"
+                return self.first_of(e.events, e.filters), "text"
             case m.EventConst():
                 return text(e.event), "text"
             case m.AsOf():
@@ -163,7 +201,8 @@ class Lower:
                 return self.within_bool(e), "bool"
         raise PlanError(f"cannot evaluate expression {e!r}")
 
-    def const(self, e: m.Const) -> tuple[IR, str]:
+    @staticmethod
+    def const(e: m.Const) -> tuple[IR, str]:
         v = e.value
         if isinstance(v, bool):
             lit = Lit(v, "boolean")
@@ -186,8 +225,9 @@ class Lower:
             left = _convert(left, lk[6:], rk[4:])
         return call(_COMPARE[e.op], left, right)
 
-    def first_of(self, events: tuple[str, ...]) -> IR:
-        times = [self.g.fact("first", ev) for ev in events]
+    def first_of(self, events: tuple[str, ...], filters: tuple[m.Expr | None, ...] = ()) -> IR:
+        conds = [row_filter(f) for f in filters] or [None] * len(events)
+        times = [self.g.fact("first", ev, filter=c) for ev, c in zip(events, conds, strict=True)]
         whens: list[tuple[IR, IR]] = []
         for i, (ev, t) in enumerate(zip(events, times, strict=True)):
             beats = [
@@ -220,6 +260,36 @@ class Lower:
 
 
 _COMPARE = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+def row_filter(e: m.Expr | None) -> IR | None:
+    """An event filter (rule 14) → IR over the event row's own columns (``Col`` names a column of
+    the events table); None for none. Unknown (a null attribute) leaves the row out."""
+    match e:
+        case None:
+            return None
+        case m.RowAttr():
+            return Col(e.column)
+        case m.Const():
+            return Lower.const(e)[0]
+        case m.Compare():
+            return call(_COMPARE[e.op], _row(e.left), _row(e.right))
+        case m.In():
+            operand = _row(e.operand)
+            return or_(*(call("eq", operand, Lower.const(v)[0]) for v in e.values))
+        case m.BoolOp():
+            return call(e.op, *(_row(x) for x in e.operands))
+        case m.Not():
+            return call("not", _row(e.operand))
+    raise PlanError(f"cannot filter event rows on {e!r}")
+
+
+def _row(e: m.Expr) -> IR:
+    out = row_filter(e)
+    assert out is not None
+    return out
+
+
 _ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
 

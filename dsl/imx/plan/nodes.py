@@ -87,12 +87,23 @@ class PlanError(Exception):
 
 @dataclass(frozen=True)
 class FactSpec:
-    """``first``/``last`` time or ``count`` of one event, or ``min`` of an events column."""
+    """One per-unit aggregate of the event rows, over the rows of ``event`` (all rows for
+    ``min``) for which ``filter`` (IR over the event row's own columns) is true (rule 14):
+
+    - ``first`` / ``last``: the earliest / latest time; ``count``: the number of rows;
+    - ``min``: the least non-null value of the events column ``column``;
+    - ``attr_first`` / ``attr_last``: ``column`` of the rows at the ``first`` / ``last`` time,
+      the least non-null one (rule 15);
+    - ``distinct``: the number of distinct non-null values of ``column``; ``distinct_day``: of
+      the rows' local dates in the time zone ``zone`` (rule 16).
+    """
 
     name: str
     kind: str
     event: str | None = None
     column: str | None = None
+    filter: IR | None = None
+    zone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -88,10 +88,53 @@ Literal = NumberLit | PercentLit | DurationLit | StringLit | DateTimeLit | DateL
 
 @dataclass(frozen=True)
 class EventFact(Node):
-    """``first E``, ``last E``, ``count E`` or ``has E``."""
+    """``first E``, ``last E``, ``count E`` or ``has E``; ``filter`` is ``E[COND]``'s COND."""
 
     kind: str
     event: Name
+    filter: Expr | None = None
+
+
+@dataclass(frozen=True)
+class FilteredName(Node):
+    """``E[COND]`` on its own, as in ``first_of(qc_passed[actor = "auto"], …)``."""
+
+    name: Name
+    filter: Expr
+
+
+@dataclass(frozen=True)
+class AttributeOf(Node):
+    """``A of first E[COND]`` / ``A of last E[COND]``: an attribute of the row defining a fact."""
+
+    attribute: Name
+    fact: EventFact
+
+
+@dataclass(frozen=True)
+class CountDistinct(Node):
+    """``count distinct A of E[COND]`` (``A`` may be ``day``, the row's local date)."""
+
+    attribute: Name
+    event: Name
+    filter: Expr | None = None
+
+
+@dataclass(frozen=True)
+class FilterCompare(Node):
+    """``COLUMN op LITERAL`` inside an event filter; ``value`` may be a negated number."""
+
+    column: Name
+    op: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class FilterIn(Node):
+    """``COLUMN in (LITERAL, …)`` inside an event filter."""
+
+    column: Name
+    values: tuple[Literal, ...]
 
 
 @dataclass(frozen=True)
@@ -158,6 +201,11 @@ Expr = (
     | DateTimeLit
     | DateLit
     | EventFact
+    | FilteredName
+    | AttributeOf
+    | CountDistinct
+    | FilterCompare
+    | FilterIn
     | Call
     | NameRef
     | Not
@@ -222,9 +270,18 @@ class TableDecl(Node):
 
 
 @dataclass(frozen=True)
+class UnitAttributeDecl(Node):
+    """``modality = modality of first scan_acquired`` inside a unit's braces."""
+
+    name: Name
+    expr: Expr
+
+
+@dataclass(frozen=True)
 class UnitDecl(Node):
     name: Name
     columns: tuple[Name, ...]
+    attributes: tuple[UnitAttributeDecl, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ _SUBEXPRESSIONS: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {
     A.BoolOp: lambda e: e.operands,
     A.Within: lambda e: (e.target, e.window, e.anchor),
     A.Call: lambda e: e.args,
+    # an event filter is an expression under its fact (its own leaves are flat comparisons)
+    A.EventFact: lambda e: (e.filter,) if e.filter is not None else (),
+    A.FilteredName: lambda e: (e.filter,),
+    A.AttributeOf: lambda e: (e.fact,),
+    A.CountDistinct: lambda e: (e.filter,) if e.filter is not None else (),
 }
 _FIELDS: dict[type[Any], tuple[str, ...]] = {}
 

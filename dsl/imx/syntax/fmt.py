@@ -253,12 +253,28 @@ def _expr(e: A.Expr, indent: str) -> str:
     if isinstance(e, A.Negate):
         return "-" + _sub(e.operand, 7, indent)
     if isinstance(e, A.EventFact):
-        return f"{e.kind} {e.event.text}"
+        return f"{e.kind} {e.event.text}{_filter(e.filter, indent)}"
+    if isinstance(e, A.FilteredName):
+        return e.name.text + _filter(e.filter, indent)
+    if isinstance(e, A.AttributeOf):
+        return f"{e.attribute.text} of {_expr(e.fact, indent)}"
+    if isinstance(e, A.CountDistinct):
+        of = f"{e.attribute.text} of {e.event.text}"
+        return f"count distinct {of}{_filter(e.filter, indent)}"
+    if isinstance(e, A.FilterCompare):
+        return f"{e.column.text} {e.op} {_expr(e.value, indent)}"
+    if isinstance(e, A.FilterIn):
+        return f"{e.column.text} in ({', '.join(_lit(v, indent) for v in e.values)})"
     if isinstance(e, A.Call):
         return f"{e.func.text}({', '.join(_expr(a, indent) for a in e.args)})"
     if isinstance(e, A.NameRef):
         return e.name.text
     return _lit(e, indent)
+
+
+def _filter(cond: A.Expr | None, indent: str) -> str:
+    """``[COND]`` after an event name, or nothing."""
+    return "" if cond is None else f"[{_expr(cond, indent)}]"
 
 
 def _names(names: Sequence[A.Name]) -> list[str]:
@@ -589,7 +605,15 @@ def _item(item: A.Item, unit_width: int) -> list[_Line]:
         return _one(item, f"schema {item.name.text}{_title(item.title, '')}{version}")
     if isinstance(item, A.UnitDecl):
         head = f"unit {item.name.text.ljust(unit_width)} = "
-        return _one(item, _wrap(head, _names(item.columns)))
+        if not item.attributes:
+            return _one(item, _wrap(head, _names(item.columns)))
+        width = max(len(a.name.text) for a in item.attributes)
+        fields = [
+            _Field(f"{a.name.text.ljust(width)} =", _expr(a.expr, INDENT), a, aligned=False)
+            for a in item.attributes
+        ]
+        header, end = _wrap(head, _names(item.columns)), item.columns[-1].span.end
+        return _block(item, header, end, _fields_lines(fields, INDENT), "", "keep")
     if isinstance(item, A.EventsDecl):
         rows = [
             [e.name.text] + ([] if e.title is None else [_str(e.title, INDENT)])

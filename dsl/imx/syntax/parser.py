@@ -117,7 +117,10 @@ class _Builder:
         return result
 
     def unit_decl(self, span: Span, ch: list[Any]) -> A.UnitDecl:
-        return A.UnitDecl(ch[0], ch[1], span=span)
+        return A.UnitDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
+
+    def unit_attribute(self, span: Span, ch: list[Any]) -> A.UnitAttributeDecl:
+        return A.UnitAttributeDecl(ch[0], ch[1], span=span)
 
     def calendar_decl(self, span: Span, ch: list[Any]) -> A.CalendarDecl:
         name, title, default, *fields = ch
@@ -290,16 +293,60 @@ class _Builder:
         return _fold_sums(terms, ops)
 
     def first_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("first", ch[0], span=span)
+        return A.EventFact("first", ch[0], ch[1], span=span)
 
     def last_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("last", ch[0], span=span)
+        return A.EventFact("last", ch[0], ch[1], span=span)
 
     def count_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("count", ch[0], span=span)
+        return A.EventFact("count", ch[0], ch[1], span=span)
 
     def has_fact(self, span: Span, ch: list[Any]) -> A.EventFact:
-        return A.EventFact("has", ch[0], span=span)
+        return A.EventFact("has", ch[0], ch[1], span=span)
+
+    def count_distinct(self, span: Span, ch: list[Any]) -> A.CountDistinct:
+        return A.CountDistinct(ch[0], ch[1], ch[2], span=span)
+
+    def attribute_of_first(self, span: Span, ch: list[Any]) -> A.AttributeOf:
+        fact = A.EventFact("first", ch[1], ch[2], span=Span(ch[1].span.start, span.end))
+        return A.AttributeOf(ch[0], fact, span=span)
+
+    def attribute_of_last(self, span: Span, ch: list[Any]) -> A.AttributeOf:
+        fact = A.EventFact("last", ch[1], ch[2], span=Span(ch[1].span.start, span.end))
+        return A.AttributeOf(ch[0], fact, span=span)
+
+    def filtered_name(self, span: Span, ch: list[Any]) -> A.FilteredName:
+        return A.FilteredName(ch[0], ch[1], span=span)
+
+    def window(self, span: Span, ch: list[Any]) -> A.Expr:
+        """``[-…] atom``: the window of ``within``, its signs applied."""
+        result: A.Expr = _prefixed([t for t in ch if isinstance(t, Token)], ch[-1])
+        return result
+
+    def window_atom(self, span: Span, ch: list[Any]) -> A.Expr:
+        result: A.Expr = ch[0]  # a parenthesised expression
+        return result
+
+    def filter_atom(self, span: Span, ch: list[Any]) -> A.Expr:
+        result: A.Expr = ch[0]  # a parenthesised condition
+        return result
+
+    def event_filter(self, span: Span, ch: list[Any]) -> A.Expr:
+        result: A.Expr = ch[0]
+        return result
+
+    def filter_condition(self, span: Span, ch: list[Any]) -> A.Expr:
+        return self.expr(span, ch)
+
+    def filter_compare(self, span: Span, ch: list[Any]) -> A.FilterCompare:
+        value: A.Expr = _prefixed([t for t in ch[2:] if isinstance(t, Token)], ch[-1])
+        return A.FilterCompare(ch[0], str(ch[1]), value, span=span)
+
+    def filter_in(self, span: Span, ch: list[Any]) -> A.FilterIn:
+        return A.FilterIn(ch[0], ch[1], span=span)
+
+    def filter_values(self, span: Span, ch: list[Any]) -> tuple[A.Literal, ...]:
+        return tuple(ch)
 
     def call(self, span: Span, ch: list[Any]) -> A.Call:
         return A.Call(ch[0], ch[1] or (), span=span)
@@ -441,7 +488,12 @@ _LEAVES: dict[str, Callable[[Token], Any]] = {
 }
 _FLAGS = frozenset({"DEFAULT", "CUMULATIVE", "CELL"})
 _OPERATORS = frozenset({"CMP_OP", "EQ", "ADD_OP", "MUL_OP", "AND", "OR", "NOT"})
-_OPERATOR_RULES = frozenset({"compare", "target_clause", "band_compare", "expr", "arith"})
+_OPERATOR_RULES = frozenset(
+    {
+        "compare", "target_clause", "band_compare", "expr", "arith", "window",
+        "filter_condition", "filter_compare",
+    }
+)  # fmt: skip
 
 
 def _start(children: Iterable[Any]) -> int | None:

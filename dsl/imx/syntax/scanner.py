@@ -26,7 +26,7 @@ _MAIN_TERMINALS = ("_NL", "COMMENT", "WS_INLINE", "STRING", "DATETIME", "DATE", 
 _TABLE_TERMINALS = ("_NL", "COMMENT", "WS_INLINE")
 # Punctuation and operators: every grammar terminal that is not a word (tests hold the two to
 # each other), longest first.
-OPERATORS = r"<=|>=|!=|\.\.|[<>=+\-*/{}(),.|]"
+OPERATORS = r"<=|>=|!=|\.\.|[<>=+\-*/{}(),.|\[\]]"
 _GROUP_NAMES = {"WS_INLINE": "WS"}
 
 

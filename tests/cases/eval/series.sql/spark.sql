@@ -1,0 +1,925 @@
+-- QC-BACKLOG
+WITH `imx_buckets` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNT(*) FILTER(WHERE
+      `e`.`event` = 'images_received') AS `f0`,
+    COUNT(*) FILTER(WHERE
+      `e`.`event` = 'qc_passed') AS `f1`,
+    MIN(`e`.`at`) FILTER(WHERE
+      `e`.`event` = 'images_received') AS `f2`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    ) AS `imx_b`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    )
+), `imx_runs` AS (
+  SELECT
+    `k0`,
+    `k1`,
+    `k2`,
+    `k3`,
+    `imx_b`,
+    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
+    CAST(SUM(`f0`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS BIGINT) AS `f0`,
+    CAST(SUM(`f1`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS BIGINT) AS `f1`,
+    MIN(`f2`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS `f2`
+  FROM `imx_buckets`
+), `imx_facts` AS (
+  SELECT
+    `r`.`k0`,
+    `r`.`k1`,
+    `r`.`k2`,
+    `r`.`k3`,
+    `r`.`f0`,
+    `r`.`f1`,
+    `r`.`f2`,
+    `c`.`pk` AS `imx_cut_pk`,
+    `c`.`cut` AS `imx_cut`
+  FROM `imx_runs` AS `r`
+  INNER JOIN `imx_cuts` AS `c`
+    ON `c`.`grain` = 'month'
+    AND (
+      `c`.`bucket` >= `r`.`imx_b`
+      AND (
+        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
+      )
+    )
+), `imx_dims` AS (
+  SELECT
+    `f`.*
+  FROM `imx_facts` AS `f`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'eu' AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE
+      WHEN (
+        (
+          `f0` > CAST(0 AS BIGINT)
+        ) AND (
+          NOT (
+            `f1` > CAST(0 AS BIGINT)
+          )
+        )
+      )
+      THEN TRUE
+      ELSE FALSE
+    END AS `m0_pop`,
+    CAST(NULL AS BIGINT) AS `m0_uex`,
+    'closed' AS `m0_raw`,
+    CASE
+      WHEN (
+        CAST(UNIX_MICROS(`imx_cut`) - UNIX_MICROS(`f2`) AS DOUBLE) / NULLIF(CAST(CAST(86400000000.0 AS DOUBLE) AS DOUBLE), CAST(0.0 AS DOUBLE))
+      ) > CAST(5.0 AS DOUBLE)
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `m0_val`,
+    `imx_cut_pk` AS `m0_pk`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS BIGINT)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'QC-BACKLOG' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-BACKLOG' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  GROUP BY
+    CAST(`k0` AS STRING)
+  UNION ALL
+  SELECT
+    'QC-BACKLOG' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    CAST(`k0` AS STRING),
+    `m0_pk`
+  UNION ALL
+  SELECT
+    'QC-BACKLOG' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-BACKLOG' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    `m0_pk`
+) AS `imx_raw`
+
+-- RECV-OT
+WITH `imx_buckets` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNT(*) FILTER(WHERE
+      `e`.`event` = 'scan_acquired') AS `f0`,
+    MIN(`e`.`at`) FILTER(WHERE
+      `e`.`event` = 'scan_acquired') AS `f1`,
+    MIN(`e`.`at`) FILTER(WHERE
+      `e`.`event` = 'images_received') AS `f2`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    ) AS `imx_b`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    )
+), `imx_runs` AS (
+  SELECT
+    `k0`,
+    `k1`,
+    `k2`,
+    `k3`,
+    `imx_b`,
+    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
+    CAST(SUM(`f0`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS BIGINT) AS `f0`,
+    MIN(`f1`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS `f1`,
+    MIN(`f2`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS `f2`
+  FROM `imx_buckets`
+), `imx_facts` AS (
+  SELECT
+    `r`.`k0`,
+    `r`.`k1`,
+    `r`.`k2`,
+    `r`.`k3`,
+    `r`.`f0`,
+    `r`.`f1`,
+    `r`.`f2`,
+    `c`.`pk` AS `imx_cut_pk`,
+    `c`.`cut` AS `imx_cut`
+  FROM `imx_runs` AS `r`
+  INNER JOIN `imx_cuts` AS `c`
+    ON `c`.`grain` = 'month'
+    AND (
+      `c`.`bucket` >= `r`.`imx_b`
+      AND (
+        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
+      )
+    )
+), `imx_dims` AS (
+  SELECT
+    `f`.*
+  FROM `imx_facts` AS `f`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'eu' AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f0` > CAST(0 AS BIGINT) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS BIGINT) AS `m0_uex`,
+    CASE
+      WHEN `f1` IS NULL
+      THEN 'outside'
+      WHEN `f2` < `f1`
+      THEN 'negative'
+      WHEN (
+        CAST(UNIX_MICROS(`f2`) - UNIX_MICROS(`f1`) AS DOUBLE) / NULLIF(CAST(CAST(86400000000.0 AS DOUBLE) AS DOUBLE), CAST(0.0 AS DOUBLE))
+      ) <= CAST(3.0 AS DOUBLE)
+      THEN 'met'
+      WHEN NOT (
+        `f2` IS NULL
+      )
+      THEN 'missed'
+      WHEN (
+        CAST(UNIX_MICROS(`imx_cut`) - UNIX_MICROS(`f1`) AS DOUBLE) / NULLIF(CAST(CAST(86400000000.0 AS DOUBLE) AS DOUBLE), CAST(0.0 AS DOUBLE))
+      ) > CAST(3.0 AS DOUBLE)
+      THEN 'missed'
+      ELSE 'pending'
+    END AS `m0_raw`,
+    CAST(NULL AS DOUBLE) AS `m0_val`,
+    `imx_cut_pk` AS `m0_pk`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'RECV-OT' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'RECV-OT' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  GROUP BY
+    CAST(`k0` AS STRING)
+  UNION ALL
+  SELECT
+    'RECV-OT' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    CAST(`k0` AS STRING),
+    `m0_pk`
+  UNION ALL
+  SELECT
+    'RECV-OT' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'RECV-OT' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    `m0_pk`
+) AS `imx_raw`
+
+-- QC-TIME
+WITH `imx_buckets` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(`e`.`at`) FILTER(WHERE
+      `e`.`event` = 'images_received') AS `f0`,
+    MIN(`e`.`at`) FILTER(WHERE
+      `e`.`event` = 'qc_passed') AS `f1`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    ) AS `imx_b`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`,
+    (
+      CAST(EXTRACT(YEAR FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT) * CAST(100 AS BIGINT) + CAST(EXTRACT(MONTH FROM FROM_UTC_TIMESTAMP(`e`.`at`, 'Europe/Berlin')) AS BIGINT)
+    )
+), `imx_runs` AS (
+  SELECT
+    `k0`,
+    `k1`,
+    `k2`,
+    `k3`,
+    `imx_b`,
+    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
+    MIN(`f0`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS `f0`,
+    MIN(`f1`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b` NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS `f1`
+  FROM `imx_buckets`
+), `imx_facts` AS (
+  SELECT
+    `r`.`k0`,
+    `r`.`k1`,
+    `r`.`k2`,
+    `r`.`k3`,
+    `r`.`f0`,
+    `r`.`f1`,
+    `c`.`pk` AS `imx_cut_pk`,
+    `c`.`cut` AS `imx_cut`
+  FROM `imx_runs` AS `r`
+  INNER JOIN `imx_cuts` AS `c`
+    ON `c`.`grain` = 'month'
+    AND (
+      `c`.`bucket` >= `r`.`imx_b`
+      AND (
+        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
+      )
+    )
+), `imx_dims` AS (
+  SELECT
+    `f`.*
+  FROM `imx_facts` AS `f`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'eu' AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS BIGINT) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN `f1` IS NULL
+      THEN 'open'
+      WHEN `f1` < `f0`
+      THEN 'negative'
+      ELSE 'closed'
+    END AS `m0_raw`,
+    UNIX_MICROS(`f1`) - UNIX_MICROS(`f0`) AS `m0_val`,
+    `imx_cut_pk` AS `m0_pk`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'QC-TIME' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(PERCENTILE(`m0_val`, CAST(0.5 AS DOUBLE)) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `st0`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-TIME' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS BIGINT) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(PERCENTILE(`m0_val`, CAST(0.5 AS DOUBLE)) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `st0`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-TIME' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_pop`) AS BIGINT) AS `n_pop`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(0 AS BIGINT)) AS BIGINT) AS `x0`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_excl` = CAST(1 AS BIGINT)) AS BIGINT) AS `x1`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'met') AS BIGINT) AS `met`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'missed') AS BIGINT) AS `missed`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'pending') AS BIGINT) AS `pending`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'open') AS BIGINT) AS `open`,
+    CAST(COUNT(*) FILTER(WHERE
+      `m0_state` = 'closed') AS BIGINT) AS `n_val`,
+    CAST(SUM(`m0_val`) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `v_sum`,
+    CAST(PERCENTILE(`m0_val`, CAST(0.5 AS DOUBLE)) FILTER(WHERE
+      `m0_state` = 'closed') AS DOUBLE) AS `st0`,
+    CAST(SLICE(
+      SORT_ARRAY(COLLECT_SET(CASE WHEN `m0_excl` = CAST(1 AS BIGINT) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    `m0_pk`
+) AS `imx_raw`
