@@ -215,6 +215,13 @@ UNIT_ATTRIBUTE_TYPE = Message(
 )
 WINDOW_NOT_FIXED = "the window of `within` must be a fixed duration"
 PERIOD_NEEDS_BY = Message("this period needs `by` and a timestamp", C.MISSING_FIELD)
+SERIES_WITH_PERIOD = Message(
+    "a metric has `series` or `period`, not both: a series already gives a row per period",
+    C.SERIES_WITH_PERIOD,
+)
+PERIOD_BY_AS_OF = Message(
+    "`period {} by` the data cut puts every unit in the one period of `as_of`", C.PERIOD_BY_AS_OF
+)
 LONE_SURROGATE = Message(
     "this string holds `{}`, one half of a UTF-16 pair, which no UTF-8 file or terminal can hold",
     C.INVALID_VALUE,
@@ -238,13 +245,6 @@ TARGET_UNREACHABLE = Message("this target can never be met: {}", C.TARGET_UNREAC
 AFTER_CATCH_ALL = "it comes after the catch-all band `{}`"
 SHADOWED = "the bands before it already take every value it would hold"
 OUT_OF_RANGE = "no value of this metric lies in it ({})"
-SERIES_WITH_PERIOD = Message(
-    "a metric has `series` or `period`, not both: a series already gives a row per period",
-    C.SERIES_WITH_PERIOD,
-)
-PERIOD_BY_AS_OF = Message(
-    "`period {} by` the data cut puts every unit in the one period of `as_of`", C.PERIOD_BY_AS_OF
-)
 RATE_RANGE = "a rate lies between 0% and 100%"
 NEVER_NEGATIVE = "this metric's value is never negative"
 BAND_OPS = "a band compares with <, <=, > or >=, not `{}`"

@@ -465,6 +465,7 @@ class ResolvedMetric:
     doc: str | None
     params: tuple[tuple[str, Const | DurationConst], ...]
     calendar_table: str = "sites"  # the dimension table whose `calendar` column names a calendar
+    series: str | None = None  # "month" | "quarter" | "year": at each period end (rule 18)
     provenance: tuple[tuple[str, str], ...] = ()  # (field, layer that set it: "base" or variant)
 
 
@@ -534,7 +535,6 @@ class Example:
     tables: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (table, (header, *rows))
     expect: tuple[tuple[str, ExpectValue], ...]  # ("value", Decimal("0.5")), ("status", "green")
     origin: Origin | None = None
-    series: str | None = None  # "month" | "quarter" | "year": at each period end (rule 18)
 
 
 @dataclass(frozen=True)

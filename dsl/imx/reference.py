@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from imx.calendars import business_days
+from imx.calendars import business_days, period_ends
 from imx.plan import (
+    CUT,
+    CUT_PERIOD,
     EXAMPLES,
     IR,
     Agg,
@@ -138,8 +141,33 @@ class _Evaluator:
     # ------------------------------------------------------------------------------- units
 
     def units(self, grain: GrainPlan, tables: Mapping[str, pa.Table]) -> list[Row]:
-        """One row per unit: keys, facts, dimension attributes, then every stage's columns."""
-        rows = [self.facts(grain, key, evs) for key, evs in _group_events(grain, tables).items()]
+        """One row per unit (in a series grain: per unit and cut, rule 18 as written: for each
+        cut, the units of the events up to it, evaluated with that cut as ``as_of``)."""
+        if grain.series is None:
+            return self.units_at(grain, tables, {})
+        events = tables[grain.events_table]
+        times = [t for t in events.column(grain.time_column).to_pylist() if t is not None]
+        if self.plan.as_of is None:
+            raise PlanError("the reference evaluator needs an as_of instant")
+        as_of = self.plan.as_of
+        first = min(times) if times else None
+        ends = period_ends(grain.series, self.plan.zone, first, as_of) if first else []
+        rows: list[Row] = []
+        for pk, cut in [*ends, (None, as_of)]:
+            at = events[grain.time_column]
+            late = pc.greater(at, pa.scalar(cut, at.type))
+            kept = events.filter(pc.invert(pc.fill_null(late, False)))
+            rows += self.units_at(
+                grain, {**tables, grain.events_table: kept}, {CUT: cut, CUT_PERIOD: pk}
+            )
+        return rows
+
+    def units_at(self, grain: GrainPlan, tables: Mapping[str, pa.Table], cut: Row) -> list[Row]:
+        """One row per unit: keys, facts, the cut (a series), dimension attributes, then every
+        stage's columns."""
+        rows = [
+            self.facts(grain, key, evs) | cut for key, evs in _group_events(grain, tables).items()
+        ]
         for join in grain.dims:
             index = _index(tables.get(join.table), join.keys)
             unit_cols = {k: n for n, k in grain.keys}
@@ -194,6 +222,8 @@ class _Evaluator:
         """One GROUP BY: a group per distinct key (exactly one group when there are no keys)."""
         groups: dict[tuple[Value, ...], list[Row]] = {}
         for u in units:
+            if b.where is not None and self(b.where, u) is not True:
+                continue
             keys = tuple(self(e, u) for _, e in b.group)
             pk = self(b.period, u) if b.period is not None else None
             if b.period is None:

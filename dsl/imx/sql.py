@@ -23,13 +23,15 @@ from dataclasses import dataclass
 
 import sqlglot.expressions as exp
 
-from imx.calendars import CALENDAR_TABLE
+from imx.calendars import CALENDAR_TABLE, CUTS_TABLE
 from imx.dialects import DIALECTS
 from imx.model import Model
 from imx.plan import (
     ALL_LEVEL,
     BASE,
     BY_RANK,
+    CUT,
+    CUT_PERIOD,
     EXAMPLES,
     IR,
     LEVEL_RANK,
@@ -62,6 +64,13 @@ SQL_TYPES = {
     "date": "DATE",
 }
 PERIOD = "imx_period"
+BUCKET, NEXT = "imx_b", "imx_next"  # a series unit's period of events, and its next one
+_ROLLING: dict[str, type[exp.AggFunc]] = {
+    "first": exp.Min,
+    "last": exp.Max,
+    "count": exp.Sum,
+    "min": exp.Min,
+}  # a fact to date from its values per period
 UNITS = "imx_units"  # the unit rows of a grain: the CTE, or the table of an engine's steps
 
 Builder = Callable[[Sequence[exp.Expr]], exp.Expr]
@@ -94,22 +103,34 @@ def _num(value: float | int, type_: str) -> exp.Expr:
     return _cast(exp.Literal.number(repr(value)), type_)
 
 
-def _utc_part(part: str, ts: exp.Expr) -> exp.Expr:
-    local = exp.AtTimeZone(this=_p(ts), zone=exp.Literal.string("UTC"))
+def _utc_part(part: str, ts: exp.Expr, zone: str = "UTC") -> exp.Expr:
+    local = exp.AtTimeZone(this=_p(ts), zone=exp.Literal.string(zone))
     return _cast(exp.Extract(this=exp.var(part), expression=local), "bigint")
 
 
-def _period(*parts: tuple[str, int]) -> Builder:
+def _period(*parts: tuple[str, int], zone: str = "UTC") -> Builder:
     def build(a: Sequence[exp.Expr]) -> exp.Expr:
         out: exp.Expr | None = None
         for part, factor in parts:
-            term = _utc_part(part, a[0])
+            term = _utc_part(part, a[0], zone)
             term = exp.Mul(this=term, expression=_num(factor, "bigint")) if factor != 1 else term
             out = term if out is None else exp.Add(this=out, expression=term)
         assert out is not None
         return exp.Paren(this=out)
 
     return build
+
+
+_PERIOD_PARTS = {
+    "month": (("YEAR", 100), ("MONTH", 1)),
+    "quarter": (("YEAR", 10), ("QUARTER", 1)),
+    "year": (("YEAR", 1),),
+}
+
+
+def period_key(grain: str, ts: exp.Expr, zone: str) -> exp.Expr:
+    """The period key (``yyyymm``, ``yyyyq``, ``yyyy``) of an instant in ``zone``."""
+    return _period(*_PERIOD_PARTS[grain], zone=zone)([ts])
 
 
 def _label(a: Sequence[exp.Expr]) -> exp.Expr:
@@ -148,9 +169,9 @@ FUNCTIONS: dict[str, Builder] = {
     "micros_between": lambda a: exp.TimestampDiff(
         this=a[1], expression=a[0], unit=exp.var("MICROSECOND")
     ),
-    "period_month": _period(("YEAR", 100), ("MONTH", 1)),
-    "period_quarter": _period(("YEAR", 10), ("QUARTER", 1)),
-    "period_year": _period(("YEAR", 1)),
+    "period_month": _period(*_PERIOD_PARTS["month"]),
+    "period_quarter": _period(*_PERIOD_PARTS["quarter"]),
+    "period_year": _period(*_PERIOD_PARTS["year"]),
     "label": _label,
     "now": lambda a: exp.CurrentTimestamp(),
     "quantile": lambda a: exp.PercentileCont(this=a[0], expression=a[1]),
@@ -304,29 +325,10 @@ class _Compiler:
         keyed = [
             exp.Not(this=exp.Is(this=self.col(k, "e"), expression=exp.Null())) for _, k in g.keys
         ]
-        q = exp.select(*cols).from_(self.events_rows(), copy=False)
+        q = exp.select(*cols).from_(_table(g.events_table, "e"), copy=False)
         if keyed:  # a row without one of the unit's keys (an optional key) is in none of its units
             q = q.where(_chain(exp.And)(keyed), copy=False)
         return q.group_by(*keys, copy=False)
-
-    def events_rows(self) -> exp.Expr:
-        """The events table as ``e``; with an attribute of a fact's row (rule 15), each row also
-        carries that fact's time over its unit (a window over the same scan, ``imx_w_<fact>``)."""
-        g = self.grain
-        table = _table(g.events_table, "e")
-        timed = [f for f in g.facts if f.kind in ("attr_first", "attr_last")]
-        if not timed:
-            return table
-        partition = [self.col(k, "e") for _, k in g.keys]
-        cols: list[exp.Expr] = [self.star("e")]
-        for f in timed:
-            agg = exp.Min if f.kind == "attr_first" else exp.Max
-            at = exp.Case(ifs=[exp.If(this=self.fact_rows(f), true=self.col(g.time_column, "e"))])
-            window = exp.Window(this=agg(this=at), partition_by=partition)
-            cols.append(exp.alias_(window, f"imx_w_{f.name}", quoted=True, copy=False))
-        inner = exp.select(*cols).from_(table, copy=False)
-        alias = exp.TableAlias(this=exp.to_identifier("e", quoted=True, copy=False))
-        return exp.Subquery(this=inner, alias=alias)
 
     def fact_rows(self, f: FactSpec) -> exp.Expr:
         """The rows a fact reads: those of its event for which its filter holds (rule 14)."""
@@ -347,14 +349,27 @@ class _Compiler:
             chosen = exp.Case(ifs=[exp.If(this=rows, true=value)])
             return exp.Count(this=exp.Distinct(expressions=[chosen]))
         if f.kind in ("attr_first", "attr_last"):
-            assert f.column is not None
-            at_fact = exp.EQ(this=time, expression=self.col(f"imx_w_{f.name}", "e"))
-            rows = _chain(exp.And)([rows, at_fact])
-            agg: exp.Expr = exp.Min(this=self.col(f.column, "e"))
-        else:
-            found = {"first": exp.Min(this=time), "last": exp.Max(this=time)}.get(f.kind)
-            agg = found if found is not None else exp.Count(this=exp.Star())
+            return self.attribute_of(f, time, rows)
+        found = {"first": exp.Min(this=time), "last": exp.Max(this=time)}.get(f.kind)
+        agg = found if found is not None else exp.Count(this=exp.Star())
         return exp.Filter(this=agg, expression=exp.Where(this=rows))
+
+    def attribute_of(self, f: FactSpec, time: exp.Expr, rows: exp.Expr) -> exp.Expr:
+        """Rule 15 as one aggregate of the same scan: the least of (instant, value is null,
+        value) over the rows, its instant negated for ``last``, then its value: the row at the
+        fact's instant, a non-null value before a null, the smallest of those."""
+        assert f.column is not None
+        value = self.col(f.column, "e")
+        micros: exp.Expr = exp.UnixMicros(this=time)
+        if f.kind == "attr_last":
+            micros = exp.Sub(this=exp.Literal.number(0), expression=micros)
+        parts = (("t", micros), ("n", exp.Is(this=value.copy(), expression=exp.Null())))
+        fields = [*parts, ("v", value)]
+        struct = exp.Struct(
+            expressions=[exp.PropertyEQ(this=exp.to_identifier(k), expression=x) for k, x in fields]
+        )
+        least = exp.Filter(this=exp.Min(this=struct), expression=exp.Where(this=rows))
+        return exp.Dot(this=exp.Paren(this=least), expression=exp.to_identifier("v", quoted=True))
 
     @staticmethod
     def day(ts: exp.Expr, zone: str | None) -> exp.Expr:
@@ -516,6 +531,8 @@ class _Compiler:
             q = q.where(
                 exp.Not(this=exp.Is(this=self.ir(b.period), expression=exp.Null())), copy=False
             )
+        if b.where is not None:
+            q = q.where(self.ir(b.where), copy=False)
         keys = group + ([period] if period is not None else [])
         return q.group_by(*keys, copy=False) if keys else q
 
@@ -552,10 +569,8 @@ class _Compiler:
 
     def ctes(self) -> list[tuple[str, exp.Select]]:
         """The CTE chain up to ``imx_units``, the grain's unit rows."""
-        ctes: list[tuple[str, exp.Select]] = [
-            ("imx_facts", self.facts()),
-            ("imx_dims", self.dims()),
-        ]
+        facts = self.series_facts() if self.grain.series else [("imx_facts", self.facts())]
+        ctes: list[tuple[str, exp.Select]] = [*facts, ("imx_dims", self.dims())]
         stages = self.grain.stages
         for i, stage in enumerate(stages):
             name = UNITS if i == len(stages) - 1 else f"imx_s{i}"

@@ -18,7 +18,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from imx import staging as S
 from imx.calendars import (
     CALENDAR_SCHEMA,
     CALENDAR_TABLE,
@@ -48,6 +47,8 @@ def cuts_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
     return cuts_between(plan, _bounds_of(events, time_column))
 
 
+
+
 def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
     """The calendar table covering the plan's instants and ``bounds`` (the events' first and
     last timestamps), with a margin of two days."""
@@ -61,6 +62,7 @@ def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
     days = [local_date(t, c) for t in instants for c in plan.calendars]
     margin = dt.timedelta(days=2)
     return calendar_table(plan.calendars, min(days) - margin, max(days) + margin)
+
 
 def cuts_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
     """The cuts of the plan's series grains (rule 18): from the period of the events' first
@@ -76,7 +78,6 @@ def _bounds_of(events: pa.Table, time_column: str) -> list[dt.datetime]:
         return []
     found = pc.min_max(events[time_column]).as_py()
     return [v for v in (found["min"], found["max"]) if v is not None]
-
 
 
 def connect(settings: EngineSettings = DEFAULT_SETTINGS) -> duckdb.DuckDBPyConnection:
@@ -112,9 +113,9 @@ def _attach(
         bounds = []
         if grain is not None and grain.events_table in tables:
             found = tables.bounds(grain.events_table, grain.time_column)
-        con.register(CUTS_TABLE, cuts_between(plan, bounds))
             bounds = [v for v in found if v is not None]
         con.register(CALENDAR_TABLE, calendar_between(plan, bounds))
+        con.register(CUTS_TABLE, cuts_between(plan, bounds))
         return con, False
     con = connect(settings)
     for name, table in tables.items():
@@ -169,23 +170,12 @@ def run_parts(
             else:
                 for cleanup in (
                     f"DROP VIEW IF EXISTS {UNITS}",
-                con.unregister(CUTS_TABLE)
-
-
-def _store_units(con: duckdb.DuckDBPyConnection, units: S.Sql, stored: S.Sql) -> None:
-    """A grain's unit rows computed once into ``stored`` (compressed when large), and seen as
-    the view :data:`imx.sql.UNITS`."""
-    con.execute(S.render(S.create_table(stored, units, replace=True)))
-    (rows,) = con.sql(S.render(S.count_rows(stored))).fetchall()[0]
-    if rows * len(units.expressions) > COMPRESS_CELLS:
-        con.execute(S.render(S.checkpoint(UNITS_DB)))  # compresses the rows just written
-    view = S.create_view(S.table(UNITS), S.select_all(stored), temp=True, replace=True)
-    con.execute(S.render(view))
                     f"DETACH DATABASE IF EXISTS {UNITS_DB}",
                 ):
                     with contextlib.suppress(duckdb.Error):  # after a failure, its error stands
                         con.execute(cleanup)
                 con.unregister(CALENDAR_TABLE)
+                con.unregister(CUTS_TABLE)
 
 
 def run(

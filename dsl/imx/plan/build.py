@@ -24,6 +24,7 @@ from imx.plan.lower import (
 from imx.plan.nodes import (
     ALL_LEVEL,
     BASE,
+    CUT_PERIOD,
     FALSE,
     IR,
     NEGATIVE,
@@ -31,7 +32,6 @@ from imx.plan.nodes import (
     Agg,
     Branch,
     Call,
-    CUT_PERIOD,
     Case,
     Col,
     DimJoin,
@@ -258,6 +258,10 @@ def _level_group(
 def _period(
     g: Grain, metric: m.ResolvedMetric, requested: str | None
 ) -> tuple[str | None, IR | None, bool]:
+    """The metric's period grain, its unit period key and whether it is cumulative; in a series
+    grain, the period of the unit row's cut (null for the data cut's own rows, rule 18)."""
+    if g.series is not None:
+        return g.series, Col(CUT_PERIOD), False
     if metric.period is None:
         return None, None, False
     grain = _grain(requested or metric.period.grain)
@@ -305,10 +309,6 @@ def _plan_metric(
     stage1 = list(values.items()) + ([(f"{p}_pk", pk)] if pk is not None else [])
     stats = summary_stats(metric.base, measure.kind)
     labels = levels if levels is not None else tuple(x.label for x in metric.base.levels)
-    """The metric's period grain, its unit period key and whether it is cumulative; in a series
-    grain, the period of the unit row's cut (null for the data cut's own rows, rule 18)."""
-    if g.series is not None:
-        return g.series, Col(CUT_PERIOD), False
     groups = [(x, _level_group(g, x, metric.base)) for x in labels or DEFAULT_LEVELS]
     overall = call("is_null", Col(CUT_PERIOD)) if g.series else None  # a series' data-cut rows
     branches = [Branch(i, ALL_LEVEL, (), where=overall)]
@@ -358,6 +358,7 @@ def _plan_grain(
     period: str | None,
     as_of: dt.datetime | None,
     units: str | None = None,
+    series: str | None = None,
 ) -> GrainPlan:
     g = Grain(schema, metrics[0].base.unit, as_of, series)
     parts = [_plan_metric(g, i, x, levels, period, units) for i, x in enumerate(metrics)]
@@ -403,4 +404,3 @@ def build_grains(
         _plan_grain(model.schema, ms, levels, period, as_of, units, series)
         for (_, series), ms in by_unit.items()
     )
-    series: str | None = None,

@@ -133,6 +133,7 @@ class Branch:
     group: tuple[tuple[str, IR], ...]  # output column ("study", "site", "grp") → unit expression
     period: IR | None = None
     cumulative: bool = False
+    where: IR | None = None  # only the unit rows for which this holds (a series' overall rows)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,6 @@ class Layer:
 
 @dataclass(frozen=True)
 class UnitRows:
-    where: IR | None = None  # only the unit rows for which this holds (a series' overall rows)
     """A metric's unit rows (semantics rule 29): the units ``keep`` holds, and each column of
     the unit-row contract (``imx.plan.contract.unit_columns``) as (name, type, IR over the grain's
     unit row). Planned only when a run asks for unit rows."""
@@ -185,6 +185,7 @@ class GrainPlan:
     bd_args: tuple[IR, ...]  # timestamp expressions needing a calendar index
     metrics: tuple[MetricPlan, ...]
     branches: tuple[Branch, ...]
+    series: str | None = None  # a unit row per unit and cut of this grain's period ends (rule 18)
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,9 @@ class Plan:
     grains: tuple[GrainPlan, ...]
     raw_columns: tuple[tuple[str, str], ...]  # (name, type) of every raw aggregate row
     literals: tuple[dt.datetime, ...] = field(default=())  # timestamp constants (calendar range)
+    zone: str = "UTC"  # the default calendar's time zone, in which series periods end (rule 18)
 
     def metric(self, metric_id: str) -> MetricPlan:
-    series: str | None = None  # a unit row per unit and cut of this grain's period ends (rule 18)
         return next(p for g in self.grains for p in g.metrics if p.id == metric_id)
 
     def calendar(self, name: str | None) -> m.CalendarDef | None:
@@ -206,6 +207,5 @@ class Plan:
 def utc(value: dt.datetime) -> dt.datetime:
     """An aware UTC instant (naive values are taken as UTC)."""
     if value.tzinfo is None:
-    zone: str = "UTC"  # the default calendar's time zone, in which series periods end (rule 18)
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)

@@ -454,6 +454,13 @@ class PeriodClause(Node):
 
 
 @dataclass(frozen=True)
+class SeriesClause(Node):
+    """``series month``: the metric at each period end as the data cut (semantics rule 18)."""
+
+    grain: Name
+
+
+@dataclass(frozen=True)
 class CompanionClause(Node):
     metrics: tuple[Name, ...]
 
@@ -501,6 +508,7 @@ Clause = (
     | MinNClause
     | LevelsClause
     | PeriodClause
+    | SeriesClause
     | CompanionClause
     | StatusClause
     | SinceClause
@@ -516,12 +524,6 @@ class ModedClause(Node):
 
     mode: Name
     clause: Clause
-
-@dataclass(frozen=True)
-class SeriesClause(Node):
-    """``series month``: the metric at each period end as the data cut (semantics rule 18)."""
-
-    grain: Name
 
 
 
@@ -572,7 +574,6 @@ class CsfDecl(Node):
     title: Str | None
     fields: tuple[QuestionClause | KpisField | DocClause, ...]
 
-    | SeriesClause
 
 @dataclass(frozen=True)
 class MetricsField(Node):

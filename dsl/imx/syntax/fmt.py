@@ -490,6 +490,7 @@ _FIELDS: dict[type[A.Node], tuple[str, _Render]] = {
     A.MinNClause: ("min_n", lambda c, i: c.value.text),
     A.LevelsClause: ("levels", lambda c, i: [_level(x) for x in c.levels]),
     A.PeriodClause: ("period", lambda c, i: _period(c, i)),
+    A.SeriesClause: ("series", lambda c, i: c.grain.text),
     A.CompanionClause: ("companion", lambda c, i: _names(c.metrics)),
     A.StatusClause: ("status", lambda c, i: c.status.text),
     A.SinceClause: ("since", lambda c, i: _str(c.since, i, block=True)),
@@ -508,7 +509,6 @@ _FIELDS: dict[type[A.Node], tuple[str, _Render]] = {
     A.ExpectField: (
         "expect",
         lambda c, i: [f"{e.key.text} = {_lit(e.value, i)}" for e in c.expectations],
-    A.SeriesClause: ("series", lambda c, i: c.grain.text),
     ),
 }
 
