@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -184,9 +185,12 @@ def test_a_single_field_mutation_is_named_exactly_with_its_class(
 @given(st.sampled_from([x for x in STDLIB_MODEL.metrics if x.base.params]), st.data())
 def test_a_param_mutation_is_one_method_change(metric: m.Metric, data: st.DataObject) -> None:
     name, const = metric.base.params[0]
-    amount = data.draw(st.integers(1, 40).filter(lambda n: n != getattr(const, "amount", None)))
-    assert isinstance(const, m.DurationConst)
-    new_const = dataclasses.replace(const, amount=type(const.amount)(amount))
+    now = const.amount if isinstance(const, m.DurationConst) else const.value
+    amount = Decimal(data.draw(st.integers(1, 40).filter(lambda n: n != now)))
+    if isinstance(const, m.DurationConst):
+        new_const: m.Const | m.DurationConst = dataclasses.replace(const, amount=amount)
+    else:
+        new_const = dataclasses.replace(const, value=amount)
     params = ((name, new_const), *metric.base.params[1:])
     base = dataclasses.replace(metric.base, params=params)
     changes = diff_models(

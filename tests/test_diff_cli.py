@@ -230,8 +230,8 @@ def test_impact_summarises_and_flags_method_moves(
     data = ("--data", str(DATA), "--as-of", AS_OF)
     code, out, _ = _diff(capsys, str(old), str(new), *data)
     assert code == 1
-    assert "XFER-OT: 1 of 3 studies value moved, status green" in out
-    assert "XFER-OT: 1 of 1 portfolio rows amber → green" in out
+    assert "XFER-OT: 1 of 3 studies value moved, status green [method change]" in out
+    assert "XFER-OT: 1 of 1 portfolio rows amber → green [method change]" in out
     assert "XFER-OT study ONC: 50.0% (1/2) → 100.0% (2/2); green [method change]" in out
     report = json.loads(_diff(capsys, str(old), str(new), *data, "--format", "json")[1])
     impact = report["impact"]

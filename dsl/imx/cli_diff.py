@@ -123,14 +123,18 @@ def _model(args: argparse.Namespace, path: Path, name: str) -> Model:
 
 
 def _impact(args: argparse.Namespace, old: Model, new: Model, diff: ModelDiff) -> Impact:
-    """Both models evaluated on the same data and cut (loaded once when the schemas agree)."""
+    """Both models evaluated on the same data and cut (loaded once when the schemas agree),
+    each only for the metrics a change may move (:meth:`imx.diff.ModelDiff.evaluated`)."""
     from imx.impact import compare_results
     from imx.results import RunOptions
 
+    olds, news = diff.evaluated(old, new)
     first = cli._load_data(args, old.schema)
     try:
-        options = RunOptions(as_of=args.as_of or first.as_of)
-        before = cli._evaluate(args, old, first, options)
+        as_of = args.as_of or first.as_of
+        # no metric chosen means every metric: the rows of the ones not chosen are left out below
+        before = cli._evaluate(args, old, first, RunOptions(as_of=as_of, metrics=olds or None))
+        options = RunOptions(as_of=as_of, metrics=news or None)
         if new.schema == old.schema:
             after = cli._evaluate(args, new, first, options)
         else:
@@ -142,7 +146,7 @@ def _impact(args: argparse.Namespace, old: Model, new: Model, diff: ModelDiff) -
                 cli._close(second)
     finally:
         cli._close(first)
-    return compare_results(diff, before, after)
+    return compare_results(diff, before, after, (olds, news))
 
 
 def _preflight(args: argparse.Namespace) -> None:

@@ -183,7 +183,7 @@ class ModelDiff:
     def causes(self, metric: str, layers: tuple[str, ...]) -> frozenset[Class]:
         """What may have moved a result row of ``metric`` judged under ``layers`` (``base``, a
         variant's name, ``mixed``): the metric's own changes, those of its variants named (all
-        of them for ``mixed``), and the schema's."""
+        of them for ``mixed``), and the schema's; never wording."""
         found: set[Class] = set()
         for c in self.changes:
             if c.kind == "metric" and c.key == metric:
@@ -194,7 +194,18 @@ class ModelDiff:
                     found |= c.classes
             elif c.kind in SCHEMA_KINDS:
                 found |= c.classes
-        return frozenset(found)
+        return frozenset(found - {WORDING})  # wording moves no result
+
+    def evaluated(self, old: m.Model, new: m.Model) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The metrics (old ids, new ids) whose results a change may move: those with a method
+        or threshold change of their own or of a variant, added or removed; every metric when
+        the schema changed in method."""
+        if any(c.kind in SCHEMA_KINDS and METHOD in c.classes for c in self.changes):
+            return tuple(x.id for x in old.metrics), tuple(x.id for x in new.metrics)
+        moving = {c.metric for c in self.changes if c.metric and c.classes - {WORDING}}
+        names = self.renames.get("metric", {})
+        olds = tuple(x.id for x in old.metrics if names.get(x.id, x.id) in moving)
+        return olds, tuple(x.id for x in new.metrics if x.id in moving)
 
 
 SCHEMA_KINDS = ("schema", "event", "table", "unit", "calendar")

@@ -61,6 +61,8 @@ def _plain(value: Any) -> str:
         return number_text(value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, str):
+        return " ".join(value.split())  # a doc's lines as one paragraph
     if isinstance(value, frozenset):
         return ", ".join(sorted(_plain(v) for v in value))
     if isinstance(value, tuple):
@@ -232,7 +234,8 @@ def views(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> View:
 
 def _summary_view(s: Summary) -> View:
     return {"metric": s.metric, "level": s.level, "moved": s.moved, "total": s.total,
-            "old_status": s.old_status, "new_status": s.new_status, "text": s.text}  # fmt: skip
+            "old_status": s.old_status, "new_status": s.new_status,
+            "causes": sorted(c.value for c in s.causes), "text": s.text}  # fmt: skip
 
 
 def to_json(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
@@ -282,9 +285,18 @@ def _side_text(side: View | None) -> tuple[str, str]:
     return f"{side['shown']} ({_counts_text(side)})", str(side["status"])
 
 
+def _status_move(row: View) -> str:
+    """``green → amber``, or ``insufficient (band amber → red)`` when only the band moved."""
+    (_, old), (_, new) = _side_text(row["old"]), _side_text(row["new"])
+    if old != new:
+        return f"{old} → {new}"
+    bands = (row["old"]["band"], row["new"]["band"])
+    return f"{new} (band {bands[0]} → {bands[1]})" if bands[0] != bands[1] else new
+
+
 def _row_text(row: View) -> str:
-    (old, old_status), (new, new_status) = _side_text(row["old"]), _side_text(row["new"])
-    status = f"{old_status} → {new_status}" if old_status != new_status else new_status
+    (old, _), (new, _) = _side_text(row["old"]), _side_text(row["new"])
+    status = _status_move(row)
     cause = "method change" if row["method_change"] else "/".join(row["causes"]) or "none"
     return f"  {_key_text(row)}: {old} → {new}; {status} [{cause}]"
 
@@ -364,10 +376,10 @@ def _markdown_impact(impact: View) -> list[str]:
         return [*lines, "", "No result row moved."]
     rows = []
     for r in impact["rows"]:
-        (old, old_status), (new, new_status) = _side_text(r["old"]), _side_text(r["new"])
+        (old, _), (new, _) = _side_text(r["old"]), _side_text(r["new"])
         cause = "**method**" if r["method_change"] else "/".join(r["causes"]) or "none"
-        rows.append((_key_text(r), old, new, old_status, new_status, cause))
-    header = ("row", "old value", "new value", "old status", "new status", "moved by")
+        rows.append((_key_text(r), old, new, _status_move(r), cause))
+    header = ("row", "old value", "new value", "status", "moved by")
     return [*lines, "", *_table(header, rows)]
 
 
