@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test check lint typecheck docs bench clean chromium fuzz
+.PHONY: demo test check lint typecheck docs bench clean chromium fuzz vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,16 @@ chromium:
 	  echo "installing Debian's chromium for the handbook browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed-dev chromium
+# The VS Code extension's tests use npm packages (vscode-textmate, vscode-oniguruma, vsce), pinned by
+# its package-lock.json; they need Node.js 20 or later.
+VSCODE := editors/vscode
+$(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20+) is needed for the VS Code extension's tests"; exit 1; }
+	cd $(VSCODE) && npm ci --no-audit --no-fund --loglevel=error
+
+vscode: $(VSCODE)/node_modules/.package-lock.json
+
+test: $(VENV)/.installed-dev chromium vscode
 	$(BIN)/python -m pytest -n 2 -q
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 

@@ -1,10 +1,22 @@
-"""A Pygments lexer for imx: source text in, highlighting tokens out (registered by entry point)."""
+"""Highlighting for imx: one table of token rules in → a Pygments lexer and a TextMate grammar out.
+
+The Pygments lexer (registered by entry point) colours the handbook and the docs; the TextMate
+grammar (``editors/vscode/syntaxes/imx.tmLanguage.json``, written by ``python -m imx.lexer``)
+colours editors. Both are made from the rules below, and every keyword in them comes from the
+grammar (``imx.syntax.vocabulary``), by the role it plays there; the built-in names are those the
+checker knows (functions, time units, band directions, statistics). A keyword added to the
+grammar reaches the lexer, the editor and completion at once; a test holds the committed
+TextMate file to this module's output.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from pygments.lexer import RegexLexer, bygroups, words
+from pygments.lexer import RegexLexer, bygroups
 from pygments.token import (
     Comment,
     Keyword,
@@ -15,6 +27,7 @@ from pygments.token import (
     String,
     Text,
     Whitespace,
+    _TokenType,
 )
 
 from imx.checker.metrics import STATISTICS
@@ -23,8 +36,6 @@ from imx.model import Direction
 from imx.source import LINE_CHAR
 from imx.syntax.vocabulary import vocabulary
 
-# Every keyword comes from the grammar (imx.syntax.vocabulary), by the role it plays there; the
-# built-in names are those the checker knows (functions, time units, band directions, statistics).
 _VOCABULARY = vocabulary()
 _DECLARATIONS = _VOCABULARY.declarations
 _FIELDS = (*_VOCABULARY.clauses, *_VOCABULARY.fields)
@@ -41,6 +52,64 @@ _BUILTINS = tuple(
 )
 # Declarations whose name is shown as a class name.
 _NAMED = ("metric", "variant", "csf", "metricset")
+NAME = r"[A-Za-z_][\w]*(?:-[\w]+)*"
+
+
+def _words(words: tuple[str, ...]) -> str:
+    """``(?:longest|long|l)\\b``: a word of ``words``, longest first, ending at a word boundary."""
+    return "(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))) + r")\b"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One token rule: a regex (the same in Python and Oniguruma) and its class in each tool.
+
+    A rule with ``groups`` colours its regex's groups one by one; a rule with ``end`` is a block
+    that may span lines (TextMate reads a line at a time, Pygments the whole text).
+    """
+
+    regex: str
+    token: _TokenType | tuple[_TokenType, ...]
+    scope: str | tuple[str, ...]
+    end: str | None = None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(r"\s+", Whitespace, ""),
+    Rule("#" + LINE_CHAR + "*", Comment.Single, "comment.line.number-sign.imx"),
+    Rule('"""', String.Doc, "string.quoted.triple.imx", end='"""'),
+    Rule(r'"(?:[^"\\\n]|\\.)*"', String.Double, "string.quoted.double.imx"),
+    Rule(
+        r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?",
+        Number.Other,
+        "constant.numeric.date.imx",
+    ),
+    Rule(r"\d+(?:\.\d+)?%?", Number, "constant.numeric.imx"),
+    Rule(
+        rf"({'|'.join(_NAMED)})(\s+)({NAME})",
+        (Keyword.Declaration, Whitespace, Name.Class),
+        ("keyword.other.declaration.imx", "", "entity.name.type.imx"),
+    ),
+    Rule(_words(_DECLARATIONS), Keyword.Declaration, "keyword.other.declaration.imx"),
+    Rule(_words(_FIELDS), Keyword, "keyword.control.field.imx"),
+    Rule(_words(_OPERATORS), Operator.Word, "keyword.operator.word.imx"),
+    Rule(_words(_BUILTINS), Name.Builtin, "support.function.builtin.imx"),
+    Rule(r"<=|>=|!=|<|>|=|\.\.|[+\-*/]", Operator, "keyword.operator.imx"),
+    Rule(r"[{}(),|.\[\]]", Punctuation, "punctuation.imx"),
+    Rule(NAME, Name, "variable.other.imx"),
+)
+_TRIPLE_BODY = r'(?:[^"\\]|\\.|"(?!""))*'
+
+
+def _pygments_rules() -> list[object]:
+    out: list[object] = []
+    for rule in RULES:
+        regex = rule.regex + _TRIPLE_BODY + rule.end if rule.end else rule.regex
+        # a token type is itself a tuple: the rule colours groups when its scopes are several
+        token = bygroups(*rule.token) if isinstance(rule.scope, tuple) else rule.token
+        out.append((regex, token))
+    out.append((r".", Text))
+    return out
 
 
 class ImxLexer(RegexLexer):  # type: ignore[misc]
@@ -56,28 +125,43 @@ class ImxLexer(RegexLexer):  # type: ignore[misc]
     filenames: ClassVar[list[str]] = ["*.imx"]
     mimetypes: ClassVar[list[str]] = ["text/x-imx"]
 
-    tokens: ClassVar[dict[str, list[object]]] = {
-        "root": [
-            (r"\s+", Whitespace),
-            ("#" + LINE_CHAR + "*", Comment.Single),
-            (r'"""(?:[^"\\]|\\.|"(?!""))*"""', String.Doc),
-            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
-            (
-                r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?",
-                Number.Other,
-            ),
-            (r"\d+(\.\d+)?%?", Number),
-            (
-                rf"({'|'.join(_NAMED)})(\s+)([A-Za-z_][\w]*(?:-[\w]+)*)",
-                bygroups(Keyword.Declaration, Whitespace, Name.Class),
-            ),
-            (words(_DECLARATIONS, suffix=r"\b"), Keyword.Declaration),
-            (words(_FIELDS, suffix=r"\b"), Keyword),
-            (words(_OPERATORS, suffix=r"\b"), Operator.Word),
-            (words(_BUILTINS, suffix=r"\b"), Name.Builtin),
-            (r"<=|>=|!=|<|>|=|\.\.|[+\-*/]", Operator),
-            (r"[{}(),|.]", Punctuation),
-            (r"[A-Za-z_][\w]*(?:-[\w]+)*", Name),
-            (r".", Text),
-        ]
+    tokens: ClassVar[dict[str, list[object]]] = {"root": _pygments_rules()}
+
+
+def _textmate_pattern(rule: Rule) -> dict[str, Any]:
+    if rule.end is not None:
+        escape = {"match": r"\\.", "name": "constant.character.escape.imx"}
+        return {"begin": rule.regex, "end": rule.end, "name": rule.scope, "patterns": [escape]}
+    if isinstance(rule.scope, tuple):
+        captures = {str(i): {"name": s} for i, s in enumerate(rule.scope, 1) if s}
+        return {"match": rule.regex, "captures": captures}
+    return {"match": rule.regex, "name": rule.scope}
+
+
+def textmate_grammar() -> dict[str, Any]:
+    """The TextMate grammar of imx, from the same rules as the Pygments lexer.
+
+    >>> grammar = textmate_grammar()
+    >>> grammar["scopeName"], grammar["patterns"][0]["name"]
+    ('source.imx', 'comment.line.number-sign.imx')
+    """
+    return {
+        "$schema": "https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json",
+        "name": "imx",
+        "scopeName": "source.imx",
+        "fileTypes": ["imx"],
+        "comment": "Generated by `python -m imx.lexer` from the imx grammar: do not edit.",
+        "patterns": [_textmate_pattern(r) for r in RULES if r.scope],
     }
+
+
+def textmate_json() -> str:
+    return json.dumps(textmate_grammar(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m imx.lexer [FILE]: write the TextMate grammar
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "w", encoding="utf-8", newline="\n") as out:
+            out.write(textmate_json())
+    else:
+        sys.stdout.write(textmate_json())
