@@ -13,17 +13,26 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([*ROOT.joinpath("docs").rglob("*.md"), ROOT / "README.md"])
 BLOCK = re.compile(r"^```imx\n(.*?)^```", re.S | re.M)
 MISTAKE = re.compile(r"#.*mistake on purpose: imx check reports ([a-z-]+)")
+STEERED = re.compile(r"(?:^<!-- (file|append): (.+?) -->\n)?^```imx\n(.*?)^```", re.S | re.M)
 
 
 def _projects(page: Path) -> list[tuple[str, str | None]]:
     """(source, expected error code or None) for each project a page's blocks make.
 
-    A block that starts with `import` stands alone; the other blocks of a page form one project,
+    A block that starts with `import` stands alone; one marked `<!-- append: FILE -->` (the
+    tutorial's) is added to the block marked `<!-- file: FILE -->`; the other blocks of a page form one project,
     which gets `import stdlib.schema` when none of them declares a schema.
     """
     alone: list[tuple[str, str | None]] = []
     joined: list[str] = []
-    for block in BLOCK.findall(page.read_text(encoding="utf-8")):
+    files: dict[str, int] = {}  # a file named by `<!-- file: -->` → its index in `alone`
+    for steer, file, block in STEERED.findall(page.read_text(encoding="utf-8")):
+        if steer == "append":
+            source, code = alone[files[file]]
+            alone[files[file]] = (source + "\n" + block, code)
+            continue
+        if steer == "file":
+            files[file] = len(alone)
         code = MISTAKE.search(block)
         body = re.sub(r"^(#[^\n]*\n)*", "", block)
         if body.startswith("import"):
