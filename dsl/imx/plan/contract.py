@@ -237,7 +237,8 @@ def unit_schema(mp: MetricPlan, *, labelled: bool = False) -> pa.Schema:
 
 def sort_units(table: pa.Table, keys: Sequence[str]) -> pa.Table:
     """Unit rows worst first: by outcome (:data:`OUTCOME_RANK`), then the largest value first
-    (the longest open, pending or missed), then by study, site and the unit's ``keys``."""
+    (the longest open, pending or missed), then by study, site and the unit's ``keys``, then
+    period (a series' unit at the data cut first)."""
     rank = pc.take(
         pa.array(list(OUTCOME_RANK.values()), pa.int64()),
         pc.index_in(table.column("outcome"), pa.array(list(OUTCOME_RANK), pa.string())),
@@ -248,5 +249,8 @@ def sort_units(table: pa.Table, keys: Sequence[str]) -> pa.Table:
     }})  # fmt: skip
     order = [("k", "ascending", "at_end"), ("v", "descending", "at_end")]
     order += [(f"p{i}", "ascending", "at_end") for i in range(len(names))]
+    if "period" in table.column_names:  # a unit of a series has a row per period end
+        sort_keys = sort_keys.append_column("per", table.column("period"))
+        order.append(("per", "ascending", "at_start"))
     options = pc.SortOptions(sort_keys=order)
     return table.take(pc.sort_indices(sort_keys, options=options))
