@@ -691,15 +691,6 @@ def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
     return p
 
 
-def _add_fmt(sub: SubParsers) -> argparse.ArgumentParser:
-    p = _command(sub, "fmt", cmd_fmt, "rewrite .imx files in the canonical layout")
-    _paths(p)
-    p.add_argument("--check", action="store_true", help="only report files that would change")
-    p.add_argument(
-        "--diff",
-        action="store_true",
-        help="print what would change as a unified diff; write nothing",
-    )
 def cmd_lsp(args: argparse.Namespace) -> int:
     from imx.lsp.server import serve
 
@@ -712,6 +703,15 @@ def _add_lsp(sub: SubParsers) -> argparse.ArgumentParser:
     return _command(sub, "lsp", cmd_lsp, help)
 
 
+def _add_fmt(sub: SubParsers) -> argparse.ArgumentParser:
+    p = _command(sub, "fmt", cmd_fmt, "rewrite .imx files in the canonical layout")
+    _paths(p)
+    p.add_argument("--check", action="store_true", help="only report files that would change")
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what would change as a unified diff; write nothing",
+    )
     return p
 
 
