@@ -193,6 +193,11 @@ class _Builder:
     def count_clause(self, span: Span, ch: list[Any]) -> A.CountClause:
         return A.CountClause(ch[0], span=span)
 
+    def count_distinct_clause(self, span: Span, ch: list[Any]) -> A.CountClause:
+        """``count distinct A of E``: the count clause of ``count count distinct A of E``."""
+        amount = A.CountDistinct(ch[0], ch[1], ch[2], span=Span(ch[0].span.start, span.end))
+        return A.CountClause(amount, span=span)
+
     def value_clause(self, span: Span, ch: list[Any]) -> A.ValueClause:
         return A.ValueClause(ch[0], span=span)
 
