@@ -18,7 +18,9 @@ Per grain (a distinct unit of analysis) the plan holds: the facts to aggregate f
   (ratio, count, value) for population units not set aside;
 * ``m<i>_val`` the unit's number: duration in raw units (microseconds for hours/days, whole
   business days), ratio/count/value amount;
-* ``m<i>_pk`` the integer period key (``yyyymm``, ``yyyyq``, ``yyyy``; UTC calendar periods).
+* ``m<i>_pk`` the integer period key (``yyyymm``, ``yyyyq``, ``yyyy``; UTC calendar periods); in a
+  series grain (rule 18: a unit row per unit and cut, ``imx_cut`` read by ``as_of``), the
+  period of the row's cut in the default calendar's zone, null for the data cut's own rows.
 
 ``contract.py`` declares what every engine gives back: the raw aggregate rows' columns and types,
 and the canonical order of results (:data:`RESULT_ORDER`); and, when a run asks for them
