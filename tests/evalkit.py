@@ -125,13 +125,22 @@ def resolved(
     unit: m.UnitDef = UNIT,
     series: str | None = None,
 ) -> m.ResolvedMetric:
-    lv = tuple(m.Level("by", x[3:]) if x.startswith("by:") else m.Level(x) for x in levels)
+    lv = tuple(
+        m.Level("by", _by_names(x[3:])) if x.startswith("by:") else m.Level(x) for x in levels
+    )
     return m.ResolvedMetric(
         id=id, title=None, category="test", question=None, unit=unit, where=tuple(where),
         excludes=tuple(excludes), measure=measure, summary=summary, value_unit=value_unit,
         target=target, bands=bands, min_n=min_n, levels=lv, period=period, companions=(),
         status=None, since=None, doc=None, params=(), series=series,
     )  # fmt: skip
+
+
+def _by_names(text: str) -> tuple[str, ...]:
+    """``vendor+therapeutic_area`` → two names crossed; any other text is one name (a test may
+    group by a column named with quotes, spaces or a ``+``)."""
+    parts = text.split("+")
+    return tuple(parts) if len(parts) == 2 and all(p.isidentifier() for p in parts) else (text,)
 
 
 def variant(
@@ -245,13 +254,23 @@ def _in_group(
         return False
     if level == "study" and unit["study"] != row["study"]:
         return False
-    if level.startswith("by:") and unit[level[3:]] != row["group"]:
-        return False
+    if level.startswith("by:"):
+        names = _by_names(level[3:])
+        wanted = (row["group"], row["group2"])[: len(names)]
+        if tuple(_text(unit[n]) for n in names) != wanted:
+            return False
     if row["period"] is None:
         return not series or unit["period"] is None
     if unit["period"] is None:
         return False
     return unit["period"] <= row["period"] if cumulative else unit["period"] == row["period"]
+
+
+def _text(value: Any) -> str | None:
+    """A unit row's value as its ``by`` group names it (null stays null: the ``(none)`` group)."""
+    if value is None or isinstance(value, str):
+        return value
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _variant(units: Sequence[dict[str, Any]]) -> str:

@@ -31,9 +31,9 @@ from imx.results import Results
 
 EVAL = Path(__file__).resolve().parent / "cases" / "eval"
 COLUMNS = (
-    "metric", "variant", "level", "study", "site", "group", "period", "value", "numerator",
-    "denominator", "excluded", "excluded_by_reason", "pending", "open", "band", "status",
-    "target_met", "stats",
+    "metric", "variant", "level", "study", "site", "group", "group2", "period", "value",
+    "numerator", "denominator", "excluded", "excluded_by_reason", "pending", "open", "band",
+    "status", "target_met", "stats",
 )  # fmt: skip
 QUALITY = ("rule", "table", "rows", "metric", "examples")
 AS_OF = re.compile(r"^#\s*as_of:\s*(\S+)\s*$", re.MULTILINE)

@@ -142,9 +142,9 @@ def test_results_are_deterministic_and_stamped() -> None:
     a, b = evaluate(mod, ds), evaluate(mod, ds)
     assert a.table.equals(b.table) and a.stamp == b.stamp
     assert a.table.column_names[:20] == [
-        "metric", "variant", "level", "study", "site", "group", "period", "value", "unit",
-        "numerator", "denominator", "excluded", "excluded_by_reason", "pending", "open", "ci_low",
-        "ci_high", "band", "status", "target_met",
+        "metric", "variant", "level", "study", "site", "group", "group2", "period", "value",
+        "unit", "numerator", "denominator", "excluded", "excluded_by_reason", "pending", "open",
+        "ci_low", "ci_high", "band", "status",
     ]  # fmt: skip
     later = evaluate(mod, ds, RunOptions(as_of=ts("2026-03-10T00:00Z")))
     assert later.stamp.spec_hash != a.stamp.spec_hash or later.stamp.as_of != a.stamp.as_of

@@ -42,6 +42,7 @@ event_names = st.sampled_from(EVENTS)
 row = st.tuples(
     st.sampled_from(["S1", "S2", "S3"]), st.sampled_from(["1", "2"]), st.sampled_from(["a", "b", "c"]),
     st.sampled_from(["BL", "W4"]), event_names, instants, st.sampled_from(["CT", "MR", None]),
+    st.sampled_from(["R1", "R2", None]),
 )  # fmt: skip
 
 facts = st.one_of(
@@ -102,20 +103,30 @@ measures = st.one_of(
 REASONS = ["cancelled", "it's; DROP TABLE events; --", 'ünïcödé "quoted"']
 exclusions = st.lists(st.builds(m.Exclusion, conditions, st.sampled_from(REASONS)), max_size=2)
 LEVELS = ["site", "study", "portfolio", "by:therapeutic_area", "by:country", "by:modality"]
+GRAINS = ["month", "quarter", "year"]
 BANDS = m.Bands(
     m.Direction.HIGHER_IS_BETTER, (m.BandDef("green", ">=", Decimal("0.5")), m.BandDef("red"))
 )
 
 
 @st.composite
-def metrics(draw: Any, index: int) -> m.Metric:
+def metrics(
+    draw: Any,
+    index: int,
+    units: dict[str, m.UnitDef] = UNITS,
+    levels: list[str] = LEVELS,
+    unit_names: tuple[str, ...] = ("timepoint", "subject"),
+) -> m.Metric:
     base = resolved(
         f"M-{index}", draw(measures), where=draw(st.lists(conditions, max_size=2)),
         excludes=draw(exclusions), summary=tuple(draw(st.lists(st.sampled_from(["median", "p90", "mean", "min", "max", "p25"]), min_size=1, max_size=3, unique=True))),
         bands=BANDS, min_n=draw(st.integers(1, 3)),
-        levels=tuple(draw(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=4, unique=True))),
-        period=draw(st.none() | st.builds(m.Period, st.sampled_from(["month", "quarter", "year"]), stamps, st.booleans())),
-        unit=UNITS[draw(st.sampled_from(["timepoint", "subject"]))],
+        levels=tuple(draw(st.lists(st.sampled_from(levels), min_size=1, max_size=4, unique=True))),
+        **draw(st.one_of(
+            st.builds(lambda p: {"period": p}, st.none() | st.builds(m.Period, st.sampled_from(GRAINS), stamps, st.booleans())),
+            st.builds(lambda s: {"series": s}, st.sampled_from(GRAINS)),  # rule 18: a metric at each period end
+        )),
+        unit=units[draw(st.sampled_from(unit_names))],
     )  # fmt: skip
     variants = []
     for k in range(draw(st.integers(0, 2))):
@@ -205,3 +216,69 @@ def test_site_rows_roll_up_to_study_counts(metric: m.Metric, ds: Any) -> None:
         assert sum(s["excluded"] for s in sites) == total["excluded"]
         if total["value"] is not None and base.measure.__class__ is m.RateMeasure:
             assert 0.0 <= total["value"] <= 1.0
+
+
+# ------------------------------------------------------------------ levels by any name (rule 17)
+# A unit `read` keyed by the optional `reader`, and unit attributes of every kind of value: text
+# that may be null (the `(none)` group), an event kind, a boolean, a number.
+_READ_KEYS = ("study", "site", "subject", "timepoint", "reader")
+_ATTRIBUTES = (
+    m.UnitAttribute("area", m.Attr("studies", "therapeutic_area", m.Type.TEXT), m.Type.TEXT),
+    m.UnitAttribute("first_qc", m.FirstOf(("qc_passed", "qc_failed")), m.Type.EVENT_KIND),
+    m.UnitAttribute("queried", m.Fact("has", "query_opened"), m.Type.BOOLEAN),
+    m.UnitAttribute("scans", m.Fact("count", "scan_acquired"), m.Type.NUMBER),
+)
+
+
+def _by_schema() -> m.SchemaDef:
+    from dataclasses import replace
+
+    events = SCHEMA.tables[0]
+    columns = tuple(replace(c, key=True) if c.name == "reader" else c for c in events.columns)
+    units = (
+        m.UnitDef("timepoint", UNITS["timepoint"].keys, _ATTRIBUTES),
+        m.UnitDef("subject", UNITS["subject"].keys, _ATTRIBUTES[1:3]),
+        m.UnitDef("read", _READ_KEYS, _ATTRIBUTES[:2]),
+    )
+    tables = (replace(events, columns=columns), *SCHEMA.tables[1:])
+    return replace(SCHEMA, tables=tables, units=units)
+
+
+BY_SCHEMA = _by_schema()
+BY_UNITS = {u.name: u for u in BY_SCHEMA.units}
+BY_LEVELS = [
+    "study", "portfolio", "by:reader", "by:site", "by:area", "by:first_qc", "by:queried",
+    "by:scans", "by:therapeutic_area", "by:therapeutic_area+reader", "by:country+first_qc",
+    "by:queried+scans", "by:reader+area",
+]  # fmt: skip
+by_metrics = st.integers(1, 3).flatmap(
+    lambda n: st.tuples(
+        *(metrics(i, BY_UNITS, BY_LEVELS, ("timepoint", "subject", "read")) for i in range(n))
+    )
+)
+
+
+@settings(max_examples=max(60, settings().max_examples // 20))  # deep: 5,000
+@given(by_metrics, datasets())
+def test_reference_equals_duckdb_by_any_name(ms: tuple[m.Metric, ...], ds: Any) -> None:
+    """`by` a unit key, a unit attribute (a null value its own group), a study or site
+    attribute, and two of them crossed: the same rows on both evaluators, each group's unit
+    rows adding up to its counts (rule 29), and no unit dropped for a null value: each unit is
+    in exactly one group of each `by` level."""
+    from evalkit import _in_group, assert_units_add_up
+
+    mod = m.Model(BY_SCHEMA, ms)
+    duck = evaluate(mod, ds, RunOptions(), engine="duckdb", units="all")
+    ref = evaluate(mod, ds, RunOptions(), engine="reference", units="all")
+    assert_same_results(duck, ref)
+    assert_units_add_up(mod, ref)
+    rows = [r for r in ref.table.to_pylist() if r["period"] is None]
+    for metric in ms:
+        mine = [r for r in rows if r["metric"] == metric.id]
+        series = metric.base.series is not None  # its overall rows: the unit rows at the cut
+        units = [u for u in ref.units[metric.id].to_pylist() if not series or u["period"] is None]
+        for label in {r["level"] for r in mine if r["level"].startswith("by:")}:
+            groups = [r for r in mine if r["level"] == label]
+            for unit in units:
+                found = sum(_in_group(r, unit, False, series) for r in groups)
+                assert found == 1, (label, unit)

@@ -266,8 +266,8 @@ metric W "Within a week" {
     assert where.right == m.DurationConst(Decimal(48), m.TimeUnit.HOURS)
     assert base.levels == (
         m.Level("study"),
-        m.Level("by", "vendor", "studies"),
-        m.Level("by", "country", "sites"),
+        m.Level("by", ("vendor",), ("studies",)),
+        m.Level("by", ("country",), ("sites",)),
     )
 
 

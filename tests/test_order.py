@@ -33,7 +33,9 @@ from imx.plan import (
 from imx.results import RESULT_SCHEMA, RunOptions
 from imx.sql import in_result_order, render
 
-ORDER_COLUMNS = ("metric", "level", "study", "site", "grp", "period", "layer_min", "layer_max")
+ORDER_COLUMNS = (
+    "metric", "level", "study", "site", "grp", "grp2", "period", "layer_min", "layer_max",
+)  # fmt: skip
 
 
 def assert_engine_keeps_the_order(
@@ -73,10 +75,13 @@ layers = st.sampled_from([None, "base", "v1", "v2"])
 raw_rows = st.fixed_dictionaries(
     {
         "metric": st.sampled_from(["M1", "M2"]),
-        "level": st.sampled_from(["site", "study", "portfolio", "by:x", "by:y", ALL_LEVEL, "z"]),
+        "level": st.sampled_from(
+            ["site", "study", "portfolio", "by:x", "by:y", "by:x+y", ALL_LEVEL, "z"]
+        ),
         "study": texts,
         "site": texts,
         "grp": texts,
+        "grp2": texts,
         "period": st.sampled_from([None, 202601, 202602, 20261]),
         "layers": st.tuples(layers, layers),
     }

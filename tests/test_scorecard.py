@@ -124,7 +124,11 @@ def test_format_value(value: object, unit: str, shown: str) -> None:
 def test_format_target_and_level_label() -> None:
     assert format_target(Target(None, ">=", Decimal("0.9")), "percent") == "≥ 90.0%"
     assert format_target(None, "percent") == "—"
-    assert level_label({"level": "by:vendor", "group": "Acme"}) == "vendor = Acme"
+    assert level_label({"level": "by:vendor", "group": "Acme"}) == "vendor Acme"
+    assert level_label({"level": "by:reader", "group": None}) == "reader (none)"
+    crossed = {"level": "by:vendor+therapeutic_area", "group": "Acme", "group2": "oncology"}
+    assert level_label(crossed) == "vendor Acme × therapeutic_area oncology"
+    assert level_label({**crossed, "group": None}) == "vendor (none) × therapeutic_area oncology"
     assert level_label({"level": "study", "study": "S1"}) == "study S1"
 
 

@@ -311,19 +311,13 @@ def _close(dataset: Dataset) -> None:
         close()
 
 
-def _level_names(model: Model) -> list[str]:
-    """The attributes a ``by:ATTR`` level may name: the non-key, non-time, non-event columns."""
-    from imx.model import ColumnType
+def _level_names(model: Model, metrics: Sequence[str] = ()) -> list[str]:
+    """The names a ``by:NAME`` level may give for the chosen metrics (all when none is): each
+    one's unit keys and attributes, the study and site attributes, the events' plain columns."""
+    from imx.plan import by_choices
 
-    plain = (ColumnType.TIMESTAMP, ColumnType.EVENT)
-    return sorted(
-        {
-            c.name
-            for t in model.schema.tables
-            for c in t.columns
-            if not c.key and c.type not in plain
-        }
-    )
+    chosen = [x for x in model.metrics if not metrics or x.id in metrics]
+    return sorted({n for x in chosen for n in by_choices(model.schema, x.base.unit)})
 
 
 def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[str]) -> None:
@@ -335,19 +329,34 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
         if metric_id not in ids:
             hints = did_you_mean(metric_id, ids) or available("metrics", ids)
             raise UsageError(M.NO_SUCH_METRIC_OPTION.format(metric_id), hints)
-    attributes = _level_names(model)
+    names = _level_names(model, metrics)
     for level in levels:
-        kind, _, attribute = level.partition(":")
-        if level in ("site", "study", "portfolio") or (kind == "by" and attribute in attributes):
-            continue
-        wanted = attribute if kind == "by" else level
-        close = [c for c in attributes if wanted and wanted in c] or [
-            c.strip("`?") for c in " ".join(did_you_mean(wanted, attributes)).split() if "`" in c
-        ]
-        hints = [f"did you mean `by:{c}`?" for c in close] or [
-            "levels: site, study, portfolio, or by:ATTR with ATTR one of " + ", ".join(attributes)
-        ]
-        raise UsageError(M.NOT_A_LEVEL.format(level), hints)
+        _check_level_option(level, names)
+
+
+def _check_level_option(level: str, names: Sequence[str]) -> None:
+    """``site``, ``study``, ``portfolio``, ``by:NAME`` or ``by:NAME+NAME`` (two crossed)."""
+    from imx.diagnostics import did_you_mean
+
+    kind, _, rest = level.partition(":")
+    wanted = rest.split("+") if kind == "by" else [level]
+    if level in ("site", "study", "portfolio") or (
+        kind == "by"
+        and len(wanted) <= 2
+        and len(set(wanted)) == len(wanted)
+        and all(n in names for n in wanted)
+    ):
+        return
+    bad = next((n for n in wanted if n not in names), "")
+    close = [c for c in names if bad and bad in c] or [
+        c.strip("`?") for c in " ".join(did_you_mean(bad, names)).split() if "`" in c
+    ]
+    shown = [c if kind != "by" else "+".join(c if n == bad else n for n in wanted) for c in close]
+    hints = [f"did you mean `by:{c}`?" for c in shown] or [
+        "levels: site, study, portfolio, by:NAME, or by:NAME+NAME for two crossed, with NAME one"
+        " of " + ", ".join(names)
+    ]
+    raise UsageError(M.NOT_A_LEVEL.format(level), hints)
 
 
 def _evaluate(
@@ -771,7 +780,7 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="LEVEL",
-        help="site, study, portfolio or by:ATTR (repeatable)",
+        help="site, study, portfolio, by:NAME or by:NAME+NAME crossed (repeatable)",
     )
     p.add_argument("--period", choices=("month", "quarter", "year"), help="report per period")
     p.add_argument(

@@ -128,6 +128,14 @@ RESERVED_NAME = _code("reserved-name", "a table name that begins with imx's own 
 INVALID_DATE = _code("invalid-date", "a malformed date or timestamp")
 INVALID_VALUE = _code("invalid-value", "a malformed or out-of-range number or literal")
 
+# Levels
+LEVEL_FINER_THAN_UNIT = _code(
+    "level-finer-than-unit", "`by X` where one unit of the metric spans several values of X"
+)
+CROSSED_LEVEL = _code(
+    "crossed-level", "`by X and Y and Z`, or a name crossed with itself: a level crosses two names"
+)
+
 # Event and unit attributes
 UNIT_ATTRIBUTE_NAME = _code(
     "unit-attribute-name", "a unit attribute named like a name it would hide (key, column, event)"

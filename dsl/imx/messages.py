@@ -85,6 +85,15 @@ UNKNOWN_TIME_UNIT = Message(_UNKNOWN, C.UNKNOWN_TIME_UNIT)
 UNKNOWN_WEEKDAY = Message(_UNKNOWN, C.UNKNOWN_WEEKDAY)
 UNKNOWN_STATISTIC = Message(_UNKNOWN, C.UNKNOWN_STATISTIC)
 UNKNOWN_LEVEL = Message(_UNKNOWN, C.UNKNOWN_LEVEL)
+LEVEL_FINER_THAN_UNIT = Message(
+    "cannot group unit `{}` by `{}`: one {} can span several of its values",
+    C.LEVEL_FINER_THAN_UNIT,
+)
+CROSSED_TOO_MANY = Message("a `by` level crosses two names, not {}", C.CROSSED_LEVEL)
+CROSSED_WITH_ITSELF = Message("`{}` is crossed with itself", C.CROSSED_LEVEL)
+LEVEL_TYPE = Message(
+    "cannot group by `{}`: it is {}, not text, a number or a boolean", C.TYPE_MISMATCH
+)
 UNKNOWN_TYPE = Message(_UNKNOWN, C.UNKNOWN_TYPE)
 UNKNOWN_COUNTRY = Message(_UNKNOWN, C.UNKNOWN_COUNTRY)
 DUPLICATE_DEFINITION = Message("{} `{}` is defined twice", C.DUPLICATE_DEFINITION)

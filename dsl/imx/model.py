@@ -409,17 +409,29 @@ class Exclusion:
     reason: str
 
 
+UNIT_SOURCE = "unit"  # where a ``by`` name lives when it is an attribute of the metric's unit
+
+
 @dataclass(frozen=True)
 class Level:
-    """``site``, ``study``, ``portfolio`` or ``by`` an attribute (``by vendor``)."""
+    """``site``, ``study``, ``portfolio``, or ``by`` one name or two crossed (semantics rule 17):
+    ``by reader`` (a key of the unit), ``by modality`` (a unit attribute), ``by vendor`` (a study
+    or site attribute), ``by vendor and therapeutic_area``."""
 
     kind: str  # "site" | "study" | "portfolio" | "by"
-    attribute: str | None = None  # for "by": the attribute name
-    table: str | None = None  # for "by": the dimension table holding it
+    attributes: tuple[str, ...] = ()  # for "by": the names grouped by, in order
+    tables: tuple[str, ...] = ()  # for "by", per name: "studies", "sites", "events" (a unit
+    # key) or UNIT_SOURCE (a unit attribute)
+
+    @property
+    def attribute(self) -> str | None:
+        """The first name grouped by (None for the other levels)."""
+        return self.attributes[0] if self.attributes else None
 
     @property
     def label(self) -> str:
-        return f"by:{self.attribute}" if self.kind == "by" else self.kind
+        """``site``, ``study``, ``portfolio``, ``by:reader``, ``by:vendor+therapeutic_area``."""
+        return "by:" + "+".join(self.attributes) if self.kind == "by" else self.kind
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from imx.plan import (
     Layer,
     MetricPlan,
     Plan,
+    by_names,
     metric_ranks,
     order_keys,
     reason_column,
@@ -92,6 +93,7 @@ RESULT_SCHEMA = pa.schema(
         ("study", pa.string()),
         ("site", pa.string()),
         ("group", pa.string()),
+        ("group2", pa.string()),
         ("period", pa.string()),
         ("value", pa.float64()),
         ("unit", pa.string()),
@@ -152,6 +154,23 @@ def band_of(value: float | None, bands: m.Bands | None) -> str | None:
             if float(band.low) <= value <= float(band.high):
                 return band.name
     return None
+
+
+NO_GROUP = "(none)"  # how every rendering shows the group of units whose ``by`` value is null
+
+
+def group_label(level: str, group: object, group2: object = None) -> str:
+    """How people read the group of a ``by`` row (rule 17: a null value is its own group).
+
+    >>> group_label("by:reader", "R07")
+    'reader R07'
+    >>> group_label("by:vendor+therapeutic_area", None, "oncology")
+    'vendor (none) × therapeutic_area oncology'
+    """
+    names = by_names(level)
+    values = (group, group2)[: len(names)]
+    shown = (NO_GROUP if v is None or v == "" else str(v) for v in values)
+    return " × ".join(f"{n} {v}" for n, v in zip(names, shown, strict=False))
 
 
 def period_label(key: int | None, grain: str | None) -> str | None:
@@ -419,6 +438,7 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
         "study": _owned(raw.column("study")),
         "site": _owned(raw.column("site")),
         "group": _owned(raw.column("grp")),
+        "group2": _owned(raw.column("grp2")),
         "period": period_labels(raw.column("period"), mp.period_grain),
         "value": _nullable(measured.value),
         "unit": judged.units.array(judged.unit),

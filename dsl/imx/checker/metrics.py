@@ -71,7 +71,6 @@ class MeasurePart:
     measure: m.Measure
     value_unit: m.ValueUnit
     signed: bool = False
-    known: bool = True  # False: no measure, or its unit unknown (reported): bands are not judged
 
 
 def base_params(fields: Fields, ctx: Ctx) -> dict[str, Param]:
@@ -259,8 +258,8 @@ class Resolver:
     # ------------------------------------------------------------------ measure
     def measure(self, fields: Fields, env: Env) -> MeasurePart:
         kind = measure_kind(fields)
-        if kind is None:  # reported as missing-field; its bands and target assume no unit
-            return MeasurePart(m.RateMeasure(_PLACEHOLDER), m.ValueUnit.PERCENT, known=False)
+        if kind is None:
+            return MeasurePart(m.RateMeasure(_PLACEHOLDER), m.ValueUnit.PERCENT)
         s = fields[kind][0]
         typer = self.typer(s, env)
         c = s.clause
@@ -320,8 +319,7 @@ class Resolver:
                 ELAPSED_FUNCTIONS,
                 "time units",
             )
-            measure = m.DurationMeasure(start.expr, end.expr, m.TimeUnit.DAYS)
-            return MeasurePart(measure, _VALUE_UNITS[m.TimeUnit.DAYS], known=False)
+            unit = m.TimeUnit.DAYS
         typer.need_calendar(unit, c.unit.span)
         measure = m.DurationMeasure(start.expr, end.expr, unit)
         return MeasurePart(measure, _VALUE_UNITS[unit])
@@ -361,7 +359,7 @@ class Resolver:
     # ------------------------------------------------------------------ judgement
     def bands(self, fields: Fields, part: MeasurePart) -> m.Bands | None:
         s = one(fields, "bands")
-        if s is None or not part.known:  # no unit to judge the bounds by: no cascade
+        if s is None:
             return None
         assert isinstance(s.clause, A.BandsClause)
         domain = B.domain_of(part.value_unit, part.signed)
@@ -371,7 +369,7 @@ class Resolver:
         self, fields: Fields, part: MeasurePart, summary: Sequence[str], bands: m.Bands | None
     ) -> m.Target | None:
         s = one(fields, "target")
-        if s is None or measure_kind(fields) is None:  # no measure: nothing to aim at
+        if s is None:
             return None
         assert isinstance(s.clause, A.TargetClause)
         known = summary if summary or measure_kind(fields) not in SUMMARISED else None

@@ -1,8 +1,7 @@
 """LSP messages over stdio in → the imx features answered, diagnostics published (``imx lsp``).
 
-Diagnostics are published after an edit (at once after a quiet spell; a burst of edits is
-checked when it pauses, debounced), for every file of the workspace
-that was edited or whose diagnostics changed. Requests (hover, completion, …) read a fresh index of the project as
+Diagnostics are published after an edit settles (debounced), for every file of the workspace
+whose diagnostics changed. Requests (hover, completion, …) read a fresh index of the project as
 the editor holds it without waiting for the check. A failure inside a handler is logged to the
 client and answered with nothing; the server goes on serving.
 """
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -40,8 +38,7 @@ class ImxServer(LanguageServer):
         self.checked: Analysis | None = None  # the last analysis with a check
         self.stale = True  # an edit since the last check
         self.pending: asyncio.TimerHandle | None = None
-        self.last_edit = -1e9
-        self.sent: dict[str, tuple[int, tuple[tuple[str, int, int, str], ...]]] = {}
+        self.sent: dict[str, tuple[tuple[str, int, int, str], ...]] = {}
 
     # ------------------------------------------------------------------ analyses
     def fresh(self) -> Analysis:
@@ -54,15 +51,10 @@ class ImxServer(LanguageServer):
         return lambda file: self.imx.lines(file, analysis.texts.get(file, ""))
 
     def schedule_check(self) -> None:
-        """Check soon: at once after a quiet spell, else when the burst of edits pauses."""
         self.stale = True
-        now = time.monotonic()
-        burst = now - self.last_edit < DEBOUNCE_SECONDS
-        self.last_edit = now
         if self.pending is not None:
             self.pending.cancel()
-        delay = DEBOUNCE_SECONDS if burst else 0.0
-        self.pending = asyncio.get_running_loop().call_later(delay, self.check_now)
+        self.pending = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self.check_now)
 
     def check_now(self) -> None:
         self.pending = None
@@ -78,8 +70,7 @@ class ImxServer(LanguageServer):
         files = [f for f in analysis.texts if not analysis.is_imported(f)]
         for file in sorted({*files, *self.sent}):
             diags = analysis.diagnostics_of(file)
-            found = tuple((d.code, d.span.start, d.span.end, d.message) for d in diags)
-            key = (hash(analysis.texts.get(file)), found)  # an edited file hears again, too
+            key = tuple((d.code, d.span.start, d.span.end, d.message) for d in diags)
             if self.sent.get(file) == key:
                 continue
             self.sent[file] = key

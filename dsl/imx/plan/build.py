@@ -6,7 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from imx import model as m
-from imx.plan.contract import EXAMPLE, raw_columns, reason_column, stat_column
+from imx.plan.contract import (
+    EXAMPLE,
+    GROUP_COLUMNS,
+    by_names,
+    raw_columns,
+    reason_column,
+    stat_column,
+)
 from imx.plan.lower import (
     BUILTIN,
     NULL_INT,
@@ -222,15 +229,58 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
     return tuple(aggs)
 
 
-def _attr_table(g: Grain, attribute: str, metric: m.ResolvedMetric) -> str:
-    declared = next((x.table for x in metric.levels if x.attribute == attribute and x.table), None)
-    if declared:
-        return declared
+def _by_source(g: Grain, name: str, metric: m.ResolvedMetric) -> str | None:
+    """Where a ``by`` name lives for this grain (the table the checker found, else a key of the
+    unit, a unit attribute, a study, site or event column, in that order); None when the unit
+    cannot be grouped by it (a key the unit lacks, another unit's attribute: the level is
+    skipped, as ``site`` is for a study-grain metric)."""
+    for level in metric.levels:
+        if name in level.attributes and len(level.tables) == len(level.attributes):
+            return level.tables[level.attributes.index(name)]
+    if name in g.unit.keys:
+        return m.SchemaDef.EVENTS_TABLE
+    if g.unit.attribute(name) is not None:
+        return m.UNIT_SOURCE
+    if any(u.attribute(name) is not None for u in g.schema.units):
+        return None  # an attribute of another unit
     for table in ("studies", "sites", m.SchemaDef.EVENTS_TABLE):
         tdef = g.schema.table(table)
-        if tdef is not None and tdef.column(attribute) is not None:
-            return table
-    raise PlanError(f"level by:{attribute}: no study, site or event attribute of that name")
+        column = tdef.column(name) if tdef is not None else None
+        if column is not None:
+            return None if column.key else table  # a key the unit lacks is finer than it
+    raise PlanError(f"level by:{name}: no key, unit attribute, study, site or event column")
+
+
+def by_choices(schema: m.SchemaDef, unit: m.UnitDef) -> tuple[str, ...]:
+    """The names ``by:NAME`` may group metrics of ``unit`` by: its keys, its attributes, the
+    study and site attributes joined to it, and the events' plain columns (the least value of
+    each unit's events), in that order."""
+    out = dict.fromkeys((*unit.keys, *(a.name for a in unit.attributes)))
+    plain = (m.ColumnType.TIMESTAMP, m.ColumnType.EVENT)
+    for table in ("studies", "sites", m.SchemaDef.EVENTS_TABLE):
+        tdef = schema.table(table)
+        if tdef is None or not all(k in unit.keys for k in tdef.keys):
+            continue
+        out.update(dict.fromkeys(c.name for c in tdef.columns if not c.key and c.type not in plain))
+    return tuple(out)
+
+
+def _by_value(g: Grain, name: str, metric: m.ResolvedMetric) -> IR | None:
+    """One ``by`` name's value per unit as text (null stays null: rule 17's own group)."""
+    source = _by_source(g, name, metric)
+    attribute = g.unit.attribute(name)
+    if source == m.UNIT_SOURCE and attribute is not None:
+        return call("to_text", Lower(g)(attribute.expr)[0])
+    if source is None or (source != m.SchemaDef.EVENTS_TABLE and not g.joinable(source)):
+        return None
+    return call("to_text", g.attr(source, name))
+
+
+def _grouped_by(label: str, metric: m.ResolvedMetric) -> tuple[str, ...]:
+    """The names a ``by`` level groups by: the metric's own level of that label, else the
+    label's names (``--level by:vendor+therapeutic_area``)."""
+    declared = next((x for x in metric.levels if x.label == label), None)
+    return declared.attributes if declared is not None else by_names(label)
 
 
 def _level_group(
@@ -248,10 +298,10 @@ def _level_group(
         names = ("study", "site")
         return tuple((n, call("to_text", c)) for n, c in zip(names, cols, strict=False) if c)
     if label.startswith("by:"):
-        table = _attr_table(g, label[3:], metric)
-        if table != m.SchemaDef.EVENTS_TABLE and not g.joinable(table):
+        values = [_by_value(g, name, metric) for name in _grouped_by(label, metric)]
+        if any(v is None for v in values) or len(values) > len(GROUP_COLUMNS):
             return None
-        return (("grp", call("to_text", g.attr(table, label[3:]))),)
+        return tuple((c, v) for c, v in zip(GROUP_COLUMNS, values, strict=False) if v is not None)
     raise PlanError(f"unknown level {label!r}")
 
 
@@ -285,10 +335,15 @@ def _plan_units(
     """The metric's unit rows (semantics rule 29) over the columns its aggregates read."""
     base, everyone, explain = layers[0].metric, units != "population", units == "explain"
     place = _level_group(g, "site", base) or _level_group(g, "study", base) or ()
-    by = [(x[3:], gr[0][1]) for x, gr in groups if x.startswith("by:") and gr]
+    by = {
+        name: e
+        for x, gr in groups
+        if gr and x.startswith("by:")
+        for name, (_, e) in zip(_grouped_by(x, base), gr, strict=True)
+    }
     values = {x.label: unit_value(Lower(g), x.metric.measure) for x in layers}
     value = _by_layer(Col(f"{p}_layer"), values)
-    return unit_rows(g, p, layers, reasons, place, by, value, everyone, explain)
+    return unit_rows(g, p, layers, reasons, place, tuple(by.items()), value, everyone, explain)
 
 
 def _plan_metric(

@@ -7,9 +7,10 @@ engines order by the sqlglot tree ``imx.sql.in_result_order`` builds from :data:
 the reference evaluator and finalize sort by :func:`order_keys` built from the same declaration.
 
 The order: metrics in plan order (the whole-grain rows of :data:`ALL_LEVEL`, which only feed
-run-time findings, after every metric), then level site → study → ``by:`` → portfolio, then
-study, site, group, period (the overall row before its periods), variant and level name; every
-key ascending, nulls first.
+run-time findings, after every metric), then level site → study → ``by:`` → portfolio (``by:``
+levels by name, so each level's rows stay together), then study, site, group, group2, period
+(the overall row before its periods) and variant; every key ascending, nulls first (the
+``(none)`` group of a ``by`` level first).
 
 Unit rows (semantics rule 29) have a contract of their own, declared here too: their columns
 (:func:`unit_names`, :data:`UNIT_HEAD`), their Arrow types (:func:`unit_schema`) and their
@@ -31,9 +32,11 @@ from imx.plan.nodes import ALL_LEVEL, BASE, MIXED, MetricPlan, Plan
 
 RAW_HEAD = (
     ("metric", "text"), ("level", "text"), ("study", "text"), ("site", "text"),
-    ("grp", "text"), ("period", "bigint"), ("layer_min", "text"), ("layer_max", "text"),
-    ("n_pop", "bigint"),
+    ("grp", "text"), ("grp2", "text"), ("period", "bigint"), ("layer_min", "text"),
+    ("layer_max", "text"), ("n_pop", "bigint"),
 )  # fmt: skip
+GROUP_COLUMNS = ("grp", "grp2")  # a ``by`` level's values: one name, or two crossed (rule 17)
+BY_PREFIX, BY_JOIN = "by:", "+"  # ``by:reader``, ``by:vendor+therapeutic_area``
 RAW_TAIL = (
     ("met", "bigint"), ("missed", "bigint"), ("pending", "bigint"), ("open", "bigint"),
     ("n_val", "bigint"), ("v_sum", "double"),
@@ -45,6 +48,17 @@ ARROW_TYPES = {
     "bigint": pa.int64(),
     "double": pa.float64(),
 }
+
+
+def by_names(label: str) -> tuple[str, ...]:
+    """The names a ``by`` level groups by, from its label (none for the other levels).
+
+    >>> by_names("by:vendor+therapeutic_area"), by_names("by:reader"), by_names("study")
+    (('vendor', 'therapeutic_area'), ('reader',), ())
+    """
+    if not label.startswith(BY_PREFIX):
+        return ()
+    return tuple(label[len(BY_PREFIX) :].split(BY_JOIN))
 
 
 def reason_column(k: int) -> str:
@@ -93,12 +107,13 @@ class OrderKey:
 RESULT_ORDER: tuple[OrderKey, ...] = (
     OrderKey("metric", "metric", "metric"),
     OrderKey("level", "level", "level"),
+    OrderKey("level", "level"),
     OrderKey("study", "study"),
     OrderKey("site", "site"),
     OrderKey("group", "grp"),
+    OrderKey("group2", "grp2"),
     OrderKey("period", "period"),
     OrderKey("variant", VARIANT),
-    OrderKey("level", "level"),
 )
 """The canonical order of results rows (and of each metric's raw rows), declared once."""
 

@@ -39,7 +39,7 @@ from imx.model import Model, ResolvedMetric, Target
 from imx.output import ordered
 from imx.plan import level_ranks
 from imx.render.text import as_text, visible
-from imx.results import Results, Stamp
+from imx.results import Results, Stamp, group_label
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 STATUS_STYLES: Mapping[str, str] = {
@@ -175,14 +175,15 @@ def format_target(target: Target | None, unit: str | None) -> str:
 
 
 def level_label(row: Row) -> str:
-    """``site S1/001``, ``study S1``, ``portfolio``, ``vendor = Acme``."""
+    """``site S1/001``, ``study S1``, ``portfolio``, ``reader R07``, ``vendor (none)``,
+    ``vendor Acme × therapeutic_area oncology``."""
     level = str(row.get("level") or "")
     if level == "site":
         return f"site {row.get('study')}/{row.get('site')}"
     if level == "study":
         return f"study {row.get('study')}"
     if level.startswith("by:"):
-        return f"{level[3:]} = {row.get('group')}"
+        return group_label(level, row.get("group"), row.get("group2"))
     return level or _MISSING
 
 

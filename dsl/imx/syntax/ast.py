@@ -435,7 +435,14 @@ class LevelName(Node):
 
 @dataclass(frozen=True)
 class LevelBy(Node):
-    attribute: Name
+    """``by X`` or ``by X and Y`` (crossed): the names grouped by, in order."""
+
+    attributes: tuple[Name, ...]
+
+    @property
+    def attribute(self) -> Name:
+        """The first name grouped by."""
+        return self.attributes[0]
 
 
 Level = LevelName | LevelBy
@@ -671,5 +678,3 @@ class Module(Node):
     path: str
     items: tuple[Item, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)
-    # names declared by items that did not parse (after recovery): not reported as unknown
-    unparsed: tuple[str, ...] = field(default=(), compare=False)

@@ -17,7 +17,7 @@ from imx import model as m
 from imx.errors import ResultsFileError
 from imx.output import JSON_TEXT_COLUMNS
 from imx.render.handbook.markup import html_text
-from imx.results import RESULT_SCHEMA, Results
+from imx.results import RESULT_SCHEMA, Results, group_label
 
 Row = dict[str, Any]
 ResultsLike: TypeAlias = Results | pa.Table
@@ -56,7 +56,9 @@ def read_results(path: str | Path) -> pa.Table:
 
 
 REQUIRED_COLUMNS = ("metric", "variant", "level", "value", "status")
-TEXT_COLUMNS = ("metric", "variant", "level", "study", "site", "group", "period", "unit", "band")
+TEXT_COLUMNS = (
+    "metric", "variant", "level", "study", "site", "group", "group2", "period", "unit", "band",
+)  # fmt: skip
 
 
 def _read_table(path: Path, suffix: str) -> tuple[pa.Table, Any]:
@@ -192,18 +194,19 @@ def current(rows: Sequence[Row]) -> list[Row]:
 
 
 def _group_key(row: Row) -> tuple[Any, ...]:
-    return tuple(row.get(k) for k in ("variant", "level", "study", "site", "group"))
+    return tuple(row.get(k) for k in ("variant", "level", "study", "site", "group", "group2"))
 
 
 def where_label(row: Row) -> str:
-    """Where a row applies: ``portfolio``, a study, ``study / site`` or ``vendor = X``."""
+    """Where a row applies: ``portfolio``, a study, ``study / site``, ``reader R07`` or
+    ``vendor Acme × therapeutic_area oncology`` (``(none)`` for a null value)."""
     level = str(row.get("level") or "")
     if level == PORTFOLIO:
         return PORTFOLIO
     if level == "site":
         return f"{row.get('study')} / {row.get('site')}"
     if level.startswith("by:"):
-        return f"{level[3:]} = {row.get('group')}"
+        return group_label(level, row.get("group"), row.get("group2"))
     return str(row.get("study") or row.get("group") or level)
 
 

@@ -1,0 +1,322 @@
+-- READ-OT
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    "e"."reader" AS "k4",
+    COUNT_IF("e"."event" = 'read_assigned') AS "f0",
+    MIN(IFF("e"."event" = 'read_assigned', "e"."at", NULL)) AS "f1",
+    MIN(IFF("e"."event" = 'read_completed', "e"."at", NULL)) AS "f2"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+      AND (
+        NOT "e"."reader" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint",
+    "e"."reader"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."therapeutic_area" AS "a0",
+    "d0"."vendor" AS "a1",
+    "d1"."country" AS "a2"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "studies" AS "d0"
+    ON "d0"."study" = "f"."k0"
+  LEFT JOIN "sites" AS "d1"
+    ON "d1"."study" = "f"."k0" AND "d1"."site" = "f"."k1"
+), "imx_s0" AS (
+  SELECT
+    *,
+    CAST(NULL AS VARCHAR) AS "cal",
+    CASE
+      WHEN (
+        (
+          CASE WHEN "a0" = 'neurology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END = CAST(1 AS BIGINT)
+        )
+        AND (
+          "a0" = 'neurology'
+        )
+      )
+      THEN 'neurology'
+      ELSE 'base'
+    END AS "m0_layer"
+  FROM "imx_dims"
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS VARCHAR) || '/' || CAST("k1" AS VARCHAR) || '/' || CAST("k2" AS VARCHAR) || '/' || CAST("k3" AS VARCHAR) || '/' || CAST("k4" AS VARCHAR) AS "label",
+    CASE WHEN "f0" > CAST(0 AS BIGINT) THEN TRUE ELSE FALSE END AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "f1" IS NULL
+      THEN 'outside'
+      WHEN "f2" < "f1"
+      THEN 'negative'
+      WHEN (
+        CAST(TIMESTAMPDIFF(MICROSECOND, "f1", "f2") AS DOUBLE) / NULLIF(CAST(CAST(86400000000.0 AS DOUBLE) AS DOUBLE), CAST(0.0 AS DOUBLE))
+      ) <= CAST(5.0 AS DOUBLE)
+      THEN 'met'
+      WHEN NOT (
+        "f2" IS NULL
+      )
+      THEN 'missed'
+      WHEN (
+        CAST(TIMESTAMPDIFF(MICROSECOND, "f1", CURRENT_TIMESTAMP()) AS DOUBLE) / NULLIF(CAST(CAST(86400000000.0 AS DOUBLE) AS DOUBLE), CAST(0.0 AS DOUBLE))
+      ) > CAST(5.0 AS DOUBLE)
+      THEN 'missed'
+      ELSE 'pending'
+    END AS "m0_raw",
+    CAST(NULL AS DOUBLE) AS "m0_val"
+  FROM "imx_s0"
+), "imx_units" AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS VARCHAR)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'READ-OT' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST(NULL AS VARCHAR) AS "grp",
+    CAST(NULL AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'READ-OT' AS "metric",
+    'study' AS "level",
+    CAST("k0" AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST(NULL AS VARCHAR) AS "grp",
+    CAST(NULL AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("k0" AS VARCHAR)
+  UNION ALL
+  SELECT
+    'READ-OT' AS "metric",
+    'by:reader' AS "level",
+    CAST(NULL AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST("k4" AS VARCHAR) AS "grp",
+    CAST(NULL AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("k4" AS VARCHAR)
+  UNION ALL
+  SELECT
+    'READ-OT' AS "metric",
+    'by:vendor+therapeutic_area' AS "level",
+    CAST(NULL AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST("a1" AS VARCHAR) AS "grp",
+    CAST("a0" AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("a1" AS VARCHAR),
+    CAST("a0" AS VARCHAR)
+  UNION ALL
+  SELECT
+    'READ-OT' AS "metric",
+    'by:country+reader' AS "level",
+    CAST(NULL AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST("a2" AS VARCHAR) AS "grp",
+    CAST("k4" AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("a2" AS VARCHAR),
+    CAST("k4" AS VARCHAR)
+  UNION ALL
+  SELECT
+    'READ-OT' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS VARCHAR) AS "study",
+    CAST(NULL AS VARCHAR) AS "site",
+    CAST(NULL AS VARCHAR) AS "grp",
+    CAST(NULL AS VARCHAR) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS VARCHAR) AS "layer_min",
+    CAST(MAX("m0_layer") AS VARCHAR) AS "layer_max",
+    CAST(COUNT_IF("m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT_IF("m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT_IF("m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT_IF("m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT_IF("m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT_IF("m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT_IF("m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT_IF("m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM(IFF("m0_state" = 'closed', "m0_val", NULL)) AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(
+        ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END),
+        TRUE,
+        TRUE
+      ),
+      1,
+      5
+    ) AS ARRAY(VARCHAR)) AS "example"
+  FROM "imx_units"
+) AS "imx_raw"
