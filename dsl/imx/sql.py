@@ -4,6 +4,9 @@ Each grain compiles to a chain of CTEs: ``imx_facts`` (the only read of the even
 BY of the unit keys with conditional aggregates), ``imx_dims`` (dimension joins), ``imx_s0``,
 ``imx_bd`` (calendar-table joins for business days), ``imx_s1``, ``imx_units`` (unit values for
 every metric), then one ``UNION ALL`` branch per metric × level × period mode over ``imx_units``.
+A series grain (rule 18) reads the events once too, into facts per unit and period of its events
+(``imx_buckets``), rolled up to date (``imx_runs``) and joined to the generated cuts table
+``imx_cuts``: its ``imx_facts`` has a row per unit and cut.
 :func:`compile_steps` gives the same per grain in steps for engines: the unit rows, then each
 metric's branches reading them as a table.
 The imx-function → SQL mapping is the table :data:`FUNCTIONS` plus per-dialect overrides in
@@ -711,7 +714,8 @@ def compile_sql(
     """The SQL computing one metric's raw aggregates (``CURRENT_TIMESTAMP`` as the cut if none).
 
     The query reads the schema's tables and the generated ``imx_calendar`` table
-    (:func:`imx.calendars.calendar_table`); run it with the session time zone irrelevant.
+    (:func:`imx.calendars.calendar_table`), and for a series the ``imx_cuts`` table
+    (:func:`imx.calendars.cuts_table`); run it with the session time zone irrelevant.
     """
     plan = build_plan(model, (metric_id,), as_of=as_of)
     return render(compile_plan(plan, dialect)[0], dialect, pretty=True)

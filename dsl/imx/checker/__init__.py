@@ -47,7 +47,7 @@ def check(project: Project) -> CheckResult:
     Loading and syntax diagnostics of the project are included; an unexpected failure inside
     the checker is reported as ``internal-error``, never raised.
     """
-    ctx = Ctx()
+    ctx = Ctx(unparsed=frozenset(n for module in project.modules for n in module.unparsed))
     ctx.sink.extend(project.diagnostics)
     model: Model | None
     try:

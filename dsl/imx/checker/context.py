@@ -30,6 +30,7 @@ class Reporter:
     file: str
     muted: bool = False
     reported: int = field(default=0)
+    unparsed: frozenset[str] = frozenset()  # declared by items that did not parse
 
     def report(
         self,
@@ -54,6 +55,7 @@ class Ctx:
     """The checker's shared state: one sink for the whole project."""
 
     sink: DiagnosticSink = field(default_factory=DiagnosticSink)
+    unparsed: frozenset[str] = frozenset()  # names of items that did not parse (syntax errors)
 
     def at(self, file: str, *, muted: bool = False) -> Reporter:
-        return Reporter(self.sink, file, muted)
+        return Reporter(self.sink, file, muted, unparsed=self.unparsed)

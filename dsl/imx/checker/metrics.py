@@ -71,6 +71,7 @@ class MeasurePart:
     measure: m.Measure
     value_unit: m.ValueUnit
     signed: bool = False
+    known: bool = True  # False: no measure, or its unit unknown (reported): bands are not judged
 
 
 def base_params(fields: Fields, ctx: Ctx) -> dict[str, Param]:
@@ -258,8 +259,8 @@ class Resolver:
     # ------------------------------------------------------------------ measure
     def measure(self, fields: Fields, env: Env) -> MeasurePart:
         kind = measure_kind(fields)
-        if kind is None:
-            return MeasurePart(m.RateMeasure(_PLACEHOLDER), m.ValueUnit.PERCENT)
+        if kind is None:  # reported as missing-field; its bands and target assume no unit
+            return MeasurePart(m.RateMeasure(_PLACEHOLDER), m.ValueUnit.PERCENT, known=False)
         s = fields[kind][0]
         typer = self.typer(s, env)
         c = s.clause
@@ -319,7 +320,8 @@ class Resolver:
                 ELAPSED_FUNCTIONS,
                 "time units",
             )
-            unit = m.TimeUnit.DAYS
+            measure = m.DurationMeasure(start.expr, end.expr, m.TimeUnit.DAYS)
+            return MeasurePart(measure, _VALUE_UNITS[m.TimeUnit.DAYS], known=False)
         typer.need_calendar(unit, c.unit.span)
         measure = m.DurationMeasure(start.expr, end.expr, unit)
         return MeasurePart(measure, _VALUE_UNITS[unit])
@@ -359,7 +361,7 @@ class Resolver:
     # ------------------------------------------------------------------ judgement
     def bands(self, fields: Fields, part: MeasurePart) -> m.Bands | None:
         s = one(fields, "bands")
-        if s is None:
+        if s is None or not part.known:  # no unit to judge the bounds by: no cascade
             return None
         assert isinstance(s.clause, A.BandsClause)
         domain = B.domain_of(part.value_unit, part.signed)
@@ -369,7 +371,7 @@ class Resolver:
         self, fields: Fields, part: MeasurePart, summary: Sequence[str], bands: m.Bands | None
     ) -> m.Target | None:
         s = one(fields, "target")
-        if s is None:
+        if s is None or measure_kind(fields) is None:  # no measure: nothing to aim at
             return None
         assert isinstance(s.clause, A.TargetClause)
         known = summary if summary or measure_kind(fields) not in SUMMARISED else None

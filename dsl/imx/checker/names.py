@@ -107,7 +107,10 @@ def unknown(
 def unknown_as(
     rep: Reporter, message: M.Message, name: A.Name, candidates: Iterable[str], plural: str
 ) -> None:
-    """Report ``message`` about an unknown name with a did-you-mean hint, else ``plural``."""
+    """Report ``message`` about an unknown name with a did-you-mean hint, else ``plural``; not
+    for the name of an item whose syntax error is already reported."""
+    if name.text in rep.unparsed:
+        return
     pool = sorted(set(candidates))
     hints = did_you_mean(name.text, pool) or available(plural, pool)
     rep.report(message, name.span, hints=hints, fixes=replacement_fix(name.text, name.span, pool))

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from imx import messages as M
 from imx.errors import EngineUnavailable, UsageError
-from imx.readers import first_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -93,6 +92,8 @@ class EngineOutOfMemory(EngineUnavailable):
 
     @classmethod
     def explain(cls, error: BaseException, memory_limit: str | None) -> EngineOutOfMemory:
+        from imx.readers import first_line  # DuckDB and Arrow load only when a run needs them
+
         return cls(
             f"the evaluation ran out of memory within {memory_given(memory_limit)} "
             f"({first_line(error)})",
@@ -110,6 +111,8 @@ class EngineInputGone(EngineUnavailable):
 
     @classmethod
     def explain(cls, error: BaseException) -> EngineInputGone:
+        from imx.readers import first_line
+
         return cls(
             f"the data could not be read again during the evaluation ({first_line(error)})",
             ("Parquet files are read where they lie: keep them in place until the run ends",),

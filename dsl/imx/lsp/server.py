@@ -1,7 +1,8 @@
 """LSP messages over stdio in → the imx features answered, diagnostics published (``imx lsp``).
 
-Diagnostics are published after an edit settles (debounced), for every file of the workspace
-whose diagnostics changed. Requests (hover, completion, …) read a fresh index of the project as
+Diagnostics are published after an edit (at once after a quiet spell; a burst of edits is
+checked when it pauses, debounced), for every file of the workspace
+that was edited or whose diagnostics changed. Requests (hover, completion, …) read a fresh index of the project as
 the editor holds it without waiting for the check. A failure inside a handler is logged to the
 client and answered with nothing; the server goes on serving.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +40,8 @@ class ImxServer(LanguageServer):
         self.checked: Analysis | None = None  # the last analysis with a check
         self.stale = True  # an edit since the last check
         self.pending: asyncio.TimerHandle | None = None
-        self.sent: dict[str, tuple[tuple[str, int, int, str], ...]] = {}
+        self.last_edit = -1e9
+        self.sent: dict[str, tuple[int, tuple[tuple[str, int, int, str], ...]]] = {}
 
     # ------------------------------------------------------------------ analyses
     def fresh(self) -> Analysis:
@@ -51,10 +54,15 @@ class ImxServer(LanguageServer):
         return lambda file: self.imx.lines(file, analysis.texts.get(file, ""))
 
     def schedule_check(self) -> None:
+        """Check soon: at once after a quiet spell, else when the burst of edits pauses."""
         self.stale = True
+        now = time.monotonic()
+        burst = now - self.last_edit < DEBOUNCE_SECONDS
+        self.last_edit = now
         if self.pending is not None:
             self.pending.cancel()
-        self.pending = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self.check_now)
+        delay = DEBOUNCE_SECONDS if burst else 0.0
+        self.pending = asyncio.get_running_loop().call_later(delay, self.check_now)
 
     def check_now(self) -> None:
         self.pending = None
@@ -70,7 +78,8 @@ class ImxServer(LanguageServer):
         files = [f for f in analysis.texts if not analysis.is_imported(f)]
         for file in sorted({*files, *self.sent}):
             diags = analysis.diagnostics_of(file)
-            key = tuple((d.code, d.span.start, d.span.end, d.message) for d in diags)
+            found = tuple((d.code, d.span.start, d.span.end, d.message) for d in diags)
+            key = (hash(analysis.texts.get(file)), found)  # an edited file hears again, too
             if self.sent.get(file) == key:
                 continue
             self.sent[file] = key

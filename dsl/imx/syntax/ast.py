@@ -678,3 +678,5 @@ class Module(Node):
     path: str
     items: tuple[Item, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)
+    # names declared by items that did not parse (after recovery): not reported as unknown
+    unparsed: tuple[str, ...] = field(default=(), compare=False)

@@ -272,6 +272,12 @@ def _expr(e: A.Expr, indent: str) -> str:
     return _lit(e, indent)
 
 
+def _count_amount(amount: A.Expr, indent: str) -> str:
+    """What a `count` clause counts; `count count distinct …` is written `count distinct …`."""
+    text = _expr(amount, indent)
+    return text.removeprefix("count ") if isinstance(amount, A.CountDistinct) else text
+
+
 def _filter(cond: A.Expr | None, indent: str) -> str:
     """``[COND]`` after an event name, or nothing."""
     return "" if cond is None else f"[{_expr(cond, indent)}]"
@@ -483,7 +489,7 @@ _FIELDS: dict[type[A.Node], tuple[str, _Render]] = {
         "duration",
         lambda c, i: f"from {_expr(c.start, i)} to {_expr(c.end, i)} in {c.unit.text}",
     ),
-    A.CountClause: ("count", lambda c, i: _expr(c.amount, i)),
+    A.CountClause: ("count", lambda c, i: _count_amount(c.amount, i)),
     A.ValueClause: ("value", lambda c, i: _expr(c.amount, i)),
     A.SummaryClause: ("summary", lambda c, i: _names(c.stats)),
     A.ParamClause: ("param", lambda c, i: f"{c.name.text} = {_lit(c.value, i)}"),

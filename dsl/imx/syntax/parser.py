@@ -193,6 +193,11 @@ class _Builder:
     def count_clause(self, span: Span, ch: list[Any]) -> A.CountClause:
         return A.CountClause(ch[0], span=span)
 
+    def count_distinct_clause(self, span: Span, ch: list[Any]) -> A.CountClause:
+        """``count distinct A of E``: the count clause of ``count count distinct A of E``."""
+        amount = A.CountDistinct(ch[0], ch[1], ch[2], span=Span(ch[0].span.start, span.end))
+        return A.CountClause(amount, span=span)
+
     def value_clause(self, span: Span, ch: list[Any]) -> A.ValueClause:
         return A.ValueClause(ch[0], span=span)
 
@@ -601,15 +606,16 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
     source = SourceFile(path, text)
     sink = DiagnosticSink()
     comments = _comments(text)
+    unparsed: list[str] = []
     try:
         items = _build(text)
     except UnexpectedInput:
-        items = _parse_by_item(source, sink)
+        items = _parse_by_item(source, sink, unparsed)
     except LarkError as exc:  # pragma: no cover - an internal fault, reported as such
         sink.report(M.PARSER_FAILED.format(exc), path, Span(0, 0))
         items = []
     items = shallow_items(items, path, sink)  # no later stage meets a too deep expression
-    module = A.Module(path, tuple(items), tuple(comments), span=Span(0, len(text)))
+    module = A.Module(path, tuple(items), tuple(comments), tuple(unparsed), span=Span(0, len(text)))
     return ParseResult(source, module, tuple(sink.sorted()))
 
 
@@ -635,8 +641,10 @@ def _comments(text: str) -> list[A.Comment]:
     return found
 
 
-def _parse_by_item(source: SourceFile, sink: DiagnosticSink) -> list[A.Item]:
-    """After a failure, parse each top-level item on its own so one mistake hides no other."""
+def _parse_by_item(source: SourceFile, sink: DiagnosticSink, unparsed: list[str]) -> list[A.Item]:
+    """After a failure, parse each top-level item on its own so one mistake hides no other; the
+    name an item that does not parse declares goes to ``unparsed``, so that the checker does not
+    call it unknown where it is used (a cascade of the one syntax error)."""
     text = source.text
     starts = [m.start() for m in _top_level().finditer(text)]
     if not starts or starts[0] != 0:
@@ -650,6 +658,9 @@ def _parse_by_item(source: SourceFile, sink: DiagnosticSink) -> list[A.Item]:
             items.extend(_build(masked))
         except UnexpectedInput as exc:
             sink.extend([errors.describe(exc, source, _lark())])
+            declared = re.match(r"\s*[a-z_]+\s+([A-Za-z_][A-Za-z0-9_.-]*)", text[lo:hi])
+            if declared:
+                unparsed.append(declared.group(1))
     return items
 
 

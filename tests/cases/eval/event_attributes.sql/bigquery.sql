@@ -1,0 +1,1997 @@
+-- MRI-XFER
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    MIN(
+      IF(
+        (
+          (
+            `e`.`event` = 'scan_acquired'
+          ) AND (
+            `e`.`modality` = 'MRI'
+          )
+        ),
+        `e`.`at`,
+        NULL
+      )
+    ) AS `f0`,
+    MIN(
+      IF(
+        (
+          (
+            `e`.`event` = 'images_received'
+          ) AND (
+            `e`.`modality` = 'MRI'
+          )
+        ),
+        `e`.`at`,
+        NULL
+      )
+    ) AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f0` IS NULL
+      THEN 'outside'
+      WHEN `f1` < `f0`
+      THEN 'negative'
+      WHEN (
+        CAST(TIMESTAMP_DIFF(`f1`, `f0`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
+      ) <= CAST(2.0 AS FLOAT64)
+      THEN 'met'
+      WHEN NOT (
+        `f1` IS NULL
+      )
+      THEN 'missed'
+      WHEN (
+        CAST(TIMESTAMP_DIFF(CURRENT_TIMESTAMP(), `f0`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
+      ) > CAST(2.0 AS FLOAT64)
+      THEN 'missed'
+      ELSE 'pending'
+    END AS `m0_raw`,
+    CAST(NULL AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'MRI-XFER' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'MRI-XFER' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- QRY-IQ
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(
+      (
+        (
+          `e`.`event` = 'query_opened'
+        ) AND (
+          `e`.`reason` = 'image_quality'
+        )
+      )
+    ) AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f0` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f0` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'QRY-IQ' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'QRY-IQ' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- QRY-OTHER
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(
+      (
+        (
+          `e`.`event` = 'query_opened'
+        ) AND (
+          `e`.`reason` <> 'image_quality'
+        )
+      )
+    ) AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f0` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f0` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'QRY-OTHER' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'QRY-OTHER' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- DEV-MAJOR
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(
+      (
+        (
+          `e`.`event` = 'protocol_deviation_found'
+        )
+        AND (
+          (
+            `e`.`severity` = 'major'
+          ) OR (
+            `e`.`severity` = 'critical'
+          )
+        )
+      )
+    ) AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    'closed' AS `m0_raw`,
+    CASE
+      WHEN `f0` > CAST(0 AS INT64)
+      THEN CAST(1.0 AS FLOAT64)
+      ELSE CAST(0.0 AS FLOAT64)
+    END AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'DEV-MAJOR' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'DEV-MAJOR' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- AUTO-QC
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF((
+      (
+        `e`.`event` = 'qc_passed'
+      ) AND (
+        `e`.`actor` = 'auto'
+      )
+    )) AS `f0`,
+    COUNTIF((
+      (
+        `e`.`event` = 'qc_failed'
+      ) AND (
+        `e`.`actor` = 'auto'
+      )
+    )) AS `f1`,
+    MIN(
+      IF(
+        (
+          (
+            `e`.`event` = 'qc_passed'
+          ) AND (
+            `e`.`actor` = 'auto'
+          )
+        ),
+        `e`.`at`,
+        NULL
+      )
+    ) AS `f2`,
+    MIN(
+      IF(
+        (
+          (
+            `e`.`event` = 'qc_failed'
+          ) AND (
+            `e`.`actor` = 'auto'
+          )
+        ),
+        `e`.`at`,
+        NULL
+      )
+    ) AS `f3`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE
+      WHEN (
+        (
+          `f0` > CAST(0 AS INT64)
+        ) OR (
+          `f1` > CAST(0 AS INT64)
+        )
+      )
+      THEN TRUE
+      ELSE FALSE
+    END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN CASE
+        WHEN (
+          (
+            NOT (
+              `f2` IS NULL
+            )
+          )
+          AND (
+            (
+              `f3` IS NULL
+            ) OR (
+              `f2` <= `f3`
+            )
+          )
+        )
+        THEN 'qc_passed'
+        WHEN (
+          (
+            NOT (
+              `f3` IS NULL
+            )
+          )
+          AND (
+            (
+              `f2` IS NULL
+            ) OR (
+              `f3` < `f2`
+            )
+          )
+        )
+        THEN 'qc_failed'
+        ELSE CAST(NULL AS STRING)
+      END = 'qc_passed'
+      THEN 'met'
+      WHEN NOT (
+        CASE
+          WHEN (
+            (
+              NOT (
+                `f2` IS NULL
+              )
+            )
+            AND (
+              (
+                `f3` IS NULL
+              ) OR (
+                `f2` <= `f3`
+              )
+            )
+          )
+          THEN 'qc_passed'
+          WHEN (
+            (
+              NOT (
+                `f3` IS NULL
+              )
+            )
+            AND (
+              (
+                `f2` IS NULL
+              ) OR (
+                `f3` < `f2`
+              )
+            )
+          )
+          THEN 'qc_failed'
+          ELSE CAST(NULL AS STRING)
+        END = 'qc_passed'
+      )
+      THEN 'missed'
+      ELSE 'pending'
+    END AS `m0_raw`,
+    CAST(NULL AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'AUTO-QC' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'AUTO-QC' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- MOD-MRI
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'scan_acquired',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`modality` IS NULL AS `n`, `e`.`modality` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    'closed' AS `m0_raw`,
+    CASE WHEN `f0` = 'MRI' THEN CAST(1.0 AS FLOAT64) ELSE CAST(0.0 AS FLOAT64) END AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'MOD-MRI' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'MOD-MRI' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- MOD-CT
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'scan_acquired',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`modality` IS NULL AS `n`, `e`.`modality` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    'closed' AS `m0_raw`,
+    CASE WHEN `f0` = 'CT' THEN CAST(1.0 AS FLOAT64) ELSE CAST(0.0 AS FLOAT64) END AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'MOD-CT' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'MOD-CT' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- CT-QRY
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'scan_acquired',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`modality` IS NULL AS `n`, `e`.`modality` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f0`,
+    COUNTIF(`e`.`event` = 'query_opened') AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f0` = 'CT' THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f1` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f1` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'CT-QRY' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'CT-QRY' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- READ-DAYS
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(`e`.`event` = 'read_completed') AS `f0`,
+    COUNT(
+      DISTINCT CASE
+        WHEN `e`.`event` = 'read_completed'
+        THEN CAST(TIMESTAMP(DATETIME(`e`.`at`, 'UTC')) AS DATE)
+      END
+    ) AS `f1`,
+    COUNT(
+      DISTINCT CASE
+        WHEN `e`.`event` = 'read_completed'
+        THEN CAST(TIMESTAMP(DATETIME(`e`.`at`, 'Asia/Tokyo')) AS DATE)
+      END
+    ) AS `f2`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f0` > CAST(0 AS INT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN CASE
+        WHEN `cal` = 'utc'
+        THEN `f1`
+        WHEN `cal` = 'tokyo'
+        THEN `f2`
+        ELSE CAST(NULL AS INT64)
+      END IS NULL
+      THEN 'nullval'
+      ELSE 'closed'
+    END AS `m0_raw`,
+    CAST(CASE
+      WHEN `cal` = 'utc'
+      THEN `f1`
+      WHEN `cal` = 'tokyo'
+      THEN `f2`
+      ELSE CAST(NULL AS INT64)
+    END AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'READ-DAYS' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'READ-DAYS' AS `metric`,
+    'site' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(`k1` AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING),
+    CAST(`k1` AS STRING)
+  UNION ALL
+  SELECT
+    'READ-DAYS' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- READERS
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(`e`.`event` = 'read_completed') AS `f0`,
+    COUNT(DISTINCT CASE WHEN `e`.`event` = 'read_completed' THEN `e`.`reader` END) AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f0` > CAST(0 AS INT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f1` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f1` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'READERS' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'READERS' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- PHANTOM
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'phantom_scanned',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`reading` IS NULL AS `n`, `e`.`reading` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f0`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'phantom_scanned',
+          STRUCT(0 - UNIX_MICROS(`e`.`at`) AS `t`, `e`.`reading` IS NULL AS `n`, `e`.`reading` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f1`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      ) AND (
+        NOT `e`.`site` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) AS `label`,
+    CASE WHEN `f0` > CAST(40.0 AS FLOAT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f1` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f1` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'PHANTOM' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'PHANTOM' AS `metric`,
+    'site' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(`k1` AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING),
+    CAST(`k1` AS STRING)
+  UNION ALL
+  SELECT
+    'PHANTOM' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(PERCENTILE_CONT(IF(`m0_state` = 'closed', `m0_val`, NULL), CAST(0.5 AS FLOAT64)) AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
+
+-- PHANTOM-LOW
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    COUNTIF(
+      (
+        (
+          `e`.`event` = 'phantom_scanned'
+        )
+        AND (
+          `e`.`reading` < CAST(40.0 AS FLOAT64)
+        )
+      )
+    ) AS `f0`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      ) AND (
+        NOT `e`.`site` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`calendar` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        (
+          `a0` = 'utc'
+        ) OR (
+          `a0` = 'tokyo'
+        )
+      )
+      THEN `a0`
+      ELSE 'utc'
+    END AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f0` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f0` AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'PHANTOM-LOW' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'PHANTOM-LOW' AS `metric`,
+    'site' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(`k1` AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING),
+    CAST(`k1` AS STRING)
+  UNION ALL
+  SELECT
+    'PHANTOM-LOW' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
