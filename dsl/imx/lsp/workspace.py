@@ -8,6 +8,7 @@ unchanged, so after an edit only the edited file is parsed and walked again befo
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import time
 from collections.abc import Iterator
@@ -34,9 +35,14 @@ class Analysis:
 
     project: Project
     result: CheckResult
-    index: Index
     model: Model | None  # the last model checked without errors (the current one if it has none)
     texts: dict[str, str]  # every loaded file's text, by its display path
+
+    @functools.cached_property
+    def index(self) -> Index:
+        """The names of the project, indexed when a request first needs them (publishing the
+        diagnostics of an edit does not)."""
+        return build_index(self.project.modules)
 
     def module(self, file: str) -> A.Module | None:
         return next((m for m in self.project.modules if m.path == file), None)
@@ -98,11 +104,10 @@ class Workspace:
                 result = check_project(project)
             else:
                 result = previous.result
-            index = build_index(project.modules)
         if result.model is not None:
             self._model = result.model
         texts = {name: src.text for name, src in project.sources.items()}
-        return Analysis(project, result, index, self._model, texts)
+        return Analysis(project, result, self._model, texts)
 
     def lines(self, file: str, text: str) -> Lines:
         """The line index of ``text`` (kept while the file's text is unchanged)."""
