@@ -1005,7 +1005,7 @@ def _exit_code(args: argparse.Namespace, exc: BaseException, received: Sequence[
         )
     if isinstance(exc, ImxError):
         _print_error(args, exc.message, exc.hints)
-        return EXIT_USAGE
+        return exc.exit_code  # EXIT_USAGE, or EXIT_FINDINGS for a run the specs do not allow
     if isinstance(exc, BrokenPipeError):  # nobody reads on: send what is left nowhere, exit 0
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

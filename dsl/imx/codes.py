@@ -160,7 +160,9 @@ VARIANT_FIELD_NOT_ALLOWED = _code(
     "variant-field-not-allowed", "a variant sets a field only a base metric may set"
 )
 VARIANT_WHERE_MODE = _code("variant-where-mode", "a variant's filter without replace or extend")
-VARIANT_OVERLAP = _code("variant-overlap", "two variants of one metric can match one study")
+VARIANT_OVERLAP = _code(
+    "variant-overlap", "two equally specific variants of one metric can match one study"
+)
 VARIANT_MISSING_RATIONALE = _code("variant-missing-rationale", "a variant without rationale", W)
 
 # Examples

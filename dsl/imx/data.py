@@ -128,7 +128,7 @@ class QualityFinding:
     """Rows set aside by one hygiene rule (semantics rule 3), counted and never silently dropped.
 
     ``rule`` is a stable kebab-case code: unreadable-row, null-key, null-timestamp, naive-timestamp,
-    unknown-event, duplicate-row, after-as-of, negative-duration, variant-conflict, …
+    unknown-event, duplicate-row, after-as-of, negative-duration, unknown-calendar, …
     ``examples`` holds up to five example keys such as ``S1/001/1001/BL``.
     """
 
@@ -206,7 +206,7 @@ RULE_MESSAGES: Mapping[str, str] = {
     "rows-kept": "rows kept for evaluation: rows read minus rows set aside",
 }
 """Every data-quality rule code of the loader, with what it means. Metric and run findings
-(``negative-duration``, ``variant-conflict``, ``unknown-calendar``) come from evaluation."""
+(``negative-duration``, ``unknown-calendar``) come from evaluation."""
 
 SET_ASIDE_RULES = (
     "unreadable-row",

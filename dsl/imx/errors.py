@@ -1,4 +1,5 @@
-"""The root of every expected failure: ``ImxError(message, hints)``; the CLI maps it to exit 2.
+"""The root of every expected failure: ``ImxError(message, hints)``; the CLI maps it to exit 2
+(a :class:`RunFailed`, a finding, to exit 1).
 
 Each stage raises its own subclass, so a caller can catch one kind or all of them, and an
 exception that is not an ``ImxError`` is a bug in imx (exit 3, said plainly):
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 class ImxError(Exception):
     """An expected failure, worded for the user: what went wrong, and hints on what to do."""
 
+    exit_code = 2  # what `imx` exits with when it stops on this failure
+
     def __init__(self, message: str, hints: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
@@ -40,6 +43,13 @@ class OutputError(ImxError):
 
 class EngineUnavailable(ImxError):
     """An engine's optional dependency (pyspark, Java) is missing; the message says what to do."""
+
+
+class RunFailed(ImxError):
+    """A run that the specs and data, both readable, do not allow: studies matched by two equally
+    specific variants of a metric (semantics rule 28). A finding, so `imx` exits 1."""
+
+    exit_code = 1
 
 
 class ResultsFileError(ImxError):

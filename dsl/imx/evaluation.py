@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from imx import messages as M
 from imx import model as m
 from imx import reference
 from imx.data import EXAMPLES, Dataset, QualityFinding, StoredTables, cut_events, merge_cut
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
-from imx.plan import BASE, Plan, build_plan, utc
+from imx.errors import RunFailed
+from imx.plan import BASE, Layer, Plan, build_plan, utc
 from imx.results import Results, RunOptions, Stamp, finalize, make_stamp
 from imx.sql import compile_sql
 from imx.units import finish_units
@@ -132,26 +135,27 @@ def prepare_tables(
 def run_findings(
     schema: m.SchemaDef, plan: Plan, tables: Mapping[str, pa.Table]
 ) -> tuple[QualityFinding, ...]:
-    """Studies matching two variants of a metric (rule 12) and sites naming unknown calendars."""
-    found: list[QualityFinding] = []
+    """Sites naming unknown calendars; a study matched by two equally specific variants of a
+    metric, with no more specific one, stops the run (rule 28: :class:`RunFailed`)."""
     studies = tables.get("studies")
     rows = studies.to_pylist() if studies is not None else []
-    for grain in plan.grains:
-        for mp in grain.metrics:
-            selectors = [x for x in mp.layers if x.label != BASE]
-            clashes = [r for r in rows if sum(_matches(x.selector, r) for x in selectors) > 1]
-            if clashes:
-                names = tuple(str(r.get("study")) for r in clashes)
-                msg = (
-                    f"{mp.id}: studies {', '.join(names)} match more than one variant; "
-                    "their units are evaluated under the base metric"
-                )
-                found.append(
-                    QualityFinding(
-                        "variant-conflict", "studies", len(names), names[:EXAMPLES], mp.id, msg
-                    )
-                )
-    return tuple(found) + _unknown_calendars(schema, tables)
+    clashes = [c for g in plan.grains for mp in g.metrics for c in _clashes(mp.id, mp.layers, rows)]
+    if clashes:
+        raise RunFailed(M.VARIANT_CONFLICT.format(len(clashes), "; ".join(clashes)),
+                        [M.VARIANT_CONFLICT_HINT])  # fmt: skip
+    return _unknown_calendars(schema, tables)
+
+
+def _clashes(metric: str, layers: Iterable[Layer], rows: list[dict[str, Any]]) -> Iterator[str]:
+    """``XFER-OT: study BOTH matches oncology and late-phase`` for each study whose most
+    specific matching variants are more than one."""
+    selectors = [x for x in layers if x.label != BASE]
+    for row in rows:
+        matching = [x for x in selectors if _matches(x.selector, row)]
+        top = max((len(x.selector) for x in matching), default=0)
+        best = [x.label for x in matching if len(x.selector) == top]
+        if len(best) > 1:
+            yield f"{metric}: study {row.get('study')} matches {' and '.join(best)}"
 
 
 def _matches(selector: tuple[m.SelectorTerm, ...], row: Mapping[str, object]) -> bool:

@@ -187,7 +187,8 @@ VARIANT_WHERE_MODE = Message(
     "a variant must say whether its `{}` replaces or extends the base's", C.VARIANT_WHERE_MODE
 )
 VARIANT_OVERLAP = Message(
-    "variants `{}` and `{}` of `{}` can both match a study", C.VARIANT_OVERLAP
+    "variants `{}` and `{}` of `{}` are equally specific and can both match a study",
+    C.VARIANT_OVERLAP,
 )
 VARIANT_NO_RATIONALE = Message(
     "variant `{}` of `{}` gives no `rationale`", C.VARIANT_MISSING_RATIONALE
@@ -344,3 +345,11 @@ DIFF_NO_GIT = "`{}` needs git, which is not installed"
 DIFF_GIT_FAILED = "cannot read `{}` with git: {}"
 DIFF_OUTSIDE_REPO = "`{}` names a path outside the repository at `{}`"
 DIFF_DATA_OPTION_ALONE = "--as-of, --map and --timezone choose how data is read: give --data too"
+VARIANT_CONFLICT = (
+    "{} study(ies) match two equally specific variants of a metric, so none can be chosen "
+    "(semantics rule 28): {}"
+)
+VARIANT_CONFLICT_HINT = (
+    "make one of the variants more specific (another selector term) or their selectors "
+    "exclusive; `imx check` reports the overlaps it can tell from the selectors alone"
+)

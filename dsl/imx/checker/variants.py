@@ -198,12 +198,13 @@ def _param_name(s: Sourced) -> str | None:
 
 
 def check_overlaps(checked: Sequence[Checked], resolver: Resolver) -> None:
-    """Report two variants of one metric whose selectors can both match the same study."""
+    """Report two equally specific variants of one metric (as many selector terms) whose
+    selectors can both match the same study: rule 28 could not choose between them. Of two
+    variants of different specificity the more specific wins, so they may overlap."""
     for i, later in enumerate(checked):
         for earlier in checked[:i]:
-            if later.variant.base == earlier.variant.base and _overlap(
-                later.variant.selector, earlier.variant.selector
-            ):
+            a, b = later.variant.selector, earlier.variant.selector
+            if later.variant.base == earlier.variant.base and len(a) == len(b) and _overlap(a, b):
                 rep = resolver.ctx.at(later.file)
                 v, w = later.variant, earlier.variant
                 label = resolver.ctx.at(earlier.file).label(earlier.span, M.BOTH_MATCH_HERE)
@@ -212,7 +213,8 @@ def check_overlaps(checked: Sequence[Checked], resolver: Resolver) -> None:
                     later.span,
                     labels=[label],
                     hints=[
-                        "make the selectors exclusive: each study is evaluated under one variant"
+                        "make the selectors exclusive, or one more specific (another selector "
+                        "term): a study is evaluated under its most specific variant"
                     ],
                 )
 

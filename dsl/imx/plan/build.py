@@ -124,14 +124,26 @@ def _selector(g: Grain, terms: tuple[m.SelectorTerm, ...]) -> IR:
 
 
 def _layer_column(g: Grain, layers: tuple[Layer, ...]) -> IR:
-    """Rule 12: the one variant whose selector matches the study, else (none or several) base."""
+    """Rules 12 and 28: the most specific matching variant (the most selector terms) when it is
+    the only match of its specificity, else base (a study with two such matches stops the run
+    before it is evaluated: :func:`imx.evaluation.run_findings`)."""
     if len(layers) == 1:
         return text(BASE)
-    matches = [_selector(g, layer.selector) for layer in layers[1:]]
-    hits = _fold("add", [Case(((x, Lit(1, "bigint")),), Lit(0, "bigint")) for x in matches])
-    one = call("eq", hits, Lit(1, "bigint"))
-    whens = tuple((and_(one, x), text(y.label)) for x, y in zip(matches, layers[1:], strict=True))
-    return Case(whens, text(BASE))
+    matches = [(_selector(g, layer.selector), layer) for layer in layers[1:]]
+
+    def hits(sizes: set[int], n: int) -> IR:
+        """Whether exactly ``n`` of the variants with that many selector terms match."""
+        chosen = [x for x, layer in matches if len(layer.selector) in sizes]
+        count = _fold("add", [Case(((x, Lit(1, "bigint")),), Lit(0, "bigint")) for x in chosen])
+        return call("eq", count, Lit(n, "bigint"))
+
+    whens = []
+    for x, layer in matches:
+        size = len(layer.selector)
+        more = {len(o.selector) for _, o in matches if len(o.selector) > size}
+        test = [hits(more, 0)] if more else []
+        whens.append((and_(*test, hits({size}, 1), x), text(layer.label)))
+    return Case(tuple(whens), text(BASE))
 
 
 def _by_layer(layer: Col, values: dict[str, IR]) -> IR:

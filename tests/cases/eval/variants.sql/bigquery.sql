@@ -44,9 +44,20 @@ WITH `imx_facts` AS (
     CASE
       WHEN (
         (
-          (
-            CASE WHEN `a0` = 'oncology' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END + CASE WHEN `a1` = '3' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END
-          ) = CAST(1 AS INT64)
+          CASE
+            WHEN (
+              (
+                `a0` = 'oncology'
+              ) AND (
+                `a1` = '3'
+              )
+            )
+            THEN CAST(1 AS INT64)
+            ELSE CAST(0 AS INT64)
+          END = CAST(0 AS INT64)
+        )
+        AND (
+          CASE WHEN `a0` = 'oncology' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END = CAST(1 AS INT64)
         )
         AND (
           `a0` = 'oncology'
@@ -55,12 +66,24 @@ WITH `imx_facts` AS (
       THEN 'oncology'
       WHEN (
         (
-          (
-            CASE WHEN `a0` = 'oncology' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END + CASE WHEN `a1` = '3' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END
-          ) = CAST(1 AS INT64)
+          CASE
+            WHEN (
+              (
+                `a0` = 'oncology'
+              ) AND (
+                `a1` = '3'
+              )
+            )
+            THEN CAST(1 AS INT64)
+            ELSE CAST(0 AS INT64)
+          END = CAST(1 AS INT64)
         )
         AND (
-          `a1` = '3'
+          (
+            `a0` = 'oncology'
+          ) AND (
+            `a1` = '3'
+          )
         )
       )
       THEN 'late-phase'

@@ -47,9 +47,20 @@ WITH `imx_facts` AS (
     CASE
       WHEN (
         (
-          (
-            CASE WHEN `a0` = 'oncology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END + CASE WHEN `a1` = '3' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-          ) = CAST(1 AS BIGINT)
+          CASE
+            WHEN (
+              (
+                `a0` = 'oncology'
+              ) AND (
+                `a1` = '3'
+              )
+            )
+            THEN CAST(1 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END = CAST(0 AS BIGINT)
+        )
+        AND (
+          CASE WHEN `a0` = 'oncology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END = CAST(1 AS BIGINT)
         )
         AND (
           `a0` = 'oncology'
@@ -58,12 +69,24 @@ WITH `imx_facts` AS (
       THEN 'oncology'
       WHEN (
         (
-          (
-            CASE WHEN `a0` = 'oncology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END + CASE WHEN `a1` = '3' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END
-          ) = CAST(1 AS BIGINT)
+          CASE
+            WHEN (
+              (
+                `a0` = 'oncology'
+              ) AND (
+                `a1` = '3'
+              )
+            )
+            THEN CAST(1 AS BIGINT)
+            ELSE CAST(0 AS BIGINT)
+          END = CAST(1 AS BIGINT)
         )
         AND (
-          `a1` = '3'
+          (
+            `a0` = 'oncology'
+          ) AND (
+            `a1` = '3'
+          )
         )
       )
       THEN 'late-phase'
