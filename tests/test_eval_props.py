@@ -282,3 +282,160 @@ def test_reference_equals_duckdb_by_any_name(ms: tuple[m.Metric, ...], ds: Any) 
             for unit in units:
                 found = sum(_in_group(r, unit, False, series) for r in groups)
                 assert found == 1, (label, unit)
+
+
+# ------------------------------------- event attributes (rules 14, 15, 16), unit attributes (17)
+# A log whose rows say something (modality, reader, a reading that may be null) at a few instants,
+# so that rows of one event often share an instant (rule 15's ties) and fall either side of a
+# local midnight in New York or Berlin (rule 16's local days); facts filtered on those columns,
+# the attribute of a fact's row, distinct counts and unit attributes, on both evaluators.
+TEXT, NUMBER = m.Type.TEXT, m.Type.NUMBER
+MODALITY, READER, READING = (
+    m.RowAttr("modality", TEXT), m.RowAttr("reader", TEXT), m.RowAttr("reading", NUMBER),
+)  # fmt: skip
+_TIES = [
+    dt.datetime(2026, 3, 6, 4, 30, tzinfo=dt.UTC),  # 23:30 the day before in New York
+    dt.datetime(2026, 3, 6, 5, 30, tzinfo=dt.UTC),  # 00:30 in New York
+    dt.datetime(2026, 3, 6, 5, 30, 0, 1, tzinfo=dt.UTC),
+    dt.datetime(2026, 3, 6, 22, 30, tzinfo=dt.UTC),  # 23:30 in Berlin
+    dt.datetime(2026, 3, 6, 23, 30, tzinfo=dt.UTC),  # 00:30 the next day in Berlin
+    dt.datetime(2026, 3, 9, 12, 0, tzinfo=dt.UTC),
+]
+texts = st.sampled_from(["CT", "MR", "XX"]).map(lambda v: m.Const(v, TEXT))
+amounts = st.sampled_from(["-1", "0", "1.5", "2"]).map(lambda v: m.Const(Decimal(v), NUMBER))
+row_conditions = st.recursive(
+    st.one_of(
+        st.builds(m.Compare, st.sampled_from(["=", "!="]), st.just(MODALITY), texts),
+        st.builds(lambda vs: m.In(MODALITY, tuple(vs)), st.lists(texts, min_size=1, max_size=2)),
+        st.builds(m.Compare, st.sampled_from(["<", "<=", ">", ">=", "=", "!="]), st.just(READING), amounts),
+        st.builds(m.Compare, st.just("="), st.just(READER), st.sampled_from(["R1", "R2"]).map(lambda v: m.Const(v, TEXT))),
+    ),
+    lambda inner: st.one_of(
+        st.builds(m.Not, inner),
+        st.builds(lambda op, xs: m.BoolOp(op, tuple(xs)), st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=2)),
+    ),
+    max_leaves=3,
+)  # fmt: skip
+row_filters = st.none() | row_conditions
+filtered = st.builds(m.Fact, st.sampled_from(["first", "last"]), event_names, row_filters)
+attr_stamps = st.one_of(
+    filtered, st.builds(lambda xs: m.Extreme("earliest", tuple(xs)), st.lists(filtered, min_size=2, max_size=2))
+)  # fmt: skip
+attr_numbers = st.one_of(
+    st.builds(lambda e, f: m.Fact("count", e, f), event_names, row_filters),
+    st.builds(
+        m.CountDistinct, st.sampled_from(["modality", "reader", m.DAY]), event_names, row_filters
+    ),
+    st.builds(lambda f: m.AttributeOf("reading", f, NUMBER), filtered),
+    st.builds(m.Elapsed, st.sampled_from(list(TU)), attr_stamps, attr_stamps),
+    st.just(m.UnitAttr("days", NUMBER)),
+)
+attr_conditions = st.one_of(
+    st.builds(lambda e, f: m.Fact("has", e, f), event_names, row_filters),
+    st.builds(m.Compare, st.sampled_from(["<", ">=", "="]), attr_numbers, attr_numbers),
+    st.builds(
+        lambda col, f, v: m.Compare("=", m.AttributeOf(col, f, TEXT), v),
+        st.sampled_from(["modality", "reader"]), filtered, texts,
+    ),
+    st.builds(
+        lambda members, e: m.Compare("=", m.FirstOf(tuple(x for x, _ in members), tuple(f for _, f in members)), m.EventConst(e)),
+        st.lists(st.tuples(event_names, row_filters), min_size=1, max_size=3), event_names,
+    ),
+    st.builds(m.Within, attr_stamps, windows, attr_stamps),
+    st.builds(lambda v: m.Compare("=", m.UnitAttr("mod", TEXT), v), texts),
+    st.just(m.UnitAttr("failed_ct", m.Type.BOOLEAN)),
+)  # fmt: skip
+attr_measures = st.one_of(
+    st.builds(m.RateMeasure, attr_conditions),
+    st.builds(m.CountMeasure, st.one_of(attr_conditions, attr_numbers)),
+    st.builds(m.ValueMeasure, attr_numbers),
+    st.builds(m.DurationMeasure, attr_stamps, attr_stamps, st.sampled_from(list(TU))),
+)
+_UNIT_ATTRIBUTES = (
+    m.UnitAttribute("mod", m.AttributeOf("modality", m.Fact("first", "scan_acquired"), TEXT), TEXT),
+    m.UnitAttribute("days", m.CountDistinct(m.DAY, "images_received"), NUMBER),
+    m.UnitAttribute(
+        "failed_ct",
+        m.Fact("has", "qc_failed", m.Compare("=", MODALITY, m.Const("CT", TEXT))),
+        m.Type.BOOLEAN,
+    ),
+)
+
+
+def _attr_schema() -> m.SchemaDef:
+    from dataclasses import replace
+
+    events = SCHEMA.tables[0]
+    columns = (*events.columns, m.ColumnDef("reading", m.ColumnType.NUMBER, optional=True))
+    units = tuple(replace(u, attributes=_UNIT_ATTRIBUTES) for u in SCHEMA.units)
+    return replace(
+        SCHEMA, tables=(replace(events, columns=columns), *SCHEMA.tables[1:]), units=units
+    )
+
+
+ATTR_SCHEMA = _attr_schema()
+ATTR_UNITS = {u.name: u for u in ATTR_SCHEMA.units}
+
+
+@st.composite
+def attr_metrics(draw: Any, index: int) -> m.Metric:
+    return m.Metric(
+        resolved(
+            f"A-{index}", draw(attr_measures), where=draw(st.lists(attr_conditions, max_size=1)),
+            excludes=draw(st.lists(st.builds(m.Exclusion, attr_conditions, st.just("x")), max_size=1)),
+            summary=("median", "mean"), bands=BANDS,
+            levels=tuple(draw(st.lists(st.sampled_from(["site", "study", "portfolio"]), min_size=1, max_size=3, unique=True))),
+            unit=ATTR_UNITS[draw(st.sampled_from(["timepoint", "subject", "site"]))],
+        )
+    )  # fmt: skip
+
+
+@st.composite
+def attr_datasets(draw: Any) -> Any:
+    """An event log of up to 25 rows at a few instants, with a `reading` per row."""
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["S1", "S2"]), st.sampled_from(["1", "2"]), st.sampled_from(["a", "b"]),
+                st.sampled_from(["BL"]), event_names, st.sampled_from(_TIES),
+                st.sampled_from(["CT", "MR", None]), st.sampled_from(["R1", "R2", None]),
+                st.sampled_from([None, -1.0, 0.0, 1.5, 2.0]),
+            ),
+            max_size=25,
+        )
+    )  # fmt: skip
+    sites = [
+        (s, site, None, draw(st.sampled_from(["us", "eu", None]))) for s in ("S1", "S2") for site in ("1", "2")
+    ]  # fmt: skip
+    studies = [(s, draw(st.sampled_from(["oncology", None])), None) for s in ("S1", "S2")]
+    ds = dataset(
+        [r[:8] for r in rows], draw(st.sampled_from(_TIES[3:])).isoformat(), studies=studies, sites=sites,
+        studies_header=("study", "therapeutic_area", "phase"), sites_header=("study", "site", "country", "calendar"),
+    )  # fmt: skip
+    from dataclasses import replace
+
+    import pyarrow as pa
+
+    readings = pa.array([r[8] for r in rows], type=pa.float64())
+    events = ds.tables["events"].append_column("reading", readings)
+    return replace(ds, tables={**ds.tables, "events": events})
+
+
+@settings(max_examples=max(100, settings().max_examples // 10))  # deep: 10,000
+@given(
+    st.integers(1, 3).flatmap(lambda n: st.tuples(*(attr_metrics(i) for i in range(n)))),
+    attr_datasets(),
+)
+def test_reference_equals_duckdb_on_event_and_unit_attributes(
+    ms: tuple[m.Metric, ...], ds: Any
+) -> None:
+    """Filtered facts (a null attribute leaves the row out), the attribute of a fact's row with
+    ties at its instant, distinct values and local days, unit attributes: both evaluators agree,
+    and so do their unit rows."""
+    from evalkit import assert_same_units
+
+    mod = m.Model(ATTR_SCHEMA, ms)
+    duck = evaluate(mod, ds, RunOptions(), engine="duckdb", units="all")
+    ref = evaluate(mod, ds, RunOptions(), engine="reference", units="all")
+    assert_same_results(duck, ref)
+    assert_same_units(duck, ref)
