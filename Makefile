@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test check lint typecheck docs bench clean chromium fuzz vscode
+.PHONY: demo test check lint typecheck docs bench clean chromium shells fuzz vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,13 @@ $(VSCODE)/node_modules/.package-lock.json: $(VSCODE)/package.json $(VSCODE)/pack
 
 vscode: $(VSCODE)/node_modules/.package-lock.json
 
-test: $(VENV)/.installed-dev chromium vscode
+# The completion tests run the scripts of `imx completion` in zsh and fish (bash is there).
+shells:
+	@command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 || { \
+	  echo "installing Debian's zsh and fish for the shell completion tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh fish >/dev/null; }
+
+test: $(VENV)/.installed-dev chromium shells vscode
 	$(BIN)/python -m pytest -n 2 -q
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 

@@ -111,25 +111,52 @@ def test_test_k_runs_only_the_matching_examples(capsys: pytest.CaptureFixture[st
     assert "no example matches -k no-such-thing" in capsys.readouterr().err
 
 
+def _script(shell: str) -> str:
+    command = [str(IMX)] if IMX.exists() else [sys.executable, "-m", "imx.cli"]
+    proc = subprocess.run(
+        [*command, "completion", shell], capture_output=True, text=True, check=True
+    )
+    return proc.stdout
+
+
+def _shell_binary(shell: str) -> str:
+    binary = shutil.which(shell)
+    assert binary is not None, f"{shell} is not installed: `make shells` installs zsh and fish"
+    return binary
+
+
+def _path_env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{IMX.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_completion_prints_a_script_for_each_shell(
+def test_completion_prints_a_script_each_shell_reads(
     shell: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["completion", shell]) == 0
     script = capsys.readouterr().out
     assert "_ARGCOMPLETE" in script and "imx" in script
-    binary = shutil.which(shell)
-    if binary is not None and shell != "fish":  # the script at least parses in its shell
-        subprocess.run([binary, "-n"], input=script, text=True, check=True)
+    subprocess.run([_shell_binary(shell), "-n"], input=script, text=True, check=True)
+
+
+def test_fish_completes_commands_and_options(tmp_path: Path) -> None:
+    (tmp_path / "imx.fish").write_text(_script("fish"))
+    program = f"source {tmp_path / 'imx.fish'}; complete -C 'imx ch'; complete -C 'imx run --le'"
+    proc = subprocess.run(
+        [_shell_binary("fish"), "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_path_env(),
+        check=True,
+    )
+    offered = {line.split("\t")[0] for line in proc.stdout.splitlines()}
+    assert {"check", "--level"} <= offered, proc.stdout + proc.stderr
 
 
 def test_bash_completes_commands_and_options(tmp_path: Path) -> None:
-    script = subprocess.run(
-        [str(IMX) if IMX.exists() else sys.executable, *([] if IMX.exists() else ["-m", "imx.cli"]),
-         "completion", "bash"], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    bash = shutil.which("bash")
-    assert bash is not None
+    script = _script("bash")
+    bash = _shell_binary("bash")
     program = (
         f"{script}\n"
         'COMP_WORDS=(imx ch); COMP_CWORD=1; COMP_LINE="imx ch"; COMP_POINT=6\n'
@@ -139,9 +166,13 @@ def test_bash_completes_commands_and_options(tmp_path: Path) -> None:
         "_python_argcomplete imx\n"
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
-    env = {**os.environ, "PATH": f"{IMX.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.run(
-        [bash, "-c", program], capture_output=True, text=True, timeout=60, env=env, check=True
+        [bash, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_path_env(),
+        check=True,
     )
     offered = {w.strip() for w in proc.stdout.split()}
     assert "check" in offered and "--level" in offered, proc.stdout + proc.stderr
