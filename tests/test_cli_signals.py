@@ -86,5 +86,6 @@ def test_sigterm_stops_docs_serve_with_143_and_removes_its_project(tmp_path: Pat
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert err.strip().splitlines()[-1] == "error: interrupted by SIGTERM"
+    assert f"serving the handbook on http://127.0.0.1:{port}/" in err  # says where to look
     assert "Traceback" not in err
     assert not list(tmp_path.glob("imx-handbook-*"))
