@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pygments.lexer import RegexLexer, bygroups
+from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import (
     Comment,
     Keyword,
@@ -72,6 +72,11 @@ class Rule:
     token: _TokenType | tuple[_TokenType, ...]
     scope: str | tuple[str, ...]
     end: str | None = None
+    words: tuple[str, ...] = ()  # a rule of whole words: the regex is ``_words(words)``
+
+
+def _word_rule(words: tuple[str, ...], token: _TokenType, scope: str) -> Rule:
+    return Rule(_words(words), token, scope, words=words)
 
 
 RULES: tuple[Rule, ...] = (
@@ -90,10 +95,10 @@ RULES: tuple[Rule, ...] = (
         (Keyword.Declaration, Whitespace, Name.Class),
         ("keyword.other.declaration.imx", "", "entity.name.type.imx"),
     ),
-    Rule(_words(_DECLARATIONS), Keyword.Declaration, "keyword.other.declaration.imx"),
-    Rule(_words(_FIELDS), Keyword, "keyword.control.field.imx"),
-    Rule(_words(_OPERATORS), Operator.Word, "keyword.operator.word.imx"),
-    Rule(_words(_BUILTINS), Name.Builtin, "support.function.builtin.imx"),
+    _word_rule(_DECLARATIONS, Keyword.Declaration, "keyword.other.declaration.imx"),
+    _word_rule(_FIELDS, Keyword, "keyword.control.field.imx"),
+    _word_rule(_OPERATORS, Operator.Word, "keyword.operator.word.imx"),
+    _word_rule(_BUILTINS, Name.Builtin, "support.function.builtin.imx"),
     Rule(r"<=|>=|!=|<|>|=|\.\.|[+\-*/]", Operator, "keyword.operator.imx"),
     Rule(r"[{}(),|.\[\]]", Punctuation, "punctuation.imx"),
     Rule(NAME, Name, "variable.other.imx"),
@@ -104,7 +109,9 @@ _TRIPLE_BODY = r'(?:[^"\\]|\\.|"(?!""))*'
 def _pygments_rules() -> list[object]:
     out: list[object] = []
     for rule in RULES:
-        regex = rule.regex + _TRIPLE_BODY + rule.end if rule.end else rule.regex
+        regex: object = rule.regex + _TRIPLE_BODY + rule.end if rule.end else rule.regex
+        if rule.words:  # Pygments' own word rule (tests read its words)
+            regex = words(rule.words, suffix=r"\b")
         # a token type is itself a tuple: the rule colours groups when its scopes are several
         token = bygroups(*rule.token) if isinstance(rule.scope, tuple) else rule.token
         out.append((regex, token))
