@@ -9,6 +9,9 @@ block as one `bash -e` script. Comments just above a block steer the test, and r
 - `<!-- output: COMMAND -->` above a ```text block runs COMMAND: every line of the block must be
   in its output (stdout and stderr), in that order;
 - `<!-- not run: REASON -->` above a ```sh block skips it, for the reason given.
+
+A page that needs more than a folder (a git repository, edits between commands) is run by a test
+of its own, named in ``RUN_ELSEWHERE``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def blocks(page: Path) -> list[Block]:
     return found
 
 
-RUN = [p for p in PAGES if any(b.language in SHELLS for b in blocks(p))]
+RUN_ELSEWHERE = {ROOT / "docs" / "howto" / "propose-a-change.md": "tests/test_howto.py"}
+RUN = [p for p in PAGES if p not in RUN_ELSEWHERE and any(b.language in SHELLS for b in blocks(p))]
 
 
 def _environment() -> dict[str, str]:
@@ -109,6 +113,8 @@ def test_every_shell_block_is_run_or_says_why_not() -> None:
                 assert block.steer == "not run", f"{page.name}: `{block.steer}` above a shell block"
                 assert len(block.argument.split()) >= 3, f"{page.name}: give a reason, not a word"
     assert ROOT / "docs" / "tutorial.md" in RUN
+    for page, test in RUN_ELSEWHERE.items():
+        assert (ROOT / test).is_file() and page.name in (ROOT / test).read_text(encoding="utf-8")
 
 
 def test_the_tutorial_compares_output_and_writes_its_files() -> None:
