@@ -230,6 +230,8 @@ def apply_config(args: argparse.Namespace, argv: Sequence[str]) -> None:
     paths and no project, a data command runs the standard library (and says so)."""
     command = _command_name(args)
     parser: argparse.ArgumentParser = args.command_parser
+    if not any(command in s.commands for section in SETTINGS.values() for s in section.values()):
+        return  # init, demo-data, completion, ...: a project's settings are not theirs
     config = find_config()
     if config is not None:
         given = _given(parser, argv) | ({"paths"} if getattr(args, "paths", None) else set())
