@@ -74,6 +74,10 @@ def test_csv_round_trip(tmp_path: Path) -> None:
         "imx_version": "0.1.0",
         "data_fingerprint": "b" * 64,
         "as_of": "2026-03-11T00:00:00Z",
+        "engine": "duckdb",
+        "levels": "",
+        "period": "",
+        "metrics": "",
     }
 
 

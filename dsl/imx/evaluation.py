@@ -93,7 +93,7 @@ def evaluate(
         findings = run_findings(model.schema, plan, tables)
     settings.step("plan")
     quality = merge_cut(dataset.quality, cut) + findings
-    stamp = make_stamp(model, options, dataset.fingerprint, as_of)
+    stamp = make_stamp(model, options, dataset.fingerprint, as_of, engine)
     # finalize takes the raw aggregates a part at a time, as the engine computes them
     found: dict[str, pa.Table] = {}
 

@@ -236,12 +236,17 @@ def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:
 
 
 def stamp_dict(stamp: Stamp) -> dict[str, str]:
-    """The stamp as plain text fields, ``as_of`` in UTC ISO 8601 with a ``Z``."""
+    """The stamp as plain text fields, ``as_of`` in UTC ISO 8601 with a ``Z``; a list of levels
+    or metrics joined by commas, empty when the run took each metric's own (every metric)."""
     return {
         "spec_hash": stamp.spec_hash,
         "imx_version": stamp.imx_version,
         "data_fingerprint": stamp.data_fingerprint,
         "as_of": _instant(stamp.as_of),
+        "engine": stamp.engine,
+        "levels": ",".join(stamp.levels or ()),
+        "period": stamp.period or "",
+        "metrics": ",".join(stamp.metrics or ()),
     }
 
 

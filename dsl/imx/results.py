@@ -66,10 +66,18 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Stamp:
+    """What reproduces a run: the spec (:func:`spec_hash`, the same for the same resolved spec
+    whatever the run options), imx, the data as read (its fingerprint, which the time zone and
+    column mapping it was read with change) and every run option that can change a value."""
+
     spec_hash: str
     imx_version: str
     data_fingerprint: str
     as_of: dt.datetime
+    engine: str = "duckdb"
+    levels: tuple[str, ...] | None = None  # None: each metric's own
+    period: str | None = None  # None: each metric's own
+    metrics: tuple[str, ...] | None = None  # None: every metric
 
 
 @dataclass(frozen=True)
@@ -536,10 +544,28 @@ def canonical(value: object) -> object:
     return value
 
 
-def make_stamp(model: m.Model, options: RunOptions, fingerprint: str, as_of: dt.datetime) -> Stamp:
-    """Hash of the resolved model and run options, with imx version, data fingerprint and as_of."""
+def spec_hash(model: m.Model) -> str:
+    """The one hash of a resolved spec (sha256 of :func:`canonical`): the stamp, the handbook and
+    the scorecard show it; comments, layout and file names never change it, run options neither.
+
+    >>> spec_hash(m.Model(m.SchemaDef("s", None, None, (), (), (), ()), ()))[:12]
+    '16d1c2aff0e3'
+    """
+    spec = json.dumps(canonical(model), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(spec.encode("utf-8")).hexdigest()
+
+
+def make_stamp(
+    model: m.Model,
+    options: RunOptions,
+    fingerprint: str,
+    as_of: dt.datetime,
+    engine: str = "duckdb",
+) -> Stamp:
+    """The spec's hash, imx's version, the data fingerprint, the cut and the run options."""
     from imx import __version__
 
-    spec = json.dumps([canonical(model), canonical(options)], sort_keys=True, separators=(",", ":"))
-    digest = hashlib.sha256(spec.encode("utf-8")).hexdigest()
-    return Stamp(digest, __version__, fingerprint, as_of)
+    return Stamp(
+        spec_hash(model), __version__, fingerprint, as_of, engine,
+        options.levels, options.period, options.metrics,
+    )  # fmt: skip

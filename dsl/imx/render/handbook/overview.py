@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from imx import model as m
 from imx.render.explain import selector_text
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import cell, code, link, prose, raw_block, table, text
 from imx.render.handbook.pages import Context, override_rows
 from imx.render.handbook.units import scorecard_cell
+from imx.results import spec_hash
 from imx.source import SourceFile
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
@@ -24,14 +23,6 @@ def categories(model: m.Model) -> list[tuple[str, list[m.Metric]]]:
     rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     ordered = sorted(groups.items(), key=lambda kv: (rank.get(kv[0], 99), kv[0]))
     return [(c, sorted(ms, key=lambda x: x.id)) for c, ms in ordered]
-
-
-def spec_hash(sources: dict[str, SourceFile]) -> str:
-    """A short hash of the spec files, so a reader can tell two handbooks apart."""
-    digest = hashlib.sha256()
-    for path in sorted(sources):
-        digest.update(path.encode() + b"\0" + sources[path].text.encode() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def _metric_link(metric: m.Metric, prefix: str = "metrics/") -> str:
@@ -54,7 +45,8 @@ def home_page(ctx: Context, sources: dict[str, SourceFile], version: str) -> str
     parts.append(_guide(ctx))
     parts.append("## Reproducibility stamp")
     stamp = [("handbook made by imx", version)]
-    stamp.append(("spec files", f"{len(sources)}, hash {spec_hash(sources)}"))
+    stamp.append(("spec files", str(len(sources))))
+    stamp.append(("spec hash", spec_hash(model)))  # the hash a run's stamp and scorecard show
     stamp.extend((f"results {k}", v) for k, v in scores.stamp_items(ctx.results))
     parts.append(raw_block(scores.stamp_html(stamp), "imx-stamp-block"))
     return "\n\n".join(parts) + "\n"

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from imx import model as m
 from imx.errors import ResultsFileError
-from imx.output import JSON_TEXT_COLUMNS
+from imx.output import JSON_TEXT_COLUMNS, stamp_dict
 from imx.render.handbook.markup import html_text
 from imx.results import RESULT_SCHEMA, Results, group_label
 
@@ -144,18 +144,13 @@ def as_table(results: ResultsLike | None) -> pa.Table | None:
         return None
     if not isinstance(results, Results):
         return results
-    stamp = results.stamp
-    fields = {
-        "spec_hash": stamp.spec_hash,
-        "imx_version": stamp.imx_version,
-        "data_fingerprint": stamp.data_fingerprint,
-        "as_of": stamp.as_of.isoformat(),
-    }
+    fields = {**stamp_dict(results.stamp), "as_of": results.stamp.as_of.isoformat()}
     return _with_stamp(results.table, fields)
 
 
 def stamp_items(results: ResultsLike | None) -> list[tuple[str, str]]:
-    """The reproducibility stamp of a run: as_of, spec hash, data fingerprint, imx version."""
+    """The reproducibility stamp of a run: as_of, spec hash, data fingerprint, imx version and
+    the run options that can change a value (engine, levels, period, metrics)."""
     table = as_table(results)
     meta = (table.schema.metadata or {}) if table is not None else {}
     raw = meta.get(STAMP_KEY)
@@ -167,7 +162,10 @@ def stamp_items(results: ResultsLike | None) -> list[tuple[str, str]]:
         return [("stamp", raw.decode(errors="replace"))]
     labels = [("as_of", "as of"), ("spec_hash", "spec hash")]
     labels += [("data_fingerprint", "data fingerprint"), ("imx_version", "imx version")]
-    return [(label, str(stamp[key])) for key, label in labels if key in stamp]
+    labels += [("engine", "engine"), ("levels", "levels"), ("period", "period")]
+    labels += [("metrics", "metrics")]
+    own = {"levels": "each metric's own", "period": "each metric's own", "metrics": "all"}
+    return [(label, str(stamp[key]) or own.get(key, "")) for key, label in labels if key in stamp]
 
 
 def by_metric(table: pa.Table | None) -> dict[str, list[Row]]:
