@@ -89,3 +89,50 @@ def test_all_examples_pass_on_both_engines() -> None:
         for o in failed
     ]
     assert report == []
+
+
+def test_the_stdlib_reads_what_events_say() -> None:
+    """Filtered facts, attributes of facts, unit attributes, levels by them and series are used."""
+    files = {p.name: p.read_text(encoding="utf-8") for p in STDLIB.glob("*.imx")}
+    text = "\n".join(files.values())
+    for form in ('[severity in ("major", "critical")]', "reading of last phantom_scanned"):
+        assert form in text, form
+    assert "modality = modality of first scan_acquired" in files["schema.imx"]
+    levels = {lv for m in _model().metrics for lv in m.base.levels}
+    assert {"by:modality", "by:reader", "by:reason", "by:study+reader"} <= {
+        lv.label for lv in levels
+    }
+    assert sum("series   month" in t for t in files.values()) >= 1
+
+
+def test_rdi_is_the_readers_reads_the_adjudicator_disagreed_with(tmp_path: Path) -> None:
+    """Sharma et al. (JCO 2019): per reader, reads where the adjudicator disagreed with the
+    reader (read_not_selected on the reader's read) over the reader's completed reads."""
+    import pyarrow.parquet as pq
+
+    from imx.data import load_dataset
+    from imx.demo_data import generate
+    from imx.evaluation import evaluate
+    from imx.results import RunOptions
+
+    manifest = generate(3, 11, tmp_path, "parquet")
+    reads: dict[object, set[tuple[object, ...]]] = {}
+    disagreed: dict[object, set[tuple[object, ...]]] = {}
+    for r in pq.read_table(tmp_path / "events.parquet").to_pylist():
+        if r["at"] is None or r["reader"] is None:
+            continue
+        read = (r["study"], r["site"], r["subject"], r["timepoint"], r["reader"])
+        if r["event"] == "read_completed":
+            reads.setdefault(r["reader"], set()).add(read)
+        elif r["event"] == "read_not_selected":
+            disagreed.setdefault(r["reader"], set()).add(read)
+    expected = {
+        reader: len(units & disagreed.get(reader, set())) / len(units)
+        for reader, units in reads.items()
+    }
+    dataset = load_dataset(_model().schema, {k: tmp_path / v for k, v in manifest.files.items()})
+    options = RunOptions(levels=("by:reader",), metrics=("RDI",))
+    rows = evaluate(_model(), dataset, options).table.to_pylist()
+    found = {r["group"]: r["value"] for r in rows if r["period"] is None and r["value"] is not None}
+    assert found.keys() == expected.keys() and len(found) >= 4
+    assert all(found[k] == pytest.approx(v) for k, v in expected.items())

@@ -159,12 +159,14 @@ OTHER_MODALITIES = {
 UNKNOWN_MODALITIES = ("MR", "ct", "PET-CT", "US")  # codes a site system might send
 
 
-# a quantitative biomarker per area: (typical reading, spread between subjects, within-subject CV)
-# (sum of target-lesion diameters in mm, SUVmax, lesion area, T2 lesion volume, hippocampal volume,
-# LVEF %, mTSS, central subfield thickness in µm)
+# a quantitative biomarker per area (AREAS order): (typical reading, log-normal spread between
+# subjects, within-subject CV): NSCLC and melanoma the sum of target-lesion diameters (mm),
+# lymphoma SUVmax, glioblastoma the enhancing lesion area (cm2), MS the T2 lesion volume (mL),
+# Alzheimer's the hippocampal volume (mL), heart failure LVEF (%), RA the mTSS, nAMD the central
+# subfield thickness (µm)
 BIOMARKERS = (
-    (62.0, 0.45, 0.06), (55.0, 0.5, 0.06), (9.0, 0.4, 0.10), (18.0, 0.5, 0.05), (7.5, 0.8, 0.04),
-    (3.2, 0.12, 0.025), (42.0, 0.2, 0.06), (28.0, 0.6, 0.08), (310.0, 0.12, 0.02),
+    (62.0, 0.45, 0.08), (55.0, 0.5, 0.08), (9.0, 0.4, 0.10), (18.0, 0.5, 0.12), (7.5, 0.8, 0.08),
+    (3.2, 0.12, 0.03), (42.0, 0.2, 0.06), (28.0, 0.6, 0.08), (310.0, 0.12, 0.02),
 )  # fmt: skip
 
 
