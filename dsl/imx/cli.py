@@ -410,7 +410,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         streamed = folder if folder is not None and not report else None
         results = _evaluate(args, model, dataset, options, chosen, streamed)
         console = _console(args, wrap=True)
-        render_scorecard(results, model, console)
+        statuses = [x.strip() for x in (args.status or "").split(",") if x.strip()]
+        render_scorecard(results, model, console, statuses=statuses, show_all=args.all)
         aside = dataset.set_aside(results.stamp.as_of) if out else None  # before the close
         for path in write_results(results, out, model=model, set_aside=aside) if out else ():
             _say(console, f"wrote {path}")
@@ -790,6 +791,14 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="also write results: .csv, .json, .parquet, .html")
     p.add_argument("--units", metavar="DIR", help="also write each metric's unit rows (Parquet)")
     p.add_argument("--strict", action="store_true", help="data-quality findings fail the run")
+    p.add_argument(
+        "--status",
+        metavar="S[,S…]",
+        help="the scorecard shows only rows with these statuses, e.g. red,amber (files keep all)",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="the scorecard shows every row, periods included"
+    )
     return p
 
 

@@ -35,7 +35,7 @@ from rich.table import Table
 from rich.text import Text
 
 from imx.data import QualityFinding
-from imx.model import Model, ResolvedMetric, Target
+from imx.model import Bands, Model, ResolvedMetric, Target
 from imx.output import ordered
 from imx.plan import level_ranks
 from imx.render.text import as_text, visible
@@ -65,15 +65,28 @@ def make_console(
     return Console(no_color=True if no_color else None, width=width, file=file, highlight=False)
 
 
-def render_scorecard(results: Results, model: Model, console: Console) -> None:
-    """Print the scorecard of ``results`` to ``console``."""
+def render_scorecard(
+    results: Results,
+    model: Model,
+    console: Console,
+    *,
+    statuses: Sequence[str] = (),
+    show_all: bool = False,
+) -> None:
+    """Print the scorecard of ``results`` to ``console``: a summary first, then the rows (only
+    those whose status is one of ``statuses`` when given; every row with ``show_all``)."""
     console.print(
         Text.assemble(("imx scorecard", "bold"), "  as of ", _instant(results.stamp.as_of))
     )
     table = ordered(results.table)
     if not table.num_rows:
         console.print(Text("No results: no metric was evaluated.", style="dim"))
-    shown = shown_rows(table)
+    else:
+        console.print(summary_text(table, model))
+    if statuses:
+        wanted = pa.array(list(statuses), pa.string())
+        table = table.filter(pc.fill_null(pc.is_in(table.column("status"), wanted), False))
+    shown = table.to_pylist() if show_all else shown_rows(table)
     compact = console.width < COMPACT_BELOW
     for category, members in _by_category(shown, model):
         if compact:
@@ -84,8 +97,8 @@ def render_scorecard(results: Results, model: Model, console: Console) -> None:
         console.print(
             Text(
                 f"{table.num_rows - len(shown)} more result rows (periods, and sites or studies past "
-                f"the first {MAX_ROWS} rows) are not shown here: the results file written by "
-                "--out holds every row.",
+                f"the first {MAX_ROWS} rows) are not shown here: --all shows them, and the "
+                "results file written by --out holds every row.",
                 style="dim",
             )
         )
@@ -97,9 +110,48 @@ MAX_ROWS = 300  # a terminal is for reading: past this many rows, the results fi
 _SHOWN_FIRST = {"portfolio": 0, "study": 2, "site": 3}
 
 
+_WORST_FIRST = {"red": 0, "amber": 1, "insufficient": 2, "no_data": 3}
+SUMMARY_WORST = 5  # the worst rows named in the summary
+
+
+def summary_text(table: pa.Table, model: Model) -> Text:
+    """Counts by status per category (rows without a period), then the worst rows.
+
+    A status other than the known ones (a custom band name) is counted under its own name.
+    """
+    overall = table.filter(pc.is_null(table.column("period"))).to_pylist()
+    counts: dict[str, dict[str, int]] = {}
+    for category, rows in _by_category(overall, model):
+        for row in rows:
+            status = str(row.get("status") or _MISSING)
+            counts.setdefault(category, {}).setdefault(status, 0)
+            counts[category][status] += 1
+    text = Text("summary", style="bold")
+    for category, by_status in counts.items():
+        order = sorted(by_status, key=lambda x: (_WORST_FIRST.get(x, 4 if x == "green" else 5), x))
+        text.append(f"\n  {visible(category.replace('_', ' '))}: ")
+        for i, status in enumerate(order):
+            text.append(", " if i else "")
+            text.append_text(Text.assemble(status_text(status), f" {by_status[status]}"))
+    worst = sorted(
+        (r for r in overall if str(r.get("status")) in ("red", "amber")),
+        key=lambda r: _WORST_FIRST[str(r.get("status"))],
+    )[:SUMMARY_WORST]
+    if worst:
+        text.append("\n  worst: ", style="bold")
+    for i, row in enumerate(worst):
+        value = format_value(row.get("value"), row.get("unit"))
+        text.append("\n    " if i else "")
+        text.append(visible(f"{row.get('metric')} {level_label(row)} {value} "))
+        text.append_text(status_text(row.get("status")))
+    return text
+
+
 def shown_rows(table: pa.Table) -> list[Row]:
-    """The rows a terminal shows: all when few; else overall rows (no period), the portfolio
-    and `by` levels before studies and sites, at most :data:`MAX_ROWS`, in their own order.
+    """The rows a terminal shows: all when few; else overall rows (no period), chosen fairly:
+    each metric's rows ranked (portfolio and `by` levels, then studies, then sites; within a
+    level the worst status first), every metric's first before any metric's second, and so on,
+    at most :data:`MAX_ROWS`, shown in their own order.
 
     >>> import pyarrow as pa
     >>> table = pa.table({"level": ["site"] * 400 + ["portfolio"], "period": [None] * 401})
@@ -114,10 +166,30 @@ def shown_rows(table: pa.Table) -> list[Row]:
         np.asarray(pc.is_null(table.column("period")).to_numpy(zero_copy_only=False), bool)
     )
     ranks = level_ranks(table.column("level"), _SHOWN_FIRST, by=1, other=1)
-    priority = np.asarray(pc.take(ranks, pa.array(overall, pa.int64())).to_numpy(), np.int64)
-    first = overall[np.argsort(priority, kind="stable")][:MAX_ROWS]
+    level = np.asarray(pc.take(ranks, pa.array(overall, pa.int64())).to_numpy(), np.int64)
+    first = overall[_fair_order(table, overall, level)][:MAX_ROWS]
     shown: list[Row] = table.take(pa.array(np.sort(first), pa.int64())).to_pylist()
     return shown
+
+
+def _fair_order(table: pa.Table, rows: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Positions into ``rows``: each metric's n-th best row before any metric's (n+1)-th."""
+    if "status" in table.column_names:
+        statuses = table.column("status").take(pa.array(rows, pa.int64())).to_pylist()
+    else:
+        statuses = [None] * len(rows)
+    worst = np.array([_WORST_FIRST.get(str(s), 4) for s in statuses], np.int64)
+    if "metric" in table.column_names:
+        metrics = table.column("metric").take(pa.array(rows, pa.int64())).to_pylist()
+    else:
+        metrics = [None] * len(rows)
+    within = np.lexsort((np.arange(len(rows)), worst, level))  # a metric's best rows first
+    turn = np.zeros(len(rows), np.int64)
+    seen: dict[object, int] = {}
+    for position in within:
+        turn[position] = seen.get(metrics[position], 0)
+        seen[metrics[position]] = turn[position] + 1
+    return np.lexsort((np.arange(len(rows)), level, turn))
 
 
 @contextmanager
@@ -172,6 +244,23 @@ def format_target(target: Target | None, unit: str | None) -> str:
         return _MISSING
     stat = f"{target.stat} " if target.stat else ""
     return f"{stat}{_OPS.get(target.op, target.op)} {format_value(target.value, unit)}"
+
+
+def best_band(bands: Bands, unit: str | None) -> str:
+    """The first band's rule, ``green ≥ 90.0%`` or ``green 20.0%–40.0%``: what a metric with
+    bands and no target aims at.
+
+    >>> from imx.model import BandDef, Bands, Direction
+    >>> green = BandDef("green", ">=", Decimal("0.9"))
+    >>> best_band(Bands(Direction.HIGHER_IS_BETTER, (green,)), "percent")
+    'green ≥ 90.0%'
+    """
+    first = bands.bands[0]
+    if first.op is not None and first.bound is not None:
+        return f"{first.name} {_OPS.get(first.op, first.op)} {format_value(first.bound, unit)}"
+    if first.low is not None and first.high is not None:
+        return f"{first.name} {format_value(first.low, unit)}–{format_value(first.high, unit)}"
+    return _MISSING
 
 
 def level_label(row: Row) -> str:
@@ -266,6 +355,8 @@ def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text]:
         else _MISSING
     )
     target = format_target(resolved.target if resolved else None, unit)
+    if target == _MISSING and resolved is not None and resolved.bands is not None:
+        target = best_band(resolved.bands, unit)  # a banded status says what it is judged by
     value = format_value(row.get("value"), unit)
     cells = (level_label(row), value, target, _count(row.get("denominator")), interval)
     return [name, *(as_text(c) for c in cells)]
