@@ -26,6 +26,13 @@ metric X-2 "y" {
     per timepont
     rate has qc_pased and first qc_passed < first qc_failed
     bands higher_is_beter { green >= 90%, red }
+    companion X-3
+}
+
+metric X-4 "z" {
+    category quality
+    per timepoint
+    rate has qc_passed
 }
 """
 
@@ -42,8 +49,12 @@ def test_a_fix_is_attached_only_where_one_name_is_close(tmp_path: Path) -> None:
     fixes = {d.code: [f.replacement for f in d.fixes] for d in result.diagnostics}
     assert fixes["unknown-field"] == ["category"]
     assert fixes["unknown-unit"] == ["timepoint"]
-    assert fixes["unknown-event"] == []  # qc_passed or qc_failed: not certain
-    assert fixes["unknown-direction"] == []  # higher_ or lower_is_better
+    assert fixes["unknown-event"] == ["qc_passed"]  # qc_failed is far behind: the hint names one
+    assert fixes["unknown-direction"] == ["higher_is_better"]
+    assert fixes["unknown-metric"] == []  # X-2 or X-4: the hint names two, neither is certain
+    for d in result.diagnostics:  # a fix is exactly what the did-you-mean names
+        if d.fixes:
+            assert d.hints == (f"did you mean `{d.fixes[0].replacement}`?",)
     for d in result.diagnostics:
         for fix in d.fixes:  # a fix replaces exactly the word the diagnostic points at
             assert fix.span == d.span
@@ -64,7 +75,7 @@ def test_json_carries_fixes_with_ranges(tmp_path: Path, capsys: pytest.CaptureFi
             "end_column": 17,
         }
     ]
-    assert next(i for i in items if i["code"] == "unknown-event")["fixes"] == []
+    assert next(i for i in items if i["code"] == "unknown-metric")["fixes"] == []
 
 
 def test_sarif_carries_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +90,7 @@ def test_sarif_carries_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     (rep,) = change["replacements"]
     assert rep["deletedRegion"] == {"startLine": 9, "startColumn": 9, "endLine": 9, "endColumn": 17}
     assert rep["insertedContent"] == {"text": "timepoint"}
-    assert "fixes" not in next(r for r in results if r["ruleId"] == "unknown-event")
+    assert "fixes" not in next(r for r in results if r["ruleId"] == "unknown-metric")
 
 
 def test_check_fix_rewrites_and_reports_what_is_left(
@@ -90,11 +101,12 @@ def test_check_fix_rewrites_and_reports_what_is_left(
     out = capsys.readouterr()
     text = path.read_bytes().decode("utf-8")
     assert "    category quality\r\n}" in text and "per timepoint\r\n" in text
-    assert "qc_pased" in text and "higher_is_beter" in text  # uncertain: left alone
-    assert M.FIX_APPLIED.format(2, str(path)) in out.err
+    assert "has qc_passed and" in text and "higher_is_better {" in text
+    assert "companion X-3" in text  # uncertain: left alone
+    assert M.FIX_APPLIED.format(4, str(path)) in out.err
     left = {i["code"] for i in json.loads(out.out)}
-    assert "unknown-field" not in left and "unknown-unit" not in left
-    assert {"unknown-event", "unknown-direction"} <= left
+    assert not left & {"unknown-field", "unknown-unit", "unknown-event", "unknown-direction"}
+    assert "unknown-metric" in left
 
 
 def test_check_fix_keeps_a_byte_order_mark_and_the_mode(tmp_path: Path) -> None:

@@ -466,3 +466,36 @@ async def test_code_actions_apply_fixes_and_add_what_is_missing(
     at = _pos(METRICS + "\n" + missing, "M-1")
     titles = [a.title for a in await _actions(client, uri, L.Range(at, at))]
     assert "add `category quality`" in titles and "add `per timepoint`" in titles
+
+
+@pytest.mark.asyncio
+async def test_a_broken_import_and_a_file_outside_the_folder_are_served(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.imx"
+    text = 'import stdlib.nope\n\nmetric O-1 "o" {\n    category quality\n}\n'
+    uri = _open(client, outside, text)
+    got = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
+    assert "unknown-import" in {d.code for d in got}
+    assert await _hover(
+        client, uri, text, "metric O-1", 8
+    )  # indexed though it is not in the folder
+    client.text_document_did_close(L.DidCloseTextDocumentParams(L.TextDocumentIdentifier(uri)))
+    assert not await _diagnostics(client, uri, lambda ds: not ds)  # closed: its findings go
+
+
+@pytest.mark.asyncio
+async def test_each_name_a_did_you_mean_offers_is_an_action(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    text = METRICS.replace("companion Q-1", "companion Q-2").replace("metric T-1", "metric Q-3")
+    uri = _open(client, tmp_path / "metrics.imx", text)
+    await _diagnostics(client, uri, lambda ds: any(d.code == "unknown-metric" for d in ds))
+    at = _pos(text, "companion Q-2", 11)
+    actions = await _actions(client, uri, L.Range(at, at))
+    assert [a.title for a in actions] == ["replace with `Q-1`", "replace with `Q-3`"]
+    assert not any(a.is_preferred for a in actions)  # two names: neither is certain
+    sets = tmp_path / "sets.imx"
+    sets.write_text(SETS.replace("T-1", "Q-3"), encoding="utf-8")
+    sets_hover = await _hover(client, _open(client, sets), SETS.replace("T-1", "Q-3"), "csf C-1", 5)
+    assert "Quality first" in sets_hover and "kpis: Q-1, Q-3" in sets_hover

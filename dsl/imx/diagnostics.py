@@ -149,14 +149,15 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> list[str]:
 
 
 def replacement_fix(name: str, span: Span, candidates: Iterable[str]) -> tuple[Fix, ...]:
-    """The fix of a misspelt ``name`` at ``span``: only when exactly one candidate is close.
+    """The fix of a misspelt ``name`` at ``span``: only when the did-you-mean names one candidate
+    (no other is nearly as close), so the hint and the fix always agree.
 
     >>> replacement_fix("images_recieved", Span(4, 19), ["images_received", "qc_passed"])
     (Fix(title='replace with `images_received`', span=Span(start=4, end=19), replacement='images_received'),)
-    >>> replacement_fix("qc", Span(0, 2), ["qc_passed", "qc_failed"])
+    >>> replacement_fix("Q-3", Span(0, 3), ["Q-1", "Q-2"])
     ()
     """
-    close = _closest(name, candidates)
+    close = _best(name, _closest(name, candidates))
     if len(close) != 1 or close[0] == name:
         return ()
     return (Fix(f"replace with `{close[0]}`", span, close[0]),)
