@@ -695,7 +695,7 @@ def _add_check(sub: SubParsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--fix",
         action="store_true",
-        help="apply the certain fixes (a misspelt name with one close match) to the files given,"
+        help="apply the certain fixes (a misspelt name whose did-you-mean names one) to the files given,"
         " never writing a file that would not parse; then report what is left",
     )
     return p

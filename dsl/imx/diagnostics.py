@@ -37,8 +37,8 @@ class Label:
 class Fix:
     """A machine-applicable edit of the diagnostic's file: ``span`` becomes ``replacement``.
 
-    A fix is attached only where it is certain (one close name, one missing field), so a tool may
-    apply it unasked (``imx check --fix``); an insertion is an empty span.
+    A fix is attached only where it is certain (a did-you-mean naming a single name), so a tool
+    may apply it unasked (``imx check --fix``); an insertion is an empty span.
     """
 
     title: str
