@@ -71,7 +71,7 @@ def test_content_grouped_by_category() -> None:
     assert headings == sorted(headings)
     assert "as of 2026-03-11T00:00:00Z" in output
     assert "92.5%" in output and "80.1%–97.4%" in output  # value and interval
-    assert "median ≤ 2.0 bd" in output  # target in the metric's unit
+    assert "median ≤ 2.0 business days" in output  # target in the metric's unit
     assert "site S1/001" in output and "Images received on time" in output
     assert "data bbbbbbbbbbbb" in output and "spec aaaaaaaaaaaa" in output
 
@@ -107,8 +107,8 @@ def test_status_styles() -> None:
     [
         (0.925, "percent", "92.5%"),
         (0.0, "percent", "0.0%"),
-        (2.46, "business_days", "2.5 bd"),
-        (3.0, "days", "3.0 d"),
+        (2.46, "business_days", "2.5 business days"),
+        (3.0, "days", "3.0 days"),
         (7.0, "count", "7"),
         (17.25, "number", "17.25"),
         (17.0, "number", "17"),

@@ -28,7 +28,7 @@ def test_the_summary_comes_first_counts_by_category_and_names_the_worst() -> Non
     assert text.index("summary") < text.index("95% CI")
     assert "  timeliness: insufficient 1, green 1, superb 1\n" in summary
     assert "  efficiency: amber 1\n" in summary and "  quality: no_data 1\n" in summary
-    assert "worst: XFER-CT portfolio 2.5 bd amber" in summary
+    assert "worst: XFER-CT portfolio 2.5 business days amber" in summary
     assert "QRY-RATE portfolio 17 amber" in summary
 
 
@@ -70,3 +70,8 @@ def test_run_status_and_all_on_the_command_line(
     assert ends and set(ends) == {"green"}
     assert main([*argv, "--period", "quarter", "--all"]) == 0
     assert "-Q" in capsys.readouterr().out  # period rows, shown with --all
+    ratio = ["run", "--data", str(tmp_path / "d"), "--metric", "QRY-RATE", "--level", "portfolio"]
+    assert main([*ratio, "--no-color"]) == 0
+    assert " per 100 timepoints" in capsys.readouterr().out  # a ratio says per what
+    assert main([*ratio[:4], "XFER-CT", *ratio[5:], "--no-color"]) == 0
+    assert " business days" in capsys.readouterr().out

@@ -35,7 +35,7 @@ from rich.table import Table
 from rich.text import Text
 
 from imx.data import QualityFinding
-from imx.model import Bands, Model, ResolvedMetric, Target
+from imx.model import Bands, Model, RatioMeasure, ResolvedMetric, Target
 from imx.output import ordered
 from imx.plan import level_ranks
 from imx.render.text import as_text, visible
@@ -49,7 +49,11 @@ STATUS_STYLES: Mapping[str, str] = {
     "insufficient": "dim",
     "no_data": "dim italic",
 }
-UNIT_SUFFIX: Mapping[str, str] = {"days": " d", "business_days": " bd", "hours": " h"}
+UNIT_SUFFIX: Mapping[str, str] = {
+    "days": " days",
+    "business_days": " business days",
+    "hours": " hours",
+}
 _OPS = {"<=": "≤", ">=": "≥", "!=": "≠"}
 _MISSING = "—"
 COMPACT_BELOW = 90  # terminal columns under which each result takes two short lines
@@ -140,7 +144,7 @@ def summary_text(table: pa.Table, model: Model) -> Text:
     if worst:
         text.append("\n  worst: ", style="bold")
     for i, row in enumerate(worst):
-        value = format_value(row.get("value"), row.get("unit"))
+        value = value_text(row.get("value"), row.get("unit"), _resolved(model, row))
         text.append("\n    " if i else "")
         text.append(visible(f"{row.get('metric')} {level_label(row)} {value} "))
         text.append_text(status_text(row.get("status")))
@@ -222,7 +226,7 @@ def format_value(value: object, unit: str | None) -> str:
     """A value as people read it: percent with one decimal, durations with one, counts whole.
 
     >>> format_value(0.925, "percent"), format_value(2.46, "business_days"), format_value(7.0, "count")
-    ('92.5%', '2.5 bd', '7')
+    ('92.5%', '2.5 business days', '7')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _MISSING
@@ -244,6 +248,17 @@ def format_target(target: Target | None, unit: str | None) -> str:
         return _MISSING
     stat = f"{target.stat} " if target.stat else ""
     return f"{stat}{_OPS.get(target.op, target.op)} {format_value(target.value, unit)}"
+
+
+def value_text(value: object, unit: str | None, resolved: ResolvedMetric | None) -> str:
+    """A row's value with its unit: a ratio says per how many of which unit
+    (``16.96 per 100 timepoints``); other values as :func:`format_value` writes them."""
+    text = format_value(value, unit)
+    measure = resolved.measure if resolved is not None else None
+    if isinstance(measure, RatioMeasure) and text != _MISSING and resolved is not None:
+        scale = format_value(measure.scale, "number")
+        return f"{text} per {scale} {resolved.unit.name}{'' if scale == '1' else 's'}"
+    return text
 
 
 def best_band(bands: Bands, unit: str | None) -> str:
@@ -355,9 +370,9 @@ def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text]:
         else _MISSING
     )
     target = format_target(resolved.target if resolved else None, unit)
+    value = value_text(row.get("value"), unit, resolved)
     if target == _MISSING and resolved is not None and resolved.bands is not None:
         target = best_band(resolved.bands, unit)  # a banded status says what it is judged by
-    value = format_value(row.get("value"), unit)
     cells = (level_label(row), value, target, _count(row.get("denominator")), interval)
     return [name, *(as_text(c) for c in cells)]
 
