@@ -138,6 +138,16 @@ CASES: list[tuple[list[str], int, str]] = [
     (["demo-data", "--studies", "0"], 2, "0 is not a number of studies from 1 to 10,000"),
     (["demo-data", "--studies", "1000000"], 2, "1000000 is not a number of studies"),
     (["demo-data", "--seed", "x"], 2, "`x` is not a whole number"),
+    # imx diff: sides, git revisions and data options
+    (["diff", "{spec}", "{tmp}/nope.imx"], 2, "no such file or folder: `{tmp}/nope.imx`"),
+    (["diff", "{spec}", "{tmp}/empty"], 2, "no .imx"),
+    (["diff", "{spec}", "{tmp}/file.txt"], 2, "{tmp}/file.txt"),
+    (["diff", "git:HEAD", "{spec}"], 2, "is not of the form git:REV:PATH"),
+    (["diff", "git::x", "{spec}"], 2, "is not of the form git:REV:PATH"),
+    (["diff", "{spec}", "{spec}", "--as-of", "2026-03-01T00:00Z"], 2, "give --data too"),
+    (["diff", "{spec}", "{spec}", "--as-of", "9999-12-31T00:00Z"], 2, "outside the years"),
+    (["diff", "{spec}", "{spec}", "--data", "{tmp}/nodata"], 2, "`{tmp}/nodata` does not exist"),
+    (["diff", "{spec}", "{spec}", "--format", "sarif"], 2, "invalid choice: 'sarif'"),
 ]
 
 

@@ -224,14 +224,16 @@ def test_impact_summarises_and_flags_method_moves(
 ) -> None:
     # Old: the base window 3, oncology 2. New: oncology 3 (a method change of the variant) and
     # the base's green band at 95% (a threshold change). ONC's b is met either way, a goes from
-    # missed to met: ONC 1/2 → 2/2; the oncology group 2/3 → 3/3; the portfolio 3/4 → 4/4.
+    # missed to met: ONC 1/2 → 2/2; BOTH stays under late-phase (window 2, 0/1); the oncology
+    # group 1/3 → 2/3 (red → amber, amber from 40%); the portfolio 2/4 → 3/4 (amber either way).
     old = _spec(tmp_path, "old.imx", 3, 2, 90, 1)
     new = _spec(tmp_path, "new.imx", 3, 3, 95, 1)
     data = ("--data", str(DATA), "--as-of", AS_OF)
     code, out, _ = _diff(capsys, str(old), str(new), *data)
     assert code == 1
     assert "XFER-OT: 1 of 3 studies value moved, status green [method change]" in out
-    assert "XFER-OT: 1 of 1 portfolio rows amber → green [method change]" in out
+    assert "XFER-OT: 1 of 2 by:therapeutic_area rows red → amber [method change]" in out
+    assert "XFER-OT: 1 of 1 portfolio rows value moved, status amber [method change]" in out
     assert "XFER-OT study ONC: 50.0% (1/2) → 100.0% (2/2); green [method change]" in out
     report = json.loads(_diff(capsys, str(old), str(new), *data, "--format", "json")[1])
     impact = report["impact"]
@@ -242,7 +244,7 @@ def test_impact_summarises_and_flags_method_moves(
     assert impact["old_stamp"]["spec_hash"] != impact["new_stamp"]["spec_hash"]
     assert all(r["method_change"] for r in impact["rows"])
     # A threshold change alone moves statuses, never values, and is not flagged as method.
-    only_bands = _spec(tmp_path, "bands.imx", 3, 2, 70, 1)
+    only_bands = _spec(tmp_path, "bands.imx", 3, 2, 50, 1)  # the portfolio 2/4: green
     report = json.loads(_diff(capsys, str(old), str(only_bands), *data, "--format", "json")[1])
     rows = report["impact"]["rows"]
     assert rows and not any(r["method_change"] for r in rows)

@@ -411,7 +411,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         results = _evaluate(args, model, dataset, options, chosen, streamed)
         console = _console(args, wrap=True)
         statuses = [x.strip() for x in (args.status or "").split(",") if x.strip()]
-        render_scorecard(results, model, console, statuses=statuses, show_all=args.all)
+        from imx.cli_help import paged
+
+        with paged(console):  # a long scorecard on a terminal goes through the pager
+            render_scorecard(results, model, console, statuses=statuses, show_all=args.all)
         aside = dataset.set_aside(results.stamp.as_of) if out else None  # before the close
         for path in write_results(results, out, model=model, set_aside=aside) if out else ():
             _say(console, f"wrote {path}")

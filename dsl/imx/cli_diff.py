@@ -158,6 +158,8 @@ def _preflight(args: argparse.Namespace) -> None:
         raise UsageError(M.DIFF_DATA_OPTION_ALONE, [M.NO_DATA_HINT])
     if args.spark_master and args.engine != "spark":
         raise UsageError(M.SPARK_MASTER_ALONE, ["add --engine spark"])
+    if args.data and not Path(args.data).is_dir():  # judged even when the sides are equal
+        raise UsageError(M.DIFF_NO_DATA_FOLDER.format(args.data))
     cli._parse_tables(args.table)
     parse_column_map(args.map)
     check_zone(args.timezone)

@@ -353,3 +353,4 @@ VARIANT_CONFLICT_HINT = (
     "make one of the variants more specific (another selector term) or their selectors "
     "exclusive; `imx check` reports the overlaps it can tell from the selectors alone"
 )
+DIFF_NO_DATA_FOLDER = "data folder `{}` does not exist"

@@ -374,13 +374,26 @@ def _markdown_impact(impact: View) -> list[str]:
     lines += [""] + [f"- {cell(s['text'])}" for s in impact["summary"]]
     if not impact["rows"]:
         return [*lines, "", "No result row moved."]
-    rows = []
+    by_metric: dict[str, list[View]] = {}
     for r in impact["rows"]:
+        by_metric.setdefault(str(r["metric"]), []).append(r)
+    for metric, moved in by_metric.items():  # folded: a metric's rows can be thousands
+        lines += ["", f"<details><summary>{cell(metric)}: {len(moved)} row(s) moved</summary>", ""]
+        lines += [
+            *_table(("row", "old value", "new value", "status", "moved by"), _rows(moved)),
+            "",
+        ]
+        lines.append("</details>")
+    return lines
+
+
+def _rows(moved: list[View]) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    for r in moved:
         (old, _), (new, _) = _side_text(r["old"]), _side_text(r["new"])
         cause = "**method**" if r["method_change"] else "/".join(r["causes"]) or "none"
-        rows.append((_key_text(r), old, new, _status_move(r), cause))
-    header = ("row", "old value", "new value", "status", "moved by")
-    return [*lines, "", *_table(header, rows)]
+        out.append((_key_text(r), old, new, _status_move(r), cause))
+    return out
 
 
 def to_markdown(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
