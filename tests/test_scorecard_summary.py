@@ -75,3 +75,26 @@ def test_run_status_and_all_on_the_command_line(
     assert " per 100 timepoints" in capsys.readouterr().out  # a ratio says per what
     assert main([*ratio[:4], "XFER-CT", *ratio[5:], "--no-color"]) == 0
     assert " business days" in capsys.readouterr().out
+
+
+def test_on_a_terminal_the_scorecard_goes_through_the_pager(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    assert main(["demo-data", "--studies", "1", "--out", str(tmp_path / "d")]) == 0
+    imx = Path(sys.executable).with_name("imx")
+    paged = tmp_path / "paged.txt"
+    leader, follower = os.openpty()
+    env = {**os.environ, "PAGER": f"cat > {paged}", "COLUMNS": "120"}
+    argv = [str(imx), "run", "--data", str(tmp_path / "d"), "--metric", "XFER-OT"]
+    try:
+        proc = subprocess.run(
+            argv, stdin=follower, stdout=follower, stderr=subprocess.DEVNULL, env=env, timeout=120
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    text = paged.read_text(encoding="utf-8", errors="replace")
+    assert "imx scorecard" in text and "summary" in text and "XFER-OT" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from imx.errors import UsageError
@@ -160,3 +161,19 @@ def explain_code(name: str, console: Console) -> None:
         console.print(Text(doc.intro))
     console.print()
     console.print(Text(f"documented at {help_uri(name)}"))
+
+
+# ------------------------------------------------------------------------ pager
+
+
+def paged(console: Console) -> AbstractContextManager[object]:
+    """Page what is printed inside (``less``, or ``$PAGER``) when the console is a terminal;
+    ``less`` quits at once when it fits on one screen (``LESS=-FRX`` unless set). A pipe, a file
+    or ``PAGER=cat`` gets the text as it is."""
+    import os
+    from contextlib import nullcontext
+
+    if not console.is_terminal or os.environ.get("PAGER") == "cat":
+        return nullcontext()
+    os.environ.setdefault("LESS", "-FRX")
+    return console.pager(styles=True)
