@@ -25,7 +25,7 @@ import test_order
 from evalkit import assert_same_results
 from imx import model as m
 from imx.checker import check_paths
-from imx.data import Dataset, discover_sources, load_dataset
+from imx.data import Dataset, StoredTables, discover_sources, load_dataset
 from imx.demo_data import generate
 from imx.engines import EngineSettings
 from imx.engines import spark as spark_engine
@@ -152,10 +152,33 @@ def test_a_clean_parquet_file_is_read_by_spark_itself(
     files: dict[str, pa.Table | spark_engine.FileSource] = dict(tables)
     files["events"] = spark_engine.FileSource(str(tmp_path / "events.parquet"))
     from_file = spark_engine.run(plan, files, spark)
-    from_arrow = spark_engine.run(plan, tables, spark)
+    from_arrow = spark_engine.run(plan, {name: tables[name] for name in tables}, spark)
     keys = [(c, "ascending") for c in from_arrow.column_names[:9]]
     assert from_file.sort_by(keys).equals(from_arrow.sort_by(keys))
     assert from_file.num_rows > 0
+    from_loaded = spark_engine.run(plan, tables, spark)  # the loader's own Parquet files
+    assert from_loaded.sort_by(keys).equals(from_arrow.sort_by(keys))
+
+
+@SPARK
+def test_spark_reads_a_loaded_event_table_itself_never_through_the_driver(
+    demo: tuple[m.Model, Dataset, Path], spark: EngineSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean events go to Spark as the Parquet file DuckDB writes, not as Arrow: no Python
+    copy of them is ever made (the small dimension tables are read for run findings)."""
+    model, ds, _ = demo
+    made: list[str] = []
+    materialize = StoredTables._materialize
+
+    def recorded(self: StoredTables, name: str) -> pa.Table:
+        made.append(name)
+        return materialize(self, name)
+
+    monkeypatch.setattr(StoredTables, "_materialize", recorded)
+    options = RunOptions(metrics=("XFER-CT", "QC-FPR"))
+    results = evaluate(model, ds, options, engine="spark", settings=spark)
+    assert "events" not in made and results.table.num_rows > 0
+    assert_same_results(evaluate(model, ds, options, engine="duckdb"), results)
 
 
 # --------------------------------------------------------------------------- properties

@@ -52,8 +52,10 @@ Where the data lives
     where it lies, CSV and JSON lines are first read as text into the database, frames are
     registered. The hygiene rules take a few passes over the input and keep only the ids of the
     rows they set aside (a small table); the clean tables (:class:`StoredTables`) are views that
-    leave those rows out. The DuckDB engine evaluates them in place; other engines get Arrow
-    tables on first access. A Parquet file must therefore stay where it is until evaluation ends.
+    leave those rows out. The DuckDB engine evaluates them in place; Spark reads them from
+    Parquet files DuckDB writes in the same folder (:meth:`StoredTables.exported`); other readers
+    get Arrow tables on first access. A Parquet file must therefore stay where it is until
+    evaluation ends. Every statement run here is a sqlglot tree built by :mod:`imx.staging`.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from imx import messages as M
+from imx import staging as S
 from imx.diagnostics import did_you_mean
 from imx.engines import memory_given
 from imx.errors import DataError, UsageError
@@ -94,11 +97,10 @@ from imx.readers import (
     first_line,
     fresh_column,
     internal,
-    literal,
-    quote,
     read_source,
     relation,
 )
+from imx.staging import Sql
 
 __all__ = [
     "DISCOVERABLE",
@@ -240,23 +242,9 @@ RULE_FIXES: Mapping[str, str] = {
 AFTER_CUT = "events after the data cut {as_of} (as_of) are left out"
 """The one message of the ``after-as-of`` finding, wherever the cut is made."""
 
-_OFFSET = r"\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)"
-_CLOCK = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
-_AWARE_RE = _CLOCK + _OFFSET
-_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
-_NULL_SHOWN = "(null)"
 EXAMPLES = 5  # how many example keys a data-quality finding names, for every rule
 _SORT_ROWS = 16_000_000  # row hashes sorted at once when looking for copies (128 MB)
 
-_DUCKDB_TYPES: Mapping[ColumnType, str] = {
-    ColumnType.TEXT: "VARCHAR",
-    ColumnType.EVENT: "VARCHAR",
-    ColumnType.NUMBER: "DOUBLE",
-    ColumnType.INTEGER: "BIGINT",
-    ColumnType.BOOLEAN: "BOOLEAN",
-    ColumnType.DATE: "DATE",
-    ColumnType.TIMESTAMP: "TIMESTAMPTZ",
-}
 _ARROW_TYPES: Mapping[ColumnType, pa.DataType] = {
     ColumnType.TEXT: pa.string(),
     ColumnType.EVENT: pa.string(),
@@ -460,30 +448,29 @@ def _required(column: ColumnDef, lenient: bool) -> bool:
 
 def _select_columns(
     raw: Raw, table: TableDef, mapping: Mapping[str, str], lenient: bool
-) -> tuple[str, dict[str, pa.DataType], set[str]]:
+) -> tuple[Sql, dict[str, pa.DataType], set[str]]:
     """SQL renaming the source's columns to the schema's (missing optional ones null), the
     Arrow type of each source column, and the schema columns known to hold no empty text."""
     names = list(raw.schema.names)
     _check_mapping(raw, table, mapping)
-    parts: list[str] = []
+    parts: list[tuple[str | None, str]] = []
     kinds: dict[str, pa.DataType] = {}
     filled: set[str] = set()
     for column in table.columns:
         wanted = mapping.get(column.name, column.name)
         index = _find_column(names, wanted)
         if index is not None:
-            parts.append(f"{quote(names[index])} AS {quote(column.name)}")
+            parts.append((names[index], column.name))
             kinds[column.name] = _plain(raw.schema.field(index).type)
             if names[index] in raw.filled:
                 filled.add(column.name)
         elif _required(column, lenient) or column.name in mapping:
             raise _missing_column(raw, table, column.name, wanted)
         else:
-            parts.append(f"CAST(NULL AS VARCHAR) AS {quote(column.name)}")
+            parts.append((None, column.name))
             kinds[column.name] = pa.string()
             filled.add(column.name)
-    parts.append(f"{quote(raw.row_id) if raw.row_id else 'rowid'} AS {_ROW}")
-    return f"SELECT {', '.join(parts)} FROM {raw.relation}", kinds, filled
+    return S.renamed(raw.relation, parts, raw.row_id, _ROW), kinds, filled
 
 
 def _check_mapping(raw: Raw, table: TableDef, mapping: Mapping[str, str]) -> None:
@@ -509,81 +496,14 @@ def _missing_column(raw: Raw, table: TableDef, name: str, wanted: str) -> DataEr
 # --------------------------------------------------------------------- typed staging
 
 
-@dataclass(frozen=True)
-class _ColumnSql:
-    """How one schema column is read from its source: value, failure and naive flags, canon text."""
-
-    typed: str
-    bad: str = "false"
-    naive: str = "NULL"  # the naive timestamp value, when the text had no offset
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    return bool(
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_string_view(kind)
-        or pa.types.is_null(kind)
-    )
-
-
-def _castable(kind: pa.DataType, target: ColumnType) -> bool:
-    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
-    if target in (ColumnType.NUMBER, ColumnType.INTEGER):
-        return bool(numeric or pa.types.is_boolean(kind))
-    if target is ColumnType.BOOLEAN:
-        return bool(pa.types.is_boolean(kind) or pa.types.is_integer(kind))
-    if target is ColumnType.DATE:
-        return bool(pa.types.is_date(kind) or pa.types.is_timestamp(kind))
-    return True  # text and event names: any value has a text form
-
-
 def _column_sql(
     column: ColumnDef, kind: pa.DataType, label: str, zone: str | None, filled: bool = False
-) -> _ColumnSql:
-    """How a column is read; ``zone``: the time zone of naive timestamps, as a SQL literal (None:
-    they are kept aside); ``filled``: the source holds no empty text in it (empty text is
-    otherwise read as null)."""
-    c = quote(column.name)
-    if column.type is ColumnType.TIMESTAMP:
-        return _timestamp_sql(column, kind, label, zone)
-    if column.type in (ColumnType.TEXT, ColumnType.EVENT):
-        return _ColumnSql(
-            f"CAST({c} AS VARCHAR)" if filled else f"NULLIF(CAST({c} AS VARCHAR), '')"
-        )
-    target = _DUCKDB_TYPES[column.type]
-    if _is_text(kind):
-        value = f"NULLIF(trim({c}), '')"
-        typed = f"TRY_CAST({value} AS {target})"
-        return _ColumnSql(typed, f"({value} IS NOT NULL AND {typed} IS NULL)")
-    if not _castable(kind, column.type):
+) -> S.ColumnSql:
+    """How a column is read (:func:`imx.staging.typed_column`), or a :class:`DataError` when
+    its source type cannot be read as the schema's."""
+    if not S.castable(kind, column.type):
         raise _wrong_type(column, kind, label)
-    typed = f"TRY_CAST({c} AS {target})"
-    return _ColumnSql(typed, f"({c} IS NOT NULL AND {typed} IS NULL)")
-
-
-def _timestamp_sql(
-    column: ColumnDef, kind: pa.DataType, label: str, zone: str | None
-) -> _ColumnSql:
-    c = quote(column.name)
-    if pa.types.is_timestamp(kind) and kind.tz is not None:
-        return _ColumnSql(f"CAST({c} AS TIMESTAMPTZ)")
-    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
-        naive = f"CAST({c} AS TIMESTAMP)"
-        typed = f"timezone({zone}, {naive})" if zone else "CAST(NULL AS TIMESTAMPTZ)"
-        return _ColumnSql(typed, "false", "NULL" if zone else naive)
-    if not _is_text(kind):
-        raise _wrong_type(column, kind, label)
-    text = f"NULLIF(trim({c}), '')"
-    is_naive = f"regexp_full_match({text}, '{_NAIVE_RE}')"
-    naive = f"(CASE WHEN {is_naive} THEN TRY_CAST({text} AS TIMESTAMP) END)"
-    typed = (
-        f"(CASE WHEN regexp_full_match({text}, '{_AWARE_RE}') THEN TRY_CAST({text} AS TIMESTAMPTZ)"
-        + (f" WHEN {is_naive} THEN timezone({zone}, {naive}) END)" if zone else " END)")
-    )
-    kept_naive = "NULL" if zone else naive
-    bad = f"({text} IS NOT NULL AND {typed} IS NULL AND {kept_naive} IS NULL)"
-    return _ColumnSql(typed, bad, kept_naive)
+    return S.typed_column(column, kind, zone, filled)
 
 
 def _wrong_type(column: ColumnDef, kind: pa.DataType, label: str) -> DataError:
@@ -594,17 +514,15 @@ def _wrong_type(column: ColumnDef, kind: pa.DataType, label: str) -> DataError:
     )
 
 
-def _unreadable_sql(column: ColumnDef, sql: _ColumnSql) -> str:
-    """The source text of a value that cannot be read (null for readable and empty values)."""
-    return f"CASE WHEN {sql.bad} THEN NULLIF(CAST({quote(column.name)} AS VARCHAR), '') END"
-
-
 # --------------------------------------------------------------------------- the loader
 
 # imx's own columns of the staged rows (their one owner is imx.readers)
 _ROW, _RULE, _KEY, _H1, _H2, _TIME, _COUNT, _NONE = (
     internal(n) for n in ("row", "rule", "key", "h1", "h2", "t", "n", "none")
 )
+
+
+_NAMES = {"row": _ROW, "rule": _RULE, "key": _KEY, "h1": _H1, "h2": _H2, "t": _TIME}
 
 
 def _naive(i: int) -> str:
@@ -650,28 +568,25 @@ class _Staged:
     label: str = ""  # the source, as messages name it
     read: int = 0  # rows read, lines that cannot be parsed included
 
-    def _parts(self) -> list[str]:
-        parts = [quote(c.name) for c in self.table.columns]
-        return parts + [_naive(i) for i in self.naive] + [_bad(i) for i in self.fallible]
-
     @property
-    def values(self) -> str:
+    def values(self) -> list[Sql]:
         """Every staged value of a row, for hashing."""
-        return ", ".join(self._parts()) or "NULL"
+        names = [c.name for c in self.table.columns]
+        names += [_naive(i) for i in self.naive] + [_bad(i) for i in self.fallible]
+        return [S.column(n) for n in names]
 
     @property
-    def reversed_values(self) -> str:
-        """The same values in reverse order, for a second, differently mixed hash."""
-        return ", ".join(reversed(self._parts())) or "NULL"
+    def columns(self) -> list[str]:
+        return [c.name for c in self.table.columns]
 
     @property
-    def columns(self) -> str:
-        return ", ".join(quote(c.name) for c in self.table.columns) or f"NULL AS {_NONE}"
-
-    @property
-    def key(self) -> str:
+    def key(self) -> Sql:
         """A row's key as text, for examples (a keyless table: all its values)."""
-        return _key_text(self.table)
+        return S.key_text(self.table)
+
+    def relation(self, kind: str) -> Sql:
+        """This table's relation ``kind`` (:func:`imx.readers.relation`)."""
+        return S.table(relation(kind, self.tag))
 
 
 class _Loader:
@@ -694,7 +609,7 @@ class _Loader:
         self.lenient = lenient
         self.store = _Store(on_disk, config or {})
         self.con = self.store.con
-        self.con.execute("SET TimeZone = 'UTC'")
+        self._run(S.set_option("TimeZone", S.string("UTC")))
         self.staged: dict[str, _Staged] = {}
         self.quality: list[QualityFinding] = []
         self.done = False
@@ -725,25 +640,23 @@ class _Loader:
         mapping = self.mapping.get(table.name, {})
         source, kinds, filled = _select_columns(raw, table, mapping, self.lenient)
         tag = str(len(self.staged))
-        zone = literal(self.zone) if self.zone is not None else None
         plans = [
-            _column_sql(c, kinds[c.name], raw.label, zone, c.name in filled) for c in table.columns
+            _column_sql(c, kinds[c.name], raw.label, self.zone, c.name in filled)
+            for c in table.columns
         ]
-        columns = [
-            f"{p.typed} AS {quote(c.name)}" for c, p in zip(table.columns, plans, strict=True)
-        ]
-        naive = tuple(i for i, p in enumerate(plans) if p.naive != "NULL")
-        fallible = tuple(i for i, p in enumerate(plans) if p.bad != "false")
-        columns += [f"{plans[i].naive} AS {_naive(i)}" for i in naive]
-        columns += [f"{_unreadable_sql(table.columns[i], plans[i])} AS {_bad(i)}" for i in fallible]
+        items = [(p.typed, c.name) for c, p in zip(table.columns, plans, strict=True)]
+        naive = tuple(i for i, p in enumerate(plans) if p.naive is not None)
+        fallible = tuple(i for i, p in enumerate(plans) if p.bad is not None)
+        items += [(p.naive, _naive(i)) for i, p in enumerate(plans) if p.naive is not None]
+        items += [(S.unreadable_text(table.columns[i], plans[i]), _bad(i)) for i in fallible]
         staged = _Staged(table, tag, raw.rejects, fingerprinted, naive, fallible, label=raw.label)
-        typed = f"SELECT {', '.join(columns + [_ROW])} FROM ({source})"
+        typed = S.typed_rows(source, items, _ROW)
         try:
             if raw.copied:  # text already copied in: convert it once, not at every read
-                self.con.execute(f"CREATE TABLE {relation('v', tag)} AS {typed}")
-                self.con.execute(f"DROP TABLE {raw.relation}")
+                self._run(S.create_table(staged.relation("v"), typed))
+                self._run(S.drop("TABLE", raw.relation))
             else:
-                self.con.execute(f"CREATE VIEW {relation('v', tag)} AS {typed}")
+                self._run(S.create_view(staged.relation("v"), typed))
             self._check_columns(staged, raw.label)
             self._set_aside(staged)
         except duckdb.OutOfMemoryException:
@@ -782,61 +695,42 @@ class _Loader:
         events, the same pass keeps each row's time: the least and greatest of the rows no rule
         sets aside are those of the rows kept (an exact copy has its original's time).
         """
-        v, aside, hashes = (relation(k, staged.tag) for k in ("v", "aside", "hashes"))
-        rule = _row_rule_sql(staged, self.schema.event_names)
+        v, aside, hashes = (staged.relation(k) for k in ("v", "aside", "hashes"))
+        rule = _row_rule(staged, self.schema.event_names)
         stamp = _event_time(staged.table) if staged.table.name == self.schema.EVENTS_TABLE else None
-        self.con.execute(
-            f"CREATE TEMP TABLE {hashes} AS SELECT {_ROW}, {_RULE}, "
-            f"CASE WHEN {_RULE} IS NOT NULL THEN {staged.key} END AS {_KEY}, "
-            f"hash({staged.values}) AS {_H1}, hash('imx', {staged.reversed_values}) AS {_H2}, "
-            f"{quote(stamp) if stamp else 'NULL'} AS {_TIME} "
-            f"FROM (SELECT *, {rule} AS {_RULE} FROM {v})"
-        )
-        totals = self._one(
-            f"SELECT count(*), sum({_H1}::HUGEINT), sum({_H2}::HUGEINT), min({_TIME}) FILTER "
-            f"(WHERE {_RULE} IS NULL), max({_TIME}) FILTER (WHERE {_RULE} IS NULL) FROM {hashes}"
-        )
+        self._run(S.row_hashes(hashes, v, rule, staged.key, staged.values, stamp, _NAMES))
+        totals = self._one(S.hash_totals(hashes, _NAMES))
         staged.digest = [str(t or 0) for t in totals[:3]]
         staged.read = int(totals[0]) + len(staged.rejects)
         staged.bounds = (totals[3], totals[4])
-        self.con.execute(
-            f"CREATE TABLE {aside} AS SELECT {_ROW}, {_RULE}, {_KEY} FROM {hashes} "
-            f"WHERE {_RULE} IS NOT NULL"
-        )
+        self._run(S.aside_table(aside, hashes, _NAMES))
         shared = self._shared_hashes(hashes, int(totals[0]))
         if len(shared):  # the copies: rows with both hashes equal, all but the first of each
-            copies, found = relation("copies", staged.tag), relation("shared", staged.tag)
-            self.con.register(found, pa.table({INTERNAL_PREFIX + "h1": shared}))
-            self.con.execute(
-                f"CREATE TEMP TABLE {copies} AS SELECT unnest(list_sort(list({_ROW}))[2:]) "
-                f"AS {_ROW} FROM {hashes} WHERE {_RULE} IS NULL AND {_H1} IN (SELECT {_H1} FROM "
-                f"{found}) GROUP BY {_H1}, {_H2} HAVING count(*) > 1"
-            )
+            copies, found = staged.relation("copies"), relation("shared", staged.tag)
+            self.con.register(found, pa.table({_H1: shared}))
+            self._run(S.copies(copies, hashes, S.table(found), _NAMES))
             self.con.unregister(found)
-            self.con.execute(  # their keys: another pass
-                f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-row', {staged.key} FROM {v} "
-                f"WHERE {_ROW} IN (SELECT {_ROW} FROM {copies})"
-            )
-            self.con.execute(f"DROP TABLE {copies}")
-        self.con.execute(f"DROP TABLE {hashes}")
-        kept = relation("kept", staged.tag)  # a view: rows set aside later on leave it too
-        self.con.execute(
-            f"CREATE VIEW {kept} AS SELECT * FROM {v} WHERE NOT EXISTS "  # an anti join
-            f"(SELECT 1 FROM {aside} WHERE {aside}.{_ROW} = {v}.{_ROW})"
-        )
+            ids = S.rows_in(_ROW, copies)  # their keys: another pass
+            self._run(S.insert_aside(aside, v, "duplicate-row", staged.key, _ROW, ids))
+            self._run(S.drop("TABLE", copies))
+        self._run(S.drop("TABLE", hashes))
+        kept = staged.relation("kept")  # a view: rows set aside later on leave it too
+        names = (relation("v", staged.tag), relation("aside", staged.tag))
+        self._run(S.create_view(kept, S.kept_rows(v, aside, _ROW, *names)))
         if staged.table.name != self.schema.EVENTS_TABLE and staged.table.keys:
             self._set_aside_duplicate_keys(staged)
 
     def _set_aside_duplicate_keys(self, staged: _Staged) -> None:
         """Every row of a dimension key given on two or more rows no rule set aside."""
-        aside, kept = relation("aside", staged.tag), relation("kept", staged.tag)
-        keys = ", ".join(quote(k) for k in staged.table.keys)
-        self.con.execute(
-            f"INSERT INTO {aside} SELECT {_ROW}, 'duplicate-key', {staged.key} FROM (SELECT *, "
-            f"count(*) OVER (PARTITION BY {keys}) AS {_COUNT} FROM {kept}) WHERE {_COUNT} > 1"
+        counted = S.duplicate_keys(staged.relation("kept"), staged.table.keys, _COUNT)
+        given_twice = S.more_than(_COUNT, 1)
+        self._run(
+            S.insert_aside(
+                staged.relation("aside"), counted, "duplicate-key", staged.key, _ROW, given_twice
+            )
         )
 
-    def _shared_hashes(self, hashes: str, rows: int) -> np.ndarray[Any, Any]:
+    def _shared_hashes(self, hashes: Sql, rows: int) -> np.ndarray[Any, Any]:
         """The first hashes (``imx:h1``) that two or more rows no rule sets aside share.
 
         The hashes are sorted with numpy, at most :data:`_SORT_ROWS` at a time (a slice of the
@@ -846,32 +740,27 @@ class _Loader:
         slices = max(1, -(-rows // _SORT_ROWS))
         found = [np.empty(0, np.uint64)]
         for k in range(slices):
-            where = f"{_RULE} IS NULL" + (f" AND {_H1} % {slices} = {k}" if slices > 1 else "")
-            query = self.con.sql(f"SELECT {_H1} FROM {hashes} WHERE {where}")
-            ordered = np.asarray(query.fetchnumpy()[INTERNAL_PREFIX + "h1"], np.uint64)
+            query = self.con.sql(S.render(S.hashes_kept(hashes, _NAMES, slices, k)))
+            ordered = np.asarray(query.fetchnumpy()[_H1], np.uint64)
             ordered.sort()  # in place: no second array
             found.append(np.unique(ordered[1:][ordered[1:] == ordered[:-1]]))
         return np.concatenate(found)
 
-    def _one(self, query: str) -> tuple[Any, ...]:
-        return tuple(self.con.sql(query).fetchall()[0])
+    def _one(self, query: Sql) -> tuple[Any, ...]:
+        return tuple(self.con.sql(S.render(query)).fetchall()[0])
+
+    def _run(self, statement: Sql) -> None:
+        self.con.execute(S.render(statement))
 
     def _check_columns(self, staged: _Staged, label: str) -> None:
         columns = staged.table.columns
-        parts = []
-        for i in staged.fallible:
-            name = quote(columns[i].name)
-            present = f"{name} IS NOT NULL OR {_bad(i)} IS NOT NULL"
-            if i in staged.naive:
-                present += f" OR {_naive(i)} IS NOT NULL"
-            parts += [
-                f"count(*) FILTER (WHERE {_bad(i)} IS NOT NULL)",
-                f"count(*) FILTER (WHERE {present})",
-                f"min({_bad(i)})",
-            ]
-        if not parts:
+        checks = [
+            (columns[i].name, _bad(i), _naive(i) if i in staged.naive else None)
+            for i in staged.fallible
+        ]
+        if not checks:
             return
-        found = self._one(f"SELECT {', '.join(parts)} FROM {relation('v', staged.tag)}")
+        found = self._one(S.column_checks(staged.relation("v"), checks))
         for k, i in enumerate(staged.fallible):
             column = columns[i]
             bad, present, sample = found[3 * k : 3 * k + 3]
@@ -901,15 +790,13 @@ class _Loader:
             cut = as_of
         relations = {}
         for name, staged in self.staged.items():
-            keep = "true"  # without as_of, the cut is the latest event: none is after it
+            keep = None  # without as_of, the cut is the latest event: none is after it
             if staged is events and stamp_column and as_of is not None:
-                late = _after(stamp_column, cut)
+                late = S.after(stamp_column, cut)
                 self._report_late(staged, late, cut)
-                keep = f"NOT {late}"
-            self.con.execute(
-                f"CREATE VIEW {relation('clean', staged.tag)} AS SELECT {staged.columns} "
-                f"FROM {relation('kept', staged.tag)} WHERE {keep}"
-            )
+                keep = S.negate(late)
+            clean = S.clean_rows(staged.relation("kept"), staged.columns, _NONE, keep)
+            self._run(S.create_view(staged.relation("clean"), clean))
             relations[name] = relation("clean", staged.tag)
         if events is not None and not self.lenient:
             self._check_kept(events)
@@ -962,30 +849,17 @@ class _Loader:
         if not dims:
             return
         keys = list(dict.fromkeys(k for _, staged in dims for k in staged.table.keys))
-        listed = ", ".join(quote(k) for k in keys)
-        groups, rows = relation("keys", events.tag), quote(fresh_column(keys, "rows"))
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {groups} AS SELECT {listed}, count(*) AS {rows} "
-            f"FROM {relation('clean', events.tag)} GROUP BY ALL"
-        )
+        groups, rows = events.relation("keys"), fresh_column(keys, "rows")
+        self._run(S.key_groups(groups, events.relation("clean"), keys, rows))
         try:
             for name, staged in dims:
                 self._report_unknown_key(name, staged, groups, rows)
         finally:
-            self.con.execute(f"DROP TABLE IF EXISTS {groups}")
+            self._run(S.drop("TABLE", groups, if_exists=True))
 
-    def _report_unknown_key(self, name: str, staged: _Staged, groups: str, rows: str) -> None:
-        keys = staged.table.keys
-        on = " AND ".join(f"d.{quote(k)} = e.{quote(k)}" for k in keys)
-        given = " AND ".join(f"e.{quote(k)} IS NOT NULL" for k in keys)
-        # quoted, so that a trailing space or a stray quote shows
-        text = "concat_ws('/', " + ", ".join(f"e.{quote(k)}" for k in keys) + ")"
-        shown = f"concat(chr(39), {text}, chr(39))"
-        count, examples = self._one(
-            f"SELECT sum(e.{rows}), list(DISTINCT {shown} ORDER BY {shown})[1:{EXAMPLES}] "
-            f"FROM {groups} e WHERE {given} AND NOT EXISTS "
-            f"(SELECT 1 FROM {relation('clean', staged.tag)} d WHERE {on})"
-        )
+    def _report_unknown_key(self, name: str, staged: _Staged, groups: Sql, rows: str) -> None:
+        query = S.unknown_keys(groups, staged.relation("clean"), staged.table.keys, rows, EXAMPLES)
+        count, examples = self._one(query)
         if count:
             self.quality.append(_finding("unknown-key", name, int(count), list(examples)))
 
@@ -1018,23 +892,19 @@ class _Loader:
         return digest.hexdigest()
 
     def _report_rules(self, staged: _Staged) -> None:
-        rows = self.con.sql(
-            f"SELECT {_RULE}, count(*), list(DISTINCT {_KEY} ORDER BY {_KEY})[1:{EXAMPLES}] "
-            f"FROM {relation('aside', staged.tag)} GROUP BY {_RULE}"
-        ).fetchall()
+        query = S.rule_counts(staged.relation("aside"), _RULE, _KEY, EXAMPLES)
+        rows = self.con.sql(S.render(query)).fetchall()
         found = {str(r[0]): (int(r[1]), [str(k) for k in r[2] if k is not None]) for r in rows}
         for rule in _ROW_RULES + _LATER_RULES:
             count, keys = found.get(rule, (0, []))
             self._report(staged, rule, count, keys)
 
-    def _keys(self, query: str) -> list[str]:
-        return [str(r[0]) for r in self.con.sql(f"{query} LIMIT {EXAMPLES}").fetchall()]
-
-    def _report_late(self, events: _Staged, late: str, cut: dt.datetime) -> None:
-        where = f"FROM {relation('kept', events.tag)} WHERE {late}"
-        (count,) = self._one(f"SELECT count(*) {where}")
+    def _report_late(self, events: _Staged, late: Sql, cut: dt.datetime) -> None:
+        kept = events.relation("kept")
+        (count,) = self._one(S.count_rows(kept, late))
         if count:
-            keys = self._keys(f"SELECT DISTINCT {events.key} {where} ORDER BY 1")
+            found = self.con.sql(S.render(S.distinct_keys(kept, events.key, late, EXAMPLES)))
+            keys = [str(r[0]) for r in found.fetchall()]
             self.quality.append(after_cut_finding(int(count), keys, cut))
 
     def _report(self, staged: _Staged, rule: str, count: int, keys: list[str]) -> None:
@@ -1111,6 +981,7 @@ class StoredTables(Mapping[str, pa.Table]):
         self._cut = cut  # (column, instant): no event's column is later than the instant
         self._bounds = dict(bounds or {})  # events column → (least, greatest), known from loading
         self._arrow: dict[str, pa.Table] = {}
+        self._files: dict[str, str] = {}
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -1140,27 +1011,46 @@ class StoredTables(Mapping[str, pa.Table]):
         """The DuckDB view holding table ``name``'s clean rows."""
         return self._relations[name]
 
+    def exported(self, name: str) -> str | None:
+        """The path of a Parquet file holding table ``name``'s clean rows, written by DuckDB
+        into the dataset's temporary folder on first request, for an engine that reads files
+        itself (Spark), so no Python process holds the rows; None for a dataset kept in
+        memory (an in-spec example)."""
+        folder = self._store.folder
+        if folder is None:
+            return None
+        if name not in self._files:
+            table = self._schema.table(name)
+            assert table is not None
+            path = os.path.join(folder, f"{self._relations[name]}.parquet")
+            query = S.clean_rows(
+                S.table(self._relations[name]), [c.name for c in table.columns], _NONE, None
+            )
+            self.connection.execute(S.render(S.parquet_copy(query, path)))
+            self._files[name] = path
+        return self._files[name]
+
     def bounds(self, name: str, column: str) -> tuple[Any, Any]:
         """The least and greatest value of a column."""
         if name == self._schema.EVENTS_TABLE and column in self._bounds:
             return self._bounds[column]
-        low, high = self.connection.sql(
-            f"SELECT min({quote(column)}), max({quote(column)}) FROM {self._relations[name]}"
-        ).fetchall()[0]
+        query = S.bounds(S.table(self._relations[name]), column)
+        low, high = self.connection.sql(S.render(query)).fetchall()[0]
         return low, high
 
     def cut(self, column: str, as_of: dt.datetime) -> tuple[StoredTables, int]:
         """These tables with the events after ``as_of`` left out, and how many were."""
         if self._cut is not None and self._cut[0] == column and as_of >= self._cut[1]:
             return self, 0  # nothing is later
-        events = self._relations[self._schema.EVENTS_TABLE]
-        late = _after(column, as_of)
-        (count,) = self.connection.sql(f"SELECT count(*) FROM {events} WHERE {late}").fetchall()[0]
+        events = S.table(self._relations[self._schema.EVENTS_TABLE])
+        late = S.after(column, as_of)
+        (count,) = self.connection.sql(S.render(S.count_rows(events, late))).fetchall()[0]
         if not count:
             return self, 0
         view = relation("cut", str(int(as_of.timestamp() * 1_000_000)).replace("-", "m"))
+        kept = S.select_all(events, S.negate(late))
         self.connection.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {events} WHERE NOT {late}"
+            S.render(S.create_view(S.table(view), kept, temp=True, replace=True))
         )
         relations = {**self._relations, self._schema.EVENTS_TABLE: view}
         cut = StoredTables(self._store, relations, self._schema, (column, as_of), None, self._aside)
@@ -1174,33 +1064,29 @@ class StoredTables(Mapping[str, pa.Table]):
         late = None
         if self._cut is not None and self._cut[0] is not None:
             cut = self._cut[1] if as_of is None else min(as_of, self._cut[1])
-            late = _after(self._cut[0], cut)
+            late = S.after(self._cut[0], cut)
         query = self._aside.query(self._schema, late)
-        return self.connection.sql(query).to_arrow_table().cast(SET_ASIDE_SCHEMA)
+        return self.connection.sql(S.render(query)).to_arrow_table().cast(SET_ASIDE_SCHEMA)
 
     def late_keys(self, column: str, as_of: dt.datetime) -> list[str]:
         """Up to five keys of the events after ``as_of``, for the finding's examples."""
         events = self._schema.table(self._schema.EVENTS_TABLE)
         assert events is not None
-        rows = self.connection.sql(
-            f"SELECT DISTINCT {_key_text(events)} FROM {self._relations[events.name]} "
-            f"WHERE {_after(column, as_of)} ORDER BY 1 LIMIT {EXAMPLES}"
-        ).fetchall()
+        source = S.table(self._relations[events.name])
+        query = S.distinct_keys(source, S.key_text(events), S.after(column, as_of), EXAMPLES)
+        rows = self.connection.sql(S.render(query)).fetchall()
         return [str(r[0]) for r in rows]
 
     def _materialize(self, name: str) -> pa.Table:
         table = self._schema.table(name)
         assert table is not None
-        names = [quote(c.name) for c in table.columns]
         first = [c for c in table.columns if c.key] + [
             c for c in table.columns if c.type is ColumnType.TIMESTAMP
         ]
-        order = [quote(c.name) for c in first] + [
-            n for c, n in zip(table.columns, names, strict=True) if c not in first
-        ]
-        result = self.connection.sql(
-            f"SELECT {', '.join(names)} FROM {self._relations[name]} ORDER BY {', '.join(order)}"
-        ).to_arrow_table()
+        order = [c.name for c in first] + [c.name for c in table.columns if c not in first]
+        names = [c.name for c in table.columns]
+        query = S.ordered_rows(S.table(self._relations[name]), names, order)
+        result = self.connection.sql(S.render(query)).to_arrow_table()
         target = pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
         return result.cast(target)
 
@@ -1214,32 +1100,20 @@ class _AsideSources:
     tables: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...]
     events: str | None
 
-    def query(self, schema: SchemaDef, late: str | None) -> str:
+    def query(self, schema: SchemaDef, late: Sql | None) -> Sql:
         """SQL: the rows set aside (:data:`SET_ASIDE_SCHEMA`), in order."""
+        rule, key = S.column(_RULE), S.column(_KEY)
         parts = [
-            f"SELECT {literal(name)}, {_RULE}, {_KEY}, CAST({_ROW} AS BIGINT) + 1, NULL "
-            f"FROM {relation('aside', tag)}"
+            S.aside_part(name, S.table(relation("aside", tag)), rule, key, _ROW)
             for name, tag, _ in self.tables
         ]
-        lines = [
-            f"({literal(name)}, 'unreadable-row', 'line {line}', NULL, {int(line)})"
-            for name, _, rejects in self.tables
-            for line, _ in rejects
-        ]
-        if lines:
-            parts.append(f"SELECT * FROM (VALUES {', '.join(lines)})")
+        lines = [(name, int(line)) for name, _, rejects in self.tables for line, _ in rejects]
         events = schema.table(schema.EVENTS_TABLE)
         if late is not None and self.events is not None and events is not None:
-            parts.append(
-                f"SELECT {literal(events.name)}, 'after-as-of', {_key_text(events)}, "
-                f"CAST({_ROW} AS BIGINT) + 1, NULL FROM {relation('kept', self.events)} "
-                f"WHERE {late}"
-            )
-        names = [quote(f.name) for f in SET_ASIDE_SCHEMA]
-        order = ", ".join(f"{n} NULLS FIRST" for n in names)
-        return (
-            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS t({', '.join(names)}) ORDER BY {order}"
-        )
+            kept = S.table(relation("kept", self.events))
+            late_rule, late_key = S.string("after-as-of"), S.key_text(events)
+            parts.append(S.aside_part(events.name, kept, late_rule, late_key, _ROW, late))
+        return S.set_aside_rows(parts, lines, [f.name for f in SET_ASIDE_SCHEMA])
 
 
 # ------------------------------------------------------------------------------ the cut
@@ -1306,63 +1180,25 @@ def _tally_index(quality: Sequence[QualityFinding], table: str) -> int:
     return next((k for k, f in enumerate(quality) if f.tally and f.table == table), len(quality))
 
 
-def _after(column: str, instant: dt.datetime) -> str:
-    """SQL: the row's ``column`` is later than ``instant`` (false when it is null)."""
-    return (
-        f"coalesce({quote(column)} > TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}', false)"
-    )
-
-
-def _row_rule_sql(staged: _Staged, events: Sequence[str]) -> str:
+def _row_rule(staged: _Staged, events: Sequence[str]) -> Sql:
     """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
     table = staged.table
-    # a subquery, which DuckDB looks up in a hash table: a list of constants is compared one by one
-    # (at 10M rows and 60 events, 0.7 s against 0.07 s)
-    values = ", ".join(f"({literal(e)})" for e in events)
-    declared = f"SELECT * FROM (VALUES {values})" if values else None
     conditions = {
-        "unreadable-row": [f"{_bad(i)} IS NOT NULL" for i in staged.fallible],
-        "null-key": [f"{quote(c.name)} IS NULL" for c in table.columns if c.key and not c.optional],
-        "naive-timestamp": [f"{_naive(i)} IS NOT NULL" for i in staged.naive],
+        "unreadable-row": [S.not_null(S.column(_bad(i))) for i in staged.fallible],
+        "null-key": [
+            S.is_null(S.column(c.name)) for c in table.columns if c.key and not c.optional
+        ],
+        "naive-timestamp": [S.not_null(S.column(_naive(i))) for i in staged.naive],
         "null-timestamp": [
-            f"{quote(c.name)} IS NULL"
+            S.is_null(S.column(c.name))
             for c in table.columns
             if c.type is ColumnType.TIMESTAMP and not c.optional
         ],
         "unknown-event": [
-            _unknown_event_sql(c, declared) for c in table.columns if c.type is ColumnType.EVENT
+            S.unknown_event(c, events) for c in table.columns if c.type is ColumnType.EVENT
         ],
     }
-    whens = [f"WHEN {_any(conditions[rule])} THEN '{rule}'" for rule in _ROW_RULES]
-    return f"CAST(CASE {' '.join(whens)} END AS VARCHAR)"
-
-
-def _key_text(table: TableDef) -> str:
-    """SQL: a row's key as text, for examples (a keyless table: all its values)."""
-    keys = [c for c in table.columns if c.key] or list(table.columns)
-    return f"concat_ws('/', {', '.join(_key_sql(c) for c in keys) or 'NULL'})"
-
-
-def _key_sql(column: ColumnDef) -> str:
-    """A key in an example: a missing optional key is left out, a missing required one shown."""
-    text = f"CAST({quote(column.name)} AS VARCHAR)"
-    return text if column.optional else f"coalesce({text}, '{_NULL_SHOWN}')"
-
-
-def _any(conditions: Sequence[str]) -> str:
-    return " OR ".join(conditions) if conditions else "false"
-
-
-def _unknown_event_sql(column: ColumnDef, declared: str | None) -> str:
-    """SQL: the row's event is missing (a required column) or not among ``declared`` (a query
-    of the declared names; None: none is declared)."""
-    c = quote(column.name)
-    undeclared = f"{c} NOT IN ({declared})" if declared else "true"
-    return (
-        f"({c} IS NOT NULL AND {undeclared})"
-        if column.optional
-        else f"({c} IS NULL OR {undeclared})"
-    )
+    return S.row_rule([(rule, conditions[rule]) for rule in _ROW_RULES])
 
 
 def _event_time(table: TableDef) -> str | None:

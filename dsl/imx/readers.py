@@ -19,7 +19,6 @@ import csv
 import gzip
 import hashlib
 import itertools
-import json
 import os
 import sys
 import tempfile
@@ -33,9 +32,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from imx import staging as S
 from imx.diagnostics import did_you_mean
 from imx.errors import DataError
 from imx.model import SchemaDef
+from imx.staging import Sql
 
 
 class ArrowStreamSource(Protocol):
@@ -139,7 +140,7 @@ def _discover_in_database(path: Path, schema: SchemaDef) -> dict[str, Path]:
 def database_tables(path: Path) -> set[str]:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            rows = con.sql("SELECT table_name FROM information_schema.tables").fetchall()
+            rows = con.sql(S.render(S.table_names())).fetchall()
     except duckdb.Error as error:
         raise DataError(f"cannot open database `{path}`: {first_line(error)}") from error
     return {str(r[0]) for r in rows}
@@ -147,10 +148,6 @@ def database_tables(path: Path) -> set[str]:
 
 def first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 # ---------------------------------------------------------------------- imx's own names
@@ -193,13 +190,13 @@ RELATIONS = (
 
 
 def internal(name: str) -> str:
-    """imx's own column ``name`` (one of :data:`INTERNAL_COLUMNS`), quoted for SQL."""
-    return quote(INTERNAL_PREFIX + name)
+    """imx's own column ``name`` (one of :data:`INTERNAL_COLUMNS`) with its prefix."""
+    return INTERNAL_PREFIX + name
 
 
 def relation(kind: str, tag: str) -> str:
     """The name of imx's relation ``kind`` (one of :data:`RELATIONS`) for staged table ``tag``
-    (a plain identifier, so it needs no quotes)."""
+    (a plain identifier)."""
     assert kind in RELATIONS, kind
     return f"{RELATION_PREFIX}{kind}{tag}"
 
@@ -235,12 +232,13 @@ _QUOTED_TEXT = 2_000  # an unreadable line longer than this is kept as its lengt
 
 @dataclass(frozen=True)
 class Raw:
-    """A source as DuckDB sees it: ``relation`` (a view or table of the loading connection)
+    """A source as DuckDB sees it: ``relation`` (a view or table of the loading connection, as
+    a tree)
     holds its columns under the user's names, typed as ``schema`` says, plus ``row_id``, a
     column numbering its rows (None: DuckDB's ``rowid``); ``rejects`` are lines that could not
     be parsed. Files are not copied into Python: DuckDB reads them where they are, when asked."""
 
-    relation: str
+    relation: Sql
     schema: pa.Schema
     label: str
     rejects: tuple[tuple[int, str], ...] = ()  # (line number, text)
@@ -251,22 +249,21 @@ class Raw:
 
 def _relation(
     con: duckdb.DuckDBPyConnection,
-    name: str,
+    name: Sql,
     label: str,
     rejects: tuple[tuple[int, str], ...] = (),
     row_id: str | None = None,
     copied: bool = False,
     filled: frozenset[str] = frozenset(),
 ) -> Raw:
-    hidden = f" EXCLUDE ({quote(row_id)})" if row_id else ""
-    schema = con.sql(f"SELECT *{hidden} FROM {name} LIMIT 0").to_arrow_table().schema
+    schema = con.sql(S.render(S.peek(name, row_id))).to_arrow_table().schema
     _check_unique(schema.names, label)
     return Raw(name, schema, label, rejects, row_id, copied, filled)
 
 
 def _numbered(
     con: duckdb.DuckDBPyConnection,
-    name: str,
+    name: Sql,
     tag: str,
     label: str,
     rejects: tuple[tuple[int, str], ...] = (),
@@ -274,16 +271,14 @@ def _numbered(
 ) -> Raw:
     """A table as a source, numbered by DuckDB's ``rowid``, or (when a column of its own named
     ``rowid`` hides that) copied with a row number under a name of imx's own."""
-    names = con.sql(f"SELECT * FROM {name} LIMIT 0").columns
+    names = con.sql(S.render(S.peek(name))).columns
     if "rowid" not in {n.lower() for n in names}:
         return _relation(con, name, label, rejects, None, copied)
     row = fresh_column(names)
-    target = relation("src", f"{tag}_n")
-    con.execute(
-        f"CREATE TABLE {target} AS SELECT *, row_number() OVER () AS {quote(row)} FROM {name}"
-    )
+    target = S.table(relation("src", f"{tag}_n"))
+    con.execute(S.render(S.numbered_copy(target, name, row)))
     if copied:
-        con.execute(f"DROP TABLE {name}")
+        con.execute(S.render(S.drop("TABLE", name)))
     return _relation(con, target, label, rejects, row, True)
 
 
@@ -294,12 +289,7 @@ def arrow_raw(con: duckdb.DuckDBPyConnection, table: pa.Table, label: str, tag: 
     row = fresh_column(table.schema.names)
     numbered = table.append_column(row, pa.array(np.arange(table.num_rows, dtype=np.int64)))
     con.register(relation("src", tag), numbered)
-    return Raw(relation("src", tag), table.schema, label, row_id=row)
-
-
-def literal(text: str) -> str:
-    """``text`` as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    return Raw(S.table(relation("src", tag)), table.schema, label, row_id=row)
 
 
 def _open_binary(path: Path) -> Any:
@@ -408,29 +398,19 @@ def _copy_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> list[tupl
     """The file read as text into ``src``, and the lines DuckDB could not parse."""
     src, rejects, scan = (relation(k, tag) for k in ("src", "rejects", "scan"))
     for name in (src, rejects, scan):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.execute(
-        f"CREATE TABLE {src} AS SELECT * FROM read_csv($path, all_varchar = true, "
-        f"header = true, store_rejects = true, rejects_table = '{rejects}', "
-        f"rejects_scan = '{scan}', max_line_size = {MAX_LINE})",
-        {"path": str(path)},
-    )
-    found = con.sql(
-        f"SELECT line, any_value(csv_line) FROM {rejects} GROUP BY line ORDER BY line"
-    ).fetchall()
+        con.execute(S.render(S.drop("TABLE", S.table(name), if_exists=True)))
+    con.execute(S.render(S.copy_csv(S.table(src), rejects, scan, MAX_LINE)), {"path": str(path)})
+    found = con.sql(S.render(S.rejected_lines(S.table(rejects)))).fetchall()
     return [(int(n), str(t)) for n, t in found]
 
 
 def _dialect(con: duckdb.DuckDBPyConnection, tag: str, path: Path) -> tuple[str, str]:
     """The delimiter and quote character of the file as DuckDB read it (the quote empty when
     there is none): from its rejects scan when a line was rejected, else sniffed again."""
-    rows = con.sql(f"SELECT delimiter, quote FROM {relation('scan', tag)} LIMIT 1").fetchall()
+    rows = con.sql(S.render(S.csv_dialect(S.table(relation("scan", tag))))).fetchall()
     if not rows:
         try:
-            rows = con.sql(
-                "SELECT Delimiter, Quote FROM sniff_csv($path, all_varchar = true, header = true)",
-                params={"path": str(path)},
-            ).fetchall()
+            rows = con.sql(S.render(S.sniff_csv()), params={"path": str(path)}).fetchall()
         except duckdb.InvalidInputException:  # an empty file has no header to sniff
             rows = []
     delimiter, quote_char = (str(v) for v in rows[0]) if rows else (",", '"')
@@ -461,8 +441,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
             raise DataError(f"`{path.name}` is empty: it holds no header and no rows")
         _check_unique([n for n in header if n], f"the header of `{path.name}`")
         rejects = tuple(sorted(found + own))
-        _check_rows(con, relation("src", tag), path, rejects)
-        return _numbered(con, relation("src", tag), tag, path.name, rejects, copied=True)
+        src = S.table(relation("src", tag))
+        _check_rows(con, src, path, rejects)
+        return _numbered(con, src, tag, path.name, rejects, copied=True)
     finally:
         for copy in scratch:
             copy.unlink(missing_ok=True)
@@ -494,10 +475,10 @@ def _without_truncated_record(
 
 
 def _check_rows(
-    con: duckdb.DuckDBPyConnection, name: str, path: Path, rejects: Sequence[object]
+    con: duckdb.DuckDBPyConnection, name: Sql, path: Path, rejects: Sequence[object]
 ) -> None:
     """A file without a single row (readable or not) is refused, saying so."""
-    (count,) = con.sql(f"SELECT count(*) FROM {name}").fetchall()[0]
+    (count,) = con.sql(S.render(S.count_rows(name))).fetchall()[0]
     if not count and not rejects:
         raise _no_rows(path)
 
@@ -509,22 +490,15 @@ def _no_rows(path: Path) -> DataError:
     )
 
 
-def _copy_lines(con: duckdb.DuckDBPyConnection, path: Path, lines: str) -> None:
+def _copy_lines(con: duckdb.DuckDBPyConnection, path: Path, lines: Sql) -> None:
     """The file's lines (numbered, blank ones left out), each marked whether it is an object."""
-    con.execute(f"DROP TABLE IF EXISTS {lines}")
-    con.execute(
-        f"CREATE TEMP TABLE {lines} AS SELECT n, line, CASE WHEN json_valid(line) "
-        "THEN json_type(line) = 'OBJECT' ELSE false END AS ok FROM (SELECT row_number() OVER () "
-        "AS n, line FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), "
-        "header = false, quote = '', escape = '', auto_detect = false, strict_mode = false, "
-        f"max_line_size = {MAX_LINE})) WHERE line IS NOT NULL",
-        {"path": str(path)},
-    )
+    con.execute(S.render(S.drop("TABLE", lines, if_exists=True)))
+    con.execute(S.render(S.copy_lines(lines, MAX_LINE)), {"path": str(path)})
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     """A JSON lines file as text; a line longer than DuckDB reads is unreadable, on its line."""
-    lines, objects, src = (relation(k, tag) for k in ("lines", "objects", "src"))
+    lines, objects, src = (S.table(relation(k, tag)) for k in ("lines", "objects", "src"))
     own: list[tuple[int, str]] = []
     copy = None
     try:
@@ -540,33 +514,22 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     finally:
         if copy is not None:
             copy.unlink(missing_ok=True)
-    rejects = con.sql(f"SELECT n, line FROM {lines} WHERE NOT ok ORDER BY n").fetchall()
+    rejects = con.sql(S.render(S.unparsed_lines(lines))).fetchall()
     found = tuple(sorted([(int(n), str(t)) for n, t in rejects] + own))
-    con.execute(f"CREATE TEMP TABLE {objects} AS SELECT n, line FROM {lines} WHERE ok")
+    con.execute(S.render(S.json_objects(objects, lines)))
     _check_json_keys(con, objects, path)
-    keys = con.sql(
-        f"SELECT k FROM (SELECT unnest(json_keys(line)) AS k, n FROM {objects}) "
-        "GROUP BY k ORDER BY min(n), k"
-    ).fetchall()
+    keys = con.sql(S.render(S.json_key_names(objects))).fetchall()
     names = [str(k[0]) for k in keys]
     _check_rows(con, objects, path, found)
-    select = ", ".join(
-        f"json_extract_string(line, {literal('$.' + json.dumps(name))}) AS {quote(name)}"
-        for name in names
-    )
-    none = f"NULL AS {internal('none')}"
-    con.execute(f"CREATE TABLE {src} AS SELECT {select or none} FROM {objects}")
+    con.execute(S.render(S.json_columns(src, objects, names, internal("none"))))
     if not names:  # no line holds an object: a table without columns
         return Raw(src, pa.schema([]), path.name, found, copied=True)
     return _numbered(con, src, tag, path.name, found, copied=True)
 
 
-def _check_json_keys(con: duckdb.DuckDBPyConnection, objects: str, path: Path) -> None:
+def _check_json_keys(con: duckdb.DuckDBPyConnection, objects: Sql, path: Path) -> None:
     """An object that gives one key twice is refused, naming its line and the key."""
-    rows = con.sql(
-        f"SELECT n, json_keys(line) FROM {objects} WHERE len(json_keys(line)) <> "
-        "len(list_distinct(json_keys(line))) ORDER BY n LIMIT 1"
-    ).fetchall()
+    rows = con.sql(S.render(S.json_key_twice(objects))).fetchall()
     if rows:
         line, keys = rows[0]
         twice = next(k for i, k in enumerate(keys) if k in keys[:i])
@@ -584,55 +547,42 @@ def _read_duckdb(con: duckdb.DuckDBPyConnection, path: Path, table: str, tag: st
             did_you_mean(table, tables) + [f"its tables: {', '.join(sorted(tables)) or 'none'}"],
         )
     db = relation("db", tag)
-    con.execute(f"ATTACH $path AS {db} (READ_ONLY)", {"path": str(path)})
-    kind = con.sql(
-        "SELECT table_type FROM information_schema.tables WHERE table_catalog = $db "
-        "AND table_name = $table",
-        params={"db": db, "table": table},
-    ).fetchall()
+    con.execute(S.render(S.attach_read_only(db)), {"path": str(path)})
+    kind = con.sql(S.render(S.table_type()), params={"db": db, "table": table}).fetchall()
     label = f"{path.name}:{table}"
     if kind and kind[0][0] == "BASE TABLE":
-        return _numbered(con, f"{db}.{quote(table)}", tag, label)
-    src = relation("src", tag)
-    con.execute(  # a view in the user's database: number its rows once
-        f"CREATE TABLE {src} AS SELECT * FROM {db}.{quote(table)}"
-    )
+        return _numbered(con, S.table(table, db), tag, label)
+    src = S.table(relation("src", tag))  # a view in the user's database: number its rows once
+    con.execute(S.render(S.create_table(src, S.select_all(S.table(table, db)))))
     return _numbered(con, src, tag, label, copied=True)
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> Raw:
     """A view over the file, numbered by DuckDB's ``file_row_number`` (by a window, under a name
     of imx's own, when the file has a column of that name itself)."""
-    file = literal(str(path.resolve()))
+    file = str(path.resolve())
     try:
         names = pq.read_schema(path).names
     except (pa.ArrowException, OSError) as error:
         raise DataError(f"cannot read `{path}` as parquet: {first_line(error)}") from error
     _check_unique(names, f"`{path.name}`")
-    (rows,) = con.sql(f"SELECT sum(num_rows) FROM parquet_file_metadata({file})").fetchall()[0]
+    (rows,) = con.sql(S.render(S.parquet_rows(file))).fetchall()[0]
     if not rows:
         raise _no_rows(path)
     filled = _filled_columns(con, file)
-    src = relation("src", tag)
+    src = S.table(relation("src", tag))
     if "file_row_number" in {n.lower() for n in names}:
         row = fresh_column(names)
-        con.execute(
-            f"CREATE VIEW {src} AS SELECT *, row_number() OVER () AS {quote(row)} "
-            f"FROM read_parquet({file})"
-        )
+        con.execute(S.render(S.parquet_view(src, file, row)))
         return _relation(con, src, path.name, row_id=row, filled=filled)
-    con.execute(f"CREATE VIEW {src} AS SELECT * FROM read_parquet({file}, file_row_number = true)")
+    con.execute(S.render(S.parquet_view(src, file, None)))
     return _relation(con, src, path.name, row_id="file_row_number", filled=filled)
 
 
 def _filled_columns(con: duckdb.DuckDBPyConnection, file: str) -> frozenset[str]:
     """The columns whose every row group has a least value that is not empty text, or only
     nulls: no value of theirs is empty text (the empty string sorts before every other)."""
-    rows = con.sql(
-        "SELECT path_in_schema FROM parquet_metadata(" + file + ") GROUP BY path_in_schema "
-        "HAVING bool_and(coalesce(stats_min_value <> '', false) "
-        "OR coalesce(stats_null_count = num_values, false))"
-    ).fetchall()
+    rows = con.sql(S.render(S.parquet_filled(file))).fetchall()
     return frozenset(str(r[0]) for r in rows)
 
 

@@ -137,16 +137,27 @@ class EngineSettings:
     """Run-time knobs: ``threads`` and ``memory_limit`` (e.g. ``"4GB"``) for DuckDB and Spark
     (``local[threads]``, driver memory); ``spark_master`` a Spark URL (``local[*]`` when None);
     ``on_step`` is called with a short label after each step: ``plan``, each metric's id once its
-    aggregates are computed, ``finalize``."""
+    aggregates are computed, ``finalize``; ``on_phase``, for a profile, also when a grain's unit
+    rows are computed (:func:`units_done`), before its metrics."""
 
     threads: int | None = None
     memory_limit: str | None = None
     spark_master: str | None = None
     on_step: Callable[[str], None] | None = None
+    on_phase: Callable[[str], None] | None = None
 
     def step(self, label: str) -> None:
         if self.on_step is not None:
             self.on_step(label)
+
+    def units_done(self, unit: str, metrics: int) -> None:
+        """A grain's unit rows (the one scan of its events) are computed."""
+        if self.on_phase is not None:
+            self.on_phase(UNITS_PHASE.format(unit=unit, metrics=metrics))
+
+
+UNITS_PHASE = "unit rows of `{unit}` ({metrics} metric(s))"
+"""The label of a grain's unit-row phase in a profile."""
 
 
 DEFAULT_SETTINGS = EngineSettings()

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from imx import staging as S
 from imx.calendars import (
     CALENDAR_SCHEMA,
     CALENDAR_TABLE,
@@ -30,7 +31,6 @@ from imx.calendars import (
 from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failures
 from imx.plan import Plan, raw_schema, unit_schema
-from imx.readers import quote
 from imx.sql import UNITS, compile_steps, in_result_order, render
 
 UNITS_DB = "imx_units_db"  # the in-memory database holding a grain's unit rows
@@ -45,8 +45,6 @@ def calendar_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
 def cuts_for(plan: Plan, events: pa.Table, time_column: str) -> pa.Table:
     """The cuts table (:func:`cuts_between`) of an Arrow events table."""
     return cuts_between(plan, _bounds_of(events, time_column))
-
-
 
 
 def calendar_between(plan: Plan, bounds: list[dt.datetime]) -> pa.Table:
@@ -92,9 +90,9 @@ def connect(settings: EngineSettings = DEFAULT_SETTINGS) -> duckdb.DuckDBPyConne
 
 def _configure(con: duckdb.DuckDBPyConnection, settings: EngineSettings) -> None:
     if settings.threads is not None:
-        con.execute(f"SET threads = {int(settings.threads)}")
+        con.execute(S.render(S.set_option("threads", S.number(int(settings.threads)))))
     if settings.memory_limit is not None:
-        con.execute(f"SET memory_limit = '{settings.memory_limit.replace(chr(39), '')}'")
+        con.execute(S.render(S.set_option("memory_limit", S.string(settings.memory_limit))))
 
 
 def _attach(
@@ -107,9 +105,8 @@ def _attach(
         con = tables.connection
         _configure(con, settings)
         for name in tables:
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS SELECT * FROM {tables.relation(name)}"
-            )
+            view = S.select_all(S.table(tables.relation(name)))
+            con.execute(S.render(S.create_view(S.table(name), view, temp=True, replace=True)))
         bounds = []
         if grain is not None and grain.events_table in tables:
             found = tables.bounds(grain.events_table, grain.time_column)
@@ -144,17 +141,15 @@ def run_parts(
     database): the timepoints of the 10M-event demo log then take 35 MB instead of 870 MB.
     """
     schema = raw_schema(plan)
-    stored = f"{UNITS_DB}.{UNITS}"
+    stored = S.table(UNITS, UNITS_DB)
     with duckdb_failures(settings.memory_limit):
         con, own = _attach(plan, tables, settings)
         try:
-            con.execute(f"ATTACH OR REPLACE ':memory:' AS {UNITS_DB} (COMPRESS)")
-            for steps in compile_steps(plan, "duckdb"):
-                con.execute(f"CREATE OR REPLACE TABLE {stored} AS {render(steps.units)}")
-                (rows,) = con.sql(f"SELECT count(*) FROM {stored}").fetchall()[0]
-                if rows * len(steps.units.expressions) > COMPRESS_CELLS:
-                    con.execute(f"CHECKPOINT {UNITS_DB}")  # compresses the rows just written
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {UNITS} AS SELECT * FROM {stored}")
+            con.execute(S.render(S.detach(UNITS_DB)))
+            con.execute(S.render(S.attach_memory(UNITS_DB)))
+            for grain, steps in zip(plan.grains, compile_steps(plan, "duckdb"), strict=True):
+                _store_units(con, steps.units, stored)
+                settings.units_done(grain.unit.name, len(steps.metrics))
                 unit_rows = dict(steps.unit_rows)
                 for metric, query in steps.metrics:
                     ordered = render(in_result_order(query, [metric]))  # finalize checks it
@@ -163,19 +158,30 @@ def run_parts(
                         found = con.sql(render(unit_rows[metric])).to_arrow_table()
                         units(metric, found.cast(unit_schema(plan.metric(metric))))
                     settings.step(metric)
-                con.execute(f"DROP TABLE {stored}")
+                con.execute(S.render(S.drop("TABLE", stored)))
         finally:
             if own:
                 con.close()
             else:
                 for cleanup in (
-                    f"DROP VIEW IF EXISTS {UNITS}",
-                    f"DETACH DATABASE IF EXISTS {UNITS_DB}",
+                    S.drop("VIEW", S.table(UNITS), if_exists=True),
+                    S.detach(UNITS_DB),
                 ):
                     with contextlib.suppress(duckdb.Error):  # after a failure, its error stands
-                        con.execute(cleanup)
+                        con.execute(S.render(cleanup))
                 con.unregister(CALENDAR_TABLE)
                 con.unregister(CUTS_TABLE)
+
+
+def _store_units(con: duckdb.DuckDBPyConnection, units: S.Sql, stored: S.Sql) -> None:
+    """A grain's unit rows computed once into ``stored`` (compressed when large), and seen as
+    the view :data:`imx.sql.UNITS`."""
+    con.execute(S.render(S.create_table(stored, units, replace=True)))
+    (rows,) = con.sql(S.render(S.count_rows(stored))).fetchall()[0]
+    if rows * len(units.expressions) > COMPRESS_CELLS:
+        con.execute(S.render(S.checkpoint(UNITS_DB)))  # compresses the rows just written
+    view = S.create_view(S.table(UNITS), S.select_all(stored), temp=True, replace=True)
+    con.execute(S.render(view))
 
 
 def run(

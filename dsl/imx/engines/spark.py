@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import pyarrow as pa
 
 from imx.calendars import CALENDAR_TABLE, CUTS_TABLE
+from imx.data import StoredTables
 from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, memory_bytes
 from imx.engines.duckdb import calendar_for, cuts_for
 from imx.errors import EngineUnavailable
@@ -138,6 +139,19 @@ def _frame(spark: SparkSession, table: Table) -> DataFrame:
         return spark.createDataFrame(table)
 
 
+def files_of(tables: Mapping[str, Table]) -> Mapping[str, Table]:
+    """A loaded dataset's clean tables as Parquet files DuckDB writes in its temporary folder
+    (:meth:`imx.data.StoredTables.exported`), which Spark reads itself: the driver never holds
+    the rows. Other tables are given as they are."""
+    if not isinstance(tables, StoredTables):
+        return tables
+    found: dict[str, Table] = {}
+    for name in tables:
+        path = tables.exported(name)
+        found[name] = FileSource(path) if path is not None else tables[name]
+    return found
+
+
 def register(spark: SparkSession, tables: Mapping[str, Table]) -> None:
     """Register each table (Arrow or file) as a temporary view under its schema name."""
     for name, table in tables.items():
@@ -164,6 +178,7 @@ def run_parts(
     for name, value in SESSION_CONF.items():
         if not name.startswith("spark.ui"):
             spark.conf.set(name, value)
+    tables = files_of(tables)
     register(spark, tables)
     if plan.grains:
         grain = plan.grains[0]
@@ -173,12 +188,13 @@ def run_parts(
         calendar = calendar_for(plan, events, grain.time_column)
         cuts = cuts_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar, CUTS_TABLE: cuts})
-    for steps in compile_steps(plan, "spark"):
+    for grain, steps in zip(plan.grains, compile_steps(plan, "spark"), strict=True):
         ids = [metric for metric, _ in steps.metrics]
         branches = in_result_order(union_all([query for _, query in steps.metrics]), ids)
         with _quiet():
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)
+            settings.units_done(grain.unit.name, len(ids))
             result = spark.sql(render(branches, "spark")).toArrow()
             for metric, query in steps.unit_rows:
                 if units is not None:
