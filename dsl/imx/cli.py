@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from imx.data import Dataset, Source
     from imx.evaluation import UnitsTaker
     from imx.model import Metric, Model, SchemaDef
+    from imx.render.profile import Profile
     from imx.results import Results, RunOptions
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -366,8 +367,10 @@ def _evaluate(
     options: RunOptions,
     units: str | None = None,
     on_units: UnitsTaker | None = None,
+    profile: Profile | None = None,
 ) -> Results:
-    """Plan, then evaluate each metric, with one progress bar for the steps."""
+    """Plan, then evaluate each metric, with one progress bar for the steps (each marked in
+    ``profile``, with each grain's unit rows, when one is given)."""
     from imx.engines import EngineSettings
     from imx.evaluation import evaluate
     from imx.render.scorecard import progress
@@ -376,9 +379,14 @@ def _evaluate(
     steps = len(chosen) + 2  # plan, one per metric, finalize
     label = f"evaluating {len(chosen)} metric(s) on {args.engine}"
     with progress(_console(args, stderr=True), label, total=steps) as advance:
-        settings = EngineSettings(
-            args.threads, args.memory_limit, args.spark_master, lambda _: advance(1)
-        )
+
+        def step(done: str) -> None:
+            advance(1)
+            if profile is not None:
+                profile.mark(done if done in ("plan", "finalize") else f"metric {done}")
+
+        phase = profile.mark if profile is not None else None
+        settings = EngineSettings(args.threads, args.memory_limit, args.spark_master, step, phase)
         return evaluate(
             model, dataset, options, args.engine, settings, units=units, on_units=on_units
         )
@@ -390,10 +398,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from imx.render.scorecard import render_scorecard
     from imx.results import RunOptions
 
+    profile = _profile_start(args)
     out = _run_preflight(args)
     units = check_units_folder(args)
     model = _checked_model(args).model
     assert model is not None
+    _mark(profile, "check")
     _check_run_options(model, args.metric, args.level)
     options = RunOptions(
         as_of=args.as_of,
@@ -402,13 +412,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         metrics=tuple(args.metric) or None,
     )
     dataset = _load_data(args, model.schema)
+    _mark(profile, "load")
     try:
         report = out is not None and out.suffix.lower() == ".html"  # it lists the worst units
         chosen = "population" if units or report else None
         # unit files are written as each metric's rows come, unless the report needs them all
         folder = UnitFolder(units) if units else None
         streamed = folder if folder is not None and not report else None
-        results = _evaluate(args, model, dataset, options, chosen, streamed)
+        results = _evaluate(args, model, dataset, options, chosen, streamed, profile)
         console = _console(args, wrap=True)
         statuses = [x.strip() for x in (args.status or "").split(",") if x.strip()]
         from imx.cli_help import paged
@@ -423,9 +434,24 @@ def cmd_run(args: argparse.Namespace) -> int:
                 folder(metric, table, results.stamp)
         for path in folder.close(results.stamp) if folder is not None else ():
             _say(console, f"wrote {path}")
+        _mark(profile, "show and write")
     finally:
         _close(dataset)
+    if profile is not None:  # on stderr, like progress: the scorecard stays on stdout
+        sys.stderr.write(profile.render() + "\n")
     return EXIT_FINDINGS if args.strict and any(not f.tally for f in results.quality) else EXIT_OK
+
+
+def _profile_start(args: argparse.Namespace) -> Profile | None:
+    """A profile of this run (``--profile``), its clock started now."""
+    from imx.render.profile import Profile
+
+    return Profile() if args.profile else None
+
+
+def _mark(profile: Profile | None, label: str) -> None:
+    if profile is not None:
+        profile.mark(label)
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -801,6 +827,11 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--all", action="store_true", help="the scorecard shows every row, periods included"
+    )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where the time goes: seconds per phase and per grain (on stderr)",
     )
     return p
 
