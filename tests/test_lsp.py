@@ -499,3 +499,35 @@ async def test_each_name_a_did_you_mean_offers_is_an_action(
     sets.write_text(SETS.replace("T-1", "Q-3"), encoding="utf-8")
     sets_hover = await _hover(client, _open(client, sets), SETS.replace("T-1", "Q-3"), "csf C-1", 5)
     assert "Quality first" in sets_hover and "kpis: Q-1, Q-3" in sets_hover
+
+
+@pytest.mark.asyncio
+async def test_renaming_an_event_renames_it_in_example_tables(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    example = """\
+example "b after a" for Q-1 {
+    as_of 2026-02-01T00:00Z
+    events {
+        study | site | subject | timepoint | event | at
+        S1    | 001  | 1001    | BL        | a     | 2026-01-05T10:00Z
+        S1    | 001  | 1001    | BL        | b     | 2026-01-06T10:00Z
+    }
+    expect value = 100%
+}
+"""
+    ex = tmp_path / "examples.imx"
+    ex.write_text(example, encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        L.DidChangeWatchedFilesParams([L.FileEvent(_uri(ex), L.FileChangeType.Created)])
+    )
+    await _diagnostics(client, _uri(ex), lambda ds: True)  # the new file is part of the project
+    schema = _open(client, tmp_path / "schema.imx")
+    edit = await client.text_document_rename_async(
+        L.RenameParams(L.TextDocumentIdentifier(schema), _pos(SCHEMA, "    b ", 4), "b_done")
+    )
+    assert edit is not None and edit.changes is not None
+    renamed = _apply(example, edit.changes[_uri(ex)])
+    assert "| b_done     | 2026-01-06" in renamed.replace("b_done |", "b_done     |")
+    assert renamed.count("b_done") == 1 and "| a     |" in renamed
+    assert len(edit.changes[_uri(tmp_path / "metrics.imx")]) == 3

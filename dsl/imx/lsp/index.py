@@ -3,7 +3,8 @@
 A name's role is read from where it stands in the tree (the field of the node holding it), so a
 node added to the grammar is walked without change here, its names simply not indexed until a
 row below says what they are. A bare name in an expression is a param of its metric if one is
-declared, else an event, else a column.
+declared, else an event, a column, a unit attribute or a calendar; the cells of an example
+table's ``event`` column are events too, so renaming an event keeps the examples right.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from imx.source import Span
 from imx.syntax import ast as A
 
+EVENT_CELL = "event cell"  # the field under which an example table's event cells are indexed
 # (node type, field) → the kind of symbol a name there declares.
 _DEFINES = {
     ("MetricDecl", "name"): "metric",
@@ -28,6 +30,7 @@ _DEFINES = {
     ("CsfDecl", "name"): "csf",
     ("MetricSetDecl", "name"): "metricset",
     ("ParamClause", "name"): "param",
+    ("UnitAttributeDecl", "name"): "attribute",
 }
 # (node type, field) → the kind of symbol a name there uses.
 _USES = {
@@ -38,18 +41,25 @@ _USES = {
     ("ExampleDecl", "metric"): "metric",
     ("CsfsField", "csfs"): "csf",
     ("EventFact", "event"): "event",
+    ("FilteredName", "name"): "event",
+    ("CountDistinct", "event"): "event",
+    ("ExampleTable", EVENT_CELL): "event",  # a cell of an example's `event` column
     ("PerClause", "unit"): "unit",
     ("LevelName", "name"): "unit",
     ("UnitDecl", "columns"): "column",
     ("SelectorEq", "column"): "column",
     ("SelectorIn", "column"): "column",
-    ("LevelBy", "attribute"): "column",
+    ("LevelBy", "attributes"): "column",
+    ("AttributeOf", "attribute"): "column",
+    ("CountDistinct", "attribute"): "column",
+    ("FilterCompare", "column"): "column",
+    ("FilterIn", "column"): "column",
     ("ExampleTable", "table"): "table",
     ("ExampleVariantField", "variant"): "variant",
     ("NameRef", "name"): "name",  # resolved against the declarations: param, event or column
 }
 RENAMABLE = frozenset(
-    {"metric", "variant", "event", "unit", "csf", "metricset", "param", "calendar"}
+    {"metric", "variant", "event", "unit", "csf", "metricset", "param", "calendar", "attribute"}
 )
 
 
@@ -166,6 +176,8 @@ def _names(module: A.Module) -> Iterator[_Raw]:
         if not dataclasses.is_dataclass(node) or isinstance(node, type | A.Name):
             continue
         metric, example = _context(node, metric, example)
+        if isinstance(node, A.ExampleTable):
+            yield from _event_cells(node, metric, example)
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
             names = value if isinstance(value, tuple) else (value,)
@@ -174,6 +186,20 @@ def _names(module: A.Module) -> Iterator[_Raw]:
                     yield _Raw(node, f.name, item, metric, example)  # type: ignore[arg-type]
                 elif item is not None and not isinstance(item, str | bool | int):
                     stack.append((item, metric, example))
+
+
+def _event_cells(table: A.ExampleTable, metric: str | None, example: str | None) -> Iterator[_Raw]:
+    """The cells of an example table's ``event`` column, each as the event name it holds."""
+    if not table.rows:
+        return
+    header = [c.text for c in table.rows[0].cells]
+    if "event" not in header:
+        return
+    at = header.index("event")
+    for row in table.rows[1:]:
+        if at < len(row.cells) and row.cells[at].text:
+            cell = row.cells[at]
+            yield _Raw(table, EVENT_CELL, A.Name(cell.text, span=cell.span), metric, example)
 
 
 def _context(
@@ -222,16 +248,19 @@ def _resolve(raw: _Raw, file: str, known: _Known) -> Occurrence | None:
         kind = _bare_name(raw, known)
     elif kind == "unit" and raw.name.text not in known.names.get("unit", ()):
         kind = None  # `levels portfolio`: a level that is not a unit
+    elif kind == "column":
+        kind = _declared_as(raw.name.text, known, ("column", "attribute"))
     if kind is None:
         return None
     return Occurrence(Symbol(kind, _key(kind, raw)), file, raw.name.span)
 
 
 def _bare_name(raw: _Raw, known: _Known) -> str | None:
-    text = raw.name.text
-    if f"{raw.metric}.{text}" in known.names.get("param", ()):
+    if f"{raw.metric}.{raw.name.text}" in known.names.get("param", ()):
         return "param"
-    for kind in ("event", "column", "calendar"):
-        if text in known.names.get(kind, ()):
-            return kind
-    return None
+    return _declared_as(raw.name.text, known, ("event", "column", "attribute", "calendar"))
+
+
+def _declared_as(text: str, known: _Known, kinds: tuple[str, ...]) -> str | None:
+    """The first of ``kinds`` that declares ``text`` (a name of no kind is not indexed)."""
+    return next((k for k in kinds if text in known.names.get(k, ())), None)
