@@ -167,3 +167,47 @@ def test_run_rejects_unknown_metric_and_level_as_usage_errors(
     assert main(["run", str(path), "--data", str(data), "--no-color"]) == 0
     out = capsys.readouterr().out
     assert "Q-1" in out and "as of 2026-03-02T10:00" in out
+
+
+LEVELS_BY = Path(__file__).parent / "cases" / "eval" / "levels_by"
+
+
+def test_run_levels_by_a_key_and_crossed_with_a_none_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--level by:reader` and `--level by:vendor+therapeutic_area` (rule 17): the scorecard, the
+    HTML report and the handbook's heading name each group, a null value as `(none)`; the results
+    file keeps it null, the crossed level's second value in `group2`."""
+    from imx.render.handbook.scores import read_results, where_label
+
+    spec, as_of = f"{LEVELS_BY}.imx", "2026-03-31T00:00Z"
+    argv = ["run", spec, "--data", str(LEVELS_BY), "--as-of", as_of, "--no-color"]
+    argv += ["--level", "by:reader", "--level", "by:vendor+therapeutic_area"]
+    for out in ("r.json", "r.html"):
+        assert main([*argv, "--out", str(tmp_path / out)]) == 0
+    shown = capsys.readouterr().out
+    assert "reader R1" in shown and "READ-OT [mixed]  reader R2" in shown
+    assert "vendor (none) × therapeutic_area oncology" in shown
+    assert "vendor acme × therapeutic_area neurology" in shown
+    rows = [
+        r
+        for r in json.loads((tmp_path / "r.json").read_text())["results"]
+        if r["metric"] == "READ-OT"
+    ]
+    crossed = [r for r in rows if r["level"] == "by:vendor+therapeutic_area"]
+    assert [(r["group"], r["group2"]) for r in crossed] == [
+        (None, "oncology"), ("acme", "neurology"), ("acme", "oncology"),
+    ]  # fmt: skip
+    assert [r["group"] for r in rows if r["level"] == "by:reader"] == ["R1", "R2", "R3"]
+    from html import unescape
+
+    html = unescape((tmp_path / "r.html").read_text())
+    assert "<td>vendor (none) × therapeutic_area oncology</td>" in html
+    assert "<td>reader R3</td>" in html
+    table = read_results(tmp_path / "r.json").to_pylist()
+    labels = [
+        where_label(r) for r in table if r["level"].startswith("by:") and r["metric"] == "READ-OT"
+    ]
+    assert labels[:4] == [
+        "reader R1", "reader R2", "reader R3", "vendor (none) × therapeutic_area oncology",
+    ]  # fmt: skip

@@ -107,6 +107,15 @@ CASES: list[tuple[list[str], int, str]] = [
     (["run", "{spec}", "--no-color"], 2, "no data given"),
     ([*RUN, "--table", "events"], 2, "should look like events="),
     ([*RUN, "--metric", "Q-2"], 2, "did you mean `Q-1`?"),
+    # levels by a key or an attribute, and two crossed (rule 17)
+    ([*RUN, "--level", "by:subjct"], 2, "did you mean `by:subject`?"),
+    ([*RUN, "--level", "by:therapeutic_area+timepont"], 2, "`by:therapeutic_area+timepoint`?"),
+    ([*RUN, "--level", "by:subject+subject"], 2, "by:NAME+NAME for two crossed"),
+    ([*RUN, "--level", "by:study+site+subject"], 2, "is not a level"),
+    ([*RUN, "--level", "by:reader"], 2, "NAME one of site, study, subject, therapeutic_area"),
+    (["units", "Q-1", "{spec}", "--data", "{data}", "--by", "subject"], 2, "is not NAME=VALUE"),
+    (["units", "Q-1", "{spec}", "--data", "{data}", "--by", "subject=9"], 2, "hint: subject: 1"),
+    (["units", "Q-1", "{spec}", "--data", "{data}", "--by", "vendor=x"], 2, "no unit row has"),
     (["run", "{spec}", "--data", "{tmp}/nodata"], 2, "data folder `{tmp}/nodata` does not exist"),
     # item 10: a path given that does not exist is a usage error for every command
     (["check", "{tmp}/nope.imx"], 2, "no such file or folder: `{tmp}/nope.imx`"),

@@ -2,7 +2,7 @@
 
 ``imx units METRIC PATHS --data DIR`` evaluates one metric with its unit rows (semantics rule 29),
 keeps those the filters ask for (``--study``, ``--site``, ``--period``, ``--variant``,
-``--outcome``; ``--all`` adds the units outside the population), prints them worst first, capped,
+``--outcome``, ``--by NAME=VALUE``; ``--all`` adds the units outside the population), prints them worst first, capped,
 and writes every one with ``--out``. ``imx run --units DIR`` writes every evaluated metric's unit
 rows beside the results, one Parquet file per metric. ``imx why METRIC KEY PATHS --data DIR``
 tells one unit's outcome step by step.
@@ -33,6 +33,14 @@ def add_units(sub: SubParsers) -> argparse.ArgumentParser:
     p.add_argument("--site", metavar="X", help="only this site's units")
     p.add_argument("--period", metavar="P", help="only this period's units, e.g. 2026-03")
     p.add_argument("--variant", metavar="V", help="only the units judged under this variant")
+    p.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="only the units of this `by` group (repeatable; VALUE (none) for no value),"
+        " e.g. --by reader=R07",
+    )
     p.add_argument(
         "--outcome",
         action="append",
@@ -67,14 +75,28 @@ def cmd_units(args: argparse.Namespace) -> int:
         results = cli._evaluate(args, model, dataset, options, units=chosen)
     finally:
         cli._close(dataset)
-    wanted = UnitFilter(args.study, args.site, args.period, args.variant, tuple(args.outcome))
+    groups = tuple(_group_option(text) for text in args.by)
+    wanted = UnitFilter(
+        args.study, args.site, args.period, args.variant, tuple(args.outcome), groups
+    )
     table = select_units(results.units[args.metric], wanted)
     console = cli._console(args, wrap=True)
-    keys = next(m.base.unit.keys for m in model.metrics if m.id == args.metric)
-    render_units(args.metric, table, keys, console)
+    metric = next(m.base for m in model.metrics if m.id == args.metric)
+    by = [n for level in metric.levels for n in level.attributes if n not in metric.unit.keys]
+    render_units(args.metric, table, metric.unit.keys, console, groups=by)
     for path in write_units(table, out, results.stamp) if out else ():
         cli._say(console, f"wrote {path}")
     return cli.EXIT_OK
+
+
+def _group_option(text: str) -> tuple[str, str]:
+    """``--by reader=R07`` → (``reader``, ``R07``); a usage error without ``=``."""
+    from imx.errors import UsageError
+
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise UsageError(f"--by `{text}` is not NAME=VALUE", ["write e.g. --by reader=R07"])
+    return name, value
 
 
 def check_units_folder(args: argparse.Namespace) -> Path | None:

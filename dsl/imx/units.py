@@ -4,7 +4,8 @@ A metric's unit rows (semantics rule 29) come from the same plan and run as its 
 (``imx.evaluation.evaluate(..., units=...)``); here their period keys become labels (``2026-03``,
 as in results) and they are put worst first (``imx.plan.sort_units``). :func:`select_units` keeps
 the rows ``imx units`` asks for (``--study``, ``--site``, ``--period``, ``--variant``,
-``--outcome``), and says so, with the nearest names, when a name matches nothing.
+``--outcome``, ``--by NAME=VALUE`` for the units of one ``by`` row), and says so, with the nearest
+names, when a name matches nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 from imx.diagnostics import did_you_mean
 from imx.errors import UsageError
 from imx.plan import OUTCOMES, MetricPlan, sort_units, unit_schema
-from imx.results import period_labels
+from imx.results import NO_GROUP, period_labels
 
 
 def finish_units(mp: MetricPlan, raw: pa.Table) -> pa.Table:
@@ -39,6 +40,7 @@ class UnitFilter:
     period: str | None = None
     variant: str | None = None
     outcomes: tuple[str, ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()  # (name, value) of a `by` level; "(none)": null
 
 
 def check_outcomes(outcomes: Sequence[str]) -> tuple[str, ...]:
@@ -62,10 +64,29 @@ def select_units(table: pa.Table, wanted: UnitFilter) -> pa.Table:
         if value not in known:
             raise UsageError(f"no unit has {column} `{value}`", _hints(value, known, column))
         keep = pc.and_(keep, pc.fill_null(pc.equal(table.column(column), value), False))
+    for name, value in wanted.groups:
+        keep = pc.and_(keep, _in_group(table, name, value))
     if wanted.outcomes:
         chosen = pa.array(list(wanted.outcomes), pa.string())
         keep = pc.and_(keep, pc.is_in(table.column("outcome"), chosen))
     return table.filter(keep)
+
+
+def _in_group(table: pa.Table, name: str, value: str) -> pa.Array | pa.ChunkedArray:
+    """Which rows have ``value`` in column ``name`` (``(none)``: no value, rule 17's own group);
+    a :class:`UsageError` naming the nearest when no unit row has that column or value."""
+    if name not in table.column_names:
+        raise UsageError(
+            f"no unit row has a column `{name}`", _hints(name, table.column_names, "columns")
+        )
+    column = pc.cast(table.column(name), pa.string())
+    if value == NO_GROUP:
+        return pc.is_null(column)
+    known = sorted(v for v in pc.unique(column).to_pylist() if v is not None)
+    if value not in known:
+        none = [NO_GROUP] if column.null_count else []
+        raise UsageError(f"no unit has {name} `{value}`", _hints(value, [*known, *none], name))
+    return pc.fill_null(pc.equal(column, value), False)
 
 
 def _hints(value: str, known: Sequence[str], what: str) -> list[str]:

@@ -98,8 +98,14 @@ def _by_name(name: A.Name, unit: m.UnitDef, info: SchemaInfo, rep: Reporter) -> 
         rep.report(msg, name.span, hints=[finer])
         return None
     hints = did_you_mean(name.text, known) or available("keys and attributes", known)
+    coarser = [u.name for u in info.schema.units if u.attribute(name.text) is not None]
     events = info.schema.table(EVENTS)
-    if events is not None and events.column(name.text) is not None:
+    if coarser:
+        hints = [
+            f"`{name.text}` is an attribute of unit `{coarser[0]}`: declare it on unit"
+            f" `{unit.name}` too to group its units by it"
+        ]
+    elif events is not None and events.column(name.text) is not None:
         hints = [
             f"`{name.text}` is a column of events, which a unit may hold several values of:"
             f" declare a unit attribute, e.g. `unit {unit.name} = … {{ {name.text} ="
@@ -115,9 +121,13 @@ _TYPE_HINT = "group by a text, number or boolean; to group by time, use `period`
 
 def _finer(name: str, unit: m.UnitDef, info: SchemaInfo) -> str | None:
     """Why ``name`` is finer than ``unit``, as a hint; None if it is not a key or attribute."""
-    owners = [u for u in info.schema.units if name in u.keys or u.attribute(name) is not None]
-    if owners:
-        u = min(owners, key=lambda x: len(x.keys))
+    owners = [
+        u
+        for u in info.schema.units
+        if name in u.keys or (u.attribute(name) is not None and not set(u.keys) <= set(unit.keys))
+    ]
+    if owners:  # the finest-but-one: a unit with this one's keys and the name, else the smallest
+        u = min(owners, key=lambda x: (not set(unit.keys) <= set(x.keys), len(x.keys)))
         return f"`{name}` belongs to unit `{u.name}` ({', '.join(u.keys)}): measure `per {u.name}`"
     events = info.schema.table(EVENTS)
     if events is not None and name in events.keys:

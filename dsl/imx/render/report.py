@@ -1,7 +1,9 @@
 """Results and the checked model in → one self-contained HTML scorecard out (inline CSS and SVG).
 
-The report holds the same scorecard as the handbook's scorecard page, needs no other file and loads
-nothing from anywhere; :func:`imx.output.write_results` writes it for ``.html`` targets. When the
+The report holds the same scorecard as the handbook's scorecard page, then the rows of each
+metric's ``by`` levels (a table per level, ``(none)`` for units without a value); it needs no
+other file and loads nothing from anywhere; :func:`imx.output.write_results` writes it for
+``.html`` targets. When the
 results carry unit rows, the worst units of each red or amber study and site follow the scorecard
 (:mod:`imx.render.drilldown`), and each red or amber study cell links to its own.
 """
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow as pa
+
 from imx.data import QualityFinding
-from imx.model import Model
+from imx.model import Model, ValueUnit
 from imx.render.drilldown import anchor, drilldown_html, is_flagged
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import html_text
@@ -61,12 +65,40 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
         f'<div class="imx-figure">{figures.status_figure(counts, salt="report-status")}</div>',
         scores.scorecard_html(model, table, lambda _metric: None, _cell_link(results)),
     ]
+    parts.append(_groups_html(model, table))
     if isinstance(results, Results) and results.units:
         parts.append(drilldown_html(results, model))
     if isinstance(results, Results) and results.quality:
         parts.append(_quality(results.quality))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _groups_html(model: Model, table: pa.Table | None) -> str:
+    """The rows of each metric's ``by`` levels (rule 17), a table per metric and level, each
+    group named as people read it (``reader R07``, ``vendor (none) × therapeutic_area
+    oncology``); nothing when no metric has such rows."""
+    parts = []
+    for metric_id, rows in scores.by_metric(table).items():
+        metric = model.metric(metric_id)
+        unit = metric.base.value_unit if metric else ValueUnit.NUMBER
+        now = [r for r in scores.current(rows) if str(r.get("level") or "").startswith("by:")]
+        for level in dict.fromkeys(str(r["level"]) for r in now):
+            body = "".join(
+                f"<tr><td>{html_text(scores.where_label(r))}</td>"
+                f"<td>{html_text(str(r.get('variant') or 'base'))}</td>"
+                f"<td>{scores.value_text(r.get('value'), unit)}</td>"
+                f"<td>{scores.count_text(r.get('denominator'))}</td>"
+                f"<td>{scores.status_chip(r.get('status'))}</td></tr>"
+                for r in now
+                if r["level"] == level
+            )
+            head = "<tr><th>Group</th><th>Variant</th><th>Value</th><th>n</th><th>Status</th></tr>"
+            title = f"{metric_id} {level.replace('by:', 'by ').replace('+', ' and ')}"
+            parts.append(
+                f"<h3>{html_text(title)}</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+            )
+    return "<h2>Groups</h2>\n" + "\n".join(parts) if parts else ""
 
 
 def _cell_link(results: scores.ResultsLike) -> scores.CellLink | None:

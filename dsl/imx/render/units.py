@@ -17,6 +17,7 @@ from rich.text import Text
 
 from imx.plan import OUTCOMES
 from imx.render.text import as_text, one_line
+from imx.results import NO_GROUP
 
 SHOWN = 40  # unit rows shown on the terminal; --out writes them all
 _STYLES = {"missed": "red", "negative": "red", "open": "yellow", "pending": "yellow"}
@@ -82,10 +83,16 @@ def _fitting(columns: Sequence[str], rows: Sequence[dict[str, object]], room: in
 
 
 def render_units(
-    metric: str, table: pa.Table, keys: Sequence[str], console: Console, shown: int | None = None
+    metric: str,
+    table: pa.Table,
+    keys: Sequence[str],
+    console: Console,
+    shown: int | None = None,
+    groups: Sequence[str] = (),
 ) -> None:
     """Print ``table``'s first ``shown`` rows (:data:`SHOWN`) under a line counting them by
-    outcome, and how many more there are."""
+    outcome, and how many more there are; a null in a column of ``groups`` (the names of the
+    metric's ``by`` levels) is ``(none)``, the group it is counted in."""
     shown = SHOWN if shown is None else shown
     console.print(
         Text.assemble(
@@ -110,7 +117,10 @@ def render_units(
     for row in rows:
         unit = as_text("/".join(cell_text(row[k]) for k in keys))
         cells = [
-            as_text(cell_text(row[n]), _STYLES.get(row[n], "") if n == "outcome" else "")
+            as_text(
+                NO_GROUP if n in groups and row[n] is None else cell_text(row[n]),
+                _STYLES.get(row[n], "") if n == "outcome" else "",
+            )
             for n in columns
         ]
         grid.add_row(unit, *cells)

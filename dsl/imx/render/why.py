@@ -19,6 +19,7 @@ from imx.calendars import calendar_rows, local_date
 from imx.plan import WHY_CALENDAR
 from imx.render.explain import measure_text
 from imx.render.text import as_text
+from imx.results import group_label
 from imx.spec_text import const_text, expr_text, selector_text
 
 Row = Mapping[str, object]
@@ -194,6 +195,10 @@ def why_lines(
         )
     ]
     lines += [_fact_line(n, row[n], cal) for n in facts]
+    groups = [x for x in resolved.levels if x.attributes and all(a in row for a in x.attributes)]
+    if groups:
+        shown = (group_label(x.label, *(row[a] for a in x.attributes)) for x in groups)
+        lines.append("in the groups: " + "; ".join(shown))
     lines.append(f"measure: {measure_text(resolved.measure)}")
     lines += _timing(resolved, row, cal, as_of)
     if row.get("period") is not None:

@@ -296,3 +296,188 @@ FROM (
     ) AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
 ) AS `imx_raw`
+
+-- TP-READ-TWICE
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(`e`.`event` = 'read_assigned') AS `f0`,
+    COUNTIF(`e`.`event` = 'read_completed') AS `f1`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'images_received',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`modality` IS NULL AS `n`, `e`.`modality` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f2`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`therapeutic_area` AS `a0`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `studies` AS `d0`
+    ON `d0`.`study` = `f`.`k0`
+), `imx_s0` AS (
+  SELECT
+    *,
+    CAST(NULL AS STRING) AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f0` > CAST(0 AS INT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `f1` >= CAST(2.0 AS FLOAT64)
+      THEN 'met'
+      WHEN NOT (
+        `f1` >= CAST(2.0 AS FLOAT64)
+      )
+      THEN 'missed'
+      ELSE 'pending'
+    END AS `m0_raw`,
+    CAST(NULL AS FLOAT64) AS `m0_val`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        ) OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'TP-READ-TWICE' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'TP-READ-TWICE' AS `metric`,
+    'by:modality' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(`f2` AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`f2` AS STRING)
+  UNION ALL
+  SELECT
+    'TP-READ-TWICE' AS `metric`,
+    'by:modality+therapeutic_area' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(`f2` AS STRING) AS `grp`,
+    CAST(`a0` AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`f2` AS STRING),
+    CAST(`a0` AS STRING)
+  UNION ALL
+  SELECT
+    'TP-READ-TWICE' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+) AS `imx_raw`
