@@ -1,15 +1,15 @@
 """Run every benchmark in bench/ and print its tables (`make bench`: check speed, evaluation, and
 unit rows at 1M and 10M); `python -m bench eval` runs only the evaluation benchmark (imx vs
 hand-written SQL, pandas and a single scan), `python -m bench check` only the check-speed one,
-`python -m bench units` the cost of unit rows, `python -m bench lsp` the editor latency of
-`imx lsp`."""
+`python -m bench units` the cost of unit rows, `python -m bench series` a `series month` metric
+against the same metric without it, `python -m bench lsp` the editor latency of `imx lsp`."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import check_speed, eval_speed, lsp_speed, units_speed
+from bench import check_speed, eval_speed, lsp_speed, series_speed, units_speed
 
 
 def main(argv: list[str]) -> int:
@@ -17,6 +17,8 @@ def main(argv: list[str]) -> int:
         return eval_speed.main(argv[1:])
     if argv[:1] == ["units"]:
         return units_speed.main(argv[1:])
+    if argv[:1] == ["series"]:
+        return series_speed.main(argv[1:])
     if argv[:1] == ["lsp"]:
         return lsp_speed.main(argv[1:])
     if argv[:1] == ["check"]:
@@ -24,7 +26,8 @@ def main(argv: list[str]) -> int:
         return 0
     # each benchmark in a process of its own: Linux reports a child's peak RSS as at least its
     # parent's RSS when it started, and the check benchmark parses 2,000 metrics in process
-    for part in (["check"], ["lsp"], ["eval"], ["units", "--sizes", "1M,10M"]):
+    parts = (["check"], ["lsp"], ["eval"], ["units", "--sizes", "1M,10M"], ["series"])
+    for part in parts:
         done = subprocess.run([sys.executable, "-m", "bench", *part], check=False)
         if done.returncode:
             return done.returncode

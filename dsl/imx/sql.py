@@ -386,7 +386,11 @@ class _Compiler:
         unit's facts per period of its events (``imx_buckets``), rolled up to date per period
         (``imx_runs``, window aggregates), then joined to the cuts whose period each run spans
         (``imx_facts``: a row per unit and cut at or after its first event). A fact that cannot
-        be rolled up is read from the events joined to the cuts on ``at <= cut`` instead."""
+        be rolled up is read from the events joined to the cuts on ``at <= cut`` instead. When
+        every fact is a ``first`` (``has E`` is ``first E`` not null in a series), the unit's
+        facts over all its events give them at each cut: no facts per period are needed."""
+        if all(f.kind == "first" for f in self.grain.facts):
+            return [("imx_firsts", self.firsts()), ("imx_facts", self.firsts_at_cuts())]
         if any(f.kind not in _ROLLING for f in self.grain.facts):
             return [("imx_facts", self.facts_at_cuts())]
         return [
@@ -394,6 +398,23 @@ class _Compiler:
             ("imx_runs", self.runs()),
             ("imx_facts", self.runs_at_cuts()),
         ]
+
+    def firsts(self) -> exp.Select:
+        """The unit's facts over all its events, and its first event (``imx_b``)."""
+        at = exp.Min(this=self.col(self.grain.time_column, "e"))
+        return self.facts().select(exp.alias_(at, BUCKET, quoted=True), append=True, copy=False)
+
+    def firsts_at_cuts(self) -> exp.Select:
+        """A row per unit and cut at or after its first event; a first after the cut is null."""
+        g, cut = self.grain, self.col("cut", "c")
+        cols: list[exp.Expr] = [self.col(n, "r") for n, _ in g.keys]
+        for f in g.facts:
+            seen = exp.LTE(this=self.col(f.name, "r"), expression=cut.copy())
+            first = exp.Case(ifs=[exp.If(this=seen, true=self.col(f.name, "r"))])
+            cols.append(exp.alias_(first, f.name, quoted=True, copy=False))
+        on = self.cuts_on(exp.GTE(this=cut, expression=self.col(BUCKET, "r")))
+        q = exp.select(*cols, *self.cut_columns()).from_(_table("imx_firsts", "r"), copy=False)
+        return q.join(_table(CUTS_TABLE, "c"), on=on, join_type="inner", copy=False)
 
     def buckets(self) -> exp.Select:
         g = self.grain

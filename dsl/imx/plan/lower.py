@@ -156,6 +156,8 @@ class Lower:
                 return g.fact(e.kind, e.event, filter=row_filter(e.filter)), "ts"
             case m.Fact(kind="count"):
                 return g.fact("count", e.event, filter=row_filter(e.filter)), "num"
+            case m.Fact(kind="has") if g.series is not None:  # a series reads first facts
+                return not_null(g.fact("first", e.event, filter=row_filter(e.filter))), "bool"
             case m.Fact(kind="has"):
                 count = g.fact("count", e.event, filter=row_filter(e.filter))
                 return call("gt", count, Lit(0, "bigint")), "bool"

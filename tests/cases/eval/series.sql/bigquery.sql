@@ -1,16 +1,13 @@
 -- QC-BACKLOG
-WITH `imx_buckets` AS (
+WITH `imx_firsts` AS (
   SELECT
     `e`.`study` AS `k0`,
     `e`.`site` AS `k1`,
     `e`.`subject` AS `k2`,
     `e`.`timepoint` AS `k3`,
-    COUNTIF(`e`.`event` = 'images_received') AS `f0`,
-    COUNTIF(`e`.`event` = 'qc_passed') AS `f1`,
-    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f2`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    ) AS `imx_b`
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'qc_passed', `e`.`at`, NULL)) AS `f1`,
+    MIN(`e`.`at`) AS `imx_b`
   FROM `events` AS `e`
   WHERE
     (
@@ -31,54 +28,20 @@ WITH `imx_buckets` AS (
     `e`.`study`,
     `e`.`site`,
     `e`.`subject`,
-    `e`.`timepoint`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    )
-), `imx_runs` AS (
-  SELECT
-    `k0`,
-    `k1`,
-    `k2`,
-    `k3`,
-    `imx_b`,
-    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
-    CAST(SUM(`f0`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS INT64) AS `f0`,
-    CAST(SUM(`f1`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS INT64) AS `f1`,
-    MIN(`f2`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS `f2`
-  FROM `imx_buckets`
+    `e`.`timepoint`
 ), `imx_facts` AS (
   SELECT
     `r`.`k0`,
     `r`.`k1`,
     `r`.`k2`,
     `r`.`k3`,
-    `r`.`f0`,
-    `r`.`f1`,
-    `r`.`f2`,
+    CASE WHEN `r`.`f0` <= `c`.`cut` THEN `r`.`f0` END AS `f0`,
+    CASE WHEN `r`.`f1` <= `c`.`cut` THEN `r`.`f1` END AS `f1`,
     `c`.`pk` AS `imx_cut_pk`,
     `c`.`cut` AS `imx_cut`
-  FROM `imx_runs` AS `r`
+  FROM `imx_firsts` AS `r`
   INNER JOIN `imx_cuts` AS `c`
-    ON `c`.`grain` = 'month'
-    AND (
-      `c`.`bucket` >= `r`.`imx_b`
-      AND (
-        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
-      )
-    )
+    ON `c`.`grain` = 'month' AND `c`.`cut` >= `r`.`imx_b`
 ), `imx_dims` AS (
   SELECT
     `f`.*
@@ -96,10 +59,15 @@ WITH `imx_buckets` AS (
     CASE
       WHEN (
         (
-          `f0` > CAST(0 AS INT64)
-        ) AND (
           NOT (
-            `f1` > CAST(0 AS INT64)
+            `f0` IS NULL
+          )
+        )
+        AND (
+          NOT (
+            NOT (
+              `f1` IS NULL
+            )
           )
         )
       )
@@ -110,7 +78,7 @@ WITH `imx_buckets` AS (
     'closed' AS `m0_raw`,
     CASE
       WHEN (
-        CAST(TIMESTAMP_DIFF(`imx_cut`, `f2`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
+        CAST(TIMESTAMP_DIFF(`imx_cut`, `f0`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
       ) > CAST(5.0 AS FLOAT64)
       THEN CAST(1.0 AS FLOAT64)
       ELSE CAST(0.0 AS FLOAT64)
@@ -266,18 +234,15 @@ FROM (
 ) AS `imx_raw`
 
 -- RECV-OT
-WITH `imx_buckets` AS (
+WITH `imx_firsts` AS (
   SELECT
     `e`.`study` AS `k0`,
     `e`.`site` AS `k1`,
     `e`.`subject` AS `k2`,
     `e`.`timepoint` AS `k3`,
-    COUNTIF(`e`.`event` = 'scan_acquired') AS `f0`,
-    MIN(IF(`e`.`event` = 'scan_acquired', `e`.`at`, NULL)) AS `f1`,
-    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f2`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    ) AS `imx_b`
+    MIN(IF(`e`.`event` = 'scan_acquired', `e`.`at`, NULL)) AS `f0`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f1`,
+    MIN(`e`.`at`) AS `imx_b`
   FROM `events` AS `e`
   WHERE
     (
@@ -298,54 +263,20 @@ WITH `imx_buckets` AS (
     `e`.`study`,
     `e`.`site`,
     `e`.`subject`,
-    `e`.`timepoint`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    )
-), `imx_runs` AS (
-  SELECT
-    `k0`,
-    `k1`,
-    `k2`,
-    `k3`,
-    `imx_b`,
-    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
-    CAST(SUM(`f0`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS INT64) AS `f0`,
-    MIN(`f1`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS `f1`,
-    MIN(`f2`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS `f2`
-  FROM `imx_buckets`
+    `e`.`timepoint`
 ), `imx_facts` AS (
   SELECT
     `r`.`k0`,
     `r`.`k1`,
     `r`.`k2`,
     `r`.`k3`,
-    `r`.`f0`,
-    `r`.`f1`,
-    `r`.`f2`,
+    CASE WHEN `r`.`f0` <= `c`.`cut` THEN `r`.`f0` END AS `f0`,
+    CASE WHEN `r`.`f1` <= `c`.`cut` THEN `r`.`f1` END AS `f1`,
     `c`.`pk` AS `imx_cut_pk`,
     `c`.`cut` AS `imx_cut`
-  FROM `imx_runs` AS `r`
+  FROM `imx_firsts` AS `r`
   INNER JOIN `imx_cuts` AS `c`
-    ON `c`.`grain` = 'month'
-    AND (
-      `c`.`bucket` >= `r`.`imx_b`
-      AND (
-        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
-      )
-    )
+    ON `c`.`grain` = 'month' AND `c`.`cut` >= `r`.`imx_b`
 ), `imx_dims` AS (
   SELECT
     `f`.*
@@ -360,23 +291,25 @@ WITH `imx_buckets` AS (
   SELECT
     *,
     CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
-    CASE WHEN `f0` > CAST(0 AS INT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CASE WHEN NOT (
+      `f0` IS NULL
+    ) THEN TRUE ELSE FALSE END AS `m0_pop`,
     CAST(NULL AS INT64) AS `m0_uex`,
     CASE
-      WHEN `f1` IS NULL
+      WHEN `f0` IS NULL
       THEN 'outside'
-      WHEN `f2` < `f1`
+      WHEN `f1` < `f0`
       THEN 'negative'
       WHEN (
-        CAST(TIMESTAMP_DIFF(`f2`, `f1`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
+        CAST(TIMESTAMP_DIFF(`f1`, `f0`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
       ) <= CAST(3.0 AS FLOAT64)
       THEN 'met'
       WHEN NOT (
-        `f2` IS NULL
+        `f1` IS NULL
       )
       THEN 'missed'
       WHEN (
-        CAST(TIMESTAMP_DIFF(`imx_cut`, `f1`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
+        CAST(TIMESTAMP_DIFF(`imx_cut`, `f0`, MICROSECOND) AS FLOAT64) / NULLIF(CAST(CAST(86400000000.0 AS FLOAT64) AS FLOAT64), CAST(0.0 AS FLOAT64))
       ) > CAST(3.0 AS FLOAT64)
       THEN 'missed'
       ELSE 'pending'
@@ -574,7 +507,7 @@ FROM (
 ) AS `imx_raw`
 
 -- QC-TIME
-WITH `imx_buckets` AS (
+WITH `imx_firsts` AS (
   SELECT
     `e`.`study` AS `k0`,
     `e`.`site` AS `k1`,
@@ -582,9 +515,7 @@ WITH `imx_buckets` AS (
     `e`.`timepoint` AS `k3`,
     MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f0`,
     MIN(IF(`e`.`event` = 'qc_passed', `e`.`at`, NULL)) AS `f1`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    ) AS `imx_b`
+    MIN(`e`.`at`) AS `imx_b`
   FROM `events` AS `e`
   WHERE
     (
@@ -605,48 +536,20 @@ WITH `imx_buckets` AS (
     `e`.`study`,
     `e`.`site`,
     `e`.`subject`,
-    `e`.`timepoint`,
-    (
-      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
-    )
-), `imx_runs` AS (
-  SELECT
-    `k0`,
-    `k1`,
-    `k2`,
-    `k3`,
-    `imx_b`,
-    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
-    MIN(`f0`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS `f0`,
-    MIN(`f1`) OVER (
-      PARTITION BY `k0`, `k1`, `k2`, `k3`
-      ORDER BY `imx_b`
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS `f1`
-  FROM `imx_buckets`
+    `e`.`timepoint`
 ), `imx_facts` AS (
   SELECT
     `r`.`k0`,
     `r`.`k1`,
     `r`.`k2`,
     `r`.`k3`,
-    `r`.`f0`,
-    `r`.`f1`,
+    CASE WHEN `r`.`f0` <= `c`.`cut` THEN `r`.`f0` END AS `f0`,
+    CASE WHEN `r`.`f1` <= `c`.`cut` THEN `r`.`f1` END AS `f1`,
     `c`.`pk` AS `imx_cut_pk`,
     `c`.`cut` AS `imx_cut`
-  FROM `imx_runs` AS `r`
+  FROM `imx_firsts` AS `r`
   INNER JOIN `imx_cuts` AS `c`
-    ON `c`.`grain` = 'month'
-    AND (
-      `c`.`bucket` >= `r`.`imx_b`
-      AND (
-        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
-      )
-    )
+    ON `c`.`grain` = 'month' AND `c`.`cut` >= `r`.`imx_b`
 ), `imx_dims` AS (
   SELECT
     `f`.*
@@ -799,6 +702,372 @@ FROM (
       1,
       5
     ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    `m0_pk`
+) AS `imx_raw`
+
+-- QC-PASSES
+WITH `imx_buckets` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNTIF(`e`.`event` = 'qc_passed') AS `f0`,
+    (
+      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
+    ) AS `imx_b`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`,
+    (
+      CAST(EXTRACT(YEAR FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64) * CAST(100 AS INT64) + CAST(EXTRACT(MONTH FROM TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin'))) AS INT64)
+    )
+), `imx_runs` AS (
+  SELECT
+    `k0`,
+    `k1`,
+    `k2`,
+    `k3`,
+    `imx_b`,
+    LEAD(`imx_b`) OVER (PARTITION BY `k0`, `k1`, `k2`, `k3` ORDER BY `imx_b` NULLS LAST) AS `imx_next`,
+    CAST(SUM(`f0`) OVER (
+      PARTITION BY `k0`, `k1`, `k2`, `k3`
+      ORDER BY `imx_b`
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS INT64) AS `f0`
+  FROM `imx_buckets`
+), `imx_facts` AS (
+  SELECT
+    `r`.`k0`,
+    `r`.`k1`,
+    `r`.`k2`,
+    `r`.`k3`,
+    `r`.`f0`,
+    `c`.`pk` AS `imx_cut_pk`,
+    `c`.`cut` AS `imx_cut`
+  FROM `imx_runs` AS `r`
+  INNER JOIN `imx_cuts` AS `c`
+    ON `c`.`grain` = 'month'
+    AND (
+      `c`.`bucket` >= `r`.`imx_b`
+      AND (
+        `r`.`imx_next` IS NULL OR `c`.`bucket` < `r`.`imx_next`
+      )
+    )
+), `imx_dims` AS (
+  SELECT
+    `f`.*
+  FROM `imx_facts` AS `f`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'eu' AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f0` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f0` AS FLOAT64) AS `m0_val`,
+    `imx_cut_pk` AS `m0_pk`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'QC-PASSES' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-PASSES' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'QC-PASSES' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    NOT `m0_pk` IS NULL
+  GROUP BY
+    `m0_pk`
+) AS `imx_raw`
+
+-- SCAN-DAYS
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    COUNT(
+      DISTINCT CASE
+        WHEN `e`.`event` = 'scan_acquired'
+        THEN CAST(TIMESTAMP(DATETIME(`e`.`at`, 'Europe/Berlin')) AS DATE)
+      END
+    ) AS `f0`,
+    `c`.`pk` AS `imx_cut_pk`,
+    `c`.`cut` AS `imx_cut`
+  FROM `events` AS `e`
+  INNER JOIN `imx_cuts` AS `c`
+    ON `c`.`grain` = 'month' AND `e`.`at` <= `c`.`cut`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`,
+    `c`.`pk`,
+    `c`.`cut`
+), `imx_dims` AS (
+  SELECT
+    `f`.*
+  FROM `imx_facts` AS `f`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'eu' AS `cal`,
+    'base' AS `m0_layer`
+  FROM `imx_dims`
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    TRUE AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE WHEN `f0` IS NULL THEN 'nullval' ELSE 'closed' END AS `m0_raw`,
+    CAST(`f0` AS FLOAT64) AS `m0_val`,
+    `imx_cut_pk` AS `m0_pk`
+  FROM `imx_s0`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'nullval'
+      THEN CAST(0 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'nullval'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'SCAN-DAYS' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'SCAN-DAYS' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  WHERE
+    `imx_cut_pk` IS NULL
+  UNION ALL
+  SELECT
+    'SCAN-DAYS' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    `m0_pk` AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(NULL AS FLOAT64) AS `st0`,
+    CAST(NULL AS ARRAY<STRING>) AS `example`
   FROM `imx_units`
   WHERE
     NOT `m0_pk` IS NULL
