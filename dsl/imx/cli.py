@@ -36,7 +36,8 @@ EXIT_CODES = """\
 exit codes:
   0      success
   1      findings: diagnostics, failed examples, files fmt would change,
-         data-quality findings under --strict
+         data-quality findings under --strict, two versions diff finds
+         different, studies two equally specific variants match
   2      usage: a bad option or path, data that cannot be read, an output that
          cannot be written (the message names it)
   3      an internal error in imx (a bug: please report it)
@@ -561,6 +562,7 @@ def _check_docs_units(args: argparse.Namespace, results_path: Path | None) -> No
 
 
 def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) -> int:
+    from imx.cli_diff import changes_page_for
     from imx.render.handbook import build_handbook, read_results
     from imx.render.handbook.units import read_unit_folder
 
@@ -572,7 +574,14 @@ def _build_docs(args: argparse.Namespace, out: Path, results_path: Path | None) 
 
     try:
         with progress(_console(args, stderr=True), f"building the handbook in {out}"):
-            site = build_handbook(checked.model, out, results, checked.sources, units)
+            site = build_handbook(
+                checked.model,
+                out,
+                results,
+                checked.sources,
+                units,
+                changes_page_for(args, checked.model),
+            )
     except OSError as exc:
         raise OutputError(M.HANDBOOK_UNWRITABLE.format(out, exc.strerror or exc)) from exc
     _say(_console(args), f"handbook written to {site} (open {site / 'index.html'})")
@@ -881,6 +890,11 @@ def _add_docs(sub: SubParsers) -> argparse.ArgumentParser:
         "--units",
         metavar="DIR",
         help="unit rows from the same run's `imx run --units`: red and amber cells link to them",
+    )
+    build.add_argument(
+        "--changes-from",
+        metavar="OLD",
+        help="add a Changes page from OLD (a folder, a file or git:REV:PATH), as imx diff shows",
     )
     serve.add_argument(
         "--addr",

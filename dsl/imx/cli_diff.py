@@ -97,18 +97,18 @@ def _from_git(spec: str, scratch: Path) -> Path:
 
 
 @contextmanager
-def _sides(args: argparse.Namespace) -> Iterator[tuple[Path, Path]]:
-    """OLD and NEW as paths on disk, git revisions written to a temporary folder meanwhile."""
+def _sides(*specs: str) -> Iterator[list[Path]]:
+    """Each side as a path on disk, git revisions written to a temporary folder meanwhile."""
     with tempfile.TemporaryDirectory(prefix="imx-diff-") as scratch:
         paths = []
-        for i, spec in enumerate((args.old, args.new)):
+        for i, spec in enumerate(specs):
             if spec.startswith(GIT):
                 paths.append(_from_git(spec, Path(scratch) / str(i)))
             elif Path(spec).exists():
                 paths.append(Path(spec))
             else:
                 raise UsageError(M.DIFF_NO_SIDE.format(spec), [M.DIFF_SIDE_HINT])
-        yield paths[0], paths[1]
+        yield paths
 
 
 def _model(args: argparse.Namespace, path: Path, name: str) -> Model:
@@ -170,7 +170,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from imx.render import diff as R
 
     _preflight(args)
-    with _sides(args) as (old_path, new_path):
+    with _sides(args.old, args.new) as (old_path, new_path):
         old = _model(args, old_path, args.old)
         new = _model(args, new_path, args.new)
     diff = diff_models(old, new)
@@ -182,3 +182,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         print(text, end="" if text.endswith("\n") else "\n")
     return cli.EXIT_OK if diff.empty else cli.EXIT_FINDINGS
+
+
+def changes_page_for(args: argparse.Namespace, model: Model) -> str | None:
+    """``imx docs build --changes-from OLD``: the handbook's Changes page from OLD (a folder, a
+    file or ``git:REV:PATH``, checked like a side of ``imx diff``) to ``model``."""
+    from imx.diff import diff_models
+    from imx.render.handbook.changes import changes_page
+
+    if args.changes_from is None:
+        return None
+    with _sides(args.changes_from) as (path,):
+        old = _model(args, path, args.changes_from)
+    return changes_page(diff_models(old, model), args.changes_from)

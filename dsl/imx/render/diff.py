@@ -245,28 +245,30 @@ def to_json(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
 # ------------------------------------------------------------------------------------ text
 
 
-def _heading(v: View) -> str:
+def heading(v: View) -> str:
+    """``metric XFER-OT "Images received on time": changed``."""
     title = f" {quoted(v['title'])}" if v["title"] and v["kind"] != "variant" else ""
     selector = f" ({v['title']})" if v["title"] and v["kind"] == "variant" else ""
     status = f"renamed from {v['old_key']}" if v["status"] == "renamed" else v["status"]
     return f"{v['kind']} {v['key']}{title}{selector}: {status}"
 
 
-def _move(change: View, f: View) -> str:
+def move(change: View, f: View) -> str:
     """``old → new``; an added or removed definition's field: its one value."""
     if change["status"] in ("added", "removed"):
         return str(f["new"] if change["status"] == "added" else f["old"])
     return f"{f['old']} → {f['new']}"
 
 
-def _affects(f: View) -> str:
+def notes(f: View) -> str:
     """What a field's change also says: the fields a param changed, where a value comes from."""
-    notes = [f"changes {', '.join(f['affects'])}"] if f["affects"] else []
-    notes += [f["note"]] if f["note"] else []
-    return f" ({'; '.join(notes)})" if notes else ""
+    said = [f"changes {', '.join(f['affects'])}"] if f["affects"] else []
+    said += [f["note"]] if f["note"] else []
+    return f" ({'; '.join(said)})" if said else ""
 
 
-def _totals(report: View) -> str:
+def totals(report: View) -> str:
+    """``2 definition(s) differ: 1 method, 1 wording``."""
     counts = ", ".join(f"{n} {k}" for k, n in report["counts"].items())
     n = len(report["changes"])
     return f"{n} definition(s) differ: {counts}" if n else "no differences"
@@ -319,11 +321,11 @@ def _impact_lines(impact: View) -> Iterable[str]:
 def to_text(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
     """Lines for a terminal: each change with its fields, then the impact."""
     report = views(diff, impact, old, new)
-    lines = [f"{old} → {new}: {_totals(report)}"]
+    lines = [f"{old} → {new}: {totals(report)}"]
     for v in report["changes"]:
-        lines += ["", _heading(v)]
+        lines += ["", heading(v)]
         for f in v["fields"]:
-            lines.append(f"  {f['class']:<9}  {f['label']}: {_move(v, f)}{_affects(f)}")
+            lines.append(f"  {f['class']:<9}  {f['label']}: {move(v, f)}{notes(f)}")
     if "impact" in report:
         lines += ["", "impact on the same data and cut:"]
         lines.extend(_impact_lines(report["impact"]))
@@ -351,12 +353,12 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]
 
 
 def _markdown_change(v: View) -> list[str]:
-    lines = ["", f"### {cell(_heading(v))}", ""]
+    lines = ["", f"### {cell(heading(v))}", ""]
     if v["status"] in ("added", "removed"):
-        added = [(f["label"], f["class"], _move(v, f)) for f in v["fields"]]
+        added = [(f["label"], f["class"], move(v, f)) for f in v["fields"]]
         lines += _table(("field", "class", "value"), added)
     elif v["fields"]:
-        rows = [(f["label"], f["class"], f["old"], f["new"] + _affects(f)) for f in v["fields"]]
+        rows = [(f["label"], f["class"], f["old"], f["new"] + notes(f)) for f in v["fields"]]
         lines += _table(("field", "class", "old", "new"), rows)
     else:
         lines.append(f"{v['status'].capitalize()}, nothing else changed.")
@@ -399,7 +401,7 @@ def _rows(moved: list[View]) -> list[tuple[str, ...]]:
 def to_markdown(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
     """A review comment: totals, a table per changed definition, the impact with both stamps."""
     report = views(diff, impact, old, new)
-    lines = [f"## Changes from `{cell(old)}` to `{cell(new)}`", "", _totals(report) + "."]
+    lines = [f"## Changes from `{cell(old)}` to `{cell(new)}`", "", totals(report) + "."]
     for v in report["changes"]:
         lines += _markdown_change(v)
     if "impact" in report:

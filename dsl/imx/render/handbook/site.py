@@ -74,9 +74,11 @@ def render_pages(
     results: ResultsLike | None = None,
     sql_for: SqlFor | None = None,
     units: Mapping[str, pa.Table] | None = None,
+    changes: str | None = None,
 ) -> dict[str, str]:
     """Every page of the handbook: path under docs/ → Markdown (with ``units``, the unit rows of
-    ``imx run --units``, a units page for each metric with a red or amber study or site)."""
+    ``imx run --units``, a units page for each metric with a red or amber study or site; with
+    ``changes``, the Changes page :func:`imx.render.handbook.changes.changes_page` wrote)."""
     index = SourceIndex.build(sources)
     ctx = Context.make(model, index, as_table(results), sql_for, dict(units or {}))
     pages = {
@@ -89,6 +91,8 @@ def render_pages(
     }
     if ctx.results is not None:
         pages["scorecard.md"] = overview.scorecard_page(ctx)
+    if changes is not None:
+        pages["changes.md"] = changes
     for metric in model.metrics:
         pages[metric_path(metric.id)] = metric_page(ctx, metric)
         if ctx.has_units_page(metric.id):
@@ -97,11 +101,13 @@ def render_pages(
     return pages
 
 
-def nav(model: m.Model, with_results: bool) -> list[Any]:
+def nav(model: m.Model, with_results: bool, with_changes: bool = False) -> list[Any]:
     """The site navigation: overview pages, then metrics by category."""
     items: list[Any] = [{"Home": "index.md"}]
     if with_results:
         items.append({"Scorecard": "scorecard.md"})
+    if with_changes:
+        items.append({"Changes": "changes.md"})
     items.extend(
         [
             {"Process map": "process-map.md"},
@@ -119,7 +125,10 @@ def nav(model: m.Model, with_results: bool) -> list[Any]:
 
 
 def mkdocs_config(
-    model: m.Model, with_results: bool, extra: Mapping[str, Any] | None = None
+    model: m.Model,
+    with_results: bool,
+    extra: Mapping[str, Any] | None = None,
+    with_changes: bool = False,
 ) -> dict[str, Any]:
     """The mkdocs.yml content: Material, no web fonts, offline search, imx highlighting.
 
@@ -142,7 +151,7 @@ def mkdocs_config(
         "extra_css": ["assets/imx.css"],
         # A local shim: the offline plugin would otherwise add one from a CDN.
         "extra": {"generator": False, "polyfills": [SHIM]},
-        "nav": nav(model, with_results),
+        "nav": nav(model, with_results, with_changes),
         "not_in_nav": f"/{UNITS}/",
         "validation": {
             "omitted_files": "warn",
@@ -206,16 +215,19 @@ def write_project(
     sources: Mapping[str, SourceFile] | None = None,
     extra_config: Mapping[str, Any] | None = None,
     units: Mapping[str, pa.Table] | None = None,
+    changes: str | None = None,
 ) -> Path:
     """Write mkdocs.yml, docs/ and assets under ``out``; return the mkdocs.yml path."""
     sources = sources if sources is not None else _read_files(model.files)
-    pages = render_pages(model, sources, results, default_sql(), units)
+    pages = render_pages(model, sources, results, default_sql(), units, changes)
     pages.update(assets())
     docs = out / DOCS
     _sync(docs, pages)
     config = out / CONFIG
     text = json.dumps(
-        mkdocs_config(model, results is not None, extra_config), indent=2, ensure_ascii=False
+        mkdocs_config(model, results is not None, extra_config, changes is not None),
+        indent=2,
+        ensure_ascii=False,
     )
     _write_if_changed(config, "# Written by imx docs: the metric handbook.\n" + text + "\n")
     return config
@@ -268,10 +280,14 @@ def build_handbook(
     results: ResultsLike | None = None,
     sources: Mapping[str, SourceFile] | None = None,
     units: Mapping[str, pa.Table] | None = None,
+    changes: str | None = None,
 ) -> Path:
     """Write the handbook's mkdocs project under ``out`` and build it; return the site folder
-    (``units``: the unit rows of ``imx run --units`` behind ``results``, by metric)."""
-    config = write_project(model, Path(out), as_table(results), sources, units=units)
+    (``units``: the unit rows of ``imx run --units`` behind ``results``, by metric; ``changes``:
+    a Changes page, :func:`imx.render.handbook.changes.changes_page`)."""
+    config = write_project(
+        model, Path(out), as_table(results), sources, units=units, changes=changes
+    )
     return build_site(config)
 
 
