@@ -181,6 +181,17 @@ def group_label(level: str, group: object, group2: object = None) -> str:
     return " × ".join(f"{n} {v}" for n, v in zip(names, shown, strict=False))
 
 
+def level_text(label: str) -> str:
+    """A level as people read it: ``by:vendor+therapeutic_area`` → ``by vendor and
+    therapeutic_area``; ``site``, ``study``, ``portfolio`` as they are.
+
+    >>> level_text("by:reader"), level_text("by:vendor+therapeutic_area"), level_text("study")
+    ('by reader', 'by vendor and therapeutic_area', 'study')
+    """
+    names = by_names(label)
+    return "by " + " and ".join(names) if names else label
+
+
 def period_label(key: int | None, grain: str | None) -> str | None:
     """``202603`` → ``2026-03`` (month), ``20261`` → ``2026-Q1`` (quarter), ``2026`` (year)."""
     if key is None or grain is None:

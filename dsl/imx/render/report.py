@@ -20,7 +20,7 @@ from imx.model import Model, ValueUnit
 from imx.render.drilldown import anchor, drilldown_html, is_flagged
 from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import html_text
-from imx.results import Results
+from imx.results import Results, level_text
 
 _CSS = """
 :root { color-scheme: light dark; --fg: #1d1f24; --bg: #ffffff; --line: #d9dbe0; --muted: #666b75;
@@ -94,7 +94,7 @@ def _groups_html(model: Model, table: pa.Table | None) -> str:
                 if r["level"] == level
             )
             head = "<tr><th>Group</th><th>Variant</th><th>Value</th><th>n</th><th>Status</th></tr>"
-            title = f"{metric_id} {level.replace('by:', 'by ').replace('+', ' and ')}"
+            title = f"{metric_id} {level_text(level)}"
             parts.append(
                 f"<h3>{html_text(title)}</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
             )

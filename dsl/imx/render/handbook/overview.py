@@ -8,7 +8,7 @@ from imx.render.handbook import figures, scores
 from imx.render.handbook.markup import cell, code, link, prose, raw_block, table, text
 from imx.render.handbook.pages import Context, override_rows
 from imx.render.handbook.units import scorecard_cell
-from imx.results import spec_hash
+from imx.results import level_text, spec_hash
 from imx.source import SourceFile
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
@@ -89,7 +89,7 @@ def metrics_index(ctx: Context) -> str:
         parts.append(table(["Metric", "Title", "Key performance question"], rows))
     parts.append("## By level")
     labels = list(dict.fromkeys(lv.label for x in ctx.model.metrics for lv in x.base.levels))
-    header = ["Metric", *(text(label.replace("by:", "by ")) for label in labels)]
+    header = ["Metric", *(text(level_text(label)) for label in labels)]
     rows = []
     for _category, metrics in categories(ctx.model):
         for x in metrics:

@@ -16,6 +16,7 @@ from imx.render.handbook.facts import data_needs
 from imx.render.handbook.markup import cell, code, fence, link, prose, raw_block, table, text
 from imx.render.handbook.sources import SourceIndex
 from imx.render.handbook.units import flagged, units_link
+from imx.results import level_text
 
 SqlFor = Callable[[m.Model, str], str]
 
@@ -83,7 +84,7 @@ def _heading(metric: m.Metric) -> str:
     lines = [f"# {text(title)}"]
     if base.question:
         lines.append(f'!!! question "Key performance question"\n    {text(base.question)}')
-    levels = ", ".join(text(level.label.replace("by:", "by ")) for level in base.levels)
+    levels = ", ".join(text(level_text(level.label)) for level in base.levels)
     facts = [
         ["Category", text(base.category.replace("_", " "))],
         ["Unit of analysis", text(base.unit.name)],

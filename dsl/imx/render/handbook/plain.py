@@ -13,6 +13,7 @@ from imx import model as m
 from imx.render.explain import number_text
 from imx.render.handbook.facts import walk
 from imx.render.handbook.markup import code, text
+from imx.results import level_text
 
 _COMPARE = {
     "=": "is",
@@ -179,7 +180,7 @@ def _summarised(metric: m.ResolvedMetric) -> str:
         head = f"{stats[0]} (the value)" + "".join(f", {s}" for s in stats[1:])
     else:
         head = "the total over the population"
-    levels = ", ".join(text(level.label.replace("by:", "by ")) for level in metric.levels)
+    levels = ", ".join(text(level_text(level.label)) for level in metric.levels)
     parts = [head, f"reported per {levels}" if levels else ""]
     if metric.period is not None:
         grain = text(metric.period.grain)
