@@ -87,6 +87,10 @@ def _rows(metric: m.ResolvedMetric) -> list[tuple[str, str]]:
         ("levels", ", ".join(level.label for level in metric.levels)),
         ("companion", ", ".join(metric.companions) or "—"),
     ]
+    if metric.series is not None:  # rule 18
+        rows.append(
+            ("series", f"{metric.series}: evaluated at each {metric.series} end as the cut")
+        )
     return [(k, v or "—") for k, v in rows]
 
 
