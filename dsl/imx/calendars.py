@@ -5,6 +5,8 @@ including ``b``'s local date, dates taken in the calendar's time zone; it is neg
 symmetrically) when ``b`` falls on an earlier date than ``a``. ``calendar_table`` renders, for every
 calendar and every date in a range, a cumulative business-day index ``idx`` such that
 ``business_days(a, b) == idx(date_b) - idx(date_a)``; the SQL evaluator joins against it.
+``period_ends`` gives the cuts of a series (rule 18): each period's last microsecond in a zone, the
+last one the data cut; ``cuts_table`` renders them for SQL.
 
 >>> import datetime as dt
 >>> from imx.model import CalendarDef
