@@ -3,6 +3,8 @@
 >>> from imx import model as m
 >>> phrase(m.Not(m.Fact("has", "query_closed")))
 'no <code>query&#95;closed</code> event'
+>>> phrase(m.CountDistinct("reader", "read_completed"))
+'the number of distinct <code>reader</code> values of <code>read&#95;completed</code> events'
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def phrase(expr: m.Expr) -> str:
     if isinstance(expr, m.Fact):
         return _fact(expr)
     if isinstance(expr, m.FirstOf):
-        return "whichever of " + ", ".join(code(e) for e in expr.events) + " came first"
+        filters = expr.filters or (None,) * len(expr.events)
+        named = (code(e) + _where(f) for e, f in zip(expr.events, filters, strict=True))
+        return "whichever of " + ", ".join(named) + " came first"
     if isinstance(expr, m.EventConst):
         return code(expr.event)
     if isinstance(expr, m.AsOf):
@@ -63,16 +67,37 @@ def phrase(expr: m.Expr) -> str:
         return f"{phrase(expr.target)} comes within {_const(expr.window)} of {phrase(expr.anchor)}"
     if isinstance(expr, m.Arith):
         return f"{_grouped(expr.left)} {text(expr.op)} {_grouped(expr.right)}"
-    return f"minus {_grouped(expr.operand)}"
+    if isinstance(expr, m.Negate):
+        return f"minus {_grouped(expr.operand)}"
+    return _attribute(expr)
+
+
+def _attribute(expr: m.RowAttr | m.In | m.AttributeOf | m.CountDistinct | m.UnitAttr) -> str:
+    """What an event row or a unit says (semantics rules 14-17), in words."""
+    if isinstance(expr, m.RowAttr):
+        return f"its {code(expr.column)}"
+    if isinstance(expr, m.In):
+        values = " or ".join(_const(v) for v in expr.values)
+        return f"{phrase(expr.operand)} is {values}"
+    if isinstance(expr, m.AttributeOf):
+        return f"the {code(expr.column)} of {_fact(expr.fact)}"
+    if isinstance(expr, m.CountDistinct):
+        what = "local days" if expr.column == m.DAY else f"{code(expr.column)} values"
+        return f"the number of distinct {what} of {code(expr.event)} events{_where(expr.filter)}"
+    return f"the unit's {code(expr.name)}"
+
+
+def _where(condition: m.Expr | None) -> str:
+    return "" if condition is None else f" where {phrase(condition)}"
 
 
 def _fact(fact: m.Fact) -> str:
-    event = code(fact.event)
+    event, where = code(fact.event), _where(fact.filter)
     if fact.kind == "has":
-        return f"a {event} event"
+        return f"a {event} event{where}"
     if fact.kind == "count":
-        return f"the number of {event} events"
-    return f"the {fact.kind} {event}"
+        return f"the number of {event} events{where}"
+    return f"the {fact.kind} {event}" + (f" (of those{where})" if where else "")
 
 
 def _negation(operand: m.Expr) -> str:
