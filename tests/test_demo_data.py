@@ -89,6 +89,14 @@ def test_unknown_modality_codes_are_the_manifest_count(tmp_path: Path) -> None:
     assert len(unknown) == manifest.faults["unknown-modality"] > 0
     assert {r["event"] for r in unknown} == {"scan_acquired"}
     assert {r["modality"] for r in unknown} <= set(UNKNOWN_MODALITIES)
+    from imx.evaluation import evaluate
+    from imx.results import RunOptions
+
+    dataset = load_dataset(_model().schema, {k: tmp_path / v for k, v in manifest.files.items()})
+    options = RunOptions(levels=("by:modality",), metrics=("XFER-CT",))
+    rows = evaluate(_model(), dataset, options).table.to_pylist()
+    groups = {r["group"] for r in rows if r["period"] is None}
+    assert {r["modality"] for r in unknown} <= groups  # their own groups in a by-modality level
 
 
 def test_negative_durations_are_found_per_metric(tmp_path: Path) -> None:
