@@ -152,11 +152,15 @@ def metrics(
                 changed,
                 measure=m.RateMeasure(replace(base.measure.condition, window=draw(windows))),
             )
-        variants.append(
-            m.Variant(
-                f"v{k}", base.id, (m.SelectorTerm(column, values),), None, ("where",), changed
+        terms = [m.SelectorTerm(column, values)]
+        if k:  # v1 has one more term than v0, so where both match the more specific wins (rule 28)
+            other = (
+                ("phase", ("3",))
+                if column == "therapeutic_area"
+                else ("therapeutic_area", ("oncology",))
             )
-        )
+            terms.append(m.SelectorTerm(*other))
+        variants.append(m.Variant(f"v{k}", base.id, tuple(terms), None, ("where",), changed))
     return m.Metric(base, tuple(variants))
 
 
