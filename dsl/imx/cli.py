@@ -331,9 +331,23 @@ def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[st
         if metric_id not in ids:
             hints = did_you_mean(metric_id, ids) or available("metrics", ids)
             raise UsageError(M.NO_SUCH_METRIC_OPTION.format(metric_id), hints)
-    names = _level_names(model, metrics)
+    chosen = [x for x in model.metrics if not metrics or x.id in metrics]
     for level in levels:
-        _check_level_option(level, names)
+        metric_id, _, asked = level.partition(":")
+        if metric_id in ids:
+            _check_level_option(asked, _level_names(model, [metric_id]))
+            continue
+        _check_level_option(level, _level_names(model, metrics))
+        _check_level_declared(level, chosen)
+
+
+def _check_level_declared(level: str, chosen: Sequence[Metric]) -> None:
+    """A level no chosen metric has would give nothing: say how to ask for it per metric."""
+    from imx.plan import chosen_levels
+
+    if chosen and not any(chosen_levels(x, (level,)) for x in chosen):
+        hint = M.LEVEL_NOT_DECLARED_HINT.format(chosen[0].id, level)
+        raise UsageError(M.LEVEL_NOT_DECLARED.format(level), [hint])
 
 
 def _check_level_option(level: str, names: Sequence[str]) -> None:
@@ -819,7 +833,8 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="LEVEL",
-        help="site, study, portfolio, by:NAME or by:NAME+NAME crossed (repeatable)",
+        help="site, study, portfolio, by:NAME or by:NAME+NAME crossed, for the metrics that"
+        " declare it; METRIC:LEVEL for one metric (repeatable; default: each metric's own)",
     )
     p.add_argument("--period", choices=("month", "quarter", "year"), help="report per period")
     p.add_argument(

@@ -274,6 +274,11 @@ BAD_TABLE_OPTION = "--table `{}` should look like events=path/to/events.parquet"
 SPARK_MASTER_ALONE = "--spark-master is for the Spark engine"
 NO_SUCH_METRIC_OPTION = "--metric `{}`: no such metric in this project"
 NOT_A_LEVEL = "--level `{}` is not a level"
+LEVEL_NOT_DECLARED = "--level `{}`: no chosen metric has this level"
+LEVEL_NOT_DECLARED_HINT = (
+    "a metric is aggregated only at the levels it declares (or site, study and portfolio when it"
+    " declares none); ask for another per metric: --level {}:{}"
+)
 NO_SUCH_METRIC = "no metric `{}` in this project"
 NO_SUCH_VARIANT = "{} has no variant `{}`"
 NO_EXAMPLES = "no examples found"

@@ -31,7 +31,7 @@ columns (:func:`unit_names`), their types (:func:`unit_schema`) and order (:func
 from __future__ import annotations
 
 from imx.data import EXAMPLES
-from imx.plan.build import UNIT_CHOICES, build_plan, by_choices
+from imx.plan.build import UNIT_CHOICES, build_plan, by_choices, chosen_levels
 from imx.plan.contract import (
     BY_RANK,
     EXAMPLE,
@@ -94,7 +94,7 @@ __all__ = [
     "AGGREGATES", "ALL_LEVEL", "BASE", "CUT", "CUT_PERIOD", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "GROUP_COLUMNS", "IR", "LEVEL_RANK",
     "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "WHY_CALENDAR", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
-    "Plan", "PlanError", "build_plan", "by_choices", "by_names", "call", "in_order", "level_ranks", "metric_ranks",
+    "Plan", "PlanError", "build_plan", "by_choices", "by_names", "chosen_levels", "call", "in_order", "level_ranks", "metric_ranks",
     "order_keys", "raw_columns", "raw_schema", "reason_column", "result_order_keys", "sort_by_keys",
     "sort_units", "stat_column", "stat_quantile", "text", "unit_names", "unit_schema", "utc", "variant_labels",
 ]  # fmt: skip

@@ -358,6 +358,17 @@ def _plan_units(
     return unit_rows(g, p, layers, reasons, place, tuple(by.items()), value, everyone, explain)
 
 
+def chosen_levels(metric: m.Metric, levels: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The levels a metric is aggregated at: its own (declared, or site, study and portfolio)
+    when none is asked; else each level asked that it has, and each asked for it by name
+    (``ESC-RATE:portfolio``), which it gets even when it does not declare it."""
+    own = tuple(x.label for x in metric.base.levels) or DEFAULT_LEVELS
+    if levels is None:
+        return own
+    named = [x.partition(":")[2] for x in levels if x.partition(":")[0] == metric.id]
+    return tuple(dict.fromkeys([x for x in levels if x in own] + named))
+
+
 def _plan_metric(
     g: Grain,
     i: int,
@@ -375,8 +386,7 @@ def _plan_metric(
     grain, pk, cumulative = _period(g, metric.base, period)
     stage1 = list(values.items()) + ([(f"{p}_pk", pk)] if pk is not None else [])
     stats = summary_stats(metric.base, measure.kind)
-    labels = levels if levels is not None else tuple(x.label for x in metric.base.levels)
-    groups = [(x, _level_group(g, x, metric.base)) for x in labels or DEFAULT_LEVELS]
+    groups = [(x, _level_group(g, x, metric.base)) for x in chosen_levels(metric, levels)]
     overall = call("is_null", Col(CUT_PERIOD)) if g.series else None  # a series' data-cut rows
     branches = [Branch(i, ALL_LEVEL, (), where=overall)]
     for label, group in groups:
