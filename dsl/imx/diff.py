@@ -269,9 +269,13 @@ def _nested_wording(owner: Any, name: str) -> bool:
 
 
 def _canonical(value: Any, name: str) -> Any:
-    """The value compared: a set-like field as a sorted tuple, so its order never counts."""
+    """The value compared: a set-like field as a sorted tuple, so its order never counts; a
+    metric's unit by its name and keys (its attributes are the schema's unit's, compared there,
+    and a metric that reads one says so in its own expressions or levels)."""
     if name in UNORDERED and isinstance(value, tuple):
         return tuple(sorted(value, key=repr))
+    if name == "unit" and isinstance(value, m.UnitDef):
+        return (value.name, value.keys)
     return value
 
 
