@@ -347,3 +347,71 @@ def test_hostile_spec_runs_no_script(browser: Browser, hostile_served: str) -> N
     browser.js("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=imxpwn(1)>')")
     browser.settle(0.5)
     assert browser.js("window.__imxpwned || []") == ["1"]
+
+
+# ------------------------------------------------------------------ layout at desktop and phone widths
+
+LAYOUT_PAGES = (
+    "index.html",
+    "scorecard.html",
+    "csfs.html",
+    "variants.html",
+    "process-map.html",
+    "schema.html",
+    "metrics/XFER-OT.html",
+)
+# A table's columns are all reachable: the table fits its box, or a box around it scrolls.
+HIDDEN_COLUMNS = """[...document.querySelectorAll('article table')].filter(t => {
+  for (let p = t.parentElement; p && p !== document.body; p = p.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return false;
+  }
+  return t.getBoundingClientRect().right > innerWidth + 1;
+}).map(t => t.className || t.parentElement.className)"""
+PAGE_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+DUPLICATE_IDS = (
+    "(() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+    " return ids.filter((x, i) => ids.indexOf(x) !== i); })()"
+)
+
+
+def _viewport(browser: Browser, width: int, scheme: str) -> None:
+    metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}
+    browser.send("Emulation.setDeviceMetricsOverride", metrics)
+    feature = {"name": "prefers-color-scheme", "value": scheme}
+    browser.send("Emulation.setEmulatedMedia", {"features": [feature]})
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1400, "light"), (390, "dark")])
+def test_no_page_overflows_and_no_table_hides_columns(
+    browser: Browser, served: str, width: int, scheme: str, tmp_path: Path
+) -> None:
+    _viewport(browser, width, scheme)
+    try:
+        for page in LAYOUT_PAGES:
+            browser.navigate(served + page)
+            assert browser.js(PAGE_OVERFLOW) <= 0, (page, width)
+            assert browser.js(HIDDEN_COLUMNS) == [], (page, width)
+            assert browser.js(DUPLICATE_IDS) == [], page
+        browser.screenshot(tmp_path / f"metric-{width}-{scheme}.png")
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+        browser.send("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_scorecard_cells_show_values_and_link_to_their_metric(
+    browser: Browser, served: str
+) -> None:
+    browser.navigate(served + "scorecard.html")
+    cells = browser.js(
+        "[...document.querySelectorAll('.imx-scorecard tbody td:nth-child(n+6)')]"
+        ".filter(td => td.textContent.trim()).map(td => [td.querySelector('.imx-cell-value')"
+        "?.textContent, td.querySelector('a')?.getAttribute('href'), td.closest('tr')"
+        ".querySelector('td a').getAttribute('href')])"
+    )
+    assert cells, "the scorecard has no study cells"
+    for value, href, metric_page in cells:
+        assert value and value != "", cells[:3]
+        assert href == metric_page or (href or "").startswith("units/"), (href, metric_page)
+    first = browser.js("document.querySelector('.imx-scorecard tbody td:nth-child(6) a').href")
+    with urllib.request.urlopen(first, timeout=10) as reply:
+        assert reply.status == 200

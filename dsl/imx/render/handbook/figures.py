@@ -321,4 +321,13 @@ def _svg(fig: Figure, salt: str, label: str) -> str:
         f'<svg class="imx-figure-svg" role="img" aria-label="{html_text(label)}" '
         f'style="max-width: {float(width) * 4 / 3:.0f}px"'
     )
-    return text.replace("<svg", attrs, 1).strip()
+    return _unique_ids(text.replace("<svg", attrs, 1).strip(), salt)
+
+
+def _unique_ids(svg: str, salt: str) -> str:
+    """Prefix every id of one figure (and each reference to it) with its salt, so two figures
+    on a page (matplotlib numbers ``figure_1``, ``patch_1`` per figure) never share an id."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", salt) + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda x: f'id="{prefix}{x.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda x: f"url(#{prefix}{x.group(1)})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda x: f'href="#{prefix}{x.group(1)}"', svg)

@@ -325,9 +325,22 @@ def _scorecard_row(
     ]
     for study in studies:
         row = by_study.get(study)
-        chip = status_chip(row.get("status")) if row else ""
-        cells.append(cell(row, chip) if row and cell else chip)
+        cells.append(_study_cell(row, metric, href, cell) if row else "")
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _study_cell(row: Row, metric: m.Metric, href: str | None, cell: CellLink | None) -> str:
+    """A study's value and status, linked to its units when ``cell`` links it (a red or amber
+    cell), else to the metric's page."""
+    value = value_text(row.get("value"), metric.base.value_unit)
+    shown = (
+        f'<span class="imx-cell-value">{html_text(value)}</span> {status_chip(row.get("status"))}'
+    )
+    linked = cell(row, shown) if cell else shown
+    if linked != shown or not href:
+        return linked
+    title = html_text(f"{metric.id} in study {row.get('study')}")
+    return f'<a href="{html_text(href)}" title="{title}">{shown}</a>'
 
 
 def value_table(
