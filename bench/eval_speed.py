@@ -12,12 +12,14 @@ Cases, each run in a fresh subprocess so its peak RSS is its own (``os.wait4``):
 * ``imx-cli``  ``imx run stdlib_metrics --data DIR --out results.parquet`` end to end.
 
 ``python -m bench eval [--sizes 1M,10M] [--repeat N] [--threads N]``; data is generated once into
-``bench/.data/`` (gitignored). The six values of imx and of the hand-written SQL must agree.
+``bench/.data/`` (gitignored), in a folder named by size, seed and a digest of the generator's
+source, so a changed generator makes a new log. The six values of imx and of the hand-written SQL must agree.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -34,13 +36,22 @@ DATA = Path(__file__).resolve().parent / ".data"
 STDLIB = ROOT / "stdlib_metrics"
 SIX = ("XFER-CT", "XFER-OT", "QC-FPR", "QRY-RATE", "ADJ-TP", "QRY-AGED")
 SIZES = {"1M": 1_000_000, "10M": 10_000_000}
-EVENTS_PER_STUDY = 3_300  # what the demo generator gives, roughly
+EVENTS_PER_STUDY = 4_650  # what the demo generator gives, roughly
+GENERATOR = ROOT / "dsl" / "imx" / "demo_data"
 CASES = ("scan", "read", "handsql", "pandas", "imx-six", "imx-all", "imx-cli")
 
 
+def generator_digest() -> str:
+    """A digest of the demo generator's source: a log made by another version is not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def ensure_data(size: str, seed: int = 7) -> Path:
-    """The demo log of about ``size`` events as Parquet, generated once."""
-    folder = DATA / f"events-{size}-seed{seed}"
+    """The demo log of about ``size`` events as Parquet, generated once per generator version."""
+    folder = DATA / f"events-{size}-seed{seed}-{generator_digest()}"
     if not (folder / "manifest.json").exists():
         print(f"generating the {size} demo log into {folder} …", file=sys.stderr, flush=True)
         studies = math.ceil(SIZES[size] / EVENTS_PER_STUDY)
