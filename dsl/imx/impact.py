@@ -73,6 +73,10 @@ class Summary:
             what += self.new_status or "none"
         elif self.old_status == self.new_status:
             what = f"value moved, status {self.new_status or 'none'}"
+        elif self.old_status is None:  # a row only the new definition has (a level added)
+            what = f"new, {self.new_status}"
+        elif self.new_status is None:
+            what = f"gone, was {self.old_status}"
         else:
             what = f"{self.old_status or 'absent'} → {self.new_status or 'absent'}"
         cause = (
