@@ -415,3 +415,46 @@ def test_scorecard_cells_show_values_and_link_to_their_metric(
     first = browser.js("document.querySelector('.imx-scorecard tbody td:nth-child(6) a').href")
     with urllib.request.urlopen(first, timeout=10) as reply:
         assert reply.status == 200
+
+
+def _headings(browser: Browser, css: str) -> list[str]:
+    return browser.js(
+        f"[...document.querySelectorAll('{css} thead th')].map(th => th.textContent.trim())"
+    )
+
+
+def test_matrices_head_their_columns_with_titles_and_fit_at_desktop_width(
+    browser: Browser, served: str
+) -> None:
+    _viewport(browser, 1400, "light")
+    try:
+        browser.navigate(served + "csfs.html")
+        assert _headings(browser, ".imx-matrix") == [
+            "KPI",
+            "Images reach the core lab in time for central review",
+            "Reads are reliable",
+        ]
+        fits = "(t => t.getBoundingClientRect().right <= t.parentElement.getBoundingClientRect()"
+        fits += ".right + 1)(document.querySelector('{}'))"
+        assert browser.js(fits.format(".imx-matrix"))
+        browser.navigate(served + "variants.html")
+        assert _headings(browser, ".imx-variant-matrix") == [
+            "Metric",
+            "oncology (therapeutic area)",
+            "cardiology or vascular (therapeutic area)",
+        ]
+        assert browser.js(fits.format(".imx-variant-matrix"))
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+
+
+def test_band_figure_labels_the_current_value(browser: Browser, served: str) -> None:
+    browser.navigate(served + "metrics/XFER-OT.html")
+    label = browser.js(
+        "(() => { const g = document.querySelector('.imx-band-figure [id$=\"imx-current-value\"]');"
+        " const r = g.getBoundingClientRect(); return [g.textContent.trim(), r.width, r.left,"
+        " r.right <= innerWidth]; })()"
+    )
+    shown, width, left, inside = label
+    assert shown.startswith("now ") and shown.endswith("%"), label
+    assert width > 0 and left >= 0 and inside, label

@@ -152,9 +152,21 @@ def band_figure(
             ax.text(float(target.value), 1.04, "target", ha="center", va="bottom", fontsize=8)
         if value is not None:
             ax.plot([value], [0.9], marker="v", ms=10, color=_INK, ls="none")
+            _current_label(ax, value, unit, right=value > (low + high) / 2)
         _strip_axes(ax, low, high, unit)
         fig.subplots_adjust(left=0.03, right=0.97, top=0.78, bottom=0.32)
         return _svg(fig, salt, "Bands: " + ", ".join(b.name for b in bands.bands))
+
+
+def _current_label(ax: Axes, value: float, unit: m.ValueUnit, *, right: bool) -> None:
+    """The current value written beside its marker (on the side with room)."""
+    shown = f"{value * 100:.1f}%" if unit is m.ValueUnit.PERCENT else f"{value:.3g}"
+    side = {"ha": "right", "x": -7} if right else {"ha": "left", "x": 7}
+    label = ax.annotate(
+        f"now {shown}", (value, 0.9), xytext=(side["x"], 0), textcoords="offset points",
+        ha=side["ha"], va="center", fontsize=9, fontweight="bold",
+    )  # fmt: skip
+    label.set_gid("imx-current-value")
 
 
 def _strip_axes(ax: Axes, low: float, high: float, unit: m.ValueUnit) -> None:

@@ -15,6 +15,9 @@ CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_
 YES = "✓"
 
 
+WIDE = "---\nhide:\n  - toc\n---"  # front matter: a page of wide matrices gives up its table of contents
+
+
 def categories(model: m.Model) -> list[tuple[str, list[m.Metric]]]:
     """Metrics grouped by category, in the work group's category order."""
     groups: dict[str, list[m.Metric]] = {}
@@ -102,7 +105,7 @@ def metrics_index(ctx: Context) -> str:
 def csf_page(ctx: Context) -> str:
     """Each critical success factor with its question and KPIs, then the CSF → KPI matrix."""
     model = ctx.model
-    parts = ["# Critical success factors"]
+    parts = [WIDE, "# Critical success factors"]
     if not model.csfs:
         parts.append("This project declares no critical success factors.")
         return "\n\n".join(parts) + "\n"
@@ -115,7 +118,7 @@ def csf_page(ctx: Context) -> str:
         kpis = [_kpi_link(model, k) for k in csf.kpis]
         parts.append("KPIs: " + ", ".join(kpis))
     parts.append("## CSF → KPI matrix")
-    header = ["KPI", *(code(c.name) for c in model.csfs)]
+    header = ["KPI", *(text(c.title or c.name) for c in model.csfs)]
     rows = []
     for _category, metrics in categories(model):
         for x in metrics:
@@ -132,7 +135,7 @@ def _kpi_link(model: m.Model, kpi: str) -> str:
 def variants_page(ctx: Context) -> str:
     """The metric × selector matrix: for each variant, what it changes."""
     with_variants = [x for x in ctx.model.metrics if x.variants]
-    parts = ["# Therapeutic-area variants"]
+    parts = [WIDE, "# Therapeutic-area variants"]
     parts.append(
         "A variant overlays its base metric for the studies its selector matches. Each cell names "
         "the variant and the fields it changes; the metric page shows base and variant values."
@@ -141,13 +144,21 @@ def variants_page(ctx: Context) -> str:
         parts.append("This project declares no variants.")
         return "\n\n".join(parts) + "\n"
     selectors = list(dict.fromkeys(selector_text(v) for x in with_variants for v in x.variants))
-    header = ["Metric", *(code(s) for s in selectors)]
+    shown = {selector_text(v): selector_words(v) for x in with_variants for v in x.variants}
+    header = ["Metric", *(text(shown[s]) for s in selectors)]
     rows = []
     for metric in sorted(with_variants, key=lambda x: x.id):
         cells = {selector_text(v): _variant_cell(metric, v) for v in metric.variants}
         rows.append([_metric_link(metric), *(cells.get(s, "") for s in selectors)])
     parts.append(table(header, rows, css="imx-matrix imx-variant-matrix"))
     return "\n\n".join(parts) + "\n"
+
+
+def selector_words(variant: m.Variant) -> str:
+    """A variant's selector as a column heading reads: ``rheumatology (therapeutic area)``,
+    ``RECIST 1.1 or iRECIST (response criteria)``, terms joined by ``and``."""
+    terms = [" or ".join(t.values) + f" ({t.column.replace('_', ' ')})" for t in variant.selector]
+    return " and ".join(terms) or variant.name
 
 
 def _variant_cell(metric: m.Metric, variant: m.Variant) -> str:
