@@ -22,5 +22,8 @@ def test_stdlib_results_on_the_demo_log_are_unchanged(
     data, out = tmp_path / "data", tmp_path / "results.csv"
     assert main(["demo-data", "--studies", "3", "--seed", "11", "--out", str(data)]) == 0
     argv = ["run", str(ROOT / "stdlib_metrics"), "--data", str(data), "--level", "study"]
-    assert main([*argv, "--level", "portfolio", "--out", str(out)]) == 0
+    # by reader: the per-reader rows of the reader metrics (RDI, ...); by reason: QRY-REASON,
+    # which declares only by-levels, so study and portfolio alone would leave it out
+    levels = ["--level", "portfolio", "--level", "by:reader", "--level", "by:reason"]
+    assert main([*argv, *levels, "--out", str(out)]) == 0
     golden(GOLDEN, out.read_text(encoding="utf-8"))
