@@ -212,7 +212,8 @@ def _same(x: object, y: object) -> bool:
 
 
 def _describe(row: Mapping[str, object]) -> str:
-    parts = [row.get(k) for k in ("metric", "variant", "level", "study", "site", "group", "period")]
+    keys = ("metric", "variant", "level", "study", "site", "group", "group2", "period")
+    parts = [row.get(k) for k in keys]
     return " ".join(str(p) for p in parts if p is not None)
 
 
