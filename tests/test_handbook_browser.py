@@ -458,3 +458,22 @@ def test_band_figure_labels_the_current_value(browser: Browser, served: str) -> 
     shown, width, left, inside = label
     assert shown.startswith("now ") and shown.endswith("%"), label
     assert width > 0 and left >= 0 and inside, label
+
+
+def test_trend_figure_shows_every_study_with_axis_titles_at_phone_width(
+    browser: Browser, served: str
+) -> None:
+    _viewport(browser, 390, "light")
+    try:
+        browser.navigate(served + "metrics/XFER-OT.html")
+        found = browser.js(
+            "(() => { const s = document.querySelector('.imx-trend-figure svg');"
+            " s.scrollIntoView(); const r = s.getBoundingClientRect();"
+            " return [[...s.querySelectorAll('text')].map(t => t.textContent.trim()),"
+            " r.width > 200, r.left >= 0 && r.right <= innerWidth]; })()"
+        )
+        texts, wide, inside = found
+        assert {"portfolio", "S1", "S2", "period", "value (%)"} <= set(texts), texts
+        assert wide and inside, found
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")

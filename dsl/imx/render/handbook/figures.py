@@ -188,41 +188,74 @@ def trend_figure(
     *,
     salt: str = "trend",
 ) -> str:
-    """Values by period, one line per series (the portfolio drawn bold), over shaded bands."""
+    """Values by period in small multiples: the portfolio, then one panel per study (every
+    study, none left out), each over the shaded bands with the portfolio drawn faintly behind."""
     periods = sorted({p for points in series.values() for p, _ in points})
-    index = {p: i for i, p in enumerate(periods)}
     values = [v for points in series.values() for _, v in points if v is not None]
     low, high = value_range(bands, unit, values)
+    labels = sorted(series, key=lambda k: (k != "portfolio", k))
+    columns = min(3, len(labels))
+    rows = -(-len(labels) // columns)
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(6.4, 2.8))
-        ax = fig.add_subplot()
-        if bands is not None:
-            colours = _colours(bands)
-            for region in regions(bands, low, high):
-                ax.axhspan(region.low, region.high, color=colours[region.name], alpha=0.25, lw=0)
-        for i, (label, points) in enumerate(sorted(series.items())):
-            xs = [index[p] for p, v in points if v is not None]
-            ys = [v for _, v in points if v is not None]
-            bold = label == "portfolio"
-            colour = _INK if bold else _OTHER[i % len(_OTHER)]
-            shown = " " + label if label.startswith("_") else label  # `_x` hides from a legend
-            width = 2.4 if bold else 1.2
-            ax.plot(xs, ys, marker="o", ms=3.5, label=figure_text(shown), lw=width, color=colour)
-        _trend_axes(ax, periods, low, high, unit)
-        fig.subplots_adjust(left=0.1, right=0.78, top=0.95, bottom=0.2)
-        return _svg(fig, salt, "Trend by period")
+        fig = Figure(figsize=(6.4, 0.7 + 1.6 * rows))
+        axes = list(fig.subplots(rows, columns, sharey=True, squeeze=False).flat)
+        for ax, label in zip(axes, labels, strict=False):
+            _trend_panel(ax, label, series, periods, bands, (low, high))
+            _trend_axes(ax, periods, unit)
+        for ax in axes[len(labels) :]:
+            ax.axis("off")
+        fig.supxlabel("period", fontsize=9)
+        fig.supylabel(UNIT_TITLES[unit], fontsize=9)
+        fig.subplots_adjust(left=0.13, right=0.98, top=1 - 0.3 / (0.7 + 1.6 * rows), hspace=0.75)
+        return _svg(fig, salt, f"Trend by period: portfolio and {len(labels) - 1} studies")
 
 
-def _trend_axes(ax: Axes, periods: list[str], low: float, high: float, unit: m.ValueUnit) -> None:
-    ax.set_ylim(low, high)
-    ax.set_xticks(range(len(periods)))
-    ax.set_xticklabels([figure_text(p) for p in periods], rotation=30, ha="right")
+UNIT_TITLES = {
+    m.ValueUnit.PERCENT: "value (%)",
+    m.ValueUnit.HOURS: "value (hours)",
+    m.ValueUnit.DAYS: "value (days)",
+    m.ValueUnit.BUSINESS_DAYS: "value (business days)",
+    m.ValueUnit.COUNT: "value (count)",
+    m.ValueUnit.NUMBER: "value",
+}
+
+
+def _trend_panel(
+    ax: Axes,
+    label: str,
+    series: Mapping[str, Sequence[tuple[str, float | None]]],
+    periods: list[str],
+    bands: m.Bands | None,
+    span: tuple[float, float],
+) -> None:
+    """One panel: the bands, the portfolio faintly (unless it is the panel), the panel's line."""
+    index = {p: i for i, p in enumerate(periods)}
+    if bands is not None:
+        colours = _colours(bands)
+        for region in regions(bands, *span):
+            ax.axhspan(region.low, region.high, color=colours[region.name], alpha=0.25, lw=0)
+    lines = [("portfolio", "#8a8a8a", 1.0)] if label != "portfolio" else []
+    lines.append((label, _INK if label == "portfolio" else _OTHER[0], 1.6))
+    for name, colour, width in lines:
+        points = [(index[p], v) for p, v in series.get(name, ()) if v is not None]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            ax.plot(xs, ys, marker="o", ms=2.5, lw=width, color=colour)
+    ax.set_title(figure_text(label), fontsize=9, loc="left", pad=3)
+    ax.set_ylim(*span)
+
+
+def _trend_axes(ax: Axes, periods: list[str], unit: m.ValueUnit) -> None:
+    step = max(1, -(-len(periods) // 4))  # at most four month labels a panel
+    ticks = list(range(0, len(periods), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([figure_text(periods[i]) for i in ticks], fontsize=7)
+    ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))
     ax.yaxis.set_major_formatter(lambda v, _pos: _fmt(unit)(v))
+    ax.tick_params(axis="y", labelsize=7)
     ax.grid(True, axis="y")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
 
 
 def status_figure(counts: Mapping[str, int], *, salt: str = "status") -> str:

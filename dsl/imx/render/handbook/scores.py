@@ -215,16 +215,15 @@ def level_rank(row: Row) -> tuple[int, str]:
     return order.get(level, 2), where_label(row)
 
 
-def trend_series(rows: Sequence[Row], limit: int = 8) -> dict[str, list[tuple[str, float | None]]]:
-    """Values by period for the portfolio and up to ``limit`` studies."""
+def trend_series(rows: Sequence[Row]) -> dict[str, list[tuple[str, float | None]]]:
+    """Values by period for the portfolio and every study."""
     series: dict[str, list[tuple[str, float | None]]] = {}
     for row in rows:
         if not row.get("period") or row.get("level") not in (PORTFOLIO, "study"):
             continue
         label = PORTFOLIO if row["level"] == PORTFOLIO else str(row.get("study"))
         series.setdefault(label, []).append((str(row["period"]), _number(row.get("value"))))
-    studies = sorted(k for k in series if k != PORTFOLIO)[:limit]
-    return {k: sorted(v) for k, v in series.items() if k == PORTFOLIO or k in studies}
+    return {k: sorted(v) for k, v in series.items()}
 
 
 def _number(value: Any) -> float | None:
