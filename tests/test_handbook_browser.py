@@ -477,3 +477,29 @@ def test_trend_figure_shows_every_study_with_axis_titles_at_phone_width(
         assert wide and inside, found
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
+
+
+def test_home_opens_with_a_run_summary_and_a_failing_only_switch(
+    browser: Browser, served: str
+) -> None:
+    _viewport(browser, 390, "light")
+    try:
+        browser.navigate(served + "index.html")
+        summary = browser.js(
+            "(() => { const s = document.querySelector('.imx-run-summary');"
+            " const h = [...document.querySelectorAll('article h2')].map(x => x.textContent);"
+            " const r = s.getBoundingClientRect(); return [h[0], r.top < innerHeight * 2,"
+            " r.right <= innerWidth + 1, s.querySelectorAll('.imx-run-counts .imx-status').length]; })()"
+        )
+        assert summary[0].startswith("Run summary") and summary[1] and summary[2], summary
+        assert summary[3] >= 2, summary  # green and amber in the fixture's results
+        visible = (
+            "[...document.querySelectorAll('.imx-flagged tbody tr')]"
+            ".filter(r => r.getBoundingClientRect().height > 0)"
+        )
+        shown = browser.js(visible + ".map(r => r.querySelector('a').getAttribute('href'))")
+        assert shown and all(h.startswith("metrics/") for h in shown), shown
+        browser.js("document.getElementById('imx-only-failing').click()")
+        assert browser.js(visible + ".filter(r => r.dataset.status !== 'red').length") == 0
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imx import model as m
 from imx.render.explain import selector_text
 from imx.render.handbook import figures, scores
-from imx.render.handbook.markup import cell, code, link, prose, raw_block, table, text
+from imx.render.handbook.markup import (
+    cell,
+    code,
+    html_text,
+    link,
+    prose,
+    raw_block,
+    table,
+    text,
+)
 from imx.render.handbook.pages import Context, override_rows
 from imx.render.handbook.units import scorecard_cell
 from imx.results import level_text, spec_hash
 from imx.source import SourceFile
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CATEGORY_ORDER = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 YES = "✓"
@@ -44,6 +58,9 @@ def home_page(ctx: Context, sources: dict[str, SourceFile], version: str) -> str
         )
         if mset.doc:
             parts.append(prose(mset.doc))
+    if ctx.results is not None:
+        parts.append("## Run summary")
+        parts.append(raw_block(run_summary(model, ctx.results), "imx-run-summary"))
     parts.append(table(["", ""], _counts(model), css="imx-counts"))
     parts.append(_guide(ctx))
     parts.append("## Reproducibility stamp")
@@ -53,6 +70,41 @@ def home_page(ctx: Context, sources: dict[str, SourceFile], version: str) -> str
     stamp.extend((f"results {k}", v) for k, v in scores.stamp_items(ctx.results))
     parts.append(raw_block(scores.stamp_html(stamp), "imx-stamp-block"))
     return "\n\n".join(parts) + "\n"
+
+
+FAILING = ("red", "amber")
+
+
+def run_summary(model: m.Model, results: pa.Table) -> str:
+    """The run at a glance: result rows by status, then every red and amber study, portfolio
+    and group row (site rows stay on the metric pages) with a "show only failing" switch."""
+    grouped = scores.by_metric(results)
+    now = [r for x in model.metrics for r in scores.current(grouped.get(x.id, []))]
+    counts: dict[str, int] = {}
+    for status in (str(r.get("status") or "none") for r in now):
+        counts[status] = counts.get(status, 0) + 1
+    chips = " ".join(f"{scores.status_chip(k)} {v}" for k, v in sorted(counts.items()))
+    flagged = [r for r in now if r.get("status") in FAILING and r.get("level") != "site"]
+    flagged.sort(key=lambda r: (FAILING.index(str(r.get("status"))), str(r.get("metric"))))
+    lines = [f'<p class="imx-run-counts">Current result rows by status: {chips}</p>']
+    lines.append(
+        '<p><label><input type="checkbox" id="imx-only-failing"> show only failing (red)'
+        f"</label> · {len(flagged)} red or amber rows beside sites</p>"
+    )
+    lines.append('<table class="imx-flagged"><thead><tr><th>Metric</th><th>Where</th>')
+    lines.append("<th>Value</th><th>Status</th></tr></thead><tbody>")
+    units = {x.id: x.base.value_unit for x in model.metrics}
+    for row in flagged:
+        metric = str(row.get("metric"))
+        href = html_text(f"metrics/{metric}.html")
+        value = scores.value_text(row.get("value"), units.get(metric, m.ValueUnit.NUMBER))
+        lines.append(
+            f'<tr data-status="{html_text(str(row.get("status")))}"><td><a href="{href}">'
+            f"{html_text(metric)}</a></td><td>{html_text(scores.where_label(row))}</td>"
+            f"<td>{html_text(value)}</td><td>{scores.status_chip(row.get('status'))}</td></tr>"
+        )
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
 
 
 def _counts(model: m.Model) -> list[list[str]]:
