@@ -503,3 +503,26 @@ def test_home_opens_with_a_run_summary_and_a_failing_only_switch(
         assert browser.js(visible + ".filter(r => r.dataset.status !== 'red').length") == 0
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_process_map_labels_are_readable_and_it_has_a_legend(
+    browser: Browser, served: str, width: int
+) -> None:
+    _viewport(browser, width, "light")
+    try:
+        browser.navigate(served + "process-map.html")
+        sizes = browser.js(
+            "(() => { const s = document.querySelector('.imx-process-map svg');"
+            " const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;"
+            " return [...s.querySelectorAll('text')].map(t => [t.textContent.trim(),"
+            " parseFloat(getComputedStyle(t).fontSize) * scale]); })()"
+        )
+        assert sizes and all(px == px for _, px in sizes), sizes  # measured, no NaN
+        small = [(t, round(px, 1)) for t, px in sizes if not px >= 11]
+        assert not small, small
+        texts = {t for t, _ in sizes}
+        assert {"timeliness (share on time)", "cycle time (duration)"} <= texts, texts
+        assert browser.js(PAGE_OVERFLOW) <= 0
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")

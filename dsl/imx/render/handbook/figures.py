@@ -16,6 +16,7 @@ from typing import Any
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from imx import model as m
 from imx.render.handbook.facts import SPAN_CATEGORIES, MeasuredSpan, measured_span
@@ -308,7 +309,7 @@ def process_map(model: m.Model, href: Callable[[str], str], *, salt: str = "proc
     spans = map_spans(model)
     cut_row = len(events)
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(3.2 + 0.34 * max(len(spans), 6), 1.2 + 0.24 * (len(events) + 1)))
+        fig = Figure(figsize=(3.2 + 0.34 * max(len(spans), 6), 1.7 + 0.24 * (len(events) + 1)))
         ax = fig.add_subplot()
         used = {e for s in spans for e in (*s.span.starts, *s.span.ends)}
         for event in events:
@@ -319,7 +320,19 @@ def process_map(model: m.Model, href: Callable[[str], str], *, salt: str = "proc
         for column, item in enumerate(spans):
             _draw_span(ax, column, item, row, cut_row, href(item.metric))
         _map_axes(fig, ax, len(spans), cut_row)
-        return _svg(fig, salt, "Imaging workflow process map")
+        _map_legend(fig)
+        return _svg(fig, salt, "Imaging workflow process map", natural=True)
+
+
+def _map_legend(fig: Figure) -> None:
+    """What the colours and marks of the process map mean, below it."""
+    handles = [
+        Line2D([], [], color=_PALETTE["amber"], lw=5, label="timeliness (share on time)"),
+        Line2D([], [], color=_OTHER[0], lw=5, label="cycle time (duration)"),
+        Line2D([], [], marker="s", color=_INK, ls="none", label="from event"),
+        Line2D([], [], marker="o", color=_INK, ls="none", label="to event"),
+    ]
+    fig.legend(handles=handles, loc="lower left", ncol=4, frameon=False, fontsize=9)
 
 
 def _draw_span(
@@ -336,7 +349,7 @@ def _draw_span(
     start = ax.plot([column], [top], "s", color=colour, ms=6, mec=_INK, mew=0.6)[0]
     start.set_url(url)
     name = figure_text(item.metric)
-    label = ax.text(column, -0.9, name, rotation=90, ha="center", va="bottom", fontsize=8)
+    label = ax.text(column, -0.9, name, rotation=90, ha="center", va="bottom", fontsize=9)
     label.set_url(url)
 
 
@@ -346,11 +359,15 @@ def _map_axes(fig: Figure, ax: Axes, columns: int, cut_row: int) -> None:
     ax.set_ylim(cut_row + 0.7, -0.8)
     ax.axis("off")
     width, height = fig.get_size_inches()
-    fig.subplots_adjust(left=min(0.6, 2.6 / width), right=0.98, top=1 - 0.9 / height, bottom=0.02)
+    fig.subplots_adjust(
+        left=min(0.6, 2.6 / width), right=0.98, top=1 - 0.9 / height, bottom=0.5 / height
+    )
 
 
-def _svg(fig: Figure, salt: str, label: str) -> str:
-    """Serialise ``fig`` as an inline ``<svg>`` element that follows the page's colours."""
+def _svg(fig: Figure, salt: str, label: str, *, natural: bool = False) -> str:
+    """Serialise ``fig`` as an inline ``<svg>`` element that follows the page's colours;
+    ``natural`` keeps its own size (its box scrolls when the page is narrower), so its text
+    is never drawn smaller than written."""
     salted: dict[Any, Any] = {"svg.hashsalt": salt}
     with matplotlib.rc_context(salted):
         buffer = io.StringIO()
@@ -366,6 +383,8 @@ def _svg(fig: Figure, salt: str, label: str) -> str:
         f'<svg class="imx-figure-svg" role="img" aria-label="{html_text(label)}" '
         f'style="max-width: {float(width) * 4 / 3:.0f}px"'
     )
+    if natural:
+        attrs = attrs.replace('style="max-width', 'style="width: auto; min-width')
     return _unique_ids(text.replace("<svg", attrs, 1).strip(), salt)
 
 
