@@ -34,6 +34,10 @@ from imx.engines import spark as spark_engine
 ROOT = Path(__file__).resolve().parent.parent
 STDLIB = ROOT / "stdlib_metrics"
 START_TIMEOUT = 120  # seconds for the master and both workers to come up on a busy machine
+SUBMIT_ARGS = (
+    "--conf spark.executor.memory=2g --conf spark.network.timeout=600s "
+    "--conf spark.executor.heartbeatInterval=30s pyspark-shell"
+)
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -109,7 +113,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         for k in range(2):
             work = folder / f"worker{k}"
             work.mkdir()
-            args = [worker, "--host", "127.0.0.1", "--cores", "1", "--memory", "1g"]
+            args = [worker, "--host", "127.0.0.1", "--cores", "1", "--memory", "2g"]
             args += ["--webui-port", str(_free_port()), "--work-dir", str(work), found.url]
             processes.append(_start(args, folder / f"worker{k}.log", env))
         deadline = time.monotonic() + START_TIMEOUT
@@ -133,6 +137,9 @@ def test_the_standard_library_on_a_standalone_cluster_equals_duckdb(
     cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+    # The whole library's largest job ships a task of about 150 MiB: 1 GiB executors spend it in
+    # garbage collection, and on a busy machine miss their heartbeats (the job then fails).
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", SUBMIT_ARGS)
     spark_engine.stop_all()  # one SparkContext per process: a local session must not answer
     data = tmp_path / "demo"
     generate(2, 5, data, "parquet")
