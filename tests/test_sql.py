@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from evalkit import EU, US, bd, count, dataset, first, has, model, resolved, schema, variant
 from imx import model as m
-from imx.calendars import CALENDAR_TABLE
+from imx.calendars import CALENDAR_TABLE, CUTS_TABLE
 from imx.data import Dataset
-from imx.engines.duckdb import calendar_for
+from imx.engines.duckdb import calendar_for, cuts_for
 from imx.evaluation import compile_sql, evaluate, prepare_tables
 from imx.plan import ALL_LEVEL, Plan, build_plan
 from imx.sql import DIALECTS, UNITS, compile_plan, compile_steps, render
@@ -70,6 +70,7 @@ def _loaded_connection(mod: m.Model, ds: Dataset, plan: Plan) -> duckdb.DuckDBPy
         con.register(f"arrow_{name}", table)
         con.sql(f'CREATE TABLE "{name}" AS SELECT * FROM "arrow_{name}"')  # test setup only
     con.register(CALENDAR_TABLE, calendar_for(plan, tables["events"], "at"))
+    con.register(CUTS_TABLE, cuts_for(plan, tables["events"], "at"))
     return con
 
 
@@ -143,7 +144,7 @@ def test_adversarial_names_and_values_keep_their_meaning(
     assert (port["numerator"], port["denominator"], port["excluded"]) == (1.0, 2, 1)
 
 
-_KEYS = ("metric", "level", "study", "site", "grp", "period", "layer_min", "layer_max")
+_KEYS = ("metric", "level", "study", "site", "grp", "grp2", "period", "layer_min", "layer_max")
 
 
 def _profiled_event_scans(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -169,8 +170,9 @@ def test_the_whole_stdlib_scans_events_once_per_unit_of_analysis(tmp_path: Any) 
     ds = load_dataset(mod.schema, discover_sources(tmp_path, mod.schema))
     plan = build_plan(mod, as_of=ds.as_of)
     con = _loaded_connection(mod, ds, plan)
-    units = {mp.layers[0].metric.unit.name for g in plan.grains for mp in g.metrics}
-    scans = {g.unit.name: _profiled_event_scans(con, render(t)) for g, t in zip(plan.grains, compile_plan(plan), strict=True)}  # fmt: skip
+    # a unit of analysis, or a unit and a series grain (rule 18: its own scan, cuts joined)
+    units = {(mp.layers[0].metric.unit.name, g.series) for g in plan.grains for mp in g.metrics}
+    scans = {(g.unit.name, g.series): _profiled_event_scans(con, render(t)) for g, t in zip(plan.grains, compile_plan(plan), strict=True)}  # fmt: skip
     assert sum(len(g.metrics) for g in plan.grains) == len(mod.metrics) > len(units)
     assert all(found == ["memory.main.events"] for found in scans.values()), scans
     assert sum(len(found) for found in scans.values()) <= len(units)
