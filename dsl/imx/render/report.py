@@ -53,14 +53,15 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
     title = (mset.title or mset.name) if mset else "Imaging performance metrics"
     version = f" {mset.version}" if mset and mset.version else ""
     counts = scores.status_counts(model, table)
+    heading = f"{title}{version}: results"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html_text(title + version)} — scorecard</title>",
+        f"<title>{html_text(heading)}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{html_text(title + version)}</h1>",
-        '<p class="muted">Portfolio scorecard</p>',
+        f"<h1>{html_text(heading)}</h1>",
+        f'<p class="muted">{html_text(_contents(results, table))}</p>',
         scores.stamp_html(scores.stamp_items(results)),
         f'<div class="imx-figure">{figures.status_figure(counts, salt="report-status")}</div>',
         scores.scorecard_html(model, table, lambda _metric: None, _cell_link(results)),
@@ -72,6 +73,19 @@ def report_html(results: scores.ResultsLike, model: Model) -> str:
         parts.append(_quality(results.quality))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _contents(results: scores.ResultsLike, table: pa.Table | None) -> str:
+    """What the report holds, in order, so its heading says no more and no less."""
+    rows = [r for rows in scores.by_metric(table).values() for r in rows]
+    held = ["The scorecard"]
+    if any(str(r.get("level") or "").startswith("by:") for r in rows):
+        held.append("groups of each by level")
+    if isinstance(results, Results) and results.units:
+        held.append("the units behind red and amber cells")
+    if isinstance(results, Results) and results.quality:
+        held.append("data quality")
+    return ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1] + "."
 
 
 def _groups_html(model: Model, table: pa.Table | None) -> str:
