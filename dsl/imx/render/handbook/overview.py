@@ -83,7 +83,9 @@ def run_summary(model: m.Model, results: pa.Table) -> str:
     counts: dict[str, int] = {}
     for status in (str(r.get("status") or "none") for r in now):
         counts[status] = counts.get(status, 0) + 1
-    chips = " ".join(f"{scores.status_chip(k)} {v}" for k, v in sorted(counts.items()))
+    order = ("red", "amber", "green", "insufficient", "no_data")
+    ranked = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)
+    chips = " ".join(f"{scores.status_chip(k)} {v}" for k, v in ranked)
     flagged = [r for r in now if r.get("status") in FAILING and r.get("level") != "site"]
     flagged.sort(key=lambda r: (FAILING.index(str(r.get("status"))), str(r.get("metric"))))
     lines = [f'<p class="imx-run-counts">Current result rows by status: {chips}</p>']
