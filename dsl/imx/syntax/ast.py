@@ -533,7 +533,6 @@ class ModedClause(Node):
     clause: Clause
 
 
-
 MetricField = Clause | ModedClause
 
 

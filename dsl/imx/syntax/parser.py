@@ -240,11 +240,11 @@ class _Builder:
     def period_clause(self, span: Span, ch: list[Any]) -> A.PeriodClause:
         return A.PeriodClause(ch[0], ch[1], ch[2] is not None, span=span)
 
-    def companion_clause(self, span: Span, ch: list[Any]) -> A.CompanionClause:
-        return A.CompanionClause(ch[0], span=span)
-
     def series_clause(self, span: Span, ch: list[Any]) -> A.SeriesClause:
         return A.SeriesClause(ch[0], span=span)
+
+    def companion_clause(self, span: Span, ch: list[Any]) -> A.CompanionClause:
+        return A.CompanionClause(ch[0], span=span)
 
     def status_clause(self, span: Span, ch: list[Any]) -> A.StatusClause:
         return A.StatusClause(ch[0], span=span)
