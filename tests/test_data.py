@@ -284,7 +284,7 @@ def test_missing_file_is_named(tmp_path: Path, schema) -> None:  # type: ignore[
 
 
 def test_unknown_extension_is_an_error(tmp_path: Path, schema) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "events.xlsx"
+    path = tmp_path / "events.xls"
     path.write_text("x")
     with pytest.raises(DataError, match="cannot tell the format") as info:
         load_dataset(schema, {"events": path})

@@ -98,7 +98,9 @@ def test_a_correct_example_passes_on_both_engines() -> None:
     engine, options = evaluate.calls[0]
     assert [e for e, _ in evaluate.calls] == ["reference", "duckdb"]
     assert options == RunOptions(
-        as_of=dt.datetime(2026, 3, 11, tzinfo=UTC), levels=("portfolio",), metrics=("XFER-OT",)
+        as_of=dt.datetime(2026, 3, 11, tzinfo=UTC),
+        levels=("XFER-OT:portfolio",),
+        metrics=("XFER-OT",),
     )
 
 

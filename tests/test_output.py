@@ -116,9 +116,11 @@ def test_canonical_order() -> None:
 
 def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:
     results = fake_results(SAMPLE_ROWS)
-    with pytest.raises(OutputError, match="unknown output format `.xlsx`") as info:
-        write_results(results, tmp_path / "results.xlsx")
-    assert info.value.hints == ("name the output file with one of: .csv, .html, .json, .parquet",)
+    with pytest.raises(OutputError, match="unknown output format `.xls`") as info:
+        write_results(results, tmp_path / "results.xls")
+    assert info.value.hints == (
+        "name the output file with one of: .csv, .html, .json, .parquet, .xlsx",
+    )
     with pytest.raises(OutputError, match="does not exist"):
         write_results(results, tmp_path / "nowhere" / "results.csv")
 

@@ -84,7 +84,10 @@ def _default_evaluator() -> Evaluator:
 def _evaluate_all(
     model: Model, example: Example, dataset: Dataset, evaluate: Evaluator, engines: Sequence[str]
 ) -> tuple[dict[str, Results], dict[str, str]]:
-    options = RunOptions(as_of=dataset.as_of, levels=("portfolio",), metrics=(example.metric,))
+    # the example judges the whole portfolio, a level the metric may not declare (ESC-RATE)
+    options = RunOptions(
+        as_of=dataset.as_of, levels=(f"{example.metric}:portfolio",), metrics=(example.metric,)
+    )
     results: dict[str, Results] = {}
     errors: dict[str, str] = {}
     for engine in engines:
