@@ -64,12 +64,12 @@ def check(project: Project) -> CheckResult:
 
 def check_paths(paths: Sequence[str | Path], *, stdlib_root: Path | None = None) -> CheckResult:
     """Load the ``.imx`` files under ``paths`` (and the stdlib files they import), then check."""
-    with _rare_collections():
+    with rare_collections():
         return check(load_sources(paths, stdlib_root=stdlib_root))
 
 
 @contextlib.contextmanager
-def _rare_collections() -> Iterator[None]:
+def rare_collections() -> Iterator[None]:
     """Run the cyclic garbage collector rarely while syntax trees and the model are built.
 
     They are many small, long-lived, acyclic objects (freed by reference counting); with the
@@ -84,4 +84,4 @@ def _rare_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-__all__ = ["CheckResult", "check", "check_paths"]
+__all__ = ["CheckResult", "check", "check_paths", "rare_collections"]

@@ -7,15 +7,13 @@ unchanged, so after an edit only the edited file is parsed and walked again befo
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imx.checker import CheckResult
+from imx.checker import CheckResult, rare_collections
 from imx.checker import check as check_project
 from imx.diagnostics import Diagnostic
 from imx.lsp.index import Index, build_index
@@ -93,7 +91,7 @@ class Workspace:
         Without ``check`` the diagnostics are ``previous``'s (a request answered between an edit
         and its check needs the names where they are now, not the diagnostics).
         """
-        with _collect_rarely():
+        with rare_collections():
             project = load_sources(
                 [str(p) for p in self.files()],
                 stdlib_root=self.stdlib_root,
@@ -142,15 +140,3 @@ def _imx_files(root: Path) -> Iterator[Path]:
             yield from _imx_files(entry)
         elif entry.suffix == ".imx" and entry.is_file():
             yield entry
-
-
-@contextlib.contextmanager
-def _collect_rarely() -> Iterator[None]:
-    """Hold off the cyclic collector while trees and the model are built (acyclic, freed by
-    reference counting), as ``checker.check_paths`` does."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
