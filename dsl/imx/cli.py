@@ -841,7 +841,9 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
         "--metric", action="append", default=[], metavar="ID", help="only this metric (repeatable)"
     )
     _add_run_engine(p)
-    p.add_argument("--out", metavar="FILE", help="also write results: .csv, .json, .parquet, .html")
+    p.add_argument(
+        "--out", metavar="FILE", help="also write results: .csv, .json, .parquet, .html, .xlsx"
+    )
     p.add_argument("--units", metavar="DIR", help="also write each metric's unit rows (Parquet)")
     p.add_argument("--strict", action="store_true", help="data-quality findings fail the run")
     p.add_argument(
