@@ -1,5 +1,6 @@
-"""``imx run --profile`` prints where the time goes: each phase, each grain's unit rows and each
-metric, adding up to the run's time; the scorecard and the result files stay as they were."""
+"""``imx run --profile`` prints where the time and memory go: each phase, each grain's unit rows
+and each metric, adding up to the run's time, with CPU seconds and the peak memory so far; the
+scorecard and the result files stay as they were."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from imx.plan import build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 STDLIB = ROOT / "stdlib_metrics"
-ROW = re.compile(r"^(?P<label>.+?)\s+(?P<seconds>\d+\.\d{3})\s+(?P<share>[\d.]+%|100%)$")
+ROW = re.compile(
+    r"^(?P<label>.+?)\s+(?P<seconds>\d+\.\d{3})\s+(?P<cpu>\d+\.\d{3})\s+(?P<share>[\d.]+%|100%)"
+    r"\s+(?P<peak>\d+)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +30,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _table(err: str) -> dict[str, float]:
+def _table(err: str) -> dict[str, tuple[float, float, int]]:
     lines = err[err.index("phase ") :].splitlines()
-    assert lines[0].split() == ["phase", "seconds", "share"]
+    assert lines[0].split() == ["phase", "seconds", "cpu", "s", "share", "peak", "MiB"]
     found = {}
     for line in lines[1:]:
         row = ROW.match(line.strip())
         assert row, line
-        found[row["label"]] = float(row["seconds"])
+        found[row["label"]] = (float(row["seconds"]), float(row["cpu"]), int(row["peak"]))
     return found
 
 
@@ -51,11 +55,14 @@ def test_the_profile_names_every_phase_grain_and_metric(
     plan = build_plan(model, tuple(metrics))
     grains = [UNITS_PHASE.format(unit=g.unit.name, metrics=len(g.metrics)) for g in plan.grains]
     expected = ["check", "load", "plan", *grains, *(f"metric {m}" for m in metrics)]
-    expected += ["finalize", "show and write", "total"]
+    expected += ["finalize", "scorecard", "write", "total"]
     assert sorted(phases) == sorted(expected)
     assert list(phases)[:3] == ["check", "load", "plan"] and list(phases)[-3:] == expected[-3:]
-    parts = sum(v for k, v in phases.items() if k != "total")
-    assert abs(parts - phases["total"]) < 0.01  # the phases add up to the run
+    parts = sum(v[0] for k, v in phases.items() if k != "total")
+    assert abs(parts - phases["total"][0]) < 0.01  # the phases add up to the run
+    peaks = [v[2] for k, v in phases.items() if k != "total"]
+    assert peaks == sorted(peaks) and phases["total"][2] == peaks[-1] > 0  # a peak only grows
+    assert phases["total"][1] > 0
     assert main(args) == 0
     plain_out, plain_err = capsys.readouterr()
     assert "seconds" not in plain_err and out.count("XFER-CT") == plain_out.count("XFER-CT")

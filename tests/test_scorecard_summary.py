@@ -98,3 +98,108 @@ def test_on_a_terminal_the_scorecard_goes_through_the_pager(tmp_path: Path) -> N
     assert proc.returncode == 0
     text = paged.read_text(encoding="utf-8", errors="replace")
     assert "imx scorecard" in text and "summary" in text and "XFER-OT" in text
+
+
+def _many_rows(count: int, seed: int) -> list[dict[str, object]]:
+    """``count`` result rows of the sample metrics, levels, periods and statuses, drawn at random."""
+    import random
+
+    from support_data import result_row
+
+    draw = random.Random(seed)
+    metrics = ["XFER-OT", "XFER-CT", "QRY-RATE", "ADJ-TP", "UNKNOWN"]
+    statuses = ["green", "amber", "red", "insufficient", "no_data", "superb", None]
+    rows = []
+    for i in range(count):
+        level = draw.choice(["site", "study", "portfolio"])
+        period = draw.choice([None, None, "2026-01", "2026-02"])
+        rows.append(
+            result_row(
+                draw.choice(metrics),
+                level,
+                study="S1" if level != "portfolio" else None,
+                site=f"{i:04d}" if level == "site" else None,
+                period=period,
+                value=draw.random(),
+                unit="percent",
+                status=draw.choice(statuses),
+                pending=draw.choice([0, 0, 3]),
+            )
+        )
+    return rows
+
+
+def test_the_summary_counts_every_row_and_names_the_first_worst() -> None:
+    """The summary's Arrow counts and worst rows are what counting the rows one by one gives."""
+    from collections import Counter
+
+    from imx.render.scorecard import SUMMARY_WORST, summary_text
+
+    rows = _many_rows(3000, seed=3)
+    model = sample_model()
+    text = summary_text(fake_results(rows).table, model).plain
+    overall = [r for r in rows if r["period"] is None]
+    for category in ("timeliness", "cycle time", "efficiency", "quality", "other"):
+        line = next(x for x in text.splitlines() if x.startswith(f"  {category}: "))
+        said = dict(p.rsplit(" ", 1) for p in line.split(": ", 1)[1].split(", "))
+        metrics = {
+            "timeliness": {"XFER-OT"},
+            "cycle time": {"XFER-CT"},
+            "efficiency": {"QRY-RATE"},
+            "quality": {"ADJ-TP"},
+            "other": {"UNKNOWN"},
+        }[category]
+        counted = Counter(str(r["status"] or "—") for r in overall if r["metric"] in metrics)
+        assert {k: int(v) for k, v in said.items()} == dict(counted)
+    worst = [r for r in overall if r["status"] == "red"]
+    worst += [r for r in overall if r["status"] == "amber"]
+    named = text.split("worst: ")[1].split("\n")
+    assert len(named) == SUMMARY_WORST
+    for line, row in zip(named, worst, strict=False):
+        assert line.strip().startswith(f"{row['metric']} ") and line.endswith(str(row["status"]))
+
+
+def test_fair_choice_is_the_round_robin_of_each_metrics_best_rows() -> None:
+    """The numpy choice equals the plain statement: rank each metric's rows (level, then worst
+    status, then order); take every metric's first, then every metric's second, and so on."""
+    worst_first = {"red": 0, "amber": 1, "insufficient": 2, "no_data": 3}
+    rows = [r for r in _many_rows(2000, seed=11) if r["period"] is None]
+    table = pa.Table.from_pylist(rows)
+    shown = shown_rows(table)
+    level_rank = {"portfolio": 0, "study": 2, "site": 3}
+    ranked: dict[object, list[int]] = {}
+    key = [(level_rank[str(r["level"])], worst_first.get(str(r["status"]), 4), i) for i, r in enumerate(rows)]  # fmt: skip
+    for i in sorted(range(len(rows)), key=lambda i: key[i]):
+        ranked.setdefault(rows[i]["metric"], []).append(i)
+    turns = sorted(
+        (turn, key[i][0], i) for positions in ranked.values() for turn, i in enumerate(positions)
+    )
+    expected = sorted(i for _, _, i in turns[:MAX_ROWS])
+    assert [r["site"] for r in shown] == [rows[i]["site"] for i in expected]
+    assert [r["metric"] for r in shown] == [rows[i]["metric"] for i in expected]
+
+
+@pytest.mark.parametrize("width", [140, 70])
+def test_all_prints_every_row_in_batches_under_one_heading(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--all`` makes Python rows a batch at a time; a category keeps one heading and the same
+    columns (period, pending) across its batches."""
+    from imx.render import scorecard
+
+    monkeypatch.setattr(scorecard, "ALL_BATCH", 7)
+    rows = _many_rows(120, seed=5)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, no_color=True)
+    render_scorecard(fake_results(rows), sample_model(), console, show_all=True)
+    text = buffer.getvalue()
+    body = text[text.index("worst:") :]
+    for category in ("Timeliness", "Cycle Time", "Efficiency", "Quality", "Other"):
+        assert body.count(category) == 1
+    for row in rows:
+        if row["site"] is not None:
+            assert f"site S1/{row['site']}" in text
+    assert "more result rows" not in text
+    if width == 140:
+        headers = [line.split() for line in text.splitlines() if "95% CI" in line]
+        assert len(headers) > 5 and all("period" in h and "pend." in h for h in headers)

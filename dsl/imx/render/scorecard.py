@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -90,17 +91,20 @@ def render_scorecard(
     if statuses:
         wanted = pa.array(list(statuses), pa.string())
         table = table.filter(pc.fill_null(pc.is_in(table.column("status"), wanted), False))
-    shown = table.to_pylist() if show_all else shown_rows(table)
     compact = console.width < COMPACT_BELOW
-    for category, members in _by_category(shown, model):
-        if compact:
-            console.print(_category_lines(category, members, model))
-        else:
-            console.print(_category_table(category, members, model))
-    if len(shown) < table.num_rows:
+    if show_all:  # every row, a batch of Python rows at a time
+        for category, batch, columns in _every_row(table, model):
+            console.print(_category_view(category, batch, model, compact, columns))
+        shown = table.num_rows
+    else:
+        rows = shown_rows(table)
+        for category, members in _by_category(rows, model):
+            console.print(_category_view(category, members, model, compact))
+        shown = len(rows)
+    if shown < table.num_rows:
         console.print(
             Text(
-                f"{table.num_rows - len(shown)} more result rows (periods, and sites or studies past "
+                f"{table.num_rows - shown} more result rows (periods, and sites or studies past "
                 f"the first {MAX_ROWS} rows) are not shown here: --all shows them, and the "
                 "results file written by --out holds every row.",
                 style="dim",
@@ -121,15 +125,19 @@ SUMMARY_WORST = 5  # the worst rows named in the summary
 def summary_text(table: pa.Table, model: Model) -> Text:
     """Counts by status per category (rows without a period), then the worst rows.
 
-    A status other than the known ones (a custom band name) is counted under its own name.
+    A status other than the known ones (a custom band name) is counted under its own name. The
+    counts are an Arrow grouping and only the worst rows become Python rows, so the summary of
+    millions of result rows holds no copy of them.
     """
-    overall = table.filter(pc.is_null(table.column("period"))).to_pylist()
+    overall = pc.is_null(table.column("period"))
+    keys = table.select(["metric", "status"]).filter(overall)
+    tally = keys.group_by(["metric", "status"], use_threads=False).aggregate([([], "count_all")])
     counts: dict[str, dict[str, int]] = {}
-    for category, rows in _by_category(overall, model):
+    for category, rows in _by_category(tally.to_pylist(), model):
         for row in rows:
             status = str(row.get("status") or _MISSING)
             counts.setdefault(category, {}).setdefault(status, 0)
-            counts[category][status] += 1
+            counts[category][status] += int(row["count_all"])
     text = Text("summary", style="bold")
     for category, by_status in counts.items():
         order = sorted(by_status, key=lambda x: (_WORST_FIRST.get(x, 4 if x == "green" else 5), x))
@@ -137,10 +145,7 @@ def summary_text(table: pa.Table, model: Model) -> Text:
         for i, status in enumerate(order):
             text.append(", " if i else "")
             text.append_text(Text.assemble(status_text(status), f" {by_status[status]}"))
-    worst = sorted(
-        (r for r in overall if str(r.get("status")) in ("red", "amber")),
-        key=lambda r: _WORST_FIRST[str(r.get("status"))],
-    )[:SUMMARY_WORST]
+    worst = table.take(pa.array(_worst_rows(table, overall), pa.int64())).to_pylist()
     if worst:
         text.append("\n  worst: ", style="bold")
     for i, row in enumerate(worst):
@@ -149,6 +154,16 @@ def summary_text(table: pa.Table, model: Model) -> Text:
         text.append(visible(f"{row.get('metric')} {level_label(row)} {value} "))
         text.append_text(status_text(row.get("status")))
     return text
+
+
+def _worst_rows(table: pa.Table, overall: pa.ChunkedArray) -> np.ndarray:
+    """Positions of the first :data:`SUMMARY_WORST` red rows without a period, in the results'
+    order, then as many amber ones as fit."""
+    found: list[np.ndarray] = []
+    for status in ("red", "amber"):
+        mask = pc.fill_null(pc.and_(overall, pc.equal(table.column("status"), status)), False)
+        found.append(np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False), bool)))
+    return np.concatenate(found)[:SUMMARY_WORST]
 
 
 def shown_rows(table: pa.Table) -> list[Row]:
@@ -177,23 +192,30 @@ def shown_rows(table: pa.Table) -> list[Row]:
 
 
 def _fair_order(table: pa.Table, rows: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """Positions into ``rows``: each metric's n-th best row before any metric's (n+1)-th."""
+    """Positions into ``rows``: each metric's n-th best row before any metric's (n+1)-th.
+
+    Worked in numpy over codes (the status's rank, the metric's number), never Python rows.
+    """
+    count, take = len(rows), pa.array(rows, pa.int64())
+    worst = np.full(count, 4, np.int64)
     if "status" in table.column_names:
-        statuses = table.column("status").take(pa.array(rows, pa.int64())).to_pylist()
-    else:
-        statuses = [None] * len(rows)
-    worst = np.array([_WORST_FIRST.get(str(s), 4) for s in statuses], np.int64)
+        statuses = pc.cast(pc.take(table.column("status"), take), pa.string())
+        rank = pc.index_in(statuses, value_set=pa.array(list(_WORST_FIRST), pa.string()))
+        worst = np.asarray(pc.fill_null(rank, 4).to_numpy(zero_copy_only=False), np.int64)
+    metric = np.zeros(count, np.int64)
     if "metric" in table.column_names:
-        metrics = table.column("metric").take(pa.array(rows, pa.int64())).to_pylist()
-    else:
-        metrics = [None] * len(rows)
-    within = np.lexsort((np.arange(len(rows)), worst, level))  # a metric's best rows first
-    turn = np.zeros(len(rows), np.int64)
-    seen: dict[object, int] = {}
-    for position in within:
-        turn[position] = seen.get(metrics[position], 0)
-        seen[metrics[position]] = turn[position] + 1
-    return np.lexsort((np.arange(len(rows)), level, turn))
+        names = pc.take(table.column("metric"), take).combine_chunks()
+        metric = np.asarray(pc.dictionary_encode(names).indices.to_numpy(), np.int64)
+    within = np.lexsort((np.arange(count), worst, level))  # a metric's best rows first
+    place = np.empty(count, np.int64)
+    place[within] = np.arange(count)
+    by_metric = np.lexsort((place, metric))  # each metric's rows, best first
+    sorted_metric = metric[by_metric]
+    starts = np.flatnonzero(np.r_[True, sorted_metric[1:] != sorted_metric[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, count]))  # where each row's metric begins
+    turn = np.empty(count, np.int64)
+    turn[by_metric] = np.arange(count) - first
+    return np.lexsort((np.arange(count), level, turn))
 
 
 @contextmanager
@@ -313,10 +335,62 @@ def _count(value: object) -> str:
 def _by_category(rows: Sequence[Row], model: Model) -> list[tuple[str, list[Row]]]:
     groups: dict[str, list[Row]] = {}
     for row in rows:
-        metric = model.metric(str(row.get("metric")))
-        groups.setdefault(metric.base.category if metric else "other", []).append(row)
+        groups.setdefault(_category_of(model, row.get("metric")), []).append(row)
+    return sorted(groups.items(), key=lambda item: _category_rank(item[0]))
+
+
+def _category_of(model: Model, metric_id: object) -> str:
+    metric = model.metric(str(metric_id))
+    return metric.base.category if metric else "other"
+
+
+def _category_rank(category: str) -> tuple[int, str]:
     rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    return sorted(groups.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+    return rank.get(category, len(rank)), category
+
+
+ALL_BATCH = 2000  # rows made Python rows at a time when --all prints every row
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a category's table shows besides the fixed columns, decided over all its rows when
+    they are printed in batches: its heading (the first batch), a period, the count columns."""
+
+    heading: bool = True
+    periods: bool | None = None
+    counts: tuple[tuple[str, str], ...] | None = None
+
+
+def _every_row(table: pa.Table, model: Model) -> Iterator[tuple[str, list[Row], Columns]]:
+    """Every row, by category in the scorecard's order and in the results' order within one,
+    :data:`ALL_BATCH` Python rows at a time: millions of result rows are never all copied."""
+    if not table.num_rows:
+        return
+    encoded = pc.dictionary_encode(table.column("metric").combine_chunks())
+    categories = [_category_of(model, m) for m in encoded.dictionary.to_pylist()]
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+    for category in sorted(set(categories), key=_category_rank):
+        members = [i for i, c in enumerate(categories) if c == category]
+        wanted = pa.array(np.flatnonzero(np.isin(codes, members)), pa.int64())
+        periods = pc.any(pc.is_valid(pc.take(table.column("period"), wanted))).as_py() is True
+        counts = tuple(
+            (key, title)
+            for key, title in _COUNT_COLUMNS
+            if key in table.column_names
+            and pc.any(pc.not_equal(pc.take(table.column(key), wanted), 0)).as_py() is True
+        )
+        for start in range(0, len(wanted), ALL_BATCH):
+            batch = table.take(wanted.slice(start, ALL_BATCH)).to_pylist()
+            yield category, batch, Columns(start == 0, periods, counts)
+
+
+def _category_view(
+    category: str, rows: Sequence[Row], model: Model, compact: bool, columns: Columns = Columns()
+) -> Table | Text:
+    if compact:
+        return _category_lines(category, rows, model, heading=columns.heading)
+    return _category_table(category, rows, model, columns)
 
 
 def _resolved(model: Model, row: Row) -> ResolvedMetric | None:
@@ -327,10 +401,16 @@ def _resolved(model: Model, row: Row) -> ResolvedMetric | None:
     return variant.resolved if variant else metric.base
 
 
-def _category_table(category: str, rows: Sequence[Row], model: Model) -> Table:
-    counts = [(key, title) for key, title in _COUNT_COLUMNS if any(r.get(key) for r in rows)]
-    periods = any(r.get("period") is not None for r in rows)
-    heading = as_text(category.replace("_", " ").title())
+def _category_table(
+    category: str, rows: Sequence[Row], model: Model, columns: Columns = Columns()
+) -> Table:
+    counts = columns.counts
+    if counts is None:
+        counts = tuple((k, t) for k, t in _COUNT_COLUMNS if any(r.get(k) for r in rows))
+    periods = columns.periods
+    if periods is None:
+        periods = any(r.get("period") is not None for r in rows)
+    heading = as_text(category.replace("_", " ").title()) if columns.heading else None
     table = Table(title=heading, title_justify="left", box=box.SIMPLE)
     table.add_column("metric", overflow="fold")
     table.add_column("level", overflow="fold")
@@ -377,11 +457,15 @@ def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text]:
     return [name, *(as_text(c) for c in cells)]
 
 
-def _category_lines(category: str, rows: Sequence[Row], model: Model) -> Text:
+def _category_lines(
+    category: str, rows: Sequence[Row], model: Model, *, heading: bool = True
+) -> Text:
     lines = as_text(category.replace("_", " ").title(), style="bold underline")
-    for row in rows:
+    if not heading:
+        lines = Text()
+    for i, row in enumerate(rows):
         name, level, value, target, n, interval = _row_cells(row, model, show_title=False)
-        lines.append("\n")
+        lines.append("\n" if heading or i else "")
         period = f"  {visible(row['period'])}" if row.get("period") is not None else ""
         lines.append_text(Text.assemble(name, "  ", level, period, "  ", value, "  "))
         lines.append_text(status_text(row.get("status")))
