@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,13 +114,40 @@ class _Loader:
         self.sink.report(msg, file, item.span, hints=hints)
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
+
+
+def skipped_folder(folder: Path) -> bool:
+    """Whether a folder met inside a project holds no part of it: a hidden folder (``.git``,
+    ``.venv``), a virtualenv under any name (it holds ``pyvenv.cfg``), ``node_modules`` or
+    ``__pycache__``."""
+    name = folder.name
+    return name.startswith(".") or name in SKIPPED_FOLDERS or (folder / "pyvenv.cfg").is_file()
+
+
+def imx_files(folder: Path) -> list[Path]:
+    """The ``.imx`` files under ``folder``, sorted, not looking into the folders
+    :func:`skipped_folder` leaves out (the one rule of ``imx check``, ``imx fmt`` and ``imx lsp``).
+
+    >>> imx_files(Path("no/such/folder"))
+    []
+    """
+    found: list[Path] = []
+    for top, folders, files in os.walk(folder):
+        here = Path(top)
+        folders[:] = sorted(f for f in folders if not skipped_folder(here / f))
+        found.extend(here / f for f in files if f.endswith(".imx") and (here / f).is_file())
+    return sorted(found)
+
+
 def expand(paths: Sequence[str | Path], sink: DiagnosticSink) -> list[tuple[Path, str]]:
-    """The ``.imx`` files named by ``paths``: files as given, folders searched recursively."""
+    """The ``.imx`` files named by ``paths``: files as given, folders searched recursively
+    (:func:`imx_files`)."""
     found: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.imx") if p.is_file())
+            files = imx_files(path)
             if not files:
                 sink.report(M.NO_IMX_FILES.format(raw), str(raw), NO_SPAN)
             found.extend((p, str(p)) for p in files)

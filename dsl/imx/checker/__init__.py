@@ -16,6 +16,7 @@ from pathlib import Path
 from imx import messages as M
 from imx.checker.context import Ctx
 from imx.checker.driver import build_model
+from imx.checker.memo import Memo
 from imx.diagnostics import Diagnostic, Severity
 from imx.model import Model
 from imx.project import Project, load_sources
@@ -41,17 +42,21 @@ class CheckResult:
         return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
 
 
-def check(project: Project) -> CheckResult:
+def check(project: Project, memo: Memo | None = None) -> CheckResult:
     """Check a loaded project: resolve names, type expressions, merge variants, build the model.
 
     Loading and syntax diagnostics of the project are included; an unexpected failure inside
-    the checker is reported as ``internal-error``, never raised.
+    the checker is reported as ``internal-error``, never raised. An editor passes the ``memo``
+    of its last check, so only the steps an edit can affect run again (``checker/memo.py``);
+    the result is the same as without one.
     """
     ctx = Ctx(unparsed=frozenset(n for module in project.modules for n in module.unparsed))
     ctx.sink.extend(project.diagnostics)
     model: Model | None
     try:
-        model = build_model(project, ctx)
+        model = build_model(project, ctx, memo)
+        if memo is not None:
+            memo.commit()
     except Exception as exc:  # noqa: BLE001 - any checker fault becomes a diagnostic
         file = project.files[0] if project.files else "<project>"
         detail = f"{type(exc).__name__}: {exc}"
@@ -84,4 +89,4 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-__all__ = ["CheckResult", "check", "check_paths", "rare_collections"]
+__all__ = ["CheckResult", "Memo", "check", "check_paths", "rare_collections"]

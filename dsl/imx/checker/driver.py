@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from imx import messages as M
 from imx import model as m
 from imx.checker.context import Ctx, Decl
 from imx.checker.examples import check_example, metric_facts
 from imx.checker.fields import BASE, gather
+from imx.checker.memo import Memo, Moves, Read, read
 from imx.checker.metrics import Resolver, base_params, check_required
 from imx.checker.names import Symbols, collect, unknown
 from imx.checker.schema import EVENTS, SchemaInfo, check_schema
@@ -22,24 +24,44 @@ from imx.project import Project
 from imx.syntax import ast as A
 
 COMPANION_CATEGORIES = ("cycle_time", "timeliness")
+SCHEMA_ITEMS = (A.Schema, A.EventsDecl, A.TableDecl, A.UnitDecl, A.CalendarDecl)
 
 
-def build_model(project: Project, ctx: Ctx) -> m.Model:
-    """Check every declaration of the project and assemble the model."""
+def build_model(project: Project, ctx: Ctx, memo: Memo | None = None) -> m.Model:
+    """Check every declaration of the project and assemble the model.
+
+    Each step (the schema, a metric, a variant, an example) runs through ``memo``, which reuses
+    the steps whose declarations and dependencies are unchanged since its last check (an
+    editor's); without one every step runs.
+    """
+    memo = memo if memo is not None else Memo()
+    memo.begin()
     for module in project.modules:
         source = project.sources.get(module.path)
         if source is None or "\\" in source.text:  # only an escape can make a lone surrogate
             _check_strings(module, ctx)
     symbols = collect(project.modules, ctx)
-    info = check_unit_attributes(symbols, check_schema(symbols, ctx), ctx)
+    reading = _Reader(project)
+    info = _schema_step(project, symbols, ctx, memo, reading)
     _need_events_table(symbols, ctx)
-    resolver = Resolver(ctx, info, list(symbols.metrics), project.sources)
+    ids = tuple(symbols.metrics)  # what `companion` names are resolved against
+    resolver = Resolver(ctx, info, list(ids), project.sources)
     bases: dict[str, BaseInfo] = {}
     resolved: dict[str, m.ResolvedMetric] = {}
     for metric_id, decl in symbols.metrics.items():
-        bases[metric_id], resolved[metric_id] = _check_metric(decl, resolver, info)
+        bases[metric_id], resolved[metric_id] = memo.step(
+            ctx,
+            f"metric {metric_id}",
+            [reading(decl.file, decl.node)],
+            (info, ctx.unparsed, ids if _names_metrics(decl.node) else ()),
+            functools.partial(_check_metric, decl, resolver, info),
+            functools.partial(_moved_metric, decl, ctx),
+        )
     variants = _check_variants(
-        symbols, bases, Resolver(ctx, info, list(symbols.metrics), project.sources, muted=BASE)
+        symbols,
+        bases,
+        Resolver(ctx, info, list(ids), project.sources, muted=BASE),
+        functools.partial(_variant_step, memo, reading, ids),
     )
     metrics = tuple(
         m.Metric(
@@ -57,8 +79,46 @@ def build_model(project: Project, ctx: Ctx) -> m.Model:
             check_metricset(d, symbols.metrics, symbols.csfs, ctx.at(d.file))
             for d in symbols.metricsets.values()
         ),
-        examples=_check_examples(symbols, metrics, info, ctx),
+        examples=_check_examples(symbols, metrics, info, ctx, memo, reading),
         files=project.files,
+    )
+
+
+def _schema_step(
+    project: Project, symbols: Symbols, ctx: Ctx, memo: Memo, reading: _Reader
+) -> SchemaInfo:
+    """The schema checked: it reads every event, table, unit, calendar and schema declaration."""
+    return memo.step(
+        ctx,
+        "schema",
+        [
+            reading(module.path, item)
+            for module in project.modules
+            for item in module.items
+            if isinstance(item, SCHEMA_ITEMS)
+        ],
+        (ctx.unparsed,),
+        lambda: check_unit_attributes(symbols, check_schema(symbols, ctx), ctx),
+    )
+
+
+@dataclasses.dataclass
+class _Reader:
+    """What a step reads of a declaration: its tree and its text in its file."""
+
+    project: Project
+
+    def __call__(self, file: str, node: A.Node) -> Read:
+        source = self.project.sources.get(file)
+        return read(file, node, source.text if source is not None else None)
+
+
+def _names_metrics(*nodes: A.MetricDecl | A.VariantDecl) -> bool:
+    """Whether a declaration names other metrics (``companion``): it reads the metric ids."""
+    return any(
+        isinstance(f.clause if isinstance(f, A.ModedClause) else f, A.CompanionClause)
+        for node in nodes
+        for f in node.fields
     )
 
 
@@ -107,11 +167,10 @@ def _need_events_table(symbols: Symbols, ctx: Ctx) -> None:
         )
 
 
-def _check_metric(
-    decl: Decl[A.MetricDecl], resolver: Resolver, info: SchemaInfo
-) -> tuple[BaseInfo, m.ResolvedMetric]:
+def _base_info(decl: Decl[A.MetricDecl], ctx: Ctx) -> BaseInfo:
+    """A metric's fields grouped and its params read: what its variants build on."""
     node = decl.node
-    rep = resolver.ctx.at(decl.file)
+    rep = ctx.at(decl.file)
     for f in node.fields:
         if isinstance(f, A.ModedClause):
             rep.report(
@@ -121,7 +180,24 @@ def _check_metric(
             )
     fields = gather(node.fields, BASE, rep, ("metric", node.name.text))
     check_required(fields, node.name, rep)
-    params = base_params(fields, resolver.ctx)
+    return BaseInfo(decl, fields, base_params(fields, ctx))
+
+
+def _moved_metric(
+    decl: Decl[A.MetricDecl], ctx: Ctx, kept: tuple[BaseInfo, m.ResolvedMetric], _: Moves
+) -> tuple[BaseInfo, m.ResolvedMetric]:
+    """A kept metric whose declaration moved: its base info read again from the declaration
+    where it is now (its diagnostics, already moved, are dropped), its resolved metric kept."""
+    return _base_info(decl, Ctx(unparsed=ctx.unparsed)), kept[1]
+
+
+def _check_metric(
+    decl: Decl[A.MetricDecl], resolver: Resolver, info: SchemaInfo
+) -> tuple[BaseInfo, m.ResolvedMetric]:
+    node = decl.node
+    rep = resolver.ctx.at(decl.file)
+    base = _base_info(decl, resolver.ctx)
+    fields, params = base.fields, base.params
     env = Env(info, params)
     title = node.title.value if node.title else None
     resolved = resolver.resolve(node.name.text, title, fields, env)
@@ -138,11 +214,40 @@ def _check_metric(
                 "`companion QC-FPR`"
             ],
         )
-    return BaseInfo(decl, fields, params), resolved
+    return base, resolved
+
+
+def _variant_step(
+    memo: Memo,
+    reading: _Reader,
+    names: object,
+    decl: Decl[A.VariantDecl],
+    base: BaseInfo,
+    resolver: Resolver,
+) -> Checked:
+    """One variant checked on its base (through the memo: it reads both declarations, and the
+    metrics ``names`` when either names a metric)."""
+    names = names if _names_metrics(decl.node, base.decl.node) else ()
+    return memo.step(
+        resolver.ctx,
+        f"variant {base.decl.node.name.text}/{decl.node.name.text}",
+        [reading(decl.file, decl.node), reading(base.decl.file, base.decl.node)],
+        (resolver.info, resolver.ctx.unparsed, names),
+        lambda: check_variant(decl, base, resolver),
+        _moved_variant,
+    )
+
+
+def _moved_variant(kept: Checked, moves: Moves) -> Checked | None:
+    span = moves.span(kept.file, kept.span)  # the selector's, inside the variant
+    return None if span is None else dataclasses.replace(kept, span=span)
 
 
 def _check_variants(
-    symbols: Symbols, bases: dict[str, BaseInfo], resolver: Resolver
+    symbols: Symbols,
+    bases: dict[str, BaseInfo],
+    resolver: Resolver,
+    check: Callable[[Decl[A.VariantDecl], BaseInfo, Resolver], Checked] = check_variant,
 ) -> list[Checked]:
     checked: list[Checked] = []
     seen: dict[tuple[str, str], Decl[A.VariantDecl]] = {}
@@ -161,13 +266,31 @@ def _check_variants(
             )
             rep.report(msg, node.name.span, labels=[label])
             continue
-        checked.append(check_variant(decl, base, resolver))
+        checked.append(check(decl, base, resolver))
     check_overlaps(checked, resolver)
     return checked
 
 
 def _check_examples(
-    symbols: Symbols, metrics: tuple[m.Metric, ...], info: SchemaInfo, ctx: Ctx
+    symbols: Symbols,
+    metrics: tuple[m.Metric, ...],
+    info: SchemaInfo,
+    ctx: Ctx,
+    memo: Memo,
+    reading: _Reader,
 ) -> tuple[m.Example, ...]:
+    """Each example, reading its metric's facts (the metric ids too when it names no metric)."""
     facts = {metric.id: metric_facts(metric) for metric in metrics}
-    return tuple(check_example(d, facts, info, ctx.at(d.file)) for d in symbols.examples)
+
+    def step(d: Decl[A.ExampleDecl]) -> m.Example:
+        own = facts.get(d.node.metric.text)
+        return memo.step(
+            ctx,
+            f"example {d.node.metric.text} {d.node.title.value!r}",
+            [reading(d.file, d.node)],
+            (info, ctx.unparsed, own, tuple(facts) if own is None else ()),
+            lambda: check_example(d, facts, info, ctx.at(d.file)),
+            lambda kept, _: dataclasses.replace(kept, origin=m.Origin(d.file, d.node.span)),
+        )
+
+    return tuple(step(d) for d in symbols.examples)

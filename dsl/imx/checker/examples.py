@@ -172,7 +172,7 @@ class _ExampleChecker:
                 unknown(self.rep, M.UNKNOWN_CALENDAR, "calendar", name, calendars)
             return
         if column.type is m.ColumnType.EVENT:
-            if cell.text not in self.info.events:
+            if cell.text not in self.info.event_set:
                 hints = did_you_mean(cell.text, self.info.events) or available(
                     "events", self.info.events
                 )

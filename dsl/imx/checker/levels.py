@@ -36,7 +36,16 @@ def joinable(schema: m.SchemaDef, table: str, unit: m.UnitDef) -> bool:
 def by_names(unit: m.UnitDef, info: SchemaInfo) -> dict[str, str]:
     """What ``by`` may name for a metric of ``unit``, each with where it lives: ``events`` for
     a key of the unit, :data:`imx.model.UNIT_SOURCE` for a unit attribute, else the study or
-    site table (first found wins, in that order)."""
+    site table (first found wins, in that order). Kept per unit on ``info``: every level of
+    every metric asks."""
+    key = (unit.keys, tuple(a.name for a in unit.attributes))
+    found = info.by_names.get(key)
+    if found is None:
+        found = info.by_names[key] = _by_names(unit, info)
+    return found
+
+
+def _by_names(unit: m.UnitDef, info: SchemaInfo) -> dict[str, str]:
     out: dict[str, str] = dict.fromkeys(unit.keys, EVENTS)
     for attribute in unit.attributes:
         out.setdefault(attribute.name, m.UNIT_SOURCE)

@@ -42,10 +42,20 @@ class SchemaInfo:
 
     schema: m.SchemaDef
     attributes: dict[str, tuple[str, m.ColumnDef]] = field(default_factory=dict)
+    # what `by` may name per unit (keys, attribute names), filled by levels.by_names; a copy
+    # made with dataclasses.replace starts empty
+    by_names: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @functools.cached_property
     def events(self) -> tuple[str, ...]:
         return self.schema.event_names
+
+    @functools.cached_property
+    def event_set(self) -> frozenset[str]:
+        """The declared event names, for membership tests."""
+        return frozenset(self.schema.event_names)
 
     def attribute(self, name: str) -> tuple[str, m.ColumnDef] | None:
         """A study or site attribute by column name: (table, column)."""

@@ -1,29 +1,29 @@
 """Workspace folders and open editors in → the project loaded, checked and indexed (``Analysis``).
 
-The project is what ``imx check FOLDER`` sees (the folder's ``.imx`` files and their imports), with
-the unsaved text of each open editor in place of its file. A file's tree is kept while its text is
-unchanged, so after an edit only the edited file is parsed and walked again before the check.
+The project is what ``imx check FOLDER`` sees (the folder's ``.imx`` files and their imports,
+found by ``project.imx_files``), with the unsaved text of each open editor in place of its file.
+A file's tree is kept while its text is unchanged, so after an edit only the edited file is parsed
+and walked again; the check keeps its steps between edits (``checker.Memo``), so only the
+declarations the edit changed and the checked results that depend on them are checked again.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imx.checker import CheckResult, rare_collections
+from imx.checker import CheckResult, Memo, rare_collections
 from imx.checker import check as check_project
 from imx.diagnostics import Diagnostic
 from imx.lsp.index import Index, build_index
 from imx.lsp.positions import Lines
 from imx.model import Model
-from imx.project import Project, load_sources
+from imx.project import Project, imx_files, load_sources
 from imx.syntax import ast as A
 from imx.syntax.parser import ParseResult, parse
 
-_SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site", "build"})
 _RESCAN_SECONDS = 2.0
 
 
@@ -65,6 +65,7 @@ class Workspace:
     _files: list[Path] = field(default_factory=list)
     _scanned: float = -1e9
     _model: Model | None = None
+    memo: Memo = field(default_factory=Memo)  # the steps of the last check, reused by the next
 
     def set_text(self, path: Path, text: str) -> None:
         self.open_texts[path.resolve()] = text
@@ -99,7 +100,7 @@ class Workspace:
                 parser=self._parse,
             )
             if check or previous is None:
-                result = check_project(project)
+                result = check_project(project, self.memo)
             else:
                 result = previous.result
         if result.model is not None:
@@ -125,18 +126,8 @@ class Workspace:
         return result
 
 
-def _imx_files(root: Path) -> Iterator[Path]:
-    """The ``.imx`` files under ``root``, not looking into tool folders (``.git``, ``.venv``…)."""
+def _imx_files(root: Path) -> list[Path]:
+    """The ``.imx`` files under a root (a folder, or one file), as ``imx check`` finds them."""
     if root.is_file():
-        if root.suffix == ".imx":
-            yield root
-        return
-    try:
-        entries = sorted(root.iterdir())
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir() and entry.name not in _SKIPPED_DIRS and not entry.name.startswith("."):
-            yield from _imx_files(entry)
-        elif entry.suffix == ".imx" and entry.is_file():
-            yield entry
+        return [root] if root.suffix == ".imx" else []
+    return imx_files(root)
