@@ -99,3 +99,28 @@ def test_each_flagged_cell_links_to_its_units_and_back(tmp_path: Path) -> None:
         assert target in parsed.sections
     s1 = "".join(parsed.sections[next(t for t, _ in cells if "S1" in "".join(parsed.sections[t]))])
     assert "S1/001/1002/BL" in s1 and "S1/001/1001/BL" not in s1  # missed listed, met not
+
+
+def test_flagged_rows_are_chosen_in_arrow_as_row_by_row() -> None:
+    """The rows drilled into, chosen in Arrow, are those the row-by-row rule keeps."""
+    import itertools
+
+    import pyarrow as pa
+
+    from imx.render.drilldown import flagged_rows, is_flagged
+    from imx.results import RESULT_SCHEMA
+
+    combos = itertools.product(
+        ("A", "B", "C"),
+        ("site", "study", "portfolio", "by:vendor"),
+        ("red", "amber", "green", None),
+        (None, "", "2026-01"),
+    )
+    rows = [
+        {"metric": m, "level": lv, "study": "S1", "site": str(i), "status": s, "period": p}
+        for i, (m, lv, s, p) in enumerate(combos)
+    ]
+    table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+    every = table.to_pylist()
+    expected = [r for r in every if is_flagged(r) and r["metric"] in ("A", "C")]
+    assert flagged_rows(table, ("A", "C")) == expected and len(expected) == 2 * 2 * 2 * 2

@@ -41,6 +41,21 @@ def is_flagged(row: Mapping[str, Any]) -> bool:
     )
 
 
+def flagged_rows(table: pa.Table, metrics: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``metrics`` that :func:`is_flagged` may keep, chosen in Arrow: only they
+    become Python rows, not the millions of a large run's results."""
+
+    def among(column: str, values: Sequence[str]) -> pa.ChunkedArray:
+        return pc.fill_null(pc.is_in(table.column(column), pa.array(values, pa.string())), False)
+
+    overall = pc.or_kleene(pc.is_null(table.column("period")), pc.equal(table.column("period"), ""))
+    wanted = pc.and_(pc.and_(among("level", ("study", "site")), among("status", FLAGGED)), overall)
+    chosen: list[dict[str, Any]] = table.filter(
+        pc.and_(wanted, among("metric", metrics))
+    ).to_pylist()
+    return chosen
+
+
 def anchor(row: Mapping[str, Any], kind: str = "units") -> str:
     """A safe HTML id for a result row's drill-down (``kind`` ``cell`` for its scorecard cell):
     a hash of its metric, level, study and site, so no data text becomes an id."""
@@ -60,9 +75,7 @@ def drilldown_html(results: Results, model: Model) -> str:
     """The index and sections of every red or amber study or site row whose metric has unit
     rows; empty when the run gave no unit rows."""
     keys = {x.id: x.base.unit.keys for x in model.metrics}
-    flagged = [
-        r for r in results.table.to_pylist() if is_flagged(r) and r["metric"] in results.units
-    ]
+    flagged = [r for r in flagged_rows(results.table, tuple(results.units)) if is_flagged(r)]
     if not flagged:
         return ""
     lead = (
