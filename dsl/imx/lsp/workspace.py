@@ -2,9 +2,10 @@
 
 The project is what ``imx check FOLDER`` sees (the folder's ``.imx`` files and their imports,
 found by ``project.imx_files``), with the unsaved text of each open editor in place of its file.
-A file's tree is kept while its text is unchanged, so after an edit only the edited file is parsed
-and walked again; the check keeps its steps between edits (``checker.Memo``), so only the
-declarations the edit changed and the checked results that depend on them are checked again.
+A file's tree is kept while its text is unchanged, and after an edit only the items the edit
+touched are parsed again (``syntax.incremental``); the check keeps its steps between edits
+(``checker.Memo``), so only the declarations the edit changed and the checked results that depend
+on them are checked again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from imx.lsp.positions import Lines
 from imx.model import Model
 from imx.project import Project, imx_files, load_sources
 from imx.syntax import ast as A
-from imx.syntax.parser import ParseResult, parse
+from imx.syntax.incremental import reparse
+from imx.syntax.parser import ParseResult
 
 _RESCAN_SECONDS = 2.0
 
@@ -118,10 +120,12 @@ class Workspace:
         return lines
 
     def _parse(self, text: str, path: str) -> ParseResult:
+        """The file's last tree while its text is unchanged; after an edit, the items the edit
+        touched parsed again (``syntax.incremental``)."""
         hit = self._parsed.get(path)
         if hit is not None and hit[0] == text:
             return hit[1]
-        result = parse(text, path)
+        result = reparse(hit[1] if hit is not None else None, text, path)
         self._parsed[path] = (text, result)
         return result
 
