@@ -141,8 +141,9 @@ def test_results_are_deterministic_and_stamped() -> None:
     mod = model(m.Metric(XFER_OT), m.Metric(XFER_CT))
     a, b = evaluate(mod, ds), evaluate(mod, ds)
     assert a.table.equals(b.table) and a.stamp == b.stamp
-    assert a.table.column_names[:20] == [
-        "metric", "variant", "level", "study", "site", "group", "group2", "period", "value",
+    assert a.table.column_names[:21] == [
+        "metric", "version", "variant", "level", "study", "site", "group", "group2", "period",
+        "value",
         "unit", "numerator", "denominator", "excluded", "excluded_by_reason", "pending", "open",
         "ci_low", "ci_high", "band", "status",
     ]  # fmt: skip

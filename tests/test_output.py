@@ -78,6 +78,7 @@ def test_csv_round_trip(tmp_path: Path) -> None:
         "levels": "",
         "period": "",
         "metrics": "",
+        "versions": "",
     }
 
 

@@ -57,9 +57,10 @@ def test_the_workbook_has_typed_sheets_frozen_headers_and_filters(demo: Path) ->
     column = header.index("value") + 1
     assert results.cell(row=2, column=column).number_format == "0.0%"
     assert isinstance(portfolio["status"], str)
+    assert "version" in header and portfolio["version"] is None  # the stdlib has no versions
     stamp = {r[0].value: r[1].value for r in book["stamp"].iter_rows(2)}
     assert set(stamp) == {"spec_hash", "imx_version", "data_fingerprint", "as_of", "engine",
-                          "levels", "period", "metrics"}  # fmt: skip
+                          "levels", "period", "metrics", "versions"}  # fmt: skip
     quality = [c.value for c in book["quality"][1]]
     assert quality[:3] == ["rule", "table", "rows"]
     assert book["set_aside"].max_row > 1  # the demo log's injected faults

@@ -320,23 +320,41 @@ def _level_names(model: Model, metrics: Sequence[str] = ()) -> list[str]:
     one's unit keys and attributes, the study and site attributes, the events' plain columns."""
     from imx.plan import by_choices
 
-    chosen = [x for x in model.metrics if not metrics or x.id in metrics]
+    chosen = _chosen(model, metrics)
     return sorted({n for x in chosen for n in by_choices(model.schema, x.base.unit)})
+
+
+def _chosen(model: Model, metrics: Sequence[str]) -> tuple[Metric, ...]:
+    """The versions ``--metric`` names (``XFER-OT``, ``XFER-OT@2014``; all current when none)."""
+    return model.chosen(tuple(m for m in metrics if model.metric(m)) or None).metrics
+
+
+def _metric_refs(model: Model) -> list[str]:
+    """What ``--metric`` may name: each metric's id, and each version as ``ID@V``."""
+    every = (*model.metrics, *model.other_versions)
+    return [*(x.id for x in model.metrics), *(x.key for x in every if x.version is not None)]
 
 
 def _check_run_options(model: Model, metrics: Sequence[str], levels: Sequence[str]) -> None:
     """Unknown `--metric` ids and `--level` names are usage errors, named with did-you-mean."""
     from imx.diagnostics import available, did_you_mean
 
-    ids = [m.id for m in model.metrics]
+    ids = _metric_refs(model)
     for metric_id in metrics:
-        if metric_id not in ids:
+        if model.metric(metric_id) is None:
             hints = did_you_mean(metric_id, ids) or available("metrics", ids)
             raise UsageError(M.NO_SUCH_METRIC_OPTION.format(metric_id), hints)
-    chosen = [x for x in model.metrics if not metrics or x.id in metrics]
+    chosen = _chosen(model, metrics)
+    keys = [x.key for x in chosen]
+    twice = [x for x in chosen if [y.id for y in chosen].count(x.id) > 1]
+    if twice:
+        raise UsageError(
+            M.TWO_VERSIONS_OPTION.format(twice[0].id, " and ".join(x.key for x in twice)),
+            ["a run evaluates one version of each metric; compare versions with `imx diff`"],
+        )
     for level in levels:
         metric_id, _, asked = level.partition(":")
-        if metric_id in ids:
+        if metric_id in ids or metric_id in keys:
             _check_level_option(asked, _level_names(model, [metric_id]))
             continue
         _check_level_option(level, _level_names(model, metrics))
@@ -392,7 +410,7 @@ def _evaluate(
     from imx.evaluation import evaluate
     from imx.render.scorecard import progress
 
-    chosen = [m for m in model.metrics if not options.metrics or m.id in options.metrics]
+    chosen = _chosen(model, options.metrics or ())
     steps = len(chosen) + 2  # plan, one per metric, finalize
     label = f"evaluating {len(chosen)} metric(s) on {args.engine}"
     with progress(_console(args, stderr=True), label, total=steps) as advance:
@@ -512,7 +530,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     checked = _checked_model(args)
     assert checked.model is not None
     metric = _metric_or_usage(checked.model, args.metric)
-    sql = compile_sql(checked.model, metric.id, dialect=args.dialect)
+    sql = compile_sql(checked.model, metric.key, dialect=args.dialect)
     # On a terminal, control characters of spec strings are shown written out, never sent to it;
     # a pipe or a file gets the SQL exactly.
     print(visible(sql) if sys.stdout.isatty() else sql)
@@ -530,7 +548,7 @@ def _metric_or_usage(model: Model, metric_id: str) -> Metric:
     if found is None:
         from imx.diagnostics import did_you_mean
 
-        ids = [m.id for m in model.metrics]
+        ids = _metric_refs(model)
         raise UsageError(M.NO_SUCH_METRIC.format(metric_id), did_you_mean(metric_id, ids))
     return found
 

@@ -79,11 +79,11 @@ def cmd_units(args: argparse.Namespace) -> int:
     wanted = UnitFilter(
         args.study, args.site, args.period, args.variant, tuple(args.outcome), groups
     )
-    table = select_units(results.units[args.metric], wanted)
+    metric = cli._metric_or_usage(model, args.metric).base  # `XFER-OT@2014`: that version
+    table = select_units(results.units[metric.id], wanted)
     console = cli._console(args, wrap=True)
-    metric = next(m.base for m in model.metrics if m.id == args.metric)
     by = [n for level in metric.levels for n in level.attributes if n not in metric.unit.keys]
-    render_units(args.metric, table, metric.unit.keys, console, groups=by)
+    render_units(metric.key, table, metric.unit.keys, console, groups=by)
     for path in write_units(table, out, results.stamp) if out else ():
         cli._say(console, f"wrote {path}")
     return cli.EXIT_OK
@@ -125,7 +125,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     model = cli._checked_model(args).model
     assert model is not None
     cli._check_run_options(model, [args.metric], [])
-    metric = next(m for m in model.metrics if m.id == args.metric)
+    metric = cli._metric_or_usage(model, args.metric)
     dataset = cli._load_data(args, model.schema)
     try:
         options = RunOptions(as_of=args.as_of, metrics=(args.metric,))
@@ -133,7 +133,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     finally:
         cli._close(dataset)
     keys = metric.base.unit.keys
-    row = find_unit(results.units[args.metric].to_pylist(), keys, args.key, metric.base.unit.name)
+    row = find_unit(results.units[metric.id].to_pylist(), keys, args.key, metric.base.unit.name)
     lines = why_lines(metric, row, keys, model.schema.calendars, results.stamp.as_of)
     render_why(lines, cli._console(args, wrap=True))
     return cli.EXIT_OK

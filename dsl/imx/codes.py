@@ -94,6 +94,15 @@ UNKNOWN_COLUMN = _code("unknown-column", "a column or attribute that is not decl
 UNKNOWN_TABLE = _code("unknown-table", "a table that is not declared")
 UNKNOWN_UNIT = _code("unknown-unit", "a unit that is not declared")
 UNKNOWN_METRIC = _code("unknown-metric", "a metric that is not declared")
+UNKNOWN_VERSION = _code("unknown-version", "a version of a metric that is not declared")
+VERSION_CHAIN = _code(
+    "version-chain", "versions of one metric that do not form one `supersedes` chain"
+)
+MISSING_VERSION = _code("missing-version", "a metric declared both with and without a version")
+BAD_VERSION = _code("bad-version", "a version that `ID@V` could not name")
+NO_CURRENT_VERSION = _code(
+    "no-current-version", "a metric named without a version whose every version is retired"
+)
 UNKNOWN_CALENDAR = _code("unknown-calendar", "a calendar that is not declared")
 UNKNOWN_PARAM = _code("unknown-param", "a param that is not declared")
 UNKNOWN_FUNCTION = _code("unknown-function", "a function imx does not have")

@@ -48,6 +48,7 @@ CLASSES: Mapping[type, Mapping[str, Role]] = {
         "metricsets": PARTS,
         "examples": IGNORED,  # tests of the definitions (`imx test`), not definitions
         "files": IGNORED,
+        "other_versions": PARTS,  # superseded and retired versions, each keyed `ID@V`
     },
     m.SchemaDef: {
         "name": IDENTITY,
@@ -88,13 +89,15 @@ CLASSES: Mapping[type, Mapping[str, Role]] = {
         "levels": METHOD,
         "period": METHOD,
         "companions": WORDING,
-        "status": WORDING,
+        "status": WORDING,  # but retiring a version is method (_class_of)
         "since": WORDING,
         "doc": WORDING,
         "params": METHOD,
         "calendar_table": METHOD,
         "series": METHOD,
         "provenance": IGNORED,  # which layer set each field: read to compare a variant's own
+        "version": IDENTITY,  # part of the key, `XFER-OT@2014`: a new label alone is a rename
+        "supersedes": WORDING,  # the chain of versions: which one it replaces, no result moves
     },
     m.Variant: {
         "name": IDENTITY,
@@ -127,6 +130,7 @@ NESTED_WORDING: Mapping[type, tuple[str, ...]] = {
 }
 UNORDERED = frozenset({"where", "levels", "companions", "kpis", "metrics", "csfs", "selector"})
 REFERENCES = {"companions": "metric", "kpis": "metric", "metrics": "metric", "csfs": "csf"}
+RETIRED = "retired"  # the status of a version no reference and no default run takes
 EXPRESSION_FIELDS = ("unit", "where", "excludes", "measure", "period")  # may hold a param's value
 
 
@@ -149,12 +153,14 @@ class EntityChange:
     added (removed) entity's ``fields`` are its definition, each from (to) nothing."""
 
     kind: str  # "metric", "variant", "csf", "metric set", "schema", "event", "table", ...
-    key: str  # "XFER-OT", "XFER-OT/oncology" (a variant: base/name), a csf's name
+    key: str  # "XFER-OT" or "XFER-OT@2014" (a version), "XFER-OT/oncology" (a variant:
+    # base/name), a csf's name
     status: str  # "added" | "removed" | "renamed" | "changed"
     old: Any
     new: Any
     fields: tuple[FieldChange, ...] = ()
     old_key: str | None = None  # for "renamed"
+    current: bool = True  # a metric or variant: of a version a default run evaluates, on a side
 
     @property
     def classes(self) -> frozenset[Class]:
@@ -165,10 +171,10 @@ class EntityChange:
 
     @property
     def metric(self) -> str | None:
-        """The metric a metric or variant change belongs to (its new id)."""
+        """The metric a metric or variant change belongs to (its new id, without a version)."""
         if self.kind == "metric":
-            return self.key
-        return self.key.partition("/")[0] if self.kind == "variant" else None
+            return self.key.partition("@")[0]
+        return self.key.partition("/")[0].partition("@")[0] if self.kind == "variant" else None
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,9 @@ class ModelDiff:
         of them for ``mixed``), and the schema's; never wording."""
         found: set[Class] = set()
         for c in self.changes:
-            if c.kind == "metric" and c.key == metric:
+            if c.kind in ("metric", "variant") and not c.current:
+                continue  # a version no run took on either side (rule 27)
+            if c.kind == "metric" and c.metric == metric:
                 found |= c.classes
             elif c.kind == "variant" and c.metric == metric:
                 name = c.key.partition("/")[2]
@@ -202,10 +210,20 @@ class ModelDiff:
         the schema changed in method."""
         if any(c.kind in SCHEMA_KINDS and METHOD in c.classes for c in self.changes):
             return tuple(x.id for x in old.metrics), tuple(x.id for x in new.metrics)
-        moving = {c.metric for c in self.changes if c.metric and c.classes - {WORDING}}
-        names = self.renames.get("metric", {})
+        moving = {
+            c.metric for c in self.changes if c.metric and c.current and c.classes - {WORDING}
+        }
+        names = self.renamed_ids
         olds = tuple(x.id for x in old.metrics if names.get(x.id, x.id) in moving)
         return olds, tuple(x.id for x in new.metrics if x.id in moving)
+
+    @property
+    def renamed_ids(self) -> dict[str, str]:
+        """Old metric id → new id of each metric renamed (a new version label alone is no new
+        id: ``XFER-OT`` → ``XFER-OT@2014`` keeps the id)."""
+        pairs = self.renames.get("metric", {}).items()
+        found = {o.partition("@")[0]: n.partition("@")[0] for o, n in pairs}
+        return {o: n for o, n in found.items() if o != n}
 
 
 SCHEMA_KINDS = ("schema", "event", "table", "unit", "calendar")
@@ -219,15 +237,20 @@ class _Entity:
     kind: str
     key: str
     value: Any
+    current: bool = True  # a metric or variant of a version a default run evaluates
 
 
 def _entities(model: m.Model, metric_names: Mapping[str, str]) -> Iterator[_Entity]:
-    """Every entity of a model in review order: each metric and its variants, CSFs, metric
-    sets, then the schema and its parts. ``metric_names`` maps old ids to new (renames)."""
-    for metric in model.metrics:
-        yield _Entity("metric", metric.id, metric.base)
+    """Every entity of a model in review order: each metric version (``XFER-OT@2014``; an
+    unversioned metric by its id) and its variants, CSFs, metric sets, then the schema and its
+    parts. ``metric_names`` maps old keys to new (renames)."""
+    current = {x.key for x in model.metrics}
+    for metric in (*model.metrics, *model.other_versions):
+        live = metric.key in current
+        yield _Entity("metric", metric.key, metric.base, live)
         for v in metric.variants:
-            yield _Entity("variant", f"{metric_names.get(v.base, v.base)}/{v.name}", v)
+            name = metric_names.get(metric.key, metric.key)
+            yield _Entity("variant", f"{name}/{v.name}", v, live)
     yield from (_Entity("csf", c.name, c) for c in model.csfs)
     yield from (_Entity("metric set", s.name, s) for s in model.metricsets)
     schema = model.schema
@@ -284,7 +307,11 @@ def _same(old: Any, new: Any, name: str) -> bool:
 
 
 def _class_of(role: Class, old: Any, new: Any, name: str) -> Class:
-    """A method or threshold field whose values differ only in nested wording is wording."""
+    """A method or threshold field whose values differ only in nested wording is wording; a
+    status that retires a version or brings one back is method: it changes which version a
+    reference and a default run take (rule 27)."""
+    if name == "status" and RETIRED in (old, new):
+        return METHOD
     if role is not WORDING and _same(
         _blank(old, _nested_wording), _blank(new, _nested_wording), name
     ):
@@ -312,7 +339,12 @@ def _renamed_refs(name: str, value: Any, renames: Mapping[str, Mapping[str, str]
     kind = REFERENCES.get(name)
     if kind is None or not isinstance(value, tuple):
         return value
-    names = renames.get(kind, {})
+    names = dict(renames.get(kind, {}))
+    if kind == "metric":  # `XFER-OT@2014` by its key; `XFER-OT` by its id (rule 27)
+        ids = {_id(o): _id(n) for o, n in names.items()}
+        names = {k: v for k, v in names.items() if "@" in k} | {
+            o: n for o, n in ids.items() if o != n
+        }
     return tuple(names.get(v, v) if isinstance(v, str) else v for v in value)
 
 
@@ -465,7 +497,17 @@ def _renames(
         if match is not None:
             found[e.key] = match.key
             came.remove(match)
+    if kind == "metric":  # one version of an id gone, one come: a new label, compared
+        for e in [e for e in gone if e.key not in found]:
+            same = [c for c in came if _id(c.key) == _id(e.key)]
+            if len(same) == 1 and sum(_id(g.key) == _id(e.key) for g in gone) == 1:
+                found[e.key] = same[0].key
+                came.remove(same[0])
     return found
+
+
+def _id(key: str) -> str:
+    return key.partition("@")[0]
 
 
 # ------------------------------------------------------------------------------ the diff
@@ -481,22 +523,35 @@ def _entity_changes(
         old_key = reverse.get(key)
         before = old.get((e.kind, old_key)) if old_key else old.get(key)
         if before is None:
-            yield EntityChange(e.kind, e.key, "added", None, e.value, _definition_fields(e.value))
+            fields_ = _definition_fields(e.value)
+            yield EntityChange(e.kind, e.key, "added", None, e.value, fields_, current=e.current)
             continue
         changed = tuple(_field_changes(before.value, e.value, renames))
+        live = e.current or before.current
         if old_key is not None:
-            yield EntityChange(e.kind, e.key, "renamed", before.value, e.value, changed, old_key)
+            yield EntityChange(
+                e.kind, e.key, "renamed", before.value, e.value, changed, old_key, live
+            )
         elif changed:
-            yield EntityChange(e.kind, e.key, "changed", before.value, e.value, changed)
+            yield EntityChange(e.kind, e.key, "changed", before.value, e.value, changed, None, live)
     renamed = {(k, o) for (k, _), o in reverse.items()}
     for key, e in old.items():
         if key not in new and key not in renamed:
             gone = tuple(_flipped(f) for f in _definition_fields(e.value))
-            yield EntityChange(e.kind, e.key, "removed", e.value, None, gone)
+            yield EntityChange(e.kind, e.key, "removed", e.value, None, gone, current=e.current)
 
 
 def _flipped(change: FieldChange) -> FieldChange:
     return replace(change, old=change.new, new=change.old)
+
+
+def version_changes(older: m.ResolvedMetric, newer: m.ResolvedMetric) -> EntityChange:
+    """What changed from one version of a metric to the one that supersedes it, field by field
+    and classed as :func:`diff_models` classes them (its lifecycle, ``status`` and
+    ``supersedes``, left to the version history that lists them)."""
+    lifecycle = ("status", "supersedes")
+    found = [c for c in _metric_fields(older, newer, {}) if c.field not in lifecycle]
+    return EntityChange("metric", newer.key, "changed", older, newer, tuple(found))
 
 
 def diff_models(old: m.Model, new: m.Model) -> ModelDiff:

@@ -117,7 +117,8 @@ def portfolio_row(results: Results, example: Example) -> tuple[dict[str, Any] | 
     rows = [
         r
         for r in results.table.to_pylist()
-        if r.get("metric") == example.metric and r.get("level") == "portfolio"
+        if r.get("metric") == example.metric.partition("@")[0]  # `for XFER-OT@2014` (rule 27)
+        and r.get("level") == "portfolio"
     ]
     if example.variant is not None and any(r.get("variant") == example.variant for r in rows):
         rows = [r for r in rows if r.get("variant") == example.variant]

@@ -1,7 +1,8 @@
 """Two models' results on the same data and cut in → the result rows that moved, with the cause.
 
 A row is keyed by every column of :data:`imx.results.RESULT_SCHEMA` before ``value`` except
-``variant`` (metric, level, study, site, group, period: a row's layer may be what changed); an
+``version`` and ``variant`` (metric, level, study, site, group, period: a row's version or layer
+may be what changed); an
 old metric id is read under its new id when the diff found it renamed. A row moved when its
 value, band or status differs, or when it is only on one side. Each moved row says what may have
 moved it (:meth:`imx.diff.ModelDiff.causes`): both sides ran on the same data and cut, so a
@@ -25,9 +26,23 @@ import pyarrow.compute as pc
 from imx.diff import Class, ModelDiff
 from imx.results import RESULT_SCHEMA, Results, Stamp
 
-KEY = tuple(n for n in RESULT_SCHEMA.names[: RESULT_SCHEMA.names.index("value")] if n != "variant")
+KEY = tuple(
+    n
+    for n in RESULT_SCHEMA.names[: RESULT_SCHEMA.names.index("value")]
+    if n not in ("variant", "version")
+)
 COMPARED = ("value", "band", "status")
-SHOWN = ("variant", "value", "unit", "numerator", "denominator", "excluded", "pending", "open")
+SHOWN = (
+    "version",
+    "variant",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "excluded",
+    "pending",
+    "open",
+)
 MEASURED = ("value", "numerator", "denominator", "excluded", "pending", "open")
 _NOUNS = {"site": "sites", "study": "studies", "portfolio": "portfolio rows"}
 
@@ -185,7 +200,7 @@ def compare_results(
     """The rows of ``new`` and ``old`` that moved, in the new results' order (rows only in
     ``old`` last), with a summary per metric, level and status move; ``metrics``: only the
     rows of these metrics (old ids, new ids) are compared."""
-    before = _rows(_only(old.table, metrics and metrics[0]), diff.renames.get("metric", {}))
+    before = _rows(_only(old.table, metrics and metrics[0]), diff.renamed_ids)
     after = _rows(_only(new.table, metrics and metrics[1]), {})
     moved: list[MovedRow] = []
     totals: Counter[tuple[str, str, bool]] = Counter()

@@ -95,6 +95,7 @@ RULES: tuple[Rule, ...] = (
         (Keyword.Declaration, Whitespace, Name.Class),
         ("keyword.other.declaration.imx", "", "entity.name.type.imx"),
     ),
+    Rule(NAME + r"@\w+(?:[.\-]\w+)*", Name, "variable.other.imx"),  # `XFER-OT@2014` (rule 27)
     _word_rule(_DECLARATIONS, Keyword.Declaration, "keyword.other.declaration.imx"),
     _word_rule(_FIELDS, Keyword, "keyword.control.field.imx"),
     _word_rule(_OPERATORS, Operator.Word, "keyword.operator.word.imx"),

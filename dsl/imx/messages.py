@@ -97,6 +97,21 @@ LEVEL_TYPE = Message(
 UNKNOWN_TYPE = Message(_UNKNOWN, C.UNKNOWN_TYPE)
 UNKNOWN_COUNTRY = Message(_UNKNOWN, C.UNKNOWN_COUNTRY)
 DUPLICATE_DEFINITION = Message("{} `{}` is defined twice", C.DUPLICATE_DEFINITION)
+# Versions of a metric (semantics rule 27)
+UNKNOWN_VERSION = Message("metric `{}` has no version `{}`", C.UNKNOWN_VERSION)
+SUPERSEDES_ITSELF = Message("version `{}` of `{}` supersedes itself", C.VERSION_CHAIN)
+TWO_FIRST_VERSIONS = Message(
+    "versions `{}` and `{}` of `{}` both supersede nothing", C.VERSION_CHAIN
+)
+TWO_SUCCESSORS = Message("versions `{}` and `{}` of `{}` both supersede `{}`", C.VERSION_CHAIN)
+VERSION_CYCLE = Message("the versions of `{}` supersede each other in a circle", C.VERSION_CHAIN)
+MISSING_VERSION = Message(
+    "metric `{}` has no version, but other definitions of it have one", C.MISSING_VERSION
+)
+BAD_VERSION = Message("version `{}` cannot be named as `{}@{}`", C.BAD_VERSION)
+NO_CURRENT_VERSION = Message(
+    "every version of metric `{}` is retired, so `{}` names none", C.NO_CURRENT_VERSION
+)
 FIRST_DEFINED_HERE = "first defined here"
 DUPLICATE_FIELD = Message("`{}` is given twice in {} `{}`", C.DUPLICATE_FIELD)
 RESERVED_NAME = Message(
@@ -273,6 +288,7 @@ NO_DATA_HINT = "pass --data DIR or --table events=FILE"
 BAD_TABLE_OPTION = "--table `{}` should look like events=path/to/events.parquet"
 SPARK_MASTER_ALONE = "--spark-master is for the Spark engine"
 NO_SUCH_METRIC_OPTION = "--metric `{}`: no such metric in this project"
+TWO_VERSIONS_OPTION = "--metric names two versions of `{}`: {}"
 NOT_A_LEVEL = "--level `{}` is not a level"
 LEVEL_NOT_DECLARED = "--level `{}`: no chosen metric has this level"
 LEVEL_NOT_DECLARED_HINT = (

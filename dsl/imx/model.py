@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from imx.source import Span
@@ -479,6 +479,13 @@ class ResolvedMetric:
     calendar_table: str = "sites"  # the dimension table whose `calendar` column names a calendar
     series: str | None = None  # "month" | "quarter" | "year": at each period end (rule 18)
     provenance: tuple[tuple[str, str], ...] = ()  # (field, layer that set it: "base" or variant)
+    version: str | None = None  # ``version "2026.1"`` (semantics rule 27); None: unversioned
+    supersedes: str | None = None  # the version this one replaces
+
+    @property
+    def key(self) -> str:
+        """How this version is named: ``XFER-OT@2014``, or the id of an unversioned metric."""
+        return self.id if self.version is None else f"{self.id}@{self.version}"
 
 
 @dataclass(frozen=True)
@@ -493,7 +500,7 @@ class SelectorTerm:
 @dataclass(frozen=True)
 class Variant:
     name: str
-    base: str
+    base: str  # the key of the version it refines (``XFER-OT@2026.1``; the id if unversioned)
     selector: tuple[SelectorTerm, ...]  # all must match
     rationale: str | None
     overrides: tuple[str, ...]  # the fields this variant sets
@@ -512,6 +519,18 @@ class Metric:
     @property
     def id(self) -> str:
         return self.base.id
+
+    @property
+    def key(self) -> str:
+        return self.base.key
+
+    @property
+    def version(self) -> str | None:
+        return self.base.version
+
+    @property
+    def retired(self) -> bool:
+        return self.base.status == "retired"
 
 
 @dataclass(frozen=True)
@@ -559,6 +578,42 @@ class Model:
     metricsets: tuple[MetricSet, ...] = ()
     examples: tuple[Example, ...] = ()
     files: tuple[str, ...] = field(default=())
+    # Every version of a metric that is not its current one (superseded or retired), in
+    # ``supersedes`` order per id: named by ``ID@V``, never run by default (rule 27).
+    other_versions: tuple[Metric, ...] = ()
 
-    def metric(self, metric_id: str) -> Metric | None:
-        return next((m for m in self.metrics if m.id == metric_id), None)
+    def metric(self, ref: str) -> Metric | None:
+        """The metric a reference names: ``XFER-OT`` its current version (the newest that is not
+        retired), ``XFER-OT@2014`` that version."""
+        if "@" not in ref:
+            return next((m for m in self.metrics if m.id == ref), None)
+        return next((m for m in (*self.metrics, *self.other_versions) if m.key == ref), None)
+
+    def history(self, metric_id: str) -> tuple[Metric, ...]:
+        """Every version of a metric, oldest first along its ``supersedes`` chain."""
+        found = [m for m in (*self.metrics, *self.other_versions) if m.id == metric_id]
+        by_version = {m.version: m for m in found}
+        later = {m.base.supersedes: m for m in found if m.base.supersedes in by_version}
+        first = [m for m in found if m.base.supersedes not in by_version]
+        chain: list[Metric] = []
+        for start in first:
+            at: Metric | None = start
+            while at is not None and at not in chain:
+                chain.append(at)
+                at = later.get(at.version)
+        return (*chain, *(m for m in found if m not in chain))
+
+    def chosen(self, refs: tuple[str, ...] | None) -> Model:
+        """This model with ``metrics`` the versions ``refs`` name, in model order (all current
+        versions when None); a reference that names none raises KeyError."""
+        if refs is None:
+            return self
+        picked = []
+        for ref in refs:
+            found = self.metric(ref)
+            if found is None:
+                raise KeyError(ref)
+            picked.append(found)
+        rank = {m.id: i for i, m in enumerate((*self.metrics, *self.other_versions))}
+        ordered = sorted(dict.fromkeys(picked), key=lambda m: rank[m.id])
+        return replace(self, metrics=tuple(ordered))

@@ -237,7 +237,8 @@ def quality_table(findings: Sequence[QualityFinding]) -> pa.Table:
 
 def stamp_dict(stamp: Stamp) -> dict[str, str]:
     """The stamp as plain text fields, ``as_of`` in UTC ISO 8601 with a ``Z``; a list of levels
-    or metrics joined by commas, empty when the run took each metric's own (every metric)."""
+    or metrics joined by commas, empty when the run took each metric's own (every metric); the
+    versions evaluated as ``ID@V`` joined by commas, empty when no metric has a version."""
     return {
         "spec_hash": stamp.spec_hash,
         "imx_version": stamp.imx_version,
@@ -247,6 +248,7 @@ def stamp_dict(stamp: Stamp) -> dict[str, str]:
         "levels": ",".join(stamp.levels or ()),
         "period": stamp.period or "",
         "metrics": ",".join(stamp.metrics or ()),
+        "versions": ",".join(stamp.versions),
     }
 
 

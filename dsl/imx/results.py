@@ -78,6 +78,7 @@ class Stamp:
     levels: tuple[str, ...] | None = None  # None: each metric's own
     period: str | None = None  # None: each metric's own
     metrics: tuple[str, ...] | None = None  # None: every metric
+    versions: tuple[str, ...] = ()  # each versioned metric evaluated, as `ID@V` (rule 27)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ REASONS_TYPE = pa.map_(pa.string(), pa.int64())  # reason → units set aside
 RESULT_SCHEMA = pa.schema(
     [
         ("metric", pa.string()),
+        ("version", pa.string()),  # the metric's version (rule 27); null when it has none
         ("variant", pa.string()),
         ("level", pa.string()),
         ("study", pa.string()),
@@ -452,6 +454,7 @@ def _metric_rows(mp: MetricPlan, raw: pa.Table) -> pa.Table:
     none_int = pa.nulls(n_rows, pa.int64())
     columns: dict[str, Any] = {
         "metric": pa.repeat(pa.scalar(mp.id, pa.string()), n_rows),
+        "version": pa.repeat(pa.scalar(mp.version, pa.string()), n_rows),
         "variant": layers.label,
         "level": level,
         "study": _owned(raw.column("study")),
@@ -560,7 +563,7 @@ def spec_hash(model: m.Model) -> str:
     the scorecard show it; comments, layout and file names never change it, run options neither.
 
     >>> spec_hash(m.Model(m.SchemaDef("s", None, None, (), (), (), ()), ()))[:12]
-    '16d1c2aff0e3'
+    '69805687ff67'
     """
     spec = json.dumps(canonical(model), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(spec.encode("utf-8")).hexdigest()
@@ -576,7 +579,9 @@ def make_stamp(
     """The spec's hash, imx's version, the data fingerprint, the cut and the run options."""
     from imx import __version__
 
+    run = model.chosen(options.metrics).metrics
     return Stamp(
         spec_hash(model), __version__, fingerprint, as_of, engine,
         options.levels, options.period, options.metrics,
+        tuple(x.key for x in run if x.version is not None),
     )  # fmt: skip

@@ -14,12 +14,13 @@ from imx.checker.examples import check_example, metric_facts
 from imx.checker.fields import BASE, gather
 from imx.checker.memo import Memo, Moves, Read, read
 from imx.checker.metrics import Resolver, base_params, check_required
-from imx.checker.names import Symbols, collect, unknown
+from imx.checker.names import Symbols, collect
 from imx.checker.schema import EVENTS, SchemaInfo, check_schema
 from imx.checker.sets import check_csf, check_metricset
 from imx.checker.types import Env
 from imx.checker.units import check_unit_attributes
 from imx.checker.variants import BaseInfo, Checked, check_overlaps, check_variant
+from imx.checker.versions import check_versions
 from imx.project import Project
 from imx.syntax import ast as A
 
@@ -44,8 +45,9 @@ def build_model(project: Project, ctx: Ctx, memo: Memo | None = None) -> m.Model
     reading = _Reader(project)
     info = _schema_step(project, symbols, ctx, memo, reading)
     _need_events_table(symbols, ctx)
-    ids = tuple(symbols.metrics)  # what `companion` names are resolved against
-    resolver = Resolver(ctx, info, list(ids), project.sources)
+    versions = check_versions(symbols.metrics, ctx)  # by version key: `XFER-OT@2014` (rule 27)
+    ids = versions.signature()  # what `companion` names are resolved against
+    resolver = Resolver(ctx, info, versions, project.sources)
     bases: dict[str, BaseInfo] = {}
     resolved: dict[str, m.ResolvedMetric] = {}
     for metric_id, decl in symbols.metrics.items():
@@ -60,27 +62,31 @@ def build_model(project: Project, ctx: Ctx, memo: Memo | None = None) -> m.Model
     variants = _check_variants(
         symbols,
         bases,
-        Resolver(ctx, info, list(ids), project.sources, muted=BASE),
+        Resolver(ctx, info, versions, project.sources, muted=BASE),
         functools.partial(_variant_step, memo, reading, ids),
     )
-    metrics = tuple(
-        m.Metric(
+    metrics = {
+        metric_id: m.Metric(
             r,
             tuple(v.variant for v in variants if v.variant.base == metric_id),
             m.Origin(bases[metric_id].decl.file, bases[metric_id].decl.node.span),
         )
         for metric_id, r in resolved.items()
-    )
+    }
+    current = tuple(metrics[k] for k in versions.current.values() if k is not None)
     return m.Model(
         schema=info.schema,
-        metrics=metrics,
-        csfs=tuple(check_csf(d, symbols.metrics, ctx.at(d.file)) for d in symbols.csfs.values()),
+        metrics=current,  # each id's current version (rule 27); the others below
+        csfs=tuple(check_csf(d, versions, ctx.at(d.file)) for d in symbols.csfs.values()),
         metricsets=tuple(
-            check_metricset(d, symbols.metrics, symbols.csfs, ctx.at(d.file))
+            check_metricset(d, versions, symbols.csfs, ctx.at(d.file))
             for d in symbols.metricsets.values()
         ),
-        examples=_check_examples(symbols, metrics, info, ctx, memo, reading),
+        examples=_check_examples(
+            symbols, tuple(metrics.values()), current, info, ctx, memo, reading
+        ),
         files=project.files,
+        other_versions=tuple(metrics[k] for k in versions.keys() if metrics[k] not in current),
     )
 
 
@@ -115,11 +121,11 @@ class _Reader:
 
 def _names_metrics(*nodes: A.MetricDecl | A.VariantDecl) -> bool:
     """Whether a declaration names other metrics (``companion``): it reads the metric ids."""
-    for node in nodes:  # a loop, not any(): every check asks it of every metric and variant
-        for f in node.fields:
-            if isinstance(f.clause if isinstance(f, A.ModedClause) else f, A.CompanionClause):
-                return True
-    return False
+    return any(
+        isinstance(f.clause if isinstance(f, A.ModedClause) else f, A.CompanionClause)
+        for node in nodes
+        for f in node.fields
+    )
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -200,7 +206,7 @@ def _check_metric(
     fields, params = base.fields, base.params
     env = Env(info, params)
     title = node.title.value if node.title else None
-    resolved = resolver.resolve(node.name.text, title, fields, env)
+    resolved = _versioned(resolver.resolve(node.name.text, title, fields, env), node)
     for param in params.values():
         if param.name not in env.used:
             resolver.ctx.at(param.file).report(M.UNUSED_PARAM.format(param.name), param.span)
@@ -243,6 +249,20 @@ def _moved_variant(kept: Checked, moves: Moves) -> Checked | None:
     return None if span is None else dataclasses.replace(kept, span=span)
 
 
+def _versioned(resolved: m.ResolvedMetric, node: A.MetricDecl) -> m.ResolvedMetric:
+    """A resolved metric (or a variant merged onto it) with its declaration's version."""
+    version = node.version.value if node.version else None
+    supersedes = node.supersedes.value if node.supersedes else None
+    return dataclasses.replace(resolved, version=version, supersedes=supersedes)
+
+
+def _versioned_variant(checked: Checked, base: BaseInfo) -> Checked:
+    """A variant of the version it refines: its base is that version's key (rule 27)."""
+    resolved = _versioned(checked.variant.resolved, base.decl.node)
+    variant = dataclasses.replace(checked.variant, base=resolved.key, resolved=resolved)
+    return dataclasses.replace(checked, variant=variant)
+
+
 def _check_variants(
     symbols: Symbols,
     bases: dict[str, BaseInfo],
@@ -254,11 +274,11 @@ def _check_variants(
     for decl in symbols.variants:
         node = decl.node
         rep = resolver.ctx.at(decl.file)
-        base = bases.get(node.base.text)
-        if base is None:
-            unknown(rep, M.UNKNOWN_METRIC, "metric", node.base, bases)
+        key = resolver.versions.resolve(rep, node.base)  # `of XFER-OT`: its current version
+        base = bases.get(key) if key is not None else None
+        if key is None or base is None:
             continue
-        first = seen.setdefault((node.base.text, node.name.text), decl)
+        first = seen.setdefault((key, node.name.text), decl)
         if first is not decl:
             label = resolver.ctx.at(first.file).label(first.node.name.span, M.FIRST_DEFINED_HERE)
             msg = M.DUPLICATE_DEFINITION.format("variant", node.name.text).with_additional(
@@ -266,7 +286,7 @@ def _check_variants(
             )
             rep.report(msg, node.name.span, labels=[label])
             continue
-        checked.append(check(decl, base, resolver))
+        checked.append(_versioned_variant(check(decl, base, resolver), base))
     check_overlaps(checked, resolver)
     return checked
 
@@ -274,13 +294,15 @@ def _check_variants(
 def _check_examples(
     symbols: Symbols,
     metrics: tuple[m.Metric, ...],
+    current: tuple[m.Metric, ...],
     info: SchemaInfo,
     ctx: Ctx,
     memo: Memo,
     reading: _Reader,
 ) -> tuple[m.Example, ...]:
     """Each example, reading its metric's facts (the metric ids too when it names no metric)."""
-    facts = {metric.id: metric_facts(metric) for metric in metrics}
+    facts = {metric.key: metric_facts(metric) for metric in metrics}  # `for XFER-OT@2014`
+    facts.update({x.id: facts[x.key] for x in current})  # `for XFER-OT`: its current version
 
     def step(d: Decl[A.ExampleDecl]) -> m.Example:
         own = facts.get(d.node.metric.text)

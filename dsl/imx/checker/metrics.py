@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +29,7 @@ from imx.checker.types import (
     param_kind,
     shown_number,
 )
+from imx.checker.versions import Versions
 from imx.diagnostics import available, did_you_mean, replacement_fix
 from imx.source import SourceFile
 from imx.syntax import ast as A
@@ -127,7 +128,7 @@ class Resolver:
 
     ctx: Ctx
     info: SchemaInfo
-    metric_ids: Collection[str]
+    versions: Versions  # the project's metrics, to resolve `companion` (rule 27)
     sources: Mapping[str, SourceFile]
     muted: str | None = None
 
@@ -228,8 +229,7 @@ class Resolver:
         for s in fields.get("companion", []):
             assert isinstance(s.clause, A.CompanionClause)
             for name in s.clause.metrics:
-                if name.text not in self.metric_ids:
-                    unknown(self.rep(s), M.UNKNOWN_METRIC, "metric", name, self.metric_ids)
+                self.versions.resolve(self.rep(s), name)
                 names.append(name.text)
         return tuple(names)
 

@@ -24,7 +24,7 @@ class Symbols:
     tables: dict[str, Decl[A.TableDecl]] = field(default_factory=dict)
     units: dict[str, Decl[A.UnitDecl]] = field(default_factory=dict)
     calendars: dict[str, Decl[A.CalendarDecl]] = field(default_factory=dict)
-    metrics: dict[str, Decl[A.MetricDecl]] = field(default_factory=dict)
+    metrics: dict[str, Decl[A.MetricDecl]] = field(default_factory=dict)  # by metric_key
     variants: list[Decl[A.VariantDecl]] = field(default_factory=list)
     csfs: dict[str, Decl[A.CsfDecl]] = field(default_factory=dict)
     metricsets: dict[str, Decl[A.MetricSetDecl]] = field(default_factory=dict)
@@ -56,8 +56,9 @@ def _add_item(s: Symbols, rep: Reporter, item: A.Item) -> None:
         _define(s.units, rep, "unit", item.name, item)
     elif isinstance(item, A.CalendarDecl):
         _define(s.calendars, rep, "calendar", item.name, item)
-    elif isinstance(item, A.MetricDecl):
-        _define(s.metrics, rep, "metric", item.name, item)
+    elif isinstance(item, A.MetricDecl):  # one entry per version: `XFER-OT@2014` (rule 27)
+        version = item.version.value if item.version is not None else None
+        _define(s.metrics, rep, "metric", item.name, item, metric_key(item.name.text, version))
     elif isinstance(item, A.VariantDecl):
         s.variants.append(Decl(file, item))
     elif isinstance(item, A.CsfDecl):
@@ -68,22 +69,50 @@ def _add_item(s: Symbols, rep: Reporter, item: A.Item) -> None:
         s.examples.append(Decl(file, item))
 
 
-def _define(table: dict[str, Decl[T]], rep: Reporter, kind: str, name: A.Name, node: T) -> None:
-    first = table.get(name.text)
+def metric_key(metric_id: str, version: str | None) -> str:
+    """How a version of a metric is named: ``XFER-OT@2014``, or its id when it has none.
+
+    >>> metric_key("XFER-OT", "2014"), metric_key("XFER-OT", None)
+    ('XFER-OT@2014', 'XFER-OT')
+    """
+    return metric_id if version is None else f"{metric_id}@{version}"
+
+
+def _define(
+    table: dict[str, Decl[T]],
+    rep: Reporter,
+    kind: str,
+    name: A.Name,
+    node: T,
+    key: str | None = None,
+) -> None:
+    key = name.text if key is None else key
+    first = table.get(key)
     if first is None:
-        table[name.text] = Decl(rep.file, node)
+        table[key] = Decl(rep.file, node)
         return
     first_name = getattr(first.node, "name", None)
     first_span = first_name.span if isinstance(first_name, A.Name) else Span(0, 0)
-    _duplicate(rep, kind, name, first.file, first_span)
+    _duplicate(rep, kind, name, first.file, first_span, key)
 
 
-def _duplicate(rep: Reporter, kind: str, name: A.Name, first_file: str, first_span: Span) -> None:
+def _duplicate(
+    rep: Reporter,
+    kind: str,
+    name: A.Name,
+    first_file: str,
+    first_span: Span,
+    key: str | None = None,
+) -> None:
     rep.report(
-        M.DUPLICATE_DEFINITION.format(kind, name.text),
+        M.DUPLICATE_DEFINITION.format(kind, key or name.text),
         name.span,
         labels=[_label(first_file, first_span)],
-        hints=[f"names of {kind}s must be unique across all files of the project"],
+        hints=[
+            f"each version of a {kind} is declared once: give this one a version of its own"
+            if key and "@" in key
+            else f"names of {kind}s must be unique across all files of the project"
+        ],
     )
 
 

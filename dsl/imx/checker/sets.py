@@ -8,6 +8,7 @@ from imx import messages as M
 from imx import model as m
 from imx.checker.context import Decl, Reporter
 from imx.checker.names import unknown
+from imx.checker.versions import Versions
 from imx.syntax import ast as A
 
 
@@ -17,6 +18,13 @@ def _names(
     for name in names:
         if name.text not in known:
             unknown(rep, message, kind, name, known)
+    return tuple(n.text for n in names)
+
+
+def _metrics(names: Sequence[A.Name], versions: Versions, rep: Reporter) -> tuple[str, ...]:
+    """Metric references as written (``XFER-OT``, ``XFER-OT@2014``), each checked (rule 27)."""
+    for name in names:
+        versions.resolve(rep, name)
     return tuple(n.text for n in names)
 
 
@@ -41,7 +49,7 @@ _WORDS: dict[type, str] = {
 }
 
 
-def check_csf(decl: Decl[A.CsfDecl], metrics: Collection[str], rep: Reporter) -> m.Csf:
+def check_csf(decl: Decl[A.CsfDecl], metrics: Versions, rep: Reporter) -> m.Csf:
     """A CSF's KPIs must be metrics of the project."""
     node = decl.node
     fields = _once(node.fields, rep, ("csf", node.name.text))
@@ -52,15 +60,13 @@ def check_csf(decl: Decl[A.CsfDecl], metrics: Collection[str], rep: Reporter) ->
         name=node.name.text,
         title=node.title.value if node.title else None,
         question=question.text.value if isinstance(question, A.QuestionClause) else None,
-        kpis=_names(kpis.metrics, metrics, "metric", M.UNKNOWN_METRIC, rep)
-        if isinstance(kpis, A.KpisField)
-        else (),
+        kpis=_metrics(kpis.metrics, metrics, rep) if isinstance(kpis, A.KpisField) else (),
         doc=doc.text.value if isinstance(doc, A.DocClause) else None,
     )
 
 
 def check_metricset(
-    decl: Decl[A.MetricSetDecl], metrics: Collection[str], csfs: Collection[str], rep: Reporter
+    decl: Decl[A.MetricSetDecl], metrics: Versions, csfs: Collection[str], rep: Reporter
 ) -> m.MetricSet:
     """A metric set's metrics and CSFs must be declared in the project."""
     node = decl.node
@@ -72,7 +78,7 @@ def check_metricset(
         name=node.name.text,
         title=node.title.value if node.title else None,
         version=node.version.value if node.version else None,
-        metrics=_names(listed.metrics, metrics, "metric", M.UNKNOWN_METRIC, rep)
+        metrics=_metrics(listed.metrics, metrics, rep)
         if isinstance(listed, A.MetricsField)
         else (),
         csfs=_names(csf_field.csfs, csfs, "csf", M.UNKNOWN_CSF, rep)

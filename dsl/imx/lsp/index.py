@@ -4,7 +4,8 @@ A name's role is read from where it stands in the tree (the field of the node ho
 node added to the grammar is walked without change here, its names simply not indexed until a
 row below says what they are. A bare name in an expression is a param of its metric if one is
 declared, else an event, a column, a unit attribute or a calendar; the cells of an example
-table's ``event`` column are events too, so renaming an event keeps the examples right.
+table's ``event`` column are events too, so renaming an event keeps the examples right. Every
+version of a metric is one symbol, its id: ``XFER-OT@2014`` uses ``XFER-OT`` (rule 27).
 """
 
 from __future__ import annotations
@@ -183,9 +184,19 @@ def _names(module: A.Module) -> Iterator[_Raw]:
             names = value if isinstance(value, tuple) else (value,)
             for item in names:
                 if isinstance(item, A.Name):
+                    item = _metric_id(item)
                     yield _Raw(node, f.name, item, metric, example)  # type: ignore[arg-type]
                 elif item is not None and not isinstance(item, str | bool | int):
                     stack.append((item, metric, example))
+
+
+def _metric_id(name: A.Name) -> A.Name:
+    """A reference to one version, ``XFER-OT@2014``, as the metric's id it uses (the span of
+    the id alone, so a rename keeps ``@2014``); every version of a metric is one symbol."""
+    metric_id, at, _ = name.text.partition("@")
+    if not at:
+        return name
+    return A.Name(metric_id, span=Span(name.span.start, name.span.start + len(metric_id)))
 
 
 def _event_cells(table: A.ExampleTable, metric: str | None, example: str | None) -> Iterator[_Raw]:
@@ -208,9 +219,9 @@ def _context(
     if isinstance(node, A.MetricDecl):
         return node.name.text, None
     if isinstance(node, A.VariantDecl):
-        return node.base.text, None
+        return node.base.text.partition("@")[0], None
     if isinstance(node, A.ExampleDecl):
-        return None, node.metric.text
+        return None, node.metric.text.partition("@")[0]
     return metric, example
 
 

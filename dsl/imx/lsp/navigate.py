@@ -83,14 +83,15 @@ def _titled(kind: str, decl: A.Node) -> list[str]:
 
 def _metric(analysis: Analysis, decl: A.MetricDecl) -> list[str]:
     title = f" — {decl.title.value}" if decl.title else ""
-    parts = [f"**metric** `{decl.name.text}`{title}"]
+    key = decl.name.text if decl.version is None else f"{decl.name.text}@{decl.version.value}"
+    parts = [f"**metric** `{key}`{title}"]
     for f in decl.fields:
         if isinstance(f, A.QuestionClause):
             parts.append(f"*{f.text.value}*")
     for f in decl.fields:
         if isinstance(f, A.DocClause):
             parts.append(f.text.value.strip())
-    metric = analysis.model.metric(decl.name.text) if analysis.model else None
+    metric = analysis.model.metric(key) if analysis.model else None  # this version (rule 27)
     if metric is not None:
         parts.append(_rows_block(metric.base))
         for v in metric.variants:

@@ -68,10 +68,7 @@ def build_plan(
     """Plan the selected metrics (all by default), grouped by grain in model order; with
     ``units`` (``population``, ``all`` for units outside it too, ``explain`` for all with what
     ``imx why`` narrates) their unit rows as well."""
-    metrics = [x for x in model.metrics if metric_ids is None or x.id in metric_ids]
-    missing = set(metric_ids or ()) - {x.id for x in metrics}
-    if missing:
-        raise PlanError(f"unknown metric(s): {', '.join(sorted(missing))}")
+    metrics = list(_chosen(model, metric_ids))
     if units not in (None, *UNIT_CHOICES):
         raise PlanError(f"unknown choice of unit rows {units!r}")
     grains = build_grains(model, tuple(metrics), levels, period, as_of, units)
@@ -82,6 +79,24 @@ def build_plan(
     zone = default.timezone if default is not None else "UTC"
     columns = raw_columns(n_reasons, n_stats)
     return Plan(as_of, model.schema.calendars, grains, columns, literals, zone)
+
+
+def _chosen(model: m.Model, refs: tuple[str, ...] | None) -> tuple[m.Metric, ...]:
+    """The versions ``refs`` name (``XFER-OT``: its current one, ``XFER-OT@2014``: that one;
+    rule 27), one per metric id, in model order; every current version when None."""
+    missing = [r for r in refs or () if model.metric(r) is None]
+    if missing:
+        raise PlanError(f"unknown metric(s): {', '.join(sorted(missing))}")
+    chosen = model.chosen(refs).metrics
+    ids = [x.id for x in chosen]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        keys = [x.key for x in chosen if x.id == twice[0]]
+        raise PlanError(
+            f"a run evaluates one version of each metric: {' and '.join(keys)} are both "
+            f"{twice[0]} (compare versions with imx diff)"
+        )
+    return chosen
 
 
 def _timestamp_literals(grains: tuple[GrainPlan, ...]) -> set[dt.datetime]:
@@ -365,7 +380,8 @@ def chosen_levels(metric: m.Metric, levels: tuple[str, ...] | None) -> tuple[str
     own = tuple(x.label for x in metric.base.levels) or DEFAULT_LEVELS
     if levels is None:
         return own
-    named = [x.partition(":")[2] for x in levels if x.partition(":")[0] == metric.id]
+    names = (metric.id, metric.key)  # `XFER-OT:portfolio`, `XFER-OT@2014:portfolio`
+    named = [x.partition(":")[2] for x in levels if x.partition(":")[0] in names]
     return tuple(dict.fromkeys([x for x in levels if x in own] + named))
 
 
@@ -400,6 +416,7 @@ def _plan_metric(
         measure.ratio_scale, grain, tuple(x for x, gr in groups if gr is not None),
         _aggregates(p, reasons, stats),
         _plan_units(g, p, layers, reasons, groups, units) if units else None,
+        metric.base.version,
     )  # fmt: skip
     return _MetricColumns(plan, stage0, stage1, _final_columns(p, reasons), branches)
 

@@ -63,6 +63,7 @@ AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile", "examples"})
 MICROS = {m.TimeUnit.HOURS: 3_600_000_000.0, m.TimeUnit.DAYS: 86_400_000_000.0}
 BASE = "base"
 MIXED = "mixed"
+CONFLICT = "!"  # the layer of a unit two equally specific variants match (rule 28)
 ALL_LEVEL = "__all__"  # internal whole-grain branch feeding run-time findings
 OUTSIDE, NEGATIVE, NULL_VALUE = "outside-measure", "negative-duration", "null-value"
 CUT, CUT_PERIOD = "imx_cut", "imx_cut_pk"  # a series unit row's cut and its period key (or null)
@@ -167,6 +168,7 @@ class MetricPlan:
     levels: tuple[str, ...]
     aggs: tuple[tuple[str, Agg | None], ...]  # raw column → aggregate (None: null)
     units: UnitRows | None = None  # the unit rows, when asked for
+    version: str | None = None  # the metric's version (rule 27); None: unversioned
 
     def layer(self, label: str | None) -> Layer:
         return next((x for x in self.layers if x.label == label), self.layers[0])

@@ -87,11 +87,23 @@ def _rows(metric: m.ResolvedMetric) -> list[tuple[str, str]]:
         ("levels", ", ".join(level.label for level in metric.levels)),
         ("companion", ", ".join(metric.companions) or "—"),
     ]
+    if metric.version is not None:  # rule 27
+        rows.insert(0, ("version", version_text(metric)))
     if metric.series is not None:  # rule 18
         rows.append(
             ("series", f"{metric.series}: evaluated at each {metric.series} end as the cut")
         )
     return [(k, v or "—") for k, v in rows]
+
+
+def version_text(metric: m.ResolvedMetric) -> str:
+    """``2026.1, supersedes 2014`` with the status when there is one (``2014, retired``)."""
+    parts = [metric.version or "—"]
+    if metric.supersedes is not None:
+        parts.append(f"supersedes {metric.supersedes}")
+    if metric.status is not None:
+        parts.append(metric.status)
+    return ", ".join(parts)
 
 
 def render_explain(metric: m.Metric, variant: str | None, console: Console) -> None:
@@ -103,7 +115,7 @@ def render_explain(metric: m.Metric, variant: str | None, console: Console) -> N
         selector = selector_text(chosen)
         console.print(
             Text.assemble(
-                as_text(metric.id, "bold"),
+                as_text(metric.key, "bold"),
                 " under variant ",
                 as_text(variant, "bold"),
                 as_text(f" (for {selector})"),
@@ -112,7 +124,9 @@ def render_explain(metric: m.Metric, variant: str | None, console: Console) -> N
         if chosen.rationale:
             console.print(Text.assemble("rationale: ", as_text(chosen.rationale)))
     else:
-        console.print(Text.assemble(as_text(metric.id, "bold"), " ", as_text(resolved.title or "")))
+        console.print(
+            Text.assemble(as_text(metric.key, "bold"), " ", as_text(resolved.title or ""))
+        )
     layers = dict(resolved.provenance)
     param_layers = sorted({v for k, v in resolved.provenance if k.startswith("params.")} - {"base"})
     if param_layers:

@@ -19,7 +19,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Name(Node):
-    """An identifier as written (``XFER-CT``, ``scan_acquired``)."""
+    """An identifier as written (``XFER-CT``, ``scan_acquired``); a reference to a metric may
+    name one version, ``XFER-OT@2014`` (semantics rule 27)."""
 
     text: str
 
@@ -541,6 +542,8 @@ class MetricDecl(Node):
     name: Name
     title: Str | None
     fields: tuple[MetricField, ...]
+    version: Str | None = None  # ``version "2026.1"`` (semantics rule 27)
+    supersedes: Str | None = None  # ``supersedes "2014"``: the version this one replaces
 
 
 @dataclass(frozen=True)

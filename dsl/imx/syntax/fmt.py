@@ -640,10 +640,11 @@ def _item(item: A.Item, unit_width: int) -> list[_Line]:
 def _block_item(item: A.Item) -> list[_Line]:
     """Metrics, variants, calendars, CSFs, metric sets and examples: a header and a field block."""
     if isinstance(item, A.MetricDecl):
-        header, end = (
-            f"metric {item.name.text}{_title(item.title, '')}",
-            _end(item.name, item.title),
-        )
+        version = "" if item.version is None else " version " + _str(item.version, "")
+        if item.supersedes is not None:
+            version += " supersedes " + _str(item.supersedes, "")
+        header = f"metric {item.name.text}{_title(item.title, '')}{version}"
+        end = _end(item.name, item.title, item.version, item.supersedes)
         children = _field_block(item.fields, INDENT)
     elif isinstance(item, A.VariantDecl):
         selector = _selector(item.selector, "")

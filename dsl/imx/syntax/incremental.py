@@ -18,7 +18,6 @@ so a file with an error reads exactly as ``parse`` reads it.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TypeVar
@@ -46,7 +45,6 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
         return parse(text, path)
     items: list[A.Item] = []
     comments: list[A.Comment] = []
-    blank = ""  # the new text with every character but line ends blanked, when a chunk needs it
     for lo, hi in _chunks(text):
         if hi <= head and (lo, hi) in kept:  # before the edit: the same text at the same place
             chunk_items, chunk_comments = kept[(lo, hi)]
@@ -54,8 +52,7 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
             was_items, was_comments = kept[(lo - moved, hi - moved)]
             chunk_items, chunk_comments = _moved(was_items, moved), _moved(was_comments, moved)
         else:
-            blank = blank or _blank(text)
-            result = parse(blank[:lo] + text[lo:hi] + blank[hi:], path)
+            result = parse(_blank(text[:lo]) + text[lo:hi] + _blank(text[hi:]), path)
             if result.module is None or result.diagnostics:
                 return parse(text, path)
             chunk_items, chunk_comments = result.module.items, result.module.comments
@@ -78,7 +75,6 @@ def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
     return lo
 
 
-@functools.lru_cache(maxsize=4)  # a file's new text is the next edit's old one
 def _chunks(text: str) -> list[tuple[int, int]]:
     """Where the file is cut: from each declaration keyword at a line's start to the next."""
     starts = [m.start() for m in _top_level().finditer(text)]

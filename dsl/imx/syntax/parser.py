@@ -149,7 +149,14 @@ class _Builder:
 
     # ---- metrics and variants
     def metric_decl(self, span: Span, ch: list[Any]) -> A.MetricDecl:
-        return A.MetricDecl(ch[0], ch[1], tuple(ch[2:]), span=span)
+        return A.MetricDecl(ch[0], ch[1], tuple(ch[4:]), ch[2], ch[3], span=span)
+
+    def supersedes(self, span: Span, ch: list[Any]) -> A.Str:
+        result: A.Str = ch[0]
+        return result
+
+    def metric_refs(self, span: Span, ch: list[Any]) -> tuple[A.Name, ...]:
+        return tuple(ch)
 
     def variant_decl(self, span: Span, ch: list[Any]) -> A.VariantDecl:
         return A.VariantDecl(ch[0], ch[1], ch[2], tuple(ch[3:]), span=span)
@@ -482,6 +489,7 @@ def _leaf_string(tok: Token) -> A.Str:
 # operators of the rules in _OPERATOR_RULES and the presence flags DEFAULT / CUMULATIVE / CELL.
 _LEAVES: dict[str, Callable[[Token], Any]] = {
     "NAME": _leaf_name,
+    "METRIC_REF": _leaf_name,  # ``XFER-OT@2014``: a name whose text holds the version
     "MODE": _leaf_name,
     "KEY_FLAG": _leaf_name,
     "OPTIONAL_FLAG": _leaf_name,

@@ -22,7 +22,9 @@ from imx.source import line_ends
 
 # The scanner's regexes are built from the grammar's own terminals (one definition of a string, a
 # comment, a line end, a number): these are the terminals each mode cuts, in the order tried.
-_MAIN_TERMINALS = ("_NL", "COMMENT", "WS_INLINE", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER")
+_MAIN_TERMINALS = (
+    "_NL", "COMMENT", "WS_INLINE", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER", "METRIC_REF",
+)  # fmt: skip
 _TABLE_TERMINALS = ("_NL", "COMMENT", "WS_INLINE")
 # Punctuation and operators: every grammar terminal that is not a word (tests hold the two to
 # each other), longest first.
@@ -52,7 +54,7 @@ def build_modes(patterns: dict[str, str]) -> tuple[re.Pattern[str], re.Pattern[s
 
 
 _SKIP = frozenset({"WS", "COMMENT"})
-_FIXED = frozenset({"_NL", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER", "CELL"})
+_FIXED = frozenset({"_NL", "STRING", "DATETIME", "DATE", "PERCENT", "NUMBER", "METRIC_REF", "CELL"})
 _MULTILINE = frozenset({"_NL", "STRING"})
 
 

@@ -32,6 +32,7 @@ _FIELD_RULES = frozenset(
         "set_field",
         "example_field",
         "version",
+        "supersedes",
     }
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

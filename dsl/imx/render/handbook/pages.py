@@ -10,6 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from imx import model as m
+from imx.diff import version_changes
+from imx.render.diff import change_view, notes
 from imx.render.explain import const_text, expr_text, measure_text, number_text, selector_text
 from imx.render.handbook import figures, plain, scores
 from imx.render.handbook.facts import data_needs
@@ -68,6 +70,7 @@ def metric_page(ctx: Context, metric: m.Metric) -> str:
         _params(metric.base),
         _bands(ctx, metric),
         _variants(ctx, metric),
+        _versions(ctx, metric),
         _links(ctx, metric),
         _examples(ctx, metric),
         _data(ctx, metric),
@@ -94,6 +97,8 @@ def _heading(metric: m.Metric) -> str:
         ["Status", text(base.status or "—")],
         ["Since", text(base.since or "—")],
     ]
+    if base.version is not None:  # rule 27: its history is under Versions
+        facts.insert(-2, ["Version", f"[{text(base.version)}](#versions)"])
     lines.append(table(["", ""], facts, css="imx-facts"))
     return "\n\n".join(lines)
 
@@ -114,7 +119,7 @@ def _definition(base: m.ResolvedMetric) -> str:
 
 
 def _source(ctx: Context, metric: m.Metric) -> str:
-    declared = ctx.index.metrics.get(metric.id)
+    declared = ctx.index.metrics.get(metric.key)
     if declared is None:
         return ""
     head = f"## Specification\n\nAs written in {code(display_path(declared.file))}:"
@@ -380,10 +385,52 @@ def _status(ctx: Context, metric: m.Metric) -> str:
     base = metric.base
     lines = [f"- Status: {text(base.status or 'not stated')}"]
     lines.append(f"- In the metric set since: {text(base.since or 'not stated')}")
-    declared = ctx.index.metrics.get(metric.id)
+    declared = ctx.index.metrics.get(metric.key)
     for entry in declared.history if declared else ():
         lines.append(f"- {text(entry)}")
     return "## Status and history\n\n" + "\n".join(lines)
+
+
+def _versions(ctx: Context, metric: m.Metric) -> str:
+    """Every version of the metric along its ``supersedes`` chain (rule 27): each one's status,
+    what changed from one to the next (the diff engine's fields and classes), and the older
+    versions as written."""
+    history = ctx.model.history(metric.id)
+    if metric.version is None and len(history) <= 1:
+        return ""
+    rows = [
+        [
+            code(x.key),
+            text(x.base.supersedes or "—"),
+            text(x.base.status or "—"),
+            "**current**" if x.key == metric.key else "",
+        ]
+        for x in history
+    ]
+    parts = [
+        "## Versions",
+        f"A reference to {code(metric.id)} and a default run take its newest version that is "
+        f"not retired, {code(metric.key)}; {code(metric.id + '@V')} names another.",
+        table(["version", "supersedes", "status", ""], rows),
+    ]
+    for older, newer in zip(history, history[1:], strict=False):
+        view = change_view(version_changes(older.base, newer.base))
+        parts.append(f"### {text(older.version or '—')} → {text(newer.version or '—')}")
+        cells = [
+            [cell(f["label"]), cell(f["class"]), cell(f["old"]), cell(f["new"] + notes(f))]
+            for f in view["fields"]
+        ]
+        parts.append(
+            table(["field", "class", "old", "new"], cells)
+            if cells
+            else text("The definition is the same; only the version changed.")
+        )
+    for x in history:
+        declared = ctx.index.metrics.get(x.key)
+        if x.key != metric.key and declared is not None:
+            body = _indent(fence(declared.text, "imx"))
+            parts.append(f'??? example "{text(x.key)} as written"\n\n' + body)
+    return "\n\n".join(parts)
 
 
 def display_path(file: str) -> str:

@@ -22,7 +22,8 @@ class Declared:
 
 @dataclass
 class SourceIndex:
-    """Metric and variant declarations by name (variants by ``(base, name)``)."""
+    """Metric declarations by key (``XFER-OT``, ``XFER-OT@2014``) and variant declarations by
+    ``(base as written, name)``."""
 
     metrics: dict[str, Declared] = field(default_factory=dict)
     variants: dict[tuple[str, str], Declared] = field(default_factory=dict)
@@ -50,8 +51,10 @@ class SourceIndex:
 
     def _add(self, items: Iterable[A.Item], source: SourceFile) -> None:
         for item in items:
-            if isinstance(item, A.MetricDecl):
-                self.metrics[item.name.text] = _declared(item, item.fields, source)
+            if isinstance(item, A.MetricDecl):  # by version key: `XFER-OT@2014` (rule 27)
+                version = item.version.value if item.version is not None else None
+                name = item.name.text if version is None else f"{item.name.text}@{version}"
+                self.metrics[name] = _declared(item, item.fields, source)
             elif isinstance(item, A.VariantDecl):
                 key = (item.base.text, item.name.text)
                 self.variants[key] = _declared(item, item.fields, source)
