@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -119,7 +120,7 @@ class _ExampleChecker:
 
     # ------------------------------------------------------------------ tables
     def _table(self, f: A.ExampleTable) -> None:
-        rows = tuple(tuple(c.text for c in r.cells) for r in f.rows)
+        rows = tuple([tuple([c.text for c in r.cells]) for r in f.rows])
         self.tables.append((f.table.text, rows))
         table = self.info.schema.table(f.table.text)
         if table is None:
@@ -134,8 +135,9 @@ class _ExampleChecker:
         if not f.rows:
             return
         columns = self._header(f.rows[0], table)
+        rules = [self._rule(c, f.table.text) if c is not None else None for c in columns]
         for row in f.rows[1:]:
-            self._row(row, columns, f.table.text)
+            self._row(row, rules)
 
     def _header(self, header: A.Row, table: m.TableDef) -> list[m.ColumnDef | None]:
         columns: list[m.ColumnDef | None] = []
@@ -155,32 +157,44 @@ class _ExampleChecker:
             columns.append(column)
         return columns
 
-    def _row(self, row: A.Row, columns: list[m.ColumnDef | None], table: str) -> None:
-        if len(row.cells) != len(columns):
-            msg = M.EXAMPLE_ROW_WIDTH.format(len(row.cells), len(columns))
+    def _row(self, row: A.Row, rules: list[Callable[[A.Cell], None] | None]) -> None:
+        """A row's width, and each cell by its column's rule (``None``: a column without one,
+        or unknown)."""
+        if len(row.cells) != len(rules):
+            msg = M.EXAMPLE_ROW_WIDTH.format(len(row.cells), len(rules))
             self.rep.report(msg, row.span)
             return
-        for cell, column in zip(row.cells, columns, strict=True):
-            if column is not None and cell.text:
-                self._cell(cell, column, table)
+        for cell, rule in zip(row.cells, rules, strict=True):
+            if rule is not None and cell.text:
+                rule(cell)
 
-    def _cell(self, cell: A.Cell, column: m.ColumnDef, table: str) -> None:
+    def _rule(self, column: m.ColumnDef, table: str) -> Callable[[A.Cell], None] | None:
+        """How a cell of ``column`` is checked, chosen once per table (its rows are many)."""
         if (table, column.name) == CALENDAR_COLUMN:
             calendars = [c.name for c in self.info.schema.calendars]
-            if cell.text not in calendars:
-                name = A.Name(cell.text, span=cell.span)
-                unknown(self.rep, M.UNKNOWN_CALENDAR, "calendar", name, calendars)
-            return
+            return functools.partial(self._calendar_cell, calendars)
         if column.type is m.ColumnType.EVENT:
-            if cell.text not in self.info.event_set:
-                hints = did_you_mean(cell.text, self.info.events) or available(
-                    "events", self.info.events
-                )
-                msg = M.EXAMPLE_BAD_VALUE.format(cell.text, "a declared event", column.name)
-                self.rep.report(msg, cell.span, hints=hints)
-            return
+            return functools.partial(self._event_cell, column)
         check, words = _CELL_CHECKS.get(column.type, (None, ""))
-        if check is not None and not check(cell.text):
+        return None if check is None else functools.partial(self._cell, column, check, words)
+
+    def _calendar_cell(self, calendars: list[str], cell: A.Cell) -> None:
+        if cell.text not in calendars:
+            name = A.Name(cell.text, span=cell.span)
+            unknown(self.rep, M.UNKNOWN_CALENDAR, "calendar", name, calendars)
+
+    def _event_cell(self, column: m.ColumnDef, cell: A.Cell) -> None:
+        if cell.text not in self.info.event_set:
+            hints = did_you_mean(cell.text, self.info.events) or available(
+                "events", self.info.events
+            )
+            msg = M.EXAMPLE_BAD_VALUE.format(cell.text, "a declared event", column.name)
+            self.rep.report(msg, cell.span, hints=hints)
+
+    def _cell(
+        self, column: m.ColumnDef, check: Callable[[str], bool], words: str, cell: A.Cell
+    ) -> None:
+        if not check(cell.text):
             msg = M.EXAMPLE_BAD_VALUE.format(cell.text, words, column.name)
             self.rep.report(msg, cell.span, hints=_CELL_HINTS.get(words, []))
 
@@ -300,6 +314,8 @@ _CELL_CHECKS: dict[m.ColumnType, tuple[Callable[[str], bool] | None, str]] = {
     m.ColumnType.DATE: (_is_date, "a date"),
     m.ColumnType.TIMESTAMP: (lambda t: parse_timestamp(t) is not None, "a timestamp with a zone"),
 }
+
+
 _CELL_HINTS = {
     "a timestamp with a zone": ["write e.g. 2026-03-02T10:00Z (a zone or Z is required)"],
     "a date": ["write e.g. 2026-03-02"],
