@@ -107,6 +107,7 @@ CASES: list[tuple[list[str], int, str]] = [
     (["run", "{spec}", "--no-color"], 2, "no data given"),
     ([*RUN, "--table", "events"], 2, "should look like events="),
     ([*RUN, "--metric", "Q-2"], 2, "did you mean `Q-1`?"),
+    ([*RUN, "--metric", "Q-1@2014"], 2, "--metric `Q-1@2014`: no such metric"),  # no versions
     # levels by a key or an attribute, and two crossed (rule 17)
     ([*RUN, "--level", "by:subjct"], 2, "did you mean `by:subject`?"),
     ([*RUN, "--level", "by:therapeutic_area+timepont"], 2, "`by:therapeutic_area+timepoint`?"),

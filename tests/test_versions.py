@@ -185,6 +185,63 @@ def test_the_language_server_sees_a_versioned_reference_as_a_use_of_the_metric()
     assert any(o.span.start == at and o.span.end == at + len("XFER-OT") for o in uses)
 
 
+def test_a_new_version_moves_rows_by_a_method_change_in_the_impact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = _write(tmp_path / "old", SCHEMA + _metric(' version "2014"', "10 business_days"))
+    new = _write(tmp_path / "new", VERSIONED)
+    argv = ["diff", str(old.parent), str(new.parent), *DATA[:4], "--format", "json"]
+    assert main(argv) == 1
+    report = json.loads(capsys.readouterr().out)
+    changes = {(c["key"], c["status"]) for c in report["changes"]}
+    assert {("XFER-OT@2014", "changed"), ("XFER-OT@2026.1", "added")} <= changes
+    moved = [r for r in report["impact"]["rows"] if r["metric"] == "XFER-OT"]
+    assert moved and all(r["method_change"] for r in moved)
+    assert {(r["old"]["version"], r["new"]["version"]) for r in moved} == {("2014", "2026.1")}
+
+
+def test_the_reference_evaluator_gives_the_old_version_as_duckdb_does(tmp_path: Path) -> None:
+    from imx import evaluate
+
+    model = load([_write(tmp_path, VERSIONED)])
+    chosen = ("XFER-OT@2014", "QC")
+    duck = evaluate(model, RATE.data, as_of=RATE.as_of, metrics=chosen)
+    ref = evaluate(model, RATE.data, as_of=RATE.as_of, metrics=chosen, engine="reference")
+    assert duck.table.equals(ref.table) and duck.table.num_rows > 0
+    assert set(duck.table.column("version").to_pylist()) == {"2014", None}
+
+
+def test_the_handbook_shows_each_metric_s_versions_and_what_changed(tmp_path: Path) -> None:
+    from imx.render.handbook import render_pages
+    from imx.render.handbook.site import nav
+
+    retired = """
+metric OLD "An old rate" version "2009" {
+    category  quality
+    per       timepoint
+    rate      has images_received
+    status    retired
+}
+"""
+    result = check([_write(tmp_path, VERSIONED + retired)])
+    assert result.model is not None and not result.errors
+    pages = render_pages(result.model, result.sources)
+    page = pages["metrics/XFER-OT.md"]
+    versions = page[page.index("## Versions") :]
+    assert "| <code>XFER-OT@2014</code> | — | retired |   |" in versions
+    assert "| <code>XFER-OT@2026.1</code> | 2014 | — | **current** |" in versions
+    assert "### 2014 → 2026&#46;1" in versions  # the diff engine's field, class, old and new
+    assert (
+        "| param window | method | 10 business&#95;days | 2 business&#95;days (changes measure) |"
+        in versions
+    )
+    assert '??? example "XFER-OT@2014 as written"' in versions  # the old one as written
+    old = pages["metrics/OLD.md"]  # every version retired: a page still, under Retired
+    assert "Every version of <code>OLD</code> is retired" in old
+    metrics = next(x["Metrics"] for x in nav(result.model, False) if "Metrics" in x)
+    assert {"Retired": [{"OLD": "metrics/OLD.md"}]} in metrics
+
+
 def _example(ref: str, value: str) -> str:
     """An in-spec example: one timepoint received 4 business days after acquisition (Mon 5 →
     Fri 9 Jan 2026): met within 2014's 10 days, missed within 2026.1's 2."""

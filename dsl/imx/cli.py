@@ -858,7 +858,11 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
     )
     p.add_argument("--period", choices=("month", "quarter", "year"), help="report per period")
     p.add_argument(
-        "--metric", action="append", default=[], metavar="ID", help="only this metric (repeatable)"
+        "--metric",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this metric, or ID@V one version of it (repeatable)",
     )
     _add_run_engine(p)
     p.add_argument(
@@ -896,7 +900,7 @@ def _add_test(sub: SubParsers) -> argparse.ArgumentParser:
 
 def _add_sql(sub: SubParsers) -> argparse.ArgumentParser:
     p = _command(sub, "sql", cmd_sql, "print the SQL a metric compiles to")
-    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id, or ID@V one version of it")
     _paths(p)
     p.add_argument(
         "--dialect",
@@ -950,7 +954,7 @@ def _add_docs(sub: SubParsers) -> argparse.ArgumentParser:
 def _add_explain(sub: SubParsers) -> argparse.ArgumentParser:
     help = "show a metric as resolved, and which layer set each field"
     p = _command(sub, "explain", cmd_explain, help)
-    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id, or ID@V one version of it")
     _paths(p)
     p.add_argument("--variant", metavar="NAME", help="resolve under this therapeutic-area variant")
     return p

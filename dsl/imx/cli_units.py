@@ -26,7 +26,7 @@ def add_units(sub: SubParsers) -> argparse.ArgumentParser:
 
     help = "list the units behind a metric's results, worst first"
     p = cli._command(sub, "units", cmd_units, help)
-    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id, or ID@V one version of it")
     cli._paths(p)
     cli._add_run_data(p)
     p.add_argument("--study", metavar="S", help="only this study's units")
@@ -109,7 +109,7 @@ def check_units_folder(args: argparse.Namespace) -> Path | None:
 def add_why(sub: SubParsers) -> argparse.ArgumentParser:
     """The ``why`` subcommand's parser."""
     p = cli._command(sub, "why", cmd_why, "tell one unit's outcome for a metric, step by step")
-    p.add_argument("metric", metavar="METRIC", help="the metric's id")
+    p.add_argument("metric", metavar="METRIC", help="the metric's id, or ID@V one version of it")
     p.add_argument("key", metavar="KEY", help="the unit's keys in order, e.g. S1/001/1001/BL")
     cli._paths(p)
     cli._add_run_data(p)

@@ -510,6 +510,16 @@ class Variant:
         return all(attributes.get(t.column) in t.values for t in self.selector)
 
 
+def version_ref(metric_id: str, version: object) -> str:
+    """How a result row names the version it was evaluated under: ``XFER-OT@2014``, or the id
+    when the row has no version (rule 27).
+
+    >>> version_ref("XFER-OT", "2014"), version_ref("QC-FPR", None)
+    ('XFER-OT@2014', 'QC-FPR')
+    """
+    return metric_id if version in (None, "") else f"{metric_id}@{version}"
+
+
 @dataclass(frozen=True)
 class Metric:
     base: ResolvedMetric
@@ -602,6 +612,12 @@ class Model:
                 chain.append(at)
                 at = later.get(at.version)
         return (*chain, *(m for m in found if m not in chain))
+
+    def retired(self) -> tuple[Metric, ...]:
+        """The newest version of each metric whose every version is retired (no reference
+        without a version and no default run takes one), in declaration order."""
+        ids = dict.fromkeys(x.id for x in self.other_versions if self.metric(x.id) is None)
+        return tuple(self.history(i)[-1] for i in ids)
 
     def chosen(self, refs: tuple[str, ...] | None) -> Model:
         """This model with ``metrics`` the versions ``refs`` name, in model order (all current

@@ -36,7 +36,7 @@ from rich.table import Table
 from rich.text import Text
 
 from imx.data import QualityFinding
-from imx.model import Bands, Model, RatioMeasure, ResolvedMetric, Target
+from imx.model import Bands, Model, RatioMeasure, ResolvedMetric, Target, version_ref
 from imx.output import ordered
 from imx.plan import level_ranks
 from imx.render.text import as_text, visible
@@ -394,7 +394,7 @@ def _category_view(
 
 
 def _resolved(model: Model, row: Row) -> ResolvedMetric | None:
-    metric = model.metric(str(row.get("metric")))
+    metric = model.metric(version_ref(str(row.get("metric")), row.get("version")))
     if metric is None:
         return None
     variant = next((v for v in metric.variants if v.name == row.get("variant")), None)
@@ -437,7 +437,7 @@ def _category_table(
 def _row_cells(row: Row, model: Model, show_title: bool) -> list[Text]:
     resolved = _resolved(model, row)
     unit = row.get("unit")
-    name = as_text(row.get("metric"), style="bold")
+    name = as_text(version_ref(str(row.get("metric")), row.get("version")), style="bold")
     variant = row.get("variant")
     if variant and variant != "base":
         name.append(f" [{visible(variant)}]", style="italic")

@@ -398,21 +398,24 @@ def _versions(ctx: Context, metric: m.Metric) -> str:
     history = ctx.model.history(metric.id)
     if metric.version is None and len(history) <= 1:
         return ""
+    current = ctx.model.metric(metric.id)
     rows = [
         [
             code(x.key),
             text(x.base.supersedes or "—"),
             text(x.base.status or "—"),
-            "**current**" if x.key == metric.key else "",
+            "**current**" if current is not None and x.key == current.key else "",
         ]
         for x in history
     ]
-    parts = [
-        "## Versions",
+    said = (
         f"A reference to {code(metric.id)} and a default run take its newest version that is "
-        f"not retired, {code(metric.key)}; {code(metric.id + '@V')} names another.",
-        table(["version", "supersedes", "status", ""], rows),
-    ]
+        f"not retired, {code(current.key)}; {code(metric.id + '@V')} names another."
+        if current is not None
+        else f"Every version of {code(metric.id)} is retired: no default run takes one, and a "
+        f"reference names one as {code(metric.id + '@V')}."
+    )
+    parts = ["## Versions", said, table(["version", "supersedes", "status", ""], rows)]
     for older, newer in zip(history, history[1:], strict=False):
         view = change_view(version_changes(older.base, newer.base))
         parts.append(f"### {text(older.version or '—')} → {text(newer.version or '—')}")

@@ -98,6 +98,8 @@ def render_pages(
         if ctx.has_units_page(metric.id):
             rows = ctx.rows[metric.id]
             pages[units_path(metric.id)] = units_page(metric, rows, ctx.units[metric.id])
+    for metric in model.retired():  # every version retired: its newest, with its history
+        pages[metric_path(metric.id)] = metric_page(ctx, metric)
     return pages
 
 
@@ -120,6 +122,9 @@ def nav(model: m.Model, with_results: bool, with_changes: bool = False) -> list[
     for category, group in overview.categories(model):
         label = template_text(category.replace("_", " ").capitalize())
         metrics.append({label: [{template_text(x.id): metric_path(x.id)} for x in group]})
+    if model.retired():
+        pages = [{template_text(x.id): metric_path(x.id)} for x in model.retired()]
+        metrics.append({"Retired": pages})
     items.append({"Metrics": metrics})
     return items
 
