@@ -266,6 +266,20 @@ def test_an_example_may_test_an_old_version(
     assert "2 passed" in capsys.readouterr().out
 
 
+def test_hover_on_a_versioned_metric_describes_its_current_version(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from imx.lsp import navigate
+
+    module = parse(VERSIONED, "spec.imx").module
+    assert module is not None
+    analysis = SimpleNamespace(
+        index=build_index([module]), model=load([_write(tmp_path, VERSIONED)])
+    )
+    text = "\n".join(navigate._describe(analysis, Symbol("metric", "XFER-OT")))  # type: ignore[arg-type]
+    assert "**metric** `XFER-OT@2026.1`" in text and "2 business_days" in text
+
+
 # ------------------------------------------------------------------------------ the property
 
 

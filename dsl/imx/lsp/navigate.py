@@ -54,7 +54,7 @@ def _describe(analysis: Analysis, symbol: Symbol) -> list[str]:
         return [f"`{symbol.name}`: no {symbol.kind} of this name is declared"]
     decl = decls[0]
     if isinstance(decl, A.MetricDecl):
-        return _metric(analysis, decl)
+        return _metric(analysis, _current(analysis, decls))
     if isinstance(decl, A.VariantDecl):
         return _variant(analysis, decl)
     if isinstance(decl, A.Column):
@@ -98,6 +98,14 @@ def _metric(analysis: Analysis, decl: A.MetricDecl) -> list[str]:
             sets = ", ".join(v.overrides) or "nothing"
             parts.append(f"variant `{v.name}` for {selector_text(v)}: sets {sets}")
     return parts
+
+
+def _current(analysis: Analysis, decls: list[A.Node]) -> A.MetricDecl:
+    """Of a metric's declarations (one per version), the current version's (rule 27)."""
+    found = [d for d in decls if isinstance(d, A.MetricDecl)]
+    current = analysis.model.metric(found[0].name.text) if analysis.model else None
+    version = current.version if current is not None else None
+    return next((d for d in found if d.version and d.version.value == version), found[0])
 
 
 def _rows_block(resolved: m.ResolvedMetric) -> str:
