@@ -1,6 +1,7 @@
-"""Semantics rule 28, variant precedence: a study takes its most specific matching variant (the
-most selector terms); two equally specific matches are a check error when the selectors tell,
-else a failed run (exit 1) naming the studies; never a silent fallback to the base. The property
+"""Semantics rule 28, variant precedence: a unit takes its most specific matching variant (the
+most selector terms), its selectors reading study attributes, site attributes and attributes of
+the unit; two equally specific matches are a check error when the selectors tell, else a failed
+run (exit 1) naming the studies or sites; never a silent fallback to the base. The property
 compares DuckDB and the reference evaluator with a plain-Python statement of the rule."""
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from imx.checker import check_paths
 from imx.cli import main
 from imx.errors import RunFailed
 
-COLUMNS = {"therapeutic_area": ("oncology", "neurology"), "phase": ("2", "3"), "vendor": ("A", "B")}
+STUDY_COLUMNS = {
+    "therapeutic_area": ("oncology", "neurology"), "phase": ("2", "3"), "vendor": ("A", "B"),
+}  # fmt: skip
+SITE_COLUMNS = {"country": ("US", "FR")}  # a site attribute
+UNIT_COLUMNS = {"modality": ("CT", "MR")}  # an attribute of the unit
+COLUMNS = {**STUDY_COLUMNS, **SITE_COLUMNS, **UNIT_COLUMNS}
 SCHEMA = """
 schema tiny "Imaging events" version "1"
 
@@ -33,6 +39,7 @@ table events {
     timepoint text      key
     event     event
     at        timestamp
+    modality  text      optional
 }
 
 table studies {
@@ -43,11 +50,14 @@ table studies {
 }
 
 table sites {
-    study text key
-    site  text key
+    study   text key
+    site    text key
+    country text optional
 }
 
-unit timepoint = study, site, subject, timepoint
+unit timepoint = study, site, subject, timepoint {
+    modality = modality of first scan_acquired
+}
 
 metric XFER-OT "Images received on time" {
     category timeliness
@@ -55,7 +65,7 @@ metric XFER-OT "Images received on time" {
     where    has scan_acquired
     rate     first images_received within window of first scan_acquired
     param    window = 3 days
-    levels   study, portfolio
+    levels   site, study, portfolio
 }
 """
 Selector = tuple[tuple[str, str], ...]
@@ -73,11 +83,11 @@ def _spec(tmp: Path, selectors: list[Selector]) -> Path:
     return path
 
 
-def _chosen(selectors: list[Selector], study: dict[str, str]) -> str | None:
+def _chosen(selectors: list[Selector], unit: dict[str, str | None]) -> str | None:
     """Rule 28 in plain Python: the unique most specific match, ``base`` without one, ``None``
     when two equally specific variants are the most specific matches."""
     matching = [
-        (len(s), f"v{i}") for i, s in enumerate(selectors) if all(study[c] == v for c, v in s)
+        (len(s), f"v{i}") for i, s in enumerate(selectors) if all(unit[c] == v for c, v in s)
     ]
     if not matching:
         return "base"
@@ -86,60 +96,104 @@ def _chosen(selectors: list[Selector], study: dict[str, str]) -> str | None:
     return best[0] if len(best) == 1 else None
 
 
-def _tables(studies: list[dict[str, str]]) -> dict[str, pa.Table]:
-    events = []
+Unit = dict[str, str | None]
+
+
+def _units(
+    studies: list[dict[str, str]], places: list[tuple[str | None, str | None]]
+) -> list[Unit]:
+    """One timepoint per site of each study: sites 1 and 2, each with its country and the
+    modality of its scan (either may be missing)."""
+    units = []
     for s in studies:
-        events.append((s["study"], "1", "a", "BL", "scan_acquired", "2026-03-02T10:00:00Z"))
-        events.append((s["study"], "1", "a", "BL", "images_received", "2026-03-03T10:00:00Z"))
-    names = ("study", "site", "subject", "timepoint", "event", "at")
-    table = pa.table({n: [e[i] for e in events] for i, n in enumerate(names)})
-    table = table.set_column(
-        5, "at", pa.array([e[5] for e in events]).cast(pa.timestamp("us", "UTC"))
+        for k, (country, modality) in enumerate(places[:2]):
+            units.append({**s, "site": str(k + 1), "country": country, "modality": modality})
+    return units
+
+
+def _tables(units: list[Unit]) -> dict[str, pa.Table]:
+    events = []
+    for u in units:
+        place = (u["study"], u["site"], "a", "BL")
+        events.append((*place, "scan_acquired", "2026-03-02T10:00:00Z", u["modality"]))
+        events.append((*place, "images_received", "2026-03-03T10:00:00Z", u["modality"]))
+    names = ("study", "site", "subject", "timepoint", "event", "at", "modality")
+    table = pa.table(
+        {n: pa.array([e[i] for e in events], pa.string()) for i, n in enumerate(names)}
     )
+    table = table.set_column(5, "at", table.column("at").cast(pa.timestamp("us", "UTC")))
+    studies = list(
+        {u["study"]: {c: u[c] for c in ("study", *STUDY_COLUMNS)} for u in units}.values()
+    )
+    sites = [{"study": u["study"], "site": u["site"], "country": u["country"]} for u in units]
     return {
         "events": table,
         "studies": pa.Table.from_pylist(studies),
-        "sites": pa.table({"study": [s["study"] for s in studies], "site": ["1"] * len(studies)}),
+        "sites": pa.Table.from_pylist(sites, pa.schema([(c, pa.string()) for c in sites[0]])),
     }
 
 
 SELECTOR = st.lists(st.sampled_from(sorted(COLUMNS)), min_size=1, max_size=3, unique=True).flatmap(
     lambda cols: st.tuples(*(st.tuples(st.just(c), st.sampled_from(COLUMNS[c])) for c in cols))
 )
-STUDY = st.fixed_dictionaries({c: st.sampled_from(v) for c, v in COLUMNS.items()})
+STUDY = st.fixed_dictionaries({c: st.sampled_from(v) for c, v in STUDY_COLUMNS.items()})
+PLACE = st.tuples(st.sampled_from(["US", "FR", None]), st.sampled_from(["CT", "MR", None]))
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @example(  # the more specific variant wins where both match; elsewhere the one that matches
     [(("therapeutic_area", "oncology"),), (("therapeutic_area", "oncology"), ("phase", "3"))],
     [{"therapeutic_area": "oncology", "phase": "3", "vendor": "A"},
      {"therapeutic_area": "oncology", "phase": "2", "vendor": "A"}],
+    [("US", "CT"), ("FR", "MR")],
 )  # fmt: skip
-@given(st.lists(SELECTOR, min_size=1, max_size=3), st.lists(STUDY, min_size=1, max_size=4))
-def test_each_study_takes_its_most_specific_variant_on_both_evaluators(
-    tmp_path_factory: pytest.TempPathFactory, selectors: list[Selector], raw: list[dict[str, str]]
+@example(  # a unit attribute beats a study attribute where it is the more specific selector
+    [(("vendor", "A"),), (("vendor", "A"), ("modality", "MR"))],
+    [{"therapeutic_area": "oncology", "phase": "3", "vendor": "A"}],
+    [("US", "CT"), ("FR", "MR")],
+)  # fmt: skip
+@example(  # a site attribute and a unit attribute tie at one site only
+    [(("country", "US"),), (("modality", "MR"),)],
+    [{"therapeutic_area": "oncology", "phase": "3", "vendor": "A"}],
+    [("US", "MR"), ("FR", "MR")],
+)  # fmt: skip
+@given(
+    st.lists(SELECTOR, min_size=1, max_size=3),
+    st.lists(STUDY, min_size=1, max_size=3),
+    st.lists(PLACE, min_size=2, max_size=2),
+)
+def test_each_unit_takes_its_most_specific_variant_on_both_evaluators(
+    tmp_path_factory: pytest.TempPathFactory,
+    selectors: list[Selector],
+    raw: list[dict[str, str]],
+    places: list[tuple[str | None, str | None]],
 ) -> None:
-    studies = [{"study": f"S{i}", **s} for i, s in enumerate(raw)]
+    """Selectors on study, site and unit attributes: each unit gets the variant rule 28 gives
+    it, in its unit row; a tie fails the run on both evaluators, naming each site of a tie."""
+    units = _units([{"study": f"S{i}", **s} for i, s in enumerate(raw)], places)
     result = check_paths([_spec(tmp_path_factory.mktemp("p"), selectors)])
     if result.model is None:  # two equally specific selectors the checker can tell overlap
         assert {d.code for d in result.errors} == {"variant-overlap"}
         return
-    expected = {s["study"]: _chosen(selectors, s) for s in studies}
+    expected = {(u["study"], u["site"]): _chosen(selectors, u) for u in units}
+    fine = any(c not in STUDY_COLUMNS for s in selectors for c, _ in s)
     for engine in ("duckdb", "reference"):
         if None in expected.values():
             with pytest.raises(RunFailed, match="equally specific") as failed:
-                imx.evaluate(result.model, _tables(studies), engine=engine)
-            clashing = [k for k, v in expected.items() if v is None]
-            assert all(f"study {k} " in failed.value.message for k in clashing)
+                imx.evaluate(result.model, _tables(units), engine=engine, units="population")
+            clashing = {k for k, v in expected.items() if v is None}
+            named = {f"site {s}/{x} " if fine else f"study {s} " for s, x in clashing}
+            assert all(n in failed.value.message for n in named), (named, failed.value.message)
             continue
-        out = imx.evaluate(result.model, _tables(studies), engine=engine, units="population")
-        got = dict(
-            zip(
-                *(out.units["XFER-OT"].column(c).to_pylist() for c in ("study", "variant")),
-                strict=True,
-            )
-        )
+        out = imx.evaluate(result.model, _tables(units), engine=engine, units="population")
+        rows = out.units["XFER-OT"]
+        keys = zip(*(rows.column(c).to_pylist() for c in ("study", "site")), strict=True)
+        got = dict(zip(keys, rows.column("variant").to_pylist(), strict=True))
         assert got == expected, engine
+        study_rows = [r for r in out.table.to_pylist() if r["level"] == "study"]
+        for r in study_rows:  # a study row is judged by its units' one variant, or mixed
+            mine = {v for (s, _), v in expected.items() if s == r["study"]}
+            assert r["variant"] == (mine.pop() if len(mine) == 1 else "mixed"), engine
 
 
 def test_equal_specificity_that_the_selectors_tell_is_a_check_error(tmp_path: Path) -> None:
@@ -164,7 +218,7 @@ def test_a_run_time_tie_fails_the_run_with_exit_1_naming_the_studies(
     ]
     import pyarrow.csv as pcsv
 
-    for name, table in _tables(studies).items():
+    for name, table in _tables(_units(studies, [("US", "CT"), ("FR", "MR")])).items():
         pcsv.write_csv(table, data / f"{name}.csv")
     assert main(["run", str(spec), "--data", str(data), "--no-color"]) == 1
     err = capsys.readouterr().err

@@ -37,7 +37,7 @@ exit codes:
   0      success
   1      findings: diagnostics, failed examples, files fmt would change,
          data-quality findings under --strict, two versions diff finds
-         different, studies two equally specific variants match
+         different, units two equally specific variants match
   2      usage: a bad option or path, data that cannot be read, an output that
          cannot be written (the message names it)
   3      an internal error in imx (a bug: please report it)

@@ -170,7 +170,13 @@ VARIANT_FIELD_NOT_ALLOWED = _code(
 )
 VARIANT_WHERE_MODE = _code("variant-where-mode", "a variant's filter without replace or extend")
 VARIANT_OVERLAP = _code(
-    "variant-overlap", "two equally specific variants of one metric can match one study"
+    "variant-overlap", "two equally specific variants of one metric can match one study or unit"
+)
+SELECTOR_AMBIGUOUS = _code(
+    "selector-ambiguous", "a selector name that is two of: study, site and unit attribute"
+)
+SELECTOR_FINER_THAN_UNIT = _code(
+    "selector-finer-than-unit", "a selector on an attribute one unit of the metric has several of"
 )
 VARIANT_MISSING_RATIONALE = _code("variant-missing-rationale", "a variant without rationale", W)
 

@@ -23,7 +23,7 @@ from imx.engines import DEFAULT_SETTINGS, EngineSettings, UnitSink, duckdb_failu
 from imx.engines import duckdb as duckdb_engine
 from imx.engines import spark as spark_engine
 from imx.errors import RunFailed
-from imx.plan import BASE, Layer, Plan, build_plan, utc
+from imx.plan import ALL_LEVEL, CONFLICT, EXAMPLE, MetricPlan, Plan, build_plan, utc
 from imx.results import Results, RunOptions, Stamp, finalize, make_stamp
 from imx.sql import compile_sql
 from imx.units import finish_units
@@ -99,12 +99,14 @@ def evaluate(
 
     def keep(metric: str, rows: pa.Table) -> None:
         finished = finish_units(plan.metric(metric), rows)
+        if _tied(finished.column("variant")) is not None:
+            return  # the run fails once the engine is done (rule 28): nothing is written
         if on_units is None:
             found[metric] = finished
         else:
             on_units(metric, finished, stamp)
 
-    parts = ENGINES[engine](plan, tables, settings, keep if units else None)
+    parts = _untied(plan, ENGINES[engine](plan, tables, settings, keep if units else None))
     results = finalize(plan, parts, quality, stamp)
     settings.step("finalize")
     if units:
@@ -135,31 +137,62 @@ def prepare_tables(
 def run_findings(
     schema: m.SchemaDef, plan: Plan, tables: Mapping[str, pa.Table]
 ) -> tuple[QualityFinding, ...]:
-    """Sites naming unknown calendars; a study matched by two equally specific variants of a
-    metric, with no more specific one, stops the run (rule 28: :class:`RunFailed`)."""
-    studies = tables.get("studies")
-    rows = studies.to_pylist() if studies is not None else []
-    clashes = [c for g in plan.grains for mp in g.metrics for c in _clashes(mp.id, mp.layers, rows)]
-    if clashes:
-        raise RunFailed(M.VARIANT_CONFLICT.format(len(clashes), "; ".join(clashes)),
-                        [M.VARIANT_CONFLICT_HINT])  # fmt: skip
+    """Sites naming unknown calendars."""
+    del plan  # ties of variants are found in the engine's own rows (:func:`_untied`)
     return _unknown_calendars(schema, tables)
 
 
-def _clashes(metric: str, layers: Iterable[Layer], rows: list[dict[str, Any]]) -> Iterator[str]:
-    """``XFER-OT: study BOTH matches oncology and late-phase`` for each study whose most
-    specific matching variants are more than one."""
-    selectors = [x for x in layers if x.label != BASE]
-    for row in rows:
-        matching = [x for x in selectors if _matches(x.selector, row)]
-        top = max((len(x.selector) for x in matching), default=0)
-        best = [x.label for x in matching if len(x.selector) == top]
-        if len(best) > 1:
-            yield f"{metric}: study {row.get('study')} matches {' and '.join(best)}"
+def _tied(layers: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    """Where a layer is a tie of two equally specific variants (rule 28), or None if nowhere."""
+    tied = pc.fill_null(pc.starts_with(layers, CONFLICT), False)
+    return tied if pc.any(tied).as_py() else None
 
 
-def _matches(selector: tuple[m.SelectorTerm, ...], row: Mapping[str, object]) -> bool:
-    return all(row.get(t.column) in t.values for t in selector)
+def _untied(plan: Plan, parts: Iterable[pa.Table]) -> Iterator[pa.Table]:
+    """The engine's raw aggregates as they come; once it is done, :class:`RunFailed` if a
+    unit of any metric matched two equally specific variants and none more specific (rule 28),
+    naming the studies (sites, for selectors on site or unit attributes) and the least units."""
+    found: list[dict[str, Any]] = []
+    for part in parts:
+        tied = _tied(part.column("layer_min"))
+        if tied is not None:
+            wanted = ["metric", "level", "study", "site", "layer_min", EXAMPLE]
+            found.extend(part.filter(tied).select(wanted).to_pylist())
+        yield part
+    if found:
+        clashes = [_clash(mp, found) for g in plan.grains for mp in g.metrics]
+        named = [c for c in clashes if c]
+        raise RunFailed(M.VARIANT_CONFLICT.format(len(named), "; ".join(named)),
+                        [M.VARIANT_CONFLICT_HINT])  # fmt: skip
+
+
+def _clash(mp: MetricPlan, found: list[dict[str, Any]]) -> str:
+    """``XFER-OT: study BOTH matches oncology and late-phase (units BOTH/1/a/BL)``, or ''."""
+    rows = [r for r in found if r["metric"] == mp.id]
+    if not rows:
+        return ""
+    fine = any(t.table != "studies" for x in mp.layers for t in x.selector)
+    level = next(
+        (x for x in (("site",) if fine else ()) + ("study",) if any(r["level"] == x for r in rows)),
+        ALL_LEVEL,
+    )
+    places: dict[str, str] = {}
+    for r in rows:
+        if r["level"] == level:
+            where = r["study"] if level == "study" else f"{r['study']}/{r['site']}"
+            places.setdefault(where, _pair(r["layer_min"]))
+    units = sorted({u[2:] for r in rows if r["level"] == ALL_LEVEL for u in r[EXAMPLE] or ()
+                    if u.startswith(f"{CONFLICT}/")})[:EXAMPLES]  # fmt: skip
+    shown = f" (units {', '.join(units)})" if units else ""
+    if level == ALL_LEVEL:
+        pair = _pair(min(r["layer_min"] for r in rows))
+        return f"{mp.id}: units match {pair}{shown}"
+    said = "; ".join(f"{level} {k} matches {v}" for k, v in sorted(places.items()))
+    return f"{mp.id}: {said}{shown}"
+
+
+def _pair(layer: str) -> str:
+    return " and ".join(layer[len(CONFLICT) :].split("+", 1))
 
 
 def _unknown_calendars(

@@ -202,13 +202,19 @@ VARIANT_WHERE_MODE = Message(
     "a variant must say whether its `{}` replaces or extends the base's", C.VARIANT_WHERE_MODE
 )
 VARIANT_OVERLAP = Message(
-    "variants `{}` and `{}` of `{}` are equally specific and can both match a study",
+    "variants `{}` and `{}` of `{}` are equally specific and can both match a {}",
     C.VARIANT_OVERLAP,
 )
+SELECTOR_AMBIGUOUS = Message("selector `{}` is ambiguous: it is {}", C.SELECTOR_AMBIGUOUS)
+SELECTOR_FINER_THAN_UNIT = Message(
+    "cannot select on `{}`: it is {}, and one unit `{}` can span several {}",
+    C.SELECTOR_FINER_THAN_UNIT,
+)
+SELECTOR_TYPE = Message("cannot select on `{}`: its values are {}, not text", C.TYPE_MISMATCH)
 VARIANT_NO_RATIONALE = Message(
     "variant `{}` of `{}` gives no `rationale`", C.VARIANT_MISSING_RATIONALE
 )
-BOTH_MATCH_HERE = "this selector can match the same studies"
+BOTH_MATCH_HERE = "this selector can match the same {}"
 
 # Examples
 EXAMPLE_ROW_WIDTH = Message("this row has {} cell(s), but the header has {}", C.EXAMPLE_ROW_WIDTH)
@@ -367,8 +373,8 @@ DIFF_GIT_FAILED = "cannot read `{}` with git: {}"
 DIFF_OUTSIDE_REPO = "`{}` names a path outside the repository at `{}`"
 DIFF_DATA_OPTION_ALONE = "--as-of, --map and --timezone choose how data is read: give --data too"
 VARIANT_CONFLICT = (
-    "{} study(ies) match two equally specific variants of a metric, so none can be chosen "
-    "(semantics rule 28): {}"
+    "{} metric(s) have studies, sites or units that match two equally specific variants, so "
+    "none can be chosen (semantics rule 28): {}"
 )
 VARIANT_CONFLICT_HINT = (
     "make one of the variants more specific (another selector term) or their selectors "

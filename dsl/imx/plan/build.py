@@ -31,6 +31,7 @@ from imx.plan.lower import (
 from imx.plan.nodes import (
     ALL_LEVEL,
     BASE,
+    CONFLICT,
     CUT_PERIOD,
     FALSE,
     IR,
@@ -132,33 +133,72 @@ def _fold(fn: str, args: list[IR]) -> IR:
 
 
 def _selector(g: Grain, terms: tuple[m.SelectorTerm, ...]) -> IR:
-    tests = [
-        or_(*(call("eq", g.attr(t.table, t.column), text(v)) for v in t.values)) for t in terms
-    ]
+    tests = [or_(*(call("eq", _selected(g, t), text(v)) for v in t.values)) for t in terms]
     return and_(*tests) if tests else TRUE
+
+
+def _selected(g: Grain, term: m.SelectorTerm) -> IR:
+    """The value a selector term reads per unit: a study or site attribute, or an attribute of
+    the unit (rule 28), computed like any fact."""
+    if term.table != m.UNIT_SOURCE:
+        return g.attr(term.table, term.column)
+    found = g.unit.attribute(term.column)
+    if found is None:
+        raise PlanError(f"unit {g.unit.name!r} has no attribute {term.column!r}")
+    return Lower(g)(found.expr)[0]
+
+
+def conflict_label(a: str, b: str) -> str:
+    """The layer of a unit that two equally specific variants match, none more specific
+    (rule 28): never a variant's name, and before every name in code-point order, so a group
+    holding such a unit has it as its least layer (``layer_min``)."""
+    return f"{CONFLICT}{a}+{b}"
+
+
+def _may_tie(a: tuple[m.SelectorTerm, ...], b: tuple[m.SelectorTerm, ...]) -> bool:
+    """Whether two selectors of one size may both match a unit: not when a name both read
+    has no value in common (a tie the selectors tell is a check error, ``variant-overlap``)."""
+    if len(a) != len(b):
+        return False
+    values_a = {t.column: set(t.values) for t in a}
+    return all(not values_a.get(t.column, set(t.values)).isdisjoint(t.values) for t in b)
 
 
 def _layer_column(g: Grain, layers: tuple[Layer, ...]) -> IR:
     """Rules 12 and 28: the most specific matching variant (the most selector terms) when it is
-    the only match of its specificity, else base (a study with two such matches stops the run
-    before it is evaluated: :func:`imx.evaluation.run_findings`)."""
+    the only match of its specificity, else base when none matches; two equally specific
+    matches with none more specific give :func:`conflict_label`, which stops the run once the
+    engine is done (:func:`imx.evaluation.evaluate`)."""
     if len(layers) == 1:
         return text(BASE)
     matches = [(_selector(g, layer.selector), layer) for layer in layers[1:]]
 
-    def hits(sizes: set[int], n: int) -> IR:
-        """Whether exactly ``n`` of the variants with that many selector terms match."""
-        chosen = [x for x, layer in matches if len(layer.selector) in sizes]
-        count = _fold("add", [Case(((x, Lit(1, "bigint")),), Lit(0, "bigint")) for x in chosen])
-        return call("eq", count, Lit(n, "bigint"))
+    def none_above(size: int) -> list[IR]:
+        """That no variant with more selector terms matches (a null test counts as no match)."""
+        above = [x for x, o in matches if len(o.selector) > size]
+        if not above:
+            return []
+        count = _fold("add", [Case(((x, Lit(1, "bigint")),), Lit(0, "bigint")) for x in above])
+        return [call("eq", count, Lit(0, "bigint"))]
 
-    whens = []
-    for x, layer in matches:
-        size = len(layer.selector)
-        more = {len(o.selector) for _, o in matches if len(o.selector) > size}
-        test = [hits(more, 0)] if more else []
-        whens.append((and_(*test, hits({size}, 1), x), text(layer.label)))
+    tests = {layer.label: x for x, layer in matches}
+    whens = [
+        (and_(*none_above(len(a.selector)), tests[a.label], tests[b.label]), text(label))
+        for a, b, label in _ties(layers)
+    ]
+    whens += [(and_(*none_above(len(la.selector)), xa), text(la.label)) for xa, la in matches]
     return Case(tuple(whens), text(BASE))
+
+
+def _ties(layers: tuple[Layer, ...]) -> list[tuple[Layer, Layer, str]]:
+    """The pairs of variants that may tie (rule 28), each with its :func:`conflict_label`."""
+    variants = layers[1:]
+    return [
+        (a, b, conflict_label(a.label, b.label))
+        for i, a in enumerate(variants)
+        for b in variants[i + 1 :]
+        if _may_tie(a.selector, b.selector)
+    ]
 
 
 def _by_layer(layer: Col, values: dict[str, IR]) -> IR:
@@ -228,7 +268,11 @@ DEFAULT_LEVELS = ("site", "study", "portfolio")
 UNIT_CHOICES = ("population", "all", "explain")  # explain: all, with what imx why narrates
 
 
-def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tuple[str, Agg], ...]:
+def _aggregates(
+    p: str, reasons: list[str], stats: tuple[str, ...], ties: tuple[str, ...] = ()
+) -> tuple[tuple[str, Agg], ...]:
+    """A metric's aggregates; with ``ties`` (the layers of units two equally specific variants
+    match), the least labels of such units, ``!/`` before each, lead the example column."""
     state, excl, val = Col(f"{p}_state"), Col(f"{p}_excl"), Col(f"{p}_val")
     closed = call("eq", state, text("closed"))
     aggs = [
@@ -250,9 +294,16 @@ def _aggregates(p: str, reasons: list[str], stats: tuple[str, ...]) -> tuple[tup
         q = stat_quantile(name)
         if q is not None:  # an engine may compute the metric's quantiles from one state
             aggs.append((stat_column(k), Agg("quantile", val, closed, q, quantiles)))
+    flagged: list[IR] = []
     if NEGATIVE in reasons:
-        negative = call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint"))
-        aggs.append((EXAMPLE, Agg("examples", Col("label"), negative)))
+        flagged.append(call("eq", excl, Lit(reasons.index(NEGATIVE), "bigint")))
+    label: IR = Col("label")
+    if ties:
+        tied = or_(*(call("eq", Col(f"{p}_layer"), text(t)) for t in ties))
+        flagged.append(tied)
+        label = Case(((tied, call("label", text(CONFLICT), label)),), label)
+    if flagged:
+        aggs.append((EXAMPLE, Agg("examples", label, or_(*flagged))))
     return tuple(aggs)
 
 
@@ -414,7 +465,7 @@ def _plan_metric(
     plan = MetricPlan(
         metric.id, p, measure.kind, layers, tuple(reasons), stats, measure.scale,
         measure.ratio_scale, grain, tuple(x for x, gr in groups if gr is not None),
-        _aggregates(p, reasons, stats),
+        _aggregates(p, reasons, stats, tuple(t for _, _, t in _ties(layers))),
         _plan_units(g, p, layers, reasons, groups, units) if units else None,
         metric.base.version,
     )  # fmt: skip

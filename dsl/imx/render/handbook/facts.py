@@ -95,8 +95,24 @@ def data_needs(metric: m.Metric) -> DataNeeds:
             columns.append((layer.calendar_table, "calendar"))
     columns[:0] = [(m.SchemaDef.EVENTS_TABLE, "event"), (m.SchemaDef.EVENTS_TABLE, "at")]
     for variant in metric.variants:
-        columns.extend((t.table, t.column) for t in variant.selector)
+        columns.extend((t.table, t.column) for t in variant.selector if t.table != m.UNIT_SOURCE)
+        for term in variant.selector:  # a unit attribute: what its expression reads
+            attribute = metric.base.unit.attribute(term.column)
+            if term.table == m.UNIT_SOURCE and attribute is not None:
+                events.extend(events_of(attribute.expr))
+                columns.extend(_columns_read(attribute.expr))
     return DataNeeds(tuple(dict.fromkeys(events)), tuple(dict.fromkeys(columns)), calendar)
+
+
+def _columns_read(expr: m.Expr) -> list[tuple[str, str]]:
+    """The (table, column) pairs an expression reads: dimension attributes and event columns."""
+    out: list[tuple[str, str]] = []
+    for node in walk(expr):
+        if isinstance(node, m.Attr):
+            out.append((node.table, node.column))
+        elif isinstance(node, m.AttributeOf):
+            out.append((m.SchemaDef.EVENTS_TABLE, node.column))
+    return out
 
 
 def _business(node: m.Expr) -> bool:

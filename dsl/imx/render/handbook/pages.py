@@ -177,7 +177,9 @@ def _variants(ctx: Context, metric: m.Metric) -> str:
         return ""
     parts = ["## Therapeutic-area variants"]
     parts.append(
-        "Each study is evaluated under the one variant whose selector matches it, else the base. "
+        "Each unit is evaluated under the most specific variant whose selector matches it (the "
+        "one with the most terms, read from its study, its site or the unit itself), else the "
+        "base. "
         "A variant changes only the fields listed; everything else is the base's."
     )
     for variant in metric.variants:
@@ -185,9 +187,15 @@ def _variants(ctx: Context, metric: m.Metric) -> str:
     return "\n\n".join(parts)
 
 
+def _selected(variant: m.Variant) -> str:
+    """What a selector picks: units when a term reads the unit, else sites, else studies."""
+    tables = {t.table for t in variant.selector}
+    return "units" if m.UNIT_SOURCE in tables else "sites" if "sites" in tables else "studies"
+
+
 def _variant(ctx: Context, metric: m.Metric, variant: m.Variant) -> str:
     parts = [f"### Variant {text(variant.name)} {{#variant-{variant.name}}}"]
-    parts.append(f"For studies where {code(selector_text(variant))}.")
+    parts.append(f"For {_selected(variant)} where {code(selector_text(variant))}.")
     if variant.rationale:
         parts.append(f"**Why:** {text(variant.rationale)}")
     rows = [[text(f), cell(b), cell(v)] for f, b, v in override_rows(metric.base, variant)]

@@ -52,18 +52,7 @@ WITH `imx_facts` AS (
   SELECT
     *,
     CAST(NULL AS STRING) AS `cal`,
-    CASE
-      WHEN (
-        (
-          CASE WHEN `a0` = 'neurology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END = CAST(1 AS BIGINT)
-        )
-        AND (
-          `a0` = 'neurology'
-        )
-      )
-      THEN 'neurology'
-      ELSE 'base'
-    END AS `m0_layer`
+    CASE WHEN `a0` = 'neurology' THEN 'neurology' ELSE 'base' END AS `m0_layer`
   FROM `imx_dims`
 ), `imx_s1` AS (
   SELECT

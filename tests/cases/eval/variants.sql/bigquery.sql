@@ -57,33 +57,15 @@ WITH `imx_facts` AS (
           END = CAST(0 AS INT64)
         )
         AND (
-          CASE WHEN `a0` = 'oncology' THEN CAST(1 AS INT64) ELSE CAST(0 AS INT64) END = CAST(1 AS INT64)
-        )
-        AND (
           `a0` = 'oncology'
         )
       )
       THEN 'oncology'
       WHEN (
         (
-          CASE
-            WHEN (
-              (
-                `a0` = 'oncology'
-              ) AND (
-                `a1` = '3'
-              )
-            )
-            THEN CAST(1 AS INT64)
-            ELSE CAST(0 AS INT64)
-          END = CAST(1 AS INT64)
-        )
-        AND (
-          (
-            `a0` = 'oncology'
-          ) AND (
-            `a1` = '3'
-          )
+          `a0` = 'oncology'
+        ) AND (
+          `a1` = '3'
         )
       )
       THEN 'late-phase'

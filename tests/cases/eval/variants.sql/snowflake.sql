@@ -57,33 +57,15 @@ WITH "imx_facts" AS (
           END = CAST(0 AS BIGINT)
         )
         AND (
-          CASE WHEN "a0" = 'oncology' THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END = CAST(1 AS BIGINT)
-        )
-        AND (
           "a0" = 'oncology'
         )
       )
       THEN 'oncology'
       WHEN (
         (
-          CASE
-            WHEN (
-              (
-                "a0" = 'oncology'
-              ) AND (
-                "a1" = '3'
-              )
-            )
-            THEN CAST(1 AS BIGINT)
-            ELSE CAST(0 AS BIGINT)
-          END = CAST(1 AS BIGINT)
-        )
-        AND (
-          (
-            "a0" = 'oncology'
-          ) AND (
-            "a1" = '3'
-          )
+          "a0" = 'oncology'
+        ) AND (
+          "a1" = '3'
         )
       )
       THEN 'late-phase'

@@ -1,0 +1,388 @@
+-- XFER-OT
+WITH `imx_facts` AS (
+  SELECT
+    `e`.`study` AS `k0`,
+    `e`.`site` AS `k1`,
+    `e`.`subject` AS `k2`,
+    `e`.`timepoint` AS `k3`,
+    (
+      MIN(
+        IF(
+          `e`.`event` = 'scan_acquired',
+          STRUCT(UNIX_MICROS(`e`.`at`) AS `t`, `e`.`modality` IS NULL AS `n`, `e`.`modality` AS `v`),
+          NULL
+        )
+      )
+    ).`v` AS `f0`,
+    COUNTIF(`e`.`event` = 'scan_acquired') AS `f1`,
+    MIN(IF(`e`.`event` = 'scan_acquired', `e`.`at`, NULL)) AS `f2`,
+    MIN(IF(`e`.`event` = 'images_received', `e`.`at`, NULL)) AS `f3`
+  FROM `events` AS `e`
+  WHERE
+    (
+      (
+        NOT `e`.`study` IS NULL
+      )
+      AND (
+        NOT `e`.`site` IS NULL
+      )
+      AND (
+        NOT `e`.`subject` IS NULL
+      )
+      AND (
+        NOT `e`.`timepoint` IS NULL
+      )
+    )
+  GROUP BY
+    `e`.`study`,
+    `e`.`site`,
+    `e`.`subject`,
+    `e`.`timepoint`
+), `imx_dims` AS (
+  SELECT
+    `f`.*,
+    `d0`.`country` AS `a0`,
+    `d1`.`phase` AS `a1`
+  FROM `imx_facts` AS `f`
+  LEFT JOIN `sites` AS `d0`
+    ON `d0`.`study` = `f`.`k0` AND `d0`.`site` = `f`.`k1`
+  LEFT JOIN `studies` AS `d1`
+    ON `d1`.`study` = `f`.`k0`
+), `imx_s0` AS (
+  SELECT
+    *,
+    'us' AS `cal`,
+    CASE
+      WHEN (
+        (
+          (
+            CASE
+              WHEN (
+                (
+                  `a0` = 'US'
+                ) AND (
+                  `f0` = 'MR'
+                )
+              )
+              THEN CAST(1 AS INT64)
+              ELSE CAST(0 AS INT64)
+            END + CASE
+              WHEN (
+                (
+                  `a1` = '3'
+                ) AND (
+                  `f0` = 'CT'
+                )
+              )
+              THEN CAST(1 AS INT64)
+              ELSE CAST(0 AS INT64)
+            END
+          ) = CAST(0 AS INT64)
+        )
+        AND (
+          `f0` = 'MR'
+        )
+      )
+      THEN 'mr'
+      WHEN (
+        (
+          `a0` = 'US'
+        ) AND (
+          `f0` = 'MR'
+        )
+      )
+      THEN 'us-mr'
+      WHEN (
+        (
+          `a1` = '3'
+        ) AND (
+          `f0` = 'CT'
+        )
+      )
+      THEN 'ph3-ct'
+      ELSE 'base'
+    END AS `m0_layer`
+  FROM `imx_dims`
+), `imx_bd` AS (
+  SELECT
+    `s`.*,
+    `c_b0`.`idx` AS `b0`,
+    `c_b1`.`idx` AS `b1`,
+    `c_b2`.`idx` AS `b2`
+  FROM `imx_s0` AS `s`
+  LEFT JOIN `imx_calendar` AS `c_b0`
+    ON `c_b0`.`calendar` = `s`.`cal`
+    AND `c_b0`.`date` = CAST(TIMESTAMP(DATETIME(`s`.`f2`, 'America/New_York')) AS DATE)
+  LEFT JOIN `imx_calendar` AS `c_b1`
+    ON `c_b1`.`calendar` = `s`.`cal`
+    AND `c_b1`.`date` = CAST(TIMESTAMP(DATETIME(`s`.`f3`, 'America/New_York')) AS DATE)
+  LEFT JOIN `imx_calendar` AS `c_b2`
+    ON `c_b2`.`calendar` = `s`.`cal`
+    AND `c_b2`.`date` = CAST(TIMESTAMP(DATETIME(CURRENT_TIMESTAMP(), 'America/New_York')) AS DATE)
+), `imx_s1` AS (
+  SELECT
+    *,
+    CAST(`k0` AS STRING) || '/' || CAST(`k1` AS STRING) || '/' || CAST(`k2` AS STRING) || '/' || CAST(`k3` AS STRING) AS `label`,
+    CASE WHEN `f1` > CAST(0 AS INT64) THEN TRUE ELSE FALSE END AS `m0_pop`,
+    CAST(NULL AS INT64) AS `m0_uex`,
+    CASE
+      WHEN `m0_layer` = 'mr'
+      THEN CASE
+        WHEN `f2` IS NULL
+        THEN 'outside'
+        WHEN `f3` < `f2`
+        THEN 'negative'
+        WHEN (
+          `b1` - `b0`
+        ) <= CAST(1.0 AS FLOAT64)
+        THEN 'met'
+        WHEN NOT (
+          `f3` IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          `b2` - `b0`
+        ) > CAST(1.0 AS FLOAT64)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      WHEN `m0_layer` = 'us-mr'
+      THEN CASE
+        WHEN `f2` IS NULL
+        THEN 'outside'
+        WHEN `f3` < `f2`
+        THEN 'negative'
+        WHEN (
+          `b1` - `b0`
+        ) <= CAST(2.0 AS FLOAT64)
+        THEN 'met'
+        WHEN NOT (
+          `f3` IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          `b2` - `b0`
+        ) > CAST(2.0 AS FLOAT64)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      WHEN `m0_layer` = 'ph3-ct'
+      THEN CASE
+        WHEN `f2` IS NULL
+        THEN 'outside'
+        WHEN `f3` < `f2`
+        THEN 'negative'
+        WHEN (
+          `b1` - `b0`
+        ) <= CAST(2.0 AS FLOAT64)
+        THEN 'met'
+        WHEN NOT (
+          `f3` IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          `b2` - `b0`
+        ) > CAST(2.0 AS FLOAT64)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      ELSE CASE
+        WHEN `f2` IS NULL
+        THEN 'outside'
+        WHEN `f3` < `f2`
+        THEN 'negative'
+        WHEN (
+          `b1` - `b0`
+        ) <= CAST(3.0 AS FLOAT64)
+        THEN 'met'
+        WHEN NOT (
+          `f3` IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          `b2` - `b0`
+        ) > CAST(3.0 AS FLOAT64)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+    END AS `m0_raw`,
+    CAST(NULL AS FLOAT64) AS `m0_val`
+  FROM `imx_bd`
+), `imx_units` AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT `m0_pop`
+      THEN CAST(NULL AS INT64)
+      WHEN NOT (
+        `m0_uex` IS NULL
+      )
+      THEN `m0_uex`
+      WHEN `m0_raw` = 'outside'
+      THEN CAST(0 AS INT64)
+      WHEN `m0_raw` = 'negative'
+      THEN CAST(1 AS INT64)
+      ELSE CAST(NULL AS INT64)
+    END AS `m0_excl`,
+    CASE
+      WHEN (
+        (
+          NOT `m0_pop`
+        )
+        OR (
+          NOT (
+            `m0_uex` IS NULL
+          )
+        )
+        OR (
+          `m0_raw` = 'outside'
+        )
+        OR (
+          `m0_raw` = 'negative'
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      ELSE `m0_raw`
+    END AS `m0_state`
+  FROM `imx_s1`
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'XFER-OT' AS `metric`,
+    '__all__' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'XFER-OT' AS `metric`,
+    'site' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(`k1` AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING),
+    CAST(`k1` AS STRING)
+  UNION ALL
+  SELECT
+    'XFER-OT' AS `metric`,
+    'study' AS `level`,
+    CAST(`k0` AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`k0` AS STRING)
+  UNION ALL
+  SELECT
+    'XFER-OT' AS `metric`,
+    'portfolio' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(NULL AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  UNION ALL
+  SELECT
+    'XFER-OT' AS `metric`,
+    'by:modality' AS `level`,
+    CAST(NULL AS STRING) AS `study`,
+    CAST(NULL AS STRING) AS `site`,
+    CAST(`f0` AS STRING) AS `grp`,
+    CAST(NULL AS STRING) AS `grp2`,
+    CAST(NULL AS INT64) AS `period`,
+    CAST(MIN(`m0_layer`) AS STRING) AS `layer_min`,
+    CAST(MAX(`m0_layer`) AS STRING) AS `layer_max`,
+    CAST(COUNTIF(`m0_pop`) AS INT64) AS `n_pop`,
+    CAST(COUNTIF(`m0_excl` = CAST(0 AS INT64)) AS INT64) AS `x0`,
+    CAST(COUNTIF(`m0_excl` = CAST(1 AS INT64)) AS INT64) AS `x1`,
+    CAST(COUNTIF(`m0_state` = 'met') AS INT64) AS `met`,
+    CAST(COUNTIF(`m0_state` = 'missed') AS INT64) AS `missed`,
+    CAST(COUNTIF(`m0_state` = 'pending') AS INT64) AS `pending`,
+    CAST(COUNTIF(`m0_state` = 'open') AS INT64) AS `open`,
+    CAST(COUNTIF(`m0_state` = 'closed') AS INT64) AS `n_val`,
+    CAST(SUM(IF(`m0_state` = 'closed', `m0_val`, NULL)) AS FLOAT64) AS `v_sum`,
+    CAST(ARRAY_SLICE(
+      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN `m0_excl` = CAST(1 AS INT64) THEN `label` END)),
+      1,
+      5
+    ) AS ARRAY<STRING>) AS `example`
+  FROM `imx_units`
+  GROUP BY
+    CAST(`f0` AS STRING)
+) AS `imx_raw`

@@ -1,0 +1,456 @@
+-- XFER-OT
+WITH "imx_facts" AS (
+  SELECT
+    "e"."study" AS "k0",
+    "e"."site" AS "k1",
+    "e"."subject" AS "k2",
+    "e"."timepoint" AS "k3",
+    (
+      MIN({'t': EPOCH_US("e"."at"), 'n': "e"."modality" IS NULL, 'v': "e"."modality"}) FILTER(WHERE
+        "e"."event" = 'scan_acquired')
+    )."v" AS "f0",
+    COUNT(*) FILTER(WHERE
+      "e"."event" = 'scan_acquired') AS "f1",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'scan_acquired') AS "f2",
+    MIN("e"."at") FILTER(WHERE
+      "e"."event" = 'images_received') AS "f3"
+  FROM "events" AS "e"
+  WHERE
+    (
+      (
+        NOT "e"."study" IS NULL
+      )
+      AND (
+        NOT "e"."site" IS NULL
+      )
+      AND (
+        NOT "e"."subject" IS NULL
+      )
+      AND (
+        NOT "e"."timepoint" IS NULL
+      )
+    )
+  GROUP BY
+    "e"."study",
+    "e"."site",
+    "e"."subject",
+    "e"."timepoint"
+), "imx_dims" AS (
+  SELECT
+    "f".*,
+    "d0"."country" AS "a0",
+    "d1"."phase" AS "a1"
+  FROM "imx_facts" AS "f"
+  LEFT JOIN "sites" AS "d0"
+    ON "d0"."study" = "f"."k0" AND "d0"."site" = "f"."k1"
+  LEFT JOIN "studies" AS "d1"
+    ON "d1"."study" = "f"."k0"
+), "imx_s0" AS (
+  SELECT
+    *,
+    'us' AS "cal",
+    CASE
+      WHEN (
+        (
+          (
+            CASE
+              WHEN (
+                (
+                  "a0" = 'US'
+                ) AND (
+                  "f0" = 'MR'
+                )
+              )
+              THEN CAST(1 AS BIGINT)
+              ELSE CAST(0 AS BIGINT)
+            END + CASE
+              WHEN (
+                (
+                  "a1" = '3'
+                ) AND (
+                  "f0" = 'CT'
+                )
+              )
+              THEN CAST(1 AS BIGINT)
+              ELSE CAST(0 AS BIGINT)
+            END
+          ) = CAST(0 AS BIGINT)
+        )
+        AND (
+          "f0" = 'MR'
+        )
+      )
+      THEN 'mr'
+      WHEN (
+        (
+          "a0" = 'US'
+        ) AND (
+          "f0" = 'MR'
+        )
+      )
+      THEN 'us-mr'
+      WHEN (
+        (
+          "a1" = '3'
+        ) AND (
+          "f0" = 'CT'
+        )
+      )
+      THEN 'ph3-ct'
+      ELSE 'base'
+    END AS "m0_layer"
+  FROM "imx_dims"
+), "imx_bd" AS (
+  SELECT
+    "s".*,
+    "c_b0"."idx" AS "b0",
+    "c_b1"."idx" AS "b1",
+    "c_b2"."idx" AS "b2"
+  FROM "imx_s0" AS "s"
+  LEFT JOIN "imx_calendar" AS "c_b0"
+    ON "c_b0"."calendar" = "s"."cal"
+    AND "c_b0"."date" = CAST("s"."f2" AT TIME ZONE 'America/New_York' AS DATE)
+  LEFT JOIN "imx_calendar" AS "c_b1"
+    ON "c_b1"."calendar" = "s"."cal"
+    AND "c_b1"."date" = CAST("s"."f3" AT TIME ZONE 'America/New_York' AS DATE)
+  LEFT JOIN "imx_calendar" AS "c_b2"
+    ON "c_b2"."calendar" = "s"."cal"
+    AND "c_b2"."date" = CAST(CURRENT_TIMESTAMP AT TIME ZONE 'America/New_York' AS DATE)
+), "imx_s1" AS (
+  SELECT
+    *,
+    CAST("k0" AS TEXT) || '/' || CAST("k1" AS TEXT) || '/' || CAST("k2" AS TEXT) || '/' || CAST("k3" AS TEXT) AS "label",
+    CASE WHEN "f1" > CAST(0 AS BIGINT) THEN TRUE ELSE FALSE END AS "m0_pop",
+    CAST(NULL AS BIGINT) AS "m0_uex",
+    CASE
+      WHEN "m0_layer" = 'mr'
+      THEN CASE
+        WHEN "f2" IS NULL
+        THEN 'outside'
+        WHEN "f3" < "f2"
+        THEN 'negative'
+        WHEN (
+          "b1" - "b0"
+        ) <= CAST(1.0 AS DOUBLE)
+        THEN 'met'
+        WHEN NOT (
+          "f3" IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          "b2" - "b0"
+        ) > CAST(1.0 AS DOUBLE)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      WHEN "m0_layer" = 'us-mr'
+      THEN CASE
+        WHEN "f2" IS NULL
+        THEN 'outside'
+        WHEN "f3" < "f2"
+        THEN 'negative'
+        WHEN (
+          "b1" - "b0"
+        ) <= CAST(2.0 AS DOUBLE)
+        THEN 'met'
+        WHEN NOT (
+          "f3" IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          "b2" - "b0"
+        ) > CAST(2.0 AS DOUBLE)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      WHEN "m0_layer" = 'ph3-ct'
+      THEN CASE
+        WHEN "f2" IS NULL
+        THEN 'outside'
+        WHEN "f3" < "f2"
+        THEN 'negative'
+        WHEN (
+          "b1" - "b0"
+        ) <= CAST(2.0 AS DOUBLE)
+        THEN 'met'
+        WHEN NOT (
+          "f3" IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          "b2" - "b0"
+        ) > CAST(2.0 AS DOUBLE)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+      ELSE CASE
+        WHEN "f2" IS NULL
+        THEN 'outside'
+        WHEN "f3" < "f2"
+        THEN 'negative'
+        WHEN (
+          "b1" - "b0"
+        ) <= CAST(3.0 AS DOUBLE)
+        THEN 'met'
+        WHEN NOT (
+          "f3" IS NULL
+        )
+        THEN 'missed'
+        WHEN (
+          "b2" - "b0"
+        ) > CAST(3.0 AS DOUBLE)
+        THEN 'missed'
+        ELSE 'pending'
+      END
+    END AS "m0_raw",
+    CAST(NULL AS DOUBLE) AS "m0_val"
+  FROM "imx_bd"
+), "imx_units" AS MATERIALIZED (
+  SELECT
+    *,
+    CASE
+      WHEN NOT "m0_pop"
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT (
+        "m0_uex" IS NULL
+      )
+      THEN "m0_uex"
+      WHEN "m0_raw" = 'outside'
+      THEN CAST(0 AS BIGINT)
+      WHEN "m0_raw" = 'negative'
+      THEN CAST(1 AS BIGINT)
+      ELSE CAST(NULL AS BIGINT)
+    END AS "m0_excl",
+    CASE
+      WHEN (
+        (
+          NOT "m0_pop"
+        )
+        OR (
+          NOT (
+            "m0_uex" IS NULL
+          )
+        )
+        OR (
+          "m0_raw" = 'outside'
+        )
+        OR (
+          "m0_raw" = 'negative'
+        )
+      )
+      THEN CAST(NULL AS TEXT)
+      ELSE "m0_raw"
+    END AS "m0_state"
+  FROM "imx_s1"
+)
+SELECT
+  *
+FROM (
+  SELECT
+    'XFER-OT' AS "metric",
+    '__all__' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS TEXT) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'XFER-OT' AS "metric",
+    'site' AS "level",
+    CAST("k0" AS TEXT) AS "study",
+    CAST("k1" AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS TEXT) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("k0" AS TEXT),
+    CAST("k1" AS TEXT)
+  UNION ALL
+  SELECT
+    'XFER-OT' AS "metric",
+    'study' AS "level",
+    CAST("k0" AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS TEXT) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("k0" AS TEXT)
+  UNION ALL
+  SELECT
+    'XFER-OT' AS "metric",
+    'portfolio' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST(NULL AS TEXT) AS "grp",
+    CAST(NULL AS TEXT) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
+  FROM "imx_units"
+  UNION ALL
+  SELECT
+    'XFER-OT' AS "metric",
+    'by:modality' AS "level",
+    CAST(NULL AS TEXT) AS "study",
+    CAST(NULL AS TEXT) AS "site",
+    CAST("f0" AS TEXT) AS "grp",
+    CAST(NULL AS TEXT) AS "grp2",
+    CAST(NULL AS BIGINT) AS "period",
+    CAST(MIN("m0_layer") AS TEXT) AS "layer_min",
+    CAST(MAX("m0_layer") AS TEXT) AS "layer_max",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_pop") AS BIGINT) AS "n_pop",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(0 AS BIGINT)) AS BIGINT) AS "x0",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_excl" = CAST(1 AS BIGINT)) AS BIGINT) AS "x1",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'met') AS BIGINT) AS "met",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'missed') AS BIGINT) AS "missed",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'pending') AS BIGINT) AS "pending",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'open') AS BIGINT) AS "open",
+    CAST(COUNT(*) FILTER(WHERE
+      "m0_state" = 'closed') AS BIGINT) AS "n_val",
+    CAST(SUM("m0_val") FILTER(WHERE
+      "m0_state" = 'closed') AS DOUBLE) AS "v_sum",
+    CAST(ARRAY_SLICE(
+      LIST_SORT(
+        LIST(DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END) FILTER(WHERE
+          NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL),
+        'ASC',
+        'NULLS FIRST'
+      ),
+      1,
+      5
+    ) AS TEXT[]) AS "example"
+  FROM "imx_units"
+  GROUP BY
+    CAST("f0" AS TEXT)
+) AS "imx_raw"
