@@ -18,11 +18,12 @@ so a file with an error reads exactly as ``parse`` reads it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from imx.source import NO_SPAN, SourceFile, Span
+from imx.source import SourceFile, Span
 from imx.syntax import ast as A
 from imx.syntax.parser import ParseResult, _blank, _top_level, parse
 
@@ -45,6 +46,7 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
         return parse(text, path)
     items: list[A.Item] = []
     comments: list[A.Comment] = []
+    blank = ""  # the new text with every character but line ends blanked, when a chunk needs it
     for lo, hi in _chunks(text):
         if hi <= head and (lo, hi) in kept:  # before the edit: the same text at the same place
             chunk_items, chunk_comments = kept[(lo, hi)]
@@ -52,7 +54,8 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
             was_items, was_comments = kept[(lo - moved, hi - moved)]
             chunk_items, chunk_comments = _moved(was_items, moved), _moved(was_comments, moved)
         else:
-            result = parse(_blank(text[:lo]) + text[lo:hi] + _blank(text[hi:]), path)
+            blank = blank or _blank(text)
+            result = parse(blank[:lo] + text[lo:hi] + blank[hi:], path)
             if result.module is None or result.diagnostics:
                 return parse(text, path)
             chunk_items, chunk_comments = result.module.items, result.module.comments
@@ -75,6 +78,7 @@ def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
     return lo
 
 
+@functools.lru_cache(maxsize=4)  # a file's new text is the next edit's old one
 def _chunks(text: str) -> list[tuple[int, int]]:
     """Where the file is cut: from each declaration keyword at a line's start to the next."""
     starts = [m.start() for m in _top_level().finditer(text)]
@@ -111,18 +115,23 @@ _STAY = frozenset({str, bool, int, Decimal, type(None)})  # values without spans
 
 
 def _move(value: object, distance: int) -> object:
+    """``value`` with its spans moved (the most frequent kinds first: it runs on every node)."""
     kind = type(value)
-    if kind in _STAY:
-        return value
-    if kind is tuple:
-        return tuple([_move(x, distance) for x in value])  # type: ignore[attr-defined]
     if kind is Span:  # NO_SPAN marks a node with no text (an empty cell): it stays
         span: Span = value  # type: ignore[assignment]
-        return span if span == NO_SPAN else Span(span.start + distance, span.end + distance)
-    if dataclasses.is_dataclass(value):  # a node: a copy with its fields moved
+        if not (span.start or span.end):  # Span(0, 0), NO_SPAN
+            return span
+        return Span(span.start + distance, span.end + distance)
+    if kind is tuple:
+        return tuple(
+            [x if type(x) in _STAY else _move(x, distance) for x in value]  # type: ignore[attr-defined]
+        )
+    if kind not in _STAY and dataclasses.is_dataclass(value):  # a node: its fields moved
         copy = object.__new__(kind)
         object.__setattr__(
-            copy, "__dict__", {k: _move(v, distance) for k, v in value.__dict__.items()}
+            copy,
+            "__dict__",
+            {k: v if type(v) in _STAY else _move(v, distance) for k, v in value.__dict__.items()},
         )
         return copy
     return value
