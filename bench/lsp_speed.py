@@ -6,7 +6,7 @@ or a completion request to its answer (p95 <= 50 ms). A quarter of the edits mis
 so the diagnostics change as they do while typing; the rest change a number. Requests are sent
 after the edit's diagnostics arrived (an editor asks when the cursor rests). The server's own CPU
 time per edit is printed too: on a machine shared with other work it tells the server's cost
-apart from the time spent waiting for a core.
+apart from the time spent waiting for a core; so is the load average before and after the run.
 """
 
 from __future__ import annotations
@@ -151,9 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = sorted((ROOT / "stdlib_metrics").rglob("*.imx"))
     size = sum(len(f.read_bytes()) for f in files)
+    load_before = os.getloadavg()[0]
     results = asyncio.run(_run(args.count))
+    load_after = os.getloadavg()[0]
     table = Table(
-        title=f"imx lsp on the standard library ({len(files)} files, {size / 1024:.0f} KiB)"
+        title=f"imx lsp on the standard library ({len(files)} files, {size / 1024:.0f} KiB);"
+        f" load average (1 min) {load_before:.1f} before, {load_after:.1f} after,"
+        f" {os.cpu_count()} cores"
     )
     for col in ("measure", "n", "median ms", "p95 ms", "max ms", "target p95", "met"):
         table.add_column(col)

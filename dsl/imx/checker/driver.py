@@ -121,11 +121,11 @@ class _Reader:
 
 def _names_metrics(*nodes: A.MetricDecl | A.VariantDecl) -> bool:
     """Whether a declaration names other metrics (``companion``): it reads the metric ids."""
-    return any(
-        isinstance(f.clause if isinstance(f, A.ModedClause) else f, A.CompanionClause)
-        for node in nodes
-        for f in node.fields
-    )
+    for node in nodes:  # a loop, not any(): every check asks it of every metric and variant
+        for f in node.fields:
+            if isinstance(f.clause if isinstance(f, A.ModedClause) else f, A.CompanionClause):
+                return True
+    return False
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
