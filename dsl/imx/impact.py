@@ -6,7 +6,9 @@ may be what changed); an
 old metric id is read under its new id when the diff found it renamed. A row moved when its
 value, band or status differs, or when it is only on one side. Each moved row says what may have
 moved it (:meth:`imx.diff.ModelDiff.causes`): both sides ran on the same data and cut, so a
-moved row is a new definition, never a change in performance.
+moved row is a new definition, never a change in performance. The two sides are paired in Arrow
+(a join on the key columns, a null key matching a null) and only the rows that moved become
+Python rows, so comparing millions of result rows holds no Python copy of them.
 
 >>> summary_noun("study", False), summary_noun("by:vendor", True)
 ('studies', 'by:vendor rows (per period)')
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -117,12 +120,64 @@ def summary_noun(level: str, periods: bool) -> str:
     return f"{level} rows (per period)"
 
 
-def _rows(table: pa.Table, renames: Mapping[str, str]) -> dict[tuple[Any, ...], dict[str, Any]]:
-    out: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in table.select([*KEY, *dict.fromkeys((*COMPARED, *SHOWN))]).to_pylist():
-        row["metric"] = renames.get(row["metric"], row["metric"])
-        out[tuple(row[k] for k in KEY)] = row
-    return out
+_COLUMNS = (*KEY, *dict.fromkeys((*COMPARED, *SHOWN)))  # a side's columns, as rows show them
+_POSITION = "imx_position"
+
+
+def _side(table: pa.Table, renames: Mapping[str, str]) -> pa.Table:
+    """A side's rows (:data:`_COLUMNS`, old metric ids read under their new ones), one per key:
+    of rows with one key, the last one's values at the first one's place, as a dict keeps them."""
+    out = table.select(list(_COLUMNS))
+    if renames and out.num_rows:
+        ids = pc.dictionary_encode(out.column("metric").combine_chunks())
+        names = [renames.get(x, x) for x in ids.dictionary.to_pylist()]
+        renamed = pa.DictionaryArray.from_arrays(ids.indices, pa.array(names, pa.string()))
+        out = out.set_column(0, "metric", pc.cast(renamed, pa.string()))
+    out = out.append_column(_POSITION, pa.array(range(out.num_rows), pa.int64()))
+    spans = out.select([*KEY, _POSITION]).group_by(list(KEY), use_threads=False)
+    spans = spans.aggregate([(_POSITION, "min"), (_POSITION, "max")])
+    if spans.num_rows == out.num_rows:
+        return out
+    order = pc.sort_indices(spans, [(f"{_POSITION}_min", "ascending")])
+    kept = out.take(pc.take(spans.column(f"{_POSITION}_max"), order))
+    return kept.set_column(
+        kept.num_columns - 1, _POSITION, pa.array(range(kept.num_rows), pa.int64())
+    )
+
+
+def _join_keys(side: pa.Table) -> pa.Table:
+    """A side's keys as join columns that match a null with a null (a join never does)."""
+    columns: dict[str, Any] = {}
+    for i, name in enumerate(KEY):
+        columns[f"k{i}"] = pc.fill_null(side.column(name), "")
+        columns[f"n{i}"] = pc.is_null(side.column(name))
+    columns[_POSITION] = side.column(_POSITION)
+    return pa.table(columns)
+
+
+def _paired(before: pa.Table, after: pa.Table) -> tuple[pa.Array, pa.Array]:
+    """Positions into ``after`` and ``before`` of each key of either side (null where a side
+    lacks it): the new results' order, then the keys only in ``before`` in theirs."""
+    keys = [f"{p}{i}" for i in range(len(KEY)) for p in ("k", "n")]
+    joined = _join_keys(after).join(
+        _join_keys(before), keys, join_type="full outer", left_suffix="_new", right_suffix="_old"
+    )
+    new, old = joined.column(f"{_POSITION}_new"), joined.column(f"{_POSITION}_old")
+    order = pc.sort_indices(
+        pa.table({"a": pc.is_null(new), "b": new, "c": old}),
+        [("a", "ascending"), ("b", "ascending"), ("c", "ascending")],
+    )
+    return pc.take(new, order).combine_chunks(), pc.take(old, order).combine_chunks()
+
+
+def _same(a: pa.Array, b: pa.Array) -> pa.Array:
+    """Equal values, both null, or (numbers) both NaN: :func:`_same_value` over arrays."""
+    equal = pc.fill_null(pc.equal(a, b), False)
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    if pa.types.is_floating(a.type):
+        both_nan = pc.fill_null(pc.and_(pc.is_nan(a), pc.is_nan(b)), False)
+        return pc.or_(pc.or_(equal, both_null), both_nan)
+    return pc.or_(equal, both_null)
 
 
 def _only(table: pa.Table, metrics: tuple[str, ...] | None) -> pa.Table:
@@ -200,17 +255,39 @@ def compare_results(
     """The rows of ``new`` and ``old`` that moved, in the new results' order (rows only in
     ``old`` last), with a summary per metric, level and status move; ``metrics``: only the
     rows of these metrics (old ids, new ids) are compared."""
-    before = _rows(_only(old.table, metrics and metrics[0]), diff.renamed_ids)
-    after = _rows(_only(new.table, metrics and metrics[1]), {})
-    moved: list[MovedRow] = []
+    before = _side(_only(old.table, metrics and metrics[0]), diff.renamed_ids)
+    after = _side(_only(new.table, metrics and metrics[1]), {})
+    at_new, at_old = _paired(before, after)
+    olds, news = before.take(at_old), after.take(at_new)  # null rows where a side lacks a key
+    here = pc.is_valid(at_new)
+    keys = pa.table({k: pc.if_else(here, news.column(k), olds.column(k)) for k in KEY})
+    periods = pc.is_valid(keys.column("period"))
+    counted = pa.table({"m": keys.column("metric"), "l": keys.column("level"), "p": periods})
     totals: Counter[tuple[str, str, bool]] = Counter()
-    for key in [*after, *(k for k in before if k not in after)]:
-        a, b = before.get(key), after.get(key)
-        totals[(str(key[0]), str(key[1]), key[KEY.index("period")] is not None)] += 1
-        if _moved(a, b):
-            causes = diff.causes(str(key[0]), _layers(a, b))
-            if a is not None and b is not None and _measured_alike(a, b):
-                causes = causes - {Class.METHOD}  # the same numbers judged differently
-            row = MovedRow(dict(zip(KEY, key, strict=True)), a, b, causes)
-            moved.append(row)
+    for r in counted.group_by(["m", "l", "p"], use_threads=False).aggregate([([], "count_all")]).to_pylist():  # fmt: skip
+        totals[(str(r["m"]), str(r["l"]), bool(r["p"]))] += r["count_all"]
+    alike = [
+        _same(olds.column(c).combine_chunks(), news.column(c).combine_chunks()) for c in COMPARED
+    ]
+    same = pc.and_(
+        pc.and_(pc.and_(here, pc.is_valid(at_old)), alike[0]), pc.and_(alike[1], alike[2])
+    )
+    which = pa.array(np.flatnonzero(~np.asarray(same.to_numpy(zero_copy_only=False), bool)))
+    moved: list[MovedRow] = []
+    rows = zip(
+        keys.take(which).to_pylist(), olds.take(which).to_pylist(), news.take(which).to_pylist(),
+        pc.take(at_old, which).to_pylist(), pc.take(at_new, which).to_pylist(), strict=True,
+    )  # fmt: skip
+    for key, a_row, b_row, a_at, b_at in rows:
+        a = _shown(a_row) if a_at is not None else None
+        b = _shown(b_row) if b_at is not None else None
+        causes = diff.causes(str(key["metric"]), _layers(a, b))
+        if a is not None and b is not None and _measured_alike(a, b):
+            causes = causes - {Class.METHOD}  # the same numbers judged differently
+        moved.append(MovedRow(key, a, b, causes))
     return Impact(old.stamp, new.stamp, tuple(moved), _summaries(moved, totals))
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    row.pop(_POSITION, None)
+    return row
