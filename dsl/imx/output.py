@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -355,12 +355,38 @@ def _write_json(results: Results, path: Path, model: Model | None) -> list[Path]
     del model
     document = {
         "stamp": stamp_dict(results.stamp),
-        "results": [_json_row(r) for r in ordered(results.table).to_pylist()],
+        "results": _JsonRows(ordered(results.table)),
         "quality": [_json_row(r) for r in quality_table(results.quality).to_pylist()],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for text in encoder.iterencode(document):
+            out.write(text)
+        out.write("\n")
     return [path]
+
+
+class _JsonRows(list):  # type: ignore[type-arg]
+    """A table's rows as JSON's encoder reads a list, made Python rows a batch at a time while
+    the file is written (the text is the same as for a list of every row, which a run of
+    millions of result rows would hold in memory)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        super().__init__()
+        self.table = table
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.table.num_rows > 0)
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        for batch in self.table.to_batches(max_chunksize=_JSON_BATCH):
+            yield from (_json_row(r) for r in batch.to_pylist())
+
+
+_JSON_BATCH = 10_000
 
 
 def _json_row(row: Mapping[str, object]) -> dict[str, object]:
