@@ -169,9 +169,11 @@ def run_parts(
 
     A grain runs in steps (:func:`imx.sql.compile_steps`): Spark inlines a CTE into every
     reference, so the one-statement tree would scan and aggregate the events once per branch;
-    computing the unit rows once (checkpointed) keeps one scan per grain. The metrics' branches
-    then run as one job over them, its rows in the order of results
-    (:func:`imx.sql.in_result_order`).
+    computing the unit rows once (checkpointed) keeps one scan per grain. Each metric's branches
+    then run as a job of their own over them, its rows in the order of results
+    (:func:`imx.sql.in_result_order`), one part per metric: a job of a grain's every metric
+    ships a task of its generated code for each branch (over 150 MiB for the standard library's
+    timepoints), which executors on a cluster struggle to take.
     """
     schema = raw_schema(plan)
     spark = session(settings).newSession()
@@ -189,21 +191,19 @@ def run_parts(
         cuts = cuts_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar, CUTS_TABLE: cuts})
     for grain, steps in zip(plan.grains, compile_steps(plan, "spark"), strict=True):
-        ids = [metric for metric, _ in steps.metrics]
-        branches = in_result_order(union_all([query for _, query in steps.metrics]), ids)
         with _quiet():
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)
-            settings.units_done(grain.unit.name, len(ids))
-            result = spark.sql(render(branches, "spark")).toArrow()
+            settings.units_done(grain.unit.name, len(steps.metrics))
+            for metric, query in steps.metrics:
+                ordered = in_result_order(union_all([query]), [metric])
+                yield spark.sql(render(ordered, "spark")).toArrow().cast(schema)
+                settings.step(metric)
             for metric, query in steps.unit_rows:
                 if units is not None:
                     found = spark.sql(render(query, "spark")).toArrow()
                     units(metric, found.cast(unit_schema(plan.metric(metric))))
             frame.unpersist()
-        yield result.cast(schema)
-        for metric, _ in steps.metrics:
-            settings.step(metric)
 
 
 def run(
