@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from imx import cli
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -133,23 +135,33 @@ def cmd_why(args: argparse.Namespace) -> int:
     finally:
         cli._close(dataset)
     keys = metric.base.unit.keys
-    row = find_unit(results.units[metric.id].to_pylist(), keys, args.key, metric.base.unit.name)
+    row = find_unit(results.units[metric.id], keys, args.key, metric.base.unit.name)
     lines = why_lines(metric, row, keys, model.schema.calendars, results.stamp.as_of)
     render_why(lines, cli._console(args, wrap=True))
     return cli.EXIT_OK
 
 
-def find_unit(
-    rows: list[dict[str, object]], keys: tuple[str, ...], key: str, unit: str
-) -> dict[str, object]:
-    """The row whose keys, joined by ``/``, are ``key``; else a :class:`UsageError` naming the
-    nearest keys."""
+def find_unit(table: pa.Table, keys: tuple[str, ...], key: str, unit: str) -> dict[str, object]:
+    """The unit row whose keys, joined by ``/``, are ``key`` (the last of several); else a
+    :class:`UsageError` naming the nearest keys. The keys are joined in Arrow: only the row
+    found becomes a Python row, not every unit of the metric."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from imx.diagnostics import did_you_mean
     from imx.errors import UsageError
 
-    labels = {"/".join(str(r[k]) for k in keys): r for r in rows}
-    if key in labels:
-        return labels[key]
+    columns = [pc.fill_null(pc.cast(table.column(k), pa.string()), "None") for k in keys]
+    joined = (
+        pc.binary_join_element_wise(*columns, "/") if columns else pa.array([""] * table.num_rows)
+    )
+    same = pc.fill_null(pc.equal(joined, key), False).to_numpy(zero_copy_only=False)
+    hits = np.flatnonzero(np.asarray(same, bool))
+    if hits.size:
+        found: dict[str, object] = table.slice(int(hits[-1]), 1).to_pylist()[0]
+        return found
+    labels = dict.fromkeys(str(x) for x in joined.to_pylist())
     parts = len(key.split("/"))
     shape = f"a {unit}'s key is {'/'.join(keys)}"
     if parts != len(keys):
