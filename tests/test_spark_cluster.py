@@ -137,8 +137,8 @@ def test_the_standard_library_on_a_standalone_cluster_equals_duckdb(
     cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
-    # The whole library's largest job ships a task of about 150 MiB: 1 GiB executors spend it in
-    # garbage collection, and on a busy machine miss their heartbeats (the job then fails).
+    # Generous executor memory and timeouts: on a busy 2-core machine, executors that spend long
+    # in garbage collection miss their heartbeats, and the job then fails.
     monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", SUBMIT_ARGS)
     spark_engine.stop_all()  # one SparkContext per process: a local session must not answer
     data = tmp_path / "demo"
