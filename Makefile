@@ -55,7 +55,7 @@ shells:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh fish >/dev/null; }
 
 test: $(VENV)/.installed-dev chromium shells vscode
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --maxschedchunk 2 --durations 20 -q
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 # The fuzzers at scale, for a scheduled CI (docs/testing.md): 100,000 inputs for each syntax fuzzer,
