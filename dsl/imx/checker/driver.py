@@ -37,10 +37,7 @@ def build_model(project: Project, ctx: Ctx, memo: Memo | None = None) -> m.Model
     """
     memo = memo if memo is not None else Memo()
     memo.begin()
-    for module in project.modules:
-        source = project.sources.get(module.path)
-        if source is None or "\\" in source.text:  # only an escape can make a lone surrogate
-            _check_strings(module, ctx)
+    _check_all_strings(project, ctx)
     symbols = collect(project.modules, ctx)
     reading = _Reader(project)
     info = _schema_step(project, symbols, ctx, memo, reading)
@@ -86,7 +83,9 @@ def build_model(project: Project, ctx: Ctx, memo: Memo | None = None) -> m.Model
             symbols, tuple(metrics.values()), current, info, ctx, memo, reading
         ),
         files=project.files,
-        other_versions=tuple(metrics[k] for k in versions.keys() if metrics[k] not in current),
+        other_versions=tuple(
+            metrics[k] for k in versions.keys() if k not in versions.current.values()
+        ),
     )
 
 
@@ -129,6 +128,13 @@ def _names_metrics(*nodes: A.MetricDecl | A.VariantDecl) -> bool:
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_all_strings(project: Project, ctx: Ctx) -> None:
+    for module in project.modules:
+        source = project.sources.get(module.path)
+        if source is None or "\\" in source.text:  # only an escape can make a lone surrogate
+            _check_strings(module, ctx)
 
 
 def _check_strings(module: A.Module, ctx: Ctx) -> None:
