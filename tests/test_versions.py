@@ -200,6 +200,20 @@ def test_a_new_version_moves_rows_by_a_method_change_in_the_impact(
     assert {(r["old"]["version"], r["new"]["version"]) for r in moved} == {("2014", "2026.1")}
 
 
+def test_the_changelog_says_which_version_a_metric_now_means(tmp_path: Path) -> None:
+    from imx.diff import diff_models
+    from imx.render.handbook.changes import changes_page
+
+    old = load([_write(tmp_path / "old", SCHEMA + _metric(' version "2014"', "10 business_days"))])
+    new = load([_write(tmp_path / "new", VERSIONED)])
+    diff = diff_models(old, new)
+    assert diff.current == {"XFER-OT": ("XFER-OT@2014", "XFER-OT@2026.1")}
+    page = changes_page(diff, "2014")
+    assert "- XFER-OT now means XFER-OT@2026.1 (was XFER-OT@2014)" in page
+    assert "## metric XFER-OT@2026.1" in page and "## metric XFER-OT@2014" in page
+    assert diff_models(new, new).current == {}
+
+
 def test_the_reference_evaluator_gives_the_old_version_as_duckdb_does(tmp_path: Path) -> None:
     from imx import evaluate
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from imx import model as m
@@ -181,6 +181,9 @@ class EntityChange:
 class ModelDiff:
     changes: tuple[EntityChange, ...]
     renames: Mapping[str, Mapping[str, str]]  # kind → old key → new key
+    # metric id → (old current version, new current version), for each versioned metric whose
+    # current version (what references and default runs take, rule 27) moved; None: none
+    current: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -563,4 +566,23 @@ def diff_models(old: m.Model, new: m.Model) -> ModelDiff:
     for kind in ("variant", "csf", "metric set", *SCHEMA_KINDS):
         renames[kind] = _renames(first, after, kind)
     renames = {k: v for k, v in renames.items() if v}
-    return ModelDiff(tuple(_entity_changes(first, after, renames)), renames)
+    changes = tuple(_entity_changes(first, after, renames))
+    return ModelDiff(changes, renames, _current_moves(old, new, renames.get("metric", {})))
+
+
+def _current_moves(
+    old: m.Model, new: m.Model, renames: Mapping[str, str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Each versioned metric id on both sides whose current version is another one on the new
+    side (an old key read under its new name when it was renamed)."""
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for metric_id in dict.fromkeys(x.id for x in (*new.metrics, *new.other_versions)):
+        if not old.history(metric_id):
+            continue  # a new metric: added, not moved
+        before, after = old.metric(metric_id), new.metric(metric_id)
+        a = renames.get(before.key, before.key) if before else None
+        b = after.key if after else None
+        versioned = any(x is not None and x.version is not None for x in (before, after))
+        if versioned and a != b:
+            found[metric_id] = (before.key if before else None, b)
+    return found

@@ -222,6 +222,10 @@ def views(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> View:
         "counts": _counts(diff),
         "changes": [change_view(c) for c in diff.changes],
     }
+    if diff.current:  # rule 27: what a reference without a version takes now
+        out["current"] = [
+            {"metric": k, "old": a, "new": b} for k, (a, b) in sorted(diff.current.items())
+        ]
     if impact is not None:
         out["impact"] = {
             "old_stamp": _stamp_view(impact.old_stamp),
@@ -265,6 +269,17 @@ def notes(f: View) -> str:
     said = [f"changes {', '.join(f['affects'])}"] if f["affects"] else []
     said += [f["note"]] if f["note"] else []
     return f" ({'; '.join(said)})" if said else ""
+
+
+def current_lines(report: View) -> list[str]:
+    """``XFER-OT now means XFER-OT@2026.1 (was XFER-OT@2014)``, one per metric whose current
+    version moved: what its references and a default run take."""
+    out = []
+    for c in report.get("current", ()):
+        new = f"now means {c['new']}" if c["new"] else "now has every version retired"
+        was = f"was {c['old']}" if c["old"] else "every version was retired"
+        out.append(f"{c['metric']} {new} ({was})")
+    return out
 
 
 def totals(report: View) -> str:
@@ -322,6 +337,7 @@ def to_text(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> str:
     """Lines for a terminal: each change with its fields, then the impact."""
     report = views(diff, impact, old, new)
     lines = [f"{old} → {new}: {totals(report)}"]
+    lines += [f"  {line}" for line in current_lines(report)]
     for v in report["changes"]:
         lines += ["", heading(v)]
         for f in v["fields"]:
@@ -402,6 +418,8 @@ def to_markdown(diff: ModelDiff, impact: Impact | None, old: str, new: str) -> s
     """A review comment: totals, a table per changed definition, the impact with both stamps."""
     report = views(diff, impact, old, new)
     lines = [f"## Changes from `{cell(old)}` to `{cell(new)}`", "", totals(report) + "."]
+    moved = current_lines(report)
+    lines += ["", *(f"- {cell(line)}" for line in moved)] if moved else []
     for v in report["changes"]:
         lines += _markdown_change(v)
     if "impact" in report:

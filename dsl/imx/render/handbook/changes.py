@@ -8,7 +8,7 @@ goes through the handbook's Markdown helpers, so none of it becomes markup.
 from __future__ import annotations
 
 from imx.diff import ModelDiff
-from imx.render.diff import heading, move, notes, totals, views
+from imx.render.diff import current_lines, heading, move, notes, totals, views
 from imx.render.handbook.markup import cell, code, table, text
 
 PAGE = "changes.md"
@@ -24,6 +24,9 @@ def changes_page(diff: ModelDiff, old: str) -> str:
         "exist; a **threshold** change judges the same numbers differently; **wording** changes "
         "no result.",
     ]
+    moved = current_lines(report)  # rule 27: what references and default runs take now
+    if moved:
+        parts.append("\n".join(f"- {text(line)}" for line in moved))
     for v in report["changes"]:
         parts.append(f"## {text(heading(v))}")
         if v["status"] in ("added", "removed"):
