@@ -202,7 +202,8 @@ def _variant(ctx: Context, metric: m.Metric, variant: m.Variant) -> str:
     parts.append(
         table(["Overrides", "Base", f"Variant {text(variant.name)}"], rows, css="imx-variants")
     )
-    declared = ctx.index.variants.get((metric.id, variant.name))
+    index = ctx.index.variants
+    declared = index.get((variant.base, variant.name)) or index.get((metric.id, variant.name))
     if declared is not None:
         parts.append(
             f'??? example "Variant {text(variant.name)} as written"\n\n'
