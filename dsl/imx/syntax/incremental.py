@@ -4,10 +4,11 @@ same as ``parse(text)``, with only the top-level items the edit touched parsed a
 A file is cut into chunks where a declaration keyword starts a line (the cut the parser's own
 recovery makes). A chunk before the edit is the same text at the same place: its items are kept.
 A chunk after it is the same text moved by the edit's length: its items are kept, their spans
-moved (but ``NO_SPAN``, which marks a node without text). The chunks between are parsed alone, the rest of the file blanked so their offsets are the
-file's. When the last parse had a syntax error, when a new chunk does not parse on its own, or
-when an item of the last parse does not lie inside one chunk, the whole file is parsed instead,
-so a file with an error reads exactly as ``parse`` reads it.
+moved (but ``NO_SPAN``, which marks a node without text). The chunks between are parsed alone,
+what comes before each blanked so its offsets are the file's. When the last parse had a syntax
+error, when a new chunk does not parse on its own, or when an item of the last parse does not lie
+inside one chunk, the whole file is parsed instead, so a file with an error reads exactly as
+``parse`` reads it.
 
 >>> first = parse("unit site = study, site\\nunit study = study\\n", "a.imx")
 >>> again = reparse(first, "unit site = study, site\\nunit trial = study\\n", "a.imx")
@@ -46,7 +47,6 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
         return parse(text, path)
     items: list[A.Item] = []
     comments: list[A.Comment] = []
-    blank = ""  # the new text with every character but line ends blanked, when a chunk needs it
     for lo, hi in _chunks(text):
         if hi <= head and (lo, hi) in kept:  # before the edit: the same text at the same place
             chunk_items, chunk_comments = kept[(lo, hi)]
@@ -54,8 +54,8 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
             was_items, was_comments = kept[(lo - moved, hi - moved)]
             chunk_items, chunk_comments = _moved(was_items, moved), _moved(was_comments, moved)
         else:
-            blank = blank or _blank(text)
-            result = parse(blank[:lo] + text[lo:hi] + blank[hi:], path)
+            # the chunk where it is in the file, what comes before it blanked (line ends kept)
+            result = parse(_blank(text[:lo]) + text[lo:hi], path)
             if result.module is None or result.diagnostics:
                 return parse(text, path)
             chunk_items, chunk_comments = result.module.items, result.module.comments
@@ -114,6 +114,16 @@ def _moved(nodes: tuple[N, ...], distance: int) -> tuple[N, ...]:
 _STAY = frozenset({str, bool, int, Decimal, type(None)})  # values without spans
 
 
+_NODES: set[type] = set()  # the node classes met so far
+
+
+def _is_node(kind: type) -> bool:
+    if dataclasses.is_dataclass(kind):
+        _NODES.add(kind)
+        return True
+    return False
+
+
 def _move(value: object, distance: int) -> object:
     """``value`` with its spans moved (the most frequent kinds first: it runs on every node)."""
     kind = type(value)
@@ -126,7 +136,7 @@ def _move(value: object, distance: int) -> object:
         return tuple(
             [x if type(x) in _STAY else _move(x, distance) for x in value]  # type: ignore[attr-defined]
         )
-    if kind not in _STAY and dataclasses.is_dataclass(value):  # a node: its fields moved
+    if kind in _NODES or (kind not in _STAY and _is_node(kind)):  # a node: its fields moved
         copy = object.__new__(kind)
         object.__setattr__(
             copy,
