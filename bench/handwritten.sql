@@ -48,10 +48,12 @@ WITH t AS (
 SELECT quantile_cont(bd, 0.5) AS value FROM t WHERE bd >= 0;
 
 -- name: XFER-OT
--- The window is 3 business days, 2 for oncology studies (the stdlib's `oncology` variant).
+-- The window is 3 business days, 2 for oncology studies and 1 for phase 3 oncology studies (the
+-- stdlib's `oncology` and `onc-ph3` variants).
 WITH t AS (
     SELECT tp.received, b.idx - a.idx AS bd,
-           CASE WHEN st.therapeutic_area = 'oncology' THEN 2 ELSE 3 END AS window_bd
+           CASE WHEN st.therapeutic_area = 'oncology' AND st.phase = '3' THEN 1
+                WHEN st.therapeutic_area = 'oncology' THEN 2 ELSE 3 END AS window_bd
     FROM tp
     LEFT JOIN studies st ON st.study = tp.study
     JOIN cal a ON a.calendar = tp.calendar AND a.day = CAST(tp.acquired AT TIME ZONE tp.zone AS DATE)

@@ -43,7 +43,7 @@ def six(folder: Path, holidays: Mapping[str, list[dt.date]]) -> dict[str, float]
     keys = ["study", "site", "subject", "timepoint"]
     firsts = ev.groupby(keys + ["event"])["at"].min().unstack()
     counts = ev.groupby(keys + ["event"]).size().unstack(fill_value=0)
-    tp = firsts.join(counts, rsuffix="_n").reset_index()
+    tp = firsts.join(counts, suffixes=("", "_n")).reset_index()
     tp = tp.merge(sites[["study", "site", "calendar"]], on=["study", "site"], how="left")
     tp["calendar"] = tp["calendar"].fillna("us")
     out: dict[str, float] = {}
@@ -59,9 +59,12 @@ def six(folder: Path, holidays: Mapping[str, list[dt.date]]) -> dict[str, float]
     pop = pop[~(pop["images_received"] < pop["scan_acquired"])]
     end = pop["images_received"].fillna(as_of)
     d = _business_days(pop["scan_acquired"], end, pop["calendar"], holidays)
-    # The window is 3 business days, 2 for oncology studies (the stdlib's `oncology` variant).
-    studies = pd.read_parquet(folder / "studies.parquet").set_index("study")["therapeutic_area"]
-    window = np.where(pop["study"].map(studies) == "oncology", 2, 3)
+    # The window is 3 business days, 2 for oncology studies, 1 for phase 3 oncology studies (the
+    # stdlib's `oncology` and `onc-ph3` variants).
+    studies = pd.read_parquet(folder / "studies.parquet").set_index("study")
+    oncology = (pop["study"].map(studies["therapeutic_area"]) == "oncology").to_numpy()
+    phase3 = (pop["study"].map(studies["phase"]) == "3").to_numpy()
+    window = np.where(oncology & phase3, 1, np.where(oncology, 2, 3))
     met = pop["images_received"].notna() & (d <= window)
     decided = pop["images_received"].notna() | (d > window)
     out["XFER-OT"] = float(met.sum() / decided.sum())
