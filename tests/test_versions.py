@@ -117,9 +117,11 @@ def test_id_at_version_runs_the_old_definition_and_results_carry_the_version(
     assert default != chosen
     stamp = json.loads((tmp_path / "old.stamp.json").read_text(encoding="utf-8"))
     assert stamp["metrics"] == "XFER-OT@2014" and stamp["versions"] == "XFER-OT@2014"
+    out = capsys.readouterr().out.replace("\n", "")
+    assert "XFER-OT@2014  site S1/001" in out and "versions XFER-OT@2014" in out
     every = _run(spec, tmp_path / "all.csv")  # a default run: current versions only
     assert {(r["metric"], r["version"]) for r in every} == {("XFER-OT", "2026.1"), ("QC", "")}
-    capsys.readouterr()
+    assert "versions XFER-OT@2026.1" in capsys.readouterr().out.replace("\n", "")
 
 
 def test_every_results_format_carries_the_version(tmp_path: Path) -> None:

@@ -517,4 +517,5 @@ def stamp_text(stamp: Stamp) -> Text:
         ("stamp ", "dim"),
         visible(f"as_of {_instant(stamp.as_of)} · spec {stamp.spec_hash[:12]} · "),
         visible(f"data {stamp.data_fingerprint[:12]} · imx {stamp.imx_version}"),
+        visible(f" · versions {', '.join(stamp.versions)}") if stamp.versions else "",
     )
