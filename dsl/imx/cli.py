@@ -881,7 +881,8 @@ def _add_run(sub: SubParsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--profile",
         action="store_true",
-        help="print where the time goes: seconds per phase and per grain (on stderr)",
+        help="print where the time and memory go: seconds, CPU seconds and peak memory per"
+        " phase and per grain (on stderr)",
     )
     return p
 
