@@ -8,6 +8,7 @@ console stays free of errors; saves screenshots under the test's tmp dir.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import http.server
 import json
@@ -22,10 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from handbook_support import checked, hostile_checked, hostile_results, results
 from imx.render.handbook import build_handbook
+from imx.results import Results
 
 pytestmark = pytest.mark.slow
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -208,10 +212,22 @@ def _serve(site: Path) -> Iterator[str]:
     server.server_close()
 
 
+def _under_variant(run: Results, metric: str, study: str, variant: str) -> Results:
+    """``run`` with ``study``'s rows of ``metric`` evaluated under ``variant``."""
+    table = run.table
+    mine = pc.and_(pc.equal(table["metric"], metric), pc.equal(table["study"], study))
+    named = pc.if_else(pc.fill_null(mine, False), pa.scalar(variant), table["variant"])
+    index = table.schema.get_field_index("variant")
+    return dataclasses.replace(run, table=table.set_column(index, "variant", named))
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture project's handbook (built once): study S2 of XFER-OT is under its oncology
+    variant, so its trend panel shows that variant's bands."""
     model, sources = checked()
-    site = build_handbook(model, tmp_path_factory.mktemp("handbook"), results(model), sources)
+    run = _under_variant(results(model), "XFER-OT", "S2", "oncology")
+    site = build_handbook(model, tmp_path_factory.mktemp("handbook"), run, sources)
     yield from _serve(site)
 
 
@@ -228,6 +244,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     chrome = Browser(find_chromium(), tmp_path_factory.mktemp("chromium-profile"))
     try:
         chrome.open_page()
+        # No stored palette choice: each page takes its scheme from prefers-color-scheme.
+        forget = "try { localStorage.clear(); } catch (e) {}"
+        chrome.send("Page.addScriptToEvaluateOnNewDocument", {"source": forget})
         yield chrome
     finally:
         chrome.close()
@@ -374,11 +393,41 @@ DUPLICATE_IDS = (
 )
 
 
+SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> mkdocs-material's
+# An element a reader sees: scrolled to, of some size, inside the viewport's width, not hidden.
+ON_SCREEN = """(e => { e.scrollIntoView({block: 'nearest'}); const r = e.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.left >= -1 && r.right <= innerWidth + 1
+    && r.top < innerHeight && r.bottom > 0 && getComputedStyle(e).visibility === 'visible'; })"""
+
+
 def _viewport(browser: Browser, width: int, scheme: str) -> None:
     metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}
     browser.send("Emulation.setDeviceMetricsOverride", metrics)
     feature = {"name": "prefers-color-scheme", "value": scheme}
     browser.send("Emulation.setEmulatedMedia", {"features": [feature]})
+
+
+def _open(browser: Browser, url: str, scheme: str) -> None:
+    """Navigate, and check the page shows ``scheme``: it follows prefers-color-scheme, unless an
+    earlier page stored a choice, which the palette toggle (as a reader would) changes."""
+    browser.navigate(url)
+    wanted = list(SCHEMES).index(scheme)
+    toggle = f"document.querySelector('label[for=\"__palette_{wanted}\"]')"
+    if browser.js("document.body.getAttribute('data-md-color-scheme')") != SCHEMES[scheme]:
+        browser.js(f"{toggle}.click()")
+    shown = browser.js(
+        "[document.body.getAttribute('data-md-color-scheme'),"
+        " matchMedia('(prefers-color-scheme: dark)').matches, JSON.stringify(localStorage)]"
+    )
+    assert shown[0] == SCHEMES[scheme], (url, scheme, shown)
+
+
+def _seen(browser: Browser, css: str) -> bool:
+    """Whether the first element matching ``css`` is on screen once scrolled to, and the page
+    does not overflow sideways."""
+    found = browser.js(f"(e => e ? {ON_SCREEN}(e) : null)(document.querySelector('{css}'))")
+    assert found is not None, f"nothing matches {css}"
+    return bool(found) and browser.js(PAGE_OVERFLOW) <= 0
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(1400, "light"), (390, "dark")])
@@ -388,7 +437,7 @@ def test_no_page_overflows_and_no_table_hides_columns(
     _viewport(browser, width, scheme)
     try:
         for page in LAYOUT_PAGES:
-            browser.navigate(served + page)
+            _open(browser, served + page, scheme)
             assert browser.js(PAGE_OVERFLOW) <= 0, (page, width)
             assert browser.js(HIDDEN_COLUMNS) == [], (page, width)
             assert browser.js(DUPLICATE_IDS) == [], page
@@ -444,6 +493,9 @@ def test_matrices_head_their_columns_with_titles_and_fit_at_desktop_width(
             "cardiology or vascular (therapeutic area)",
         ]
         assert browser.js(fits.format(".imx-variant-matrix"))
+        assert _seen(browser, ".imx-variant-matrix table") and _seen(
+            browser, ".imx-variant-details"
+        )
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
 
@@ -473,8 +525,10 @@ def test_trend_figure_shows_every_study_with_axis_titles_at_phone_width(
             " r.width > 200, r.left >= 0 && r.right <= innerWidth]; })()"
         )
         texts, wide, inside = found
-        assert {"portfolio", "S1", "S2", "period", "value (%)"} <= set(texts), texts
+        assert {"portfolio", "S1", "period", "value (%)"} <= set(texts), texts
+        assert "S2 · variant oncology" in texts, texts  # its panel over the variant's bands
         assert wide and inside, found
+        assert _seen(browser, ".imx-trend-figure svg")
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
 
@@ -499,6 +553,9 @@ def test_home_opens_with_a_run_summary_and_a_failing_only_switch(
         )
         shown = browser.js(visible + ".map(r => r.querySelector('a').getAttribute('href'))")
         assert shown and all(h.startswith("metrics/") for h in shown), shown
+        assert _seen(browser, ".imx-run-counts") and _seen(browser, ".imx-flagged-box")
+        box = "document.querySelector('.imx-flagged-box').getBoundingClientRect().height"
+        assert browser.js(box) <= 0.5 * 900, "the flagged rows should scroll in a compact box"
         browser.js("document.getElementById('imx-only-failing').click()")
         assert browser.js(visible + ".filter(r => r.dataset.status !== 'red').length") == 0
     finally:
@@ -526,3 +583,50 @@ def test_process_map_labels_are_readable_and_it_has_a_legend(
         assert browser.js(PAGE_OVERFLOW) <= 0
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
+
+
+# WCAG contrast of a colour against the page's background (both as computed rgb()).
+CONTRAST = """(() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const bg = getComputedStyle(document.body).backgroundColor;
+  const low = [];
+  for (const t of document.querySelectorAll('.imx-figure svg text, .imx-status')) {
+    const c = t.closest('svg') ? getComputedStyle(t).fill : getComputedStyle(t).color;
+    if (ratio(c, bg) < 4.5) low.push([t.textContent.trim(), c, ratio(c, bg).toFixed(2)]);
+  }
+  for (const p of document.querySelectorAll('.imx-trend-figure svg path')) {
+    const st = getComputedStyle(p);
+    if (st.stroke === 'none' || parseFloat(st.strokeOpacity) < 0.5) continue;  // grid lines
+    if (parseFloat(st.strokeWidth) >= 1.5 && ratio(st.stroke, bg) < 3)
+      low.push(['line', st.stroke, ratio(st.stroke, bg).toFixed(2)]);
+  }
+  return [bg, low];
+})()"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_charts_and_statuses_keep_their_contrast_in_light_and_dark(
+    browser: Browser, served: str, scheme: str, tmp_path: Path
+) -> None:
+    """Figure text, trend lines and status chips read against the scheme's background (text
+    4.5:1, lines 3:1), at desktop and phone width; the palette follows prefers-color-scheme."""
+    try:
+        for width in (1400, 390):
+            _viewport(browser, width, scheme)
+            for page in ("metrics/XFER-OT.html", "scorecard.html", "index.html"):
+                _open(browser, served + page, scheme)
+                background, low = browser.js(CONTRAST)
+                assert not low, (page, width, scheme, background, low[:5])
+                assert browser.js(PAGE_OVERFLOW) <= 0, (page, width)
+            if width == 390:
+                assert _seen(browser, ".imx-run-summary")
+        browser.navigate(served + "metrics/XFER-OT.html")
+        assert _seen(browser, ".imx-trend-figure svg") and _seen(browser, ".imx-band-figure svg")
+        browser.screenshot(tmp_path / f"metric-390-{scheme}.png")
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+        browser.send("Emulation.setEmulatedMedia", {"features": []})

@@ -187,12 +187,17 @@ def trend_figure(
     bands: m.Bands | None,
     unit: m.ValueUnit,
     *,
+    variants: Mapping[str, tuple[str, m.Bands | None]] | None = None,
     salt: str = "trend",
 ) -> str:
     """Values by period in small multiples: the portfolio, then one panel per study (every
-    study, none left out), each over the shaded bands with the portfolio drawn faintly behind."""
+    study, none left out), each over the shaded bands with the portfolio drawn faintly behind.
+    A study in ``variants`` (study → its variant's name and bands) is drawn over that variant's
+    bands, its panel titled with the variant."""
+    variants = variants or {}
     periods = sorted({p for points in series.values() for p, _ in points})
     values = [v for points in series.values() for _, v in points if v is not None]
+    values += [float(p) for _name, own in variants.values() for p in _breakpoints(own)]
     low, high = value_range(bands, unit, values)
     labels = sorted(series, key=lambda k: (k != "portfolio", k))
     columns = min(3, len(labels))
@@ -201,7 +206,12 @@ def trend_figure(
         fig = Figure(figsize=(6.4, 0.7 + 1.6 * rows))
         axes = list(fig.subplots(rows, columns, sharey=True, squeeze=False).flat)
         for ax, label in zip(axes, labels, strict=False):
-            _trend_panel(ax, label, series, periods, bands, (low, high))
+            name, own = variants.get(label, ("", None))
+            _trend_panel(ax, label, series, periods, own or bands, (low, high))
+            if name:
+                ax.set_title(
+                    figure_text(f"{label} · variant {name}"), fontsize=9, loc="left", pad=3
+                )
             _trend_axes(ax, periods, unit)
         for ax in axes[len(labels) :]:
             ax.axis("off")

@@ -30,6 +30,7 @@ YES = "✓"
 
 
 WIDE = "---\nhide:\n  - toc\n---"  # front matter: a page of wide matrices gives up its table of contents
+WIDEST = "---\nhide:\n  - navigation\n  - toc\n---"  # and the navigation too: the variant matrix
 
 
 def categories(model: m.Model) -> list[tuple[str, list[m.Metric]]]:
@@ -89,10 +90,12 @@ def run_summary(model: m.Model, results: pa.Table) -> str:
     flagged = [r for r in now if r.get("status") in FAILING and r.get("level") != "site"]
     flagged.sort(key=lambda r: (FAILING.index(str(r.get("status"))), str(r.get("metric"))))
     lines = [f'<p class="imx-run-counts">Current result rows by status: {chips}</p>']
+    reds = sum(1 for r in flagged if r.get("status") == "red")
     lines.append(
         '<p><label><input type="checkbox" id="imx-only-failing"> show only failing (red)'
-        f"</label> · {len(flagged)} red or amber rows beside sites</p>"
+        f"</label> · {reds} red and {len(flagged) - reds} amber rows beside sites, red first</p>"
     )
+    lines.append('<div class="imx-flagged-box" tabindex="0">')  # compact: the rows scroll
     lines.append('<table class="imx-flagged"><thead><tr><th>Metric</th><th>Where</th>')
     lines.append("<th>Value</th><th>Status</th></tr></thead><tbody>")
     units = {x.id: x.base.value_unit for x in model.metrics}
@@ -105,7 +108,7 @@ def run_summary(model: m.Model, results: pa.Table) -> str:
             f"{html_text(metric)}</a></td><td>{html_text(scores.where_label(row))}</td>"
             f"<td>{html_text(value)}</td><td>{scores.status_chip(row.get('status'))}</td></tr>"
         )
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)
 
 
@@ -189,10 +192,11 @@ def _kpi_link(model: m.Model, kpi: str) -> str:
 def variants_page(ctx: Context) -> str:
     """The metric × selector matrix: for each variant, what it changes."""
     with_variants = [x for x in ctx.model.metrics if x.variants]
-    parts = [WIDE, "# Therapeutic-area variants"]
+    parts = [WIDEST, "# Therapeutic-area variants"]
     parts.append(
         "A variant overlays its base metric for the studies its selector matches. Each cell names "
-        "the variant and the fields it changes; the metric page shows base and variant values."
+        "the variant and the fields it changes; the table below the matrix gives the new values, "
+        "and the metric page shows base and variant side by side."
     )
     if not with_variants:
         parts.append("This project declares no variants.")
@@ -205,6 +209,13 @@ def variants_page(ctx: Context) -> str:
         cells = {selector_text(v): _variant_cell(metric, v) for v in metric.variants}
         rows.append([_metric_link(metric), *(cells.get(s, "") for s in selectors)])
     parts.append(table(header, rows, css="imx-matrix imx-variant-matrix"))
+    parts.append("## What each variant changes")
+    details = [
+        [_metric_link(x), _variant_link(x, v), text(shown[selector_text(v)]), _changes(x, v)]
+        for x in sorted(with_variants, key=lambda x: x.id)
+        for v in x.variants
+    ]
+    parts.append(table(["Metric", "Variant", "For", "Changes"], details, css="imx-variant-details"))
     return "\n\n".join(parts) + "\n"
 
 
@@ -215,10 +226,20 @@ def selector_words(variant: m.Variant) -> str:
     return " and ".join(terms) or variant.name
 
 
+def _variant_link(metric: m.Metric, variant: m.Variant) -> str:
+    return link(variant.name, f"metrics/{metric.id}.md#variant-{variant.name}")
+
+
 def _variant_cell(metric: m.Metric, variant: m.Variant) -> str:
+    """The matrix's cell: the variant and the names of the fields it changes (compact, so every
+    column fits the page; the values are in the table below)."""
+    fields = dict.fromkeys(f for f, _base, _v in override_rows(metric.base, variant))
+    return _variant_link(metric, variant) + "<br>" + cell(", ".join(fields))
+
+
+def _changes(metric: m.Metric, variant: m.Variant) -> str:
     changed = [f"{f}: {v}" for f, _base, v in override_rows(metric.base, variant)]
-    target = f"metrics/{metric.id}.md#variant-{variant.name}"
-    return link(variant.name, target) + "<br>" + "<br>".join(cell(c) for c in changed)
+    return "<br>".join(cell(c) for c in changed)
 
 
 def process_map_page(ctx: Context) -> str:

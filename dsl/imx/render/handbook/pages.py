@@ -365,7 +365,12 @@ def _results(ctx: Context, metric: m.Metric) -> str:
         body.append(f'??? note "Per site ({len(scores.current(sites))})"\n\n' + _indent(site_table))
     series = scores.trend_series(rows)
     if any(len(points) > 1 for points in series.values()):
-        svg = figures.trend_figure(series, metric.base.bands, unit, salt=f"trend-{metric.id}")
+        own = {v.name: v.resolved.bands for v in metric.variants}
+        studies = scores.study_variants(rows)
+        variants = {study: (name, own.get(name)) for study, name in studies.items()}
+        svg = figures.trend_figure(
+            series, metric.base.bands, unit, variants=variants, salt=f"trend-{metric.id}"
+        )
         body.append("### Trend by period")
         body.append(raw_block(svg, "imx-figure imx-trend-figure"))
     return "\n\n".join(body)

@@ -226,6 +226,20 @@ def trend_series(rows: Sequence[Row]) -> dict[str, list[tuple[str, float | None]
     return {k: sorted(v) for k, v in series.items()}
 
 
+def study_variants(rows: Sequence[Row]) -> dict[str, str]:
+    """The variant each study's by-period rows were evaluated under (its latest period's), for
+    studies a variant covers; ``base`` rows name none."""
+    latest: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        variant, period = row.get("variant"), row.get("period")
+        if row.get("level") != "study" or not period or variant in (None, "", "base"):
+            continue
+        study = str(row.get("study"))
+        if study not in latest or latest[study][0] < str(period):
+            latest[study] = (str(period), str(variant))
+    return {study: variant for study, (_period, variant) in latest.items()}
+
+
 def _number(value: Any) -> float | None:
     if value is None or value == "":
         return None
