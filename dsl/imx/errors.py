@@ -46,8 +46,9 @@ class EngineUnavailable(ImxError):
 
 
 class RunFailed(ImxError):
-    """A run that the specs and data, both readable, do not allow: studies matched by two equally
-    specific variants of a metric (semantics rule 28). A finding, so `imx` exits 1."""
+    """A run that the specs and data, both readable, do not allow: units (of studies, of sites)
+    matched by two equally specific variants of a metric and no more specific one (semantics
+    rule 28). A finding, so `imx` exits 1."""
 
     exit_code = 1
 
