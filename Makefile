@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test check lint typecheck docs bench clean chromium shells fuzz vscode
+.PHONY: demo test check lint typecheck docs bench clean chromium shells postgres fuzz vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,14 @@ shells:
 	  echo "installing Debian's zsh and fish for the shell completion tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh fish >/dev/null; }
 
-test: $(VENV)/.installed-dev chromium shells vscode
+# The standalone SQL test (tests/test_standalone.py) starts Debian's PostgreSQL server of its own
+# (initdb and postgres from /usr/lib/postgresql/*/bin, on a unix socket) and stops it after.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the standalone SQL test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(VENV)/.installed-dev chromium shells postgres vscode
 	$(BIN)/python -m pytest -n 2 --maxschedchunk 2 --durations 20 -q
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 

@@ -134,6 +134,8 @@ CASES: list[tuple[list[str], int, str]] = [
     (["sql", "Q-1"], 2, "usage: imx sql"),
     (["explain", "Q-1", "{spec}", "--colour"], 2, "usage: imx explain"),
     (["sql", "Q-2", "{spec}"], 2, "did you mean `Q-1`?"),
+    (["sql", "Q-1", "{spec}", "--as-of", "2026-03-01T00:00Z"], 2, "--as-of is for --standalone"),
+    (["sql", "Q-1", "{spec}", "--standalone", "--as-of", "soon"], 2, "soon"),
     # docs and demo-data folders, addresses, cuts
     (["docs", "build", "{spec}", "--out", "{tmp}/file.txt"], 2, "is a file, not a folder"),
     (["docs", "build", "{spec}", "--out", "{tmp}/file.txt/hb"], 2, "{tmp}/file.txt` is a file"),

@@ -181,6 +181,14 @@ def business_calendar(cal: CalendarDef) -> BusinessCalendar:
     return BusinessCalendar(cal)
 
 
+def holidays_between(cal: CalendarDef, first: int, last: int) -> tuple[dt.date, ...]:
+    """The calendar's holidays on weekdays in the years ``first`` to ``last`` (its own and its
+    country's), in order: what a generated calendar table needs besides the weekend."""
+    bc = business_calendar(cal)
+    bc._ensure_years(first, last)
+    return tuple(d for d in bc._holidays if first <= d.year <= last)
+
+
 def business_days(a: dt.datetime, b: dt.datetime, cal: CalendarDef) -> int:
     """Business days strictly after ``a``'s local date up to and including ``b``'s (rule 4)."""
     return business_calendar(cal).count_after(local_date(a, cal), local_date(b, cal))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from imx import __version__
 from imx import messages as M
-from imx.dialects import DIALECTS, TESTED_DIALECTS
+from imx.dialects import DIALECTS, STANDALONE_DIALECTS, TESTED_DIALECTS
 from imx.errors import ImxError, OutputError, UsageError
 
 if TYPE_CHECKING:
@@ -527,9 +527,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from imx.evaluation import compile_sql
     from imx.render.text import visible
 
+    if args.as_of is not None and not args.standalone:  # judged before any work
+        raise UsageError(M.SQL_AS_OF_ALONE, [M.SQL_AS_OF_ALONE_HINT])
     checked = _checked_model(args)
     assert checked.model is not None
     metric = _metric_or_usage(checked.model, args.metric)
+    if args.standalone:
+        return _print_standalone(checked.model, metric.id, args)
     sql = compile_sql(checked.model, metric.key, dialect=args.dialect)
     # On a terminal, control characters of spec strings are shown written out, never sent to it;
     # a pipe or a file gets the SQL exactly.
@@ -540,6 +544,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
             f"{', '.join(TESTED_DIALECTS)}",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def _print_standalone(model: Model, metric_id: str, args: argparse.Namespace) -> int:
+    """``imx sql --standalone``: the script that runs over the user's own tables."""
+    from imx.render.text import visible
+    from imx.standalone import script
+
+    text = script(model, metric_id, args.dialect, args.as_of).text()
+    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
+    if args.dialect not in STANDALONE_DIALECTS:
+        shown = ", ".join(STANDALONE_DIALECTS)
+        print(M.STANDALONE_PRINTED_ONLY.format(args.dialect, shown), file=sys.stderr)
     return EXIT_OK
 
 
@@ -909,6 +926,19 @@ def _add_sql(sub: SubParsers) -> argparse.ArgumentParser:
         default="duckdb",
         help=f"executed in imx's tests: {', '.join(TESTED_DIALECTS)}; printed only (untested): "
         f"{', '.join(d for d in DIALECTS if d not in TESTED_DIALECTS)}",
+    )
+    p.add_argument(
+        "--standalone",
+        action="store_true",
+        help="one script that runs as-is over your own tables (calendar, hygiene, the cut, the "
+        f"metric); run in a fresh database by imx's tests: {', '.join(STANDALONE_DIALECTS)}; "
+        f"printed only: {', '.join(d for d in DIALECTS if d not in STANDALONE_DIALECTS)}",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_option(parse_instant),
+        metavar="INSTANT",
+        help="with --standalone: the data cut written into the script (default: the latest event)",
     )
     return p
 

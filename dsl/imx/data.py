@@ -570,10 +570,16 @@ class _Staged:
 
     @property
     def values(self) -> list[Sql]:
-        """Every staged value of a row, for hashing."""
-        names = [c.name for c in self.table.columns]
-        names += [_naive(i) for i in self.naive] + [_bad(i) for i in self.fallible]
-        return [S.column(n) for n in names]
+        """The typed values of a row, for hashing."""
+        return [S.column(c.name) for c in self.table.columns]
+
+    @property
+    def extras(self) -> list[Sql]:
+        """A row's naive timestamps and the text of its values that cannot be read (null when
+        none), hashed with its values when one is given."""
+        return [
+            S.column(n) for n in [_naive(i) for i in self.naive] + [_bad(i) for i in self.fallible]
+        ]
 
     @property
     def columns(self) -> list[str]:
@@ -698,7 +704,9 @@ class _Loader:
         v, aside, hashes = (staged.relation(k) for k in ("v", "aside", "hashes"))
         rule = _row_rule(staged, self.schema.event_names)
         stamp = _event_time(staged.table) if staged.table.name == self.schema.EVENTS_TABLE else None
-        self._run(S.row_hashes(hashes, v, rule, staged.key, staged.values, stamp, _NAMES))
+        self._run(
+            S.row_hashes(hashes, v, rule, staged.key, staged.values, stamp, _NAMES, staged.extras)
+        )
         totals = self._one(S.hash_totals(hashes, _NAMES))
         staged.digest = [str(t or 0) for t in totals[:3]]
         staged.read = int(totals[0]) + len(staged.rejects)
@@ -1182,23 +1190,11 @@ def _tally_index(quality: Sequence[QualityFinding], table: str) -> int:
 
 def _row_rule(staged: _Staged, events: Sequence[str]) -> Sql:
     """The first row rule that holds for a row, or NULL (semantics rule 3, in order)."""
-    table = staged.table
-    conditions = {
-        "unreadable-row": [S.not_null(S.column(_bad(i))) for i in staged.fallible],
-        "null-key": [
-            S.is_null(S.column(c.name)) for c in table.columns if c.key and not c.optional
-        ],
-        "naive-timestamp": [S.not_null(S.column(_naive(i))) for i in staged.naive],
-        "null-timestamp": [
-            S.is_null(S.column(c.name))
-            for c in table.columns
-            if c.type is ColumnType.TIMESTAMP and not c.optional
-        ],
-        "unknown-event": [
-            S.unknown_event(c, events) for c in table.columns if c.type is ColumnType.EVENT
-        ],
-    }
-    return S.row_rule([(rule, conditions[rule]) for rule in _ROW_RULES])
+    bad = [S.column(_bad(i)) for i in staged.fallible]
+    naive = [S.column(_naive(i)) for i in staged.naive]
+    conditions = S.row_conditions(staged.table, events, bad, naive)
+    assert tuple(rule for rule, _ in conditions) == _ROW_RULES
+    return S.row_rule(conditions)
 
 
 def _event_time(table: TableDef) -> str | None:

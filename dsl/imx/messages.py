@@ -302,6 +302,14 @@ LEVEL_NOT_DECLARED_HINT = (
     " declares none); ask for another per metric: --level {}:{}"
 )
 NO_SUCH_METRIC = "no metric `{}` in this project"
+SQL_AS_OF_ALONE = "--as-of is for --standalone: the data cut written into the script"
+SQL_AS_OF_ALONE_HINT = (
+    "add --standalone, or leave --as-of out (the query alone reads the cut as now)"
+)
+STANDALONE_PRINTED_ONLY = (
+    "-- note: this {} script is printed only; imx's tests run the standalone scripts of {} in a "
+    "fresh database"
+)
 NO_SUCH_VARIANT = "{} has no variant `{}`"
 NO_EXAMPLES = "no examples found"
 NO_RESULTS_FILE = "no such results file: {}"

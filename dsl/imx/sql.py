@@ -55,6 +55,7 @@ from imx.plan import (
     Plan,
     PlanError,
     build_plan,
+    stat_quantile,
 )
 
 SQL_TYPES = {
@@ -196,6 +197,7 @@ DIALECT_FUNCTIONS: dict[str, dict[str, Builder]] = {
         ),
     },
     "postgres": {
+        "examples": lambda a: a[0],  # marks the dialect without an array sort: _examples_sorted
         "micros_between": lambda a: _cast(
             exp.Mul(
                 this=exp.Extract(
@@ -226,7 +228,7 @@ def _aggregate(
     (``quantiles``) where the dialect has one: the engine then sorts the values once."""
     shared = agg.fn == "quantile" and len(agg.shared) > 1 and "quantiles" in functions
     if agg.fn == "examples":
-        return _examples(arg, where)
+        return (_examples_sorted if "examples" in functions else _examples)(arg, where)
     match agg.fn:
         case "count":
             out: exp.Expr = exp.Count(this=exp.Star())
@@ -265,6 +267,30 @@ def _examples(arg: exp.Expr | None, where: exp.Expr | None) -> exp.Expr:
         end=exp.Literal.number(EXAMPLES),
         is_length=True,
     )
+
+
+def _examples_sorted(arg: exp.Expr | None, where: exp.Expr | None) -> exp.Expr:
+    """:func:`_examples` where no array sort function exists (PostgreSQL): the distinct values
+    aggregated in order."""
+    assert arg is not None
+    chosen = exp.Case(ifs=[exp.If(this=where, true=arg)]) if where is not None else arg
+    ordered = exp.Order(
+        this=exp.Distinct(expressions=[chosen]), expressions=[exp.Ordered(this=chosen.copy())]
+    )
+    given = exp.Not(this=exp.Is(this=chosen.copy(), expression=exp.Null()))
+    found = exp.Filter(this=exp.ArrayAgg(this=ordered), expression=exp.Where(this=given))
+    first = exp.Slice(this=exp.Literal.number(1), expression=exp.Literal.number(EXAMPLES))
+    return exp.Bracket(this=exp.Paren(this=found), expressions=[first])
+
+
+def _first_in_order(value: exp.Expr, keys: Sequence[exp.Ordered], rows: exp.Expr) -> exp.Expr:
+    """The ``value`` of the first of ``rows`` in the order of ``keys`` (an ordered array
+    aggregate: for a dialect without the least of structs, PostgreSQL)."""
+    found = exp.Filter(
+        this=exp.ArrayAgg(this=exp.Order(this=value, expressions=list(keys))),
+        expression=exp.Where(this=rows),
+    )
+    return exp.Bracket(this=exp.Paren(this=found), expressions=[exp.Literal.number(1)], offset=1)
 
 
 class _Compiler:
@@ -363,6 +389,13 @@ class _Compiler:
         fact's instant, a non-null value before a null, the smallest of those."""
         assert f.column is not None
         value = self.col(f.column, "e")
+        if self.dialect == "postgres":
+            keys = [
+                exp.Ordered(this=time, desc=f.kind == "attr_last"),
+                exp.Ordered(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                exp.Ordered(this=value.copy()),
+            ]
+            return _first_in_order(value.copy(), keys, rows)
         micros: exp.Expr = exp.UnixMicros(this=time)
         if f.kind == "attr_last":
             micros = exp.Sub(this=exp.Literal.number(0), expression=micros)
@@ -740,3 +773,152 @@ def compile_sql(
     """
     plan = build_plan(model, (metric_id,), as_of=as_of)
     return render(compile_plan(plan, dialect)[0], dialect, pretty=True)
+
+
+# ------------------------------------------------------------------------- standalone scripts
+
+
+def standalone_steps(
+    plan: Plan, dialect: str, tables: Mapping[str, str], cut: exp.Expr
+) -> tuple[exp.Expr, exp.Expr]:
+    """The plan's one grain in two steps (:func:`compile_steps`), for a script of
+    :mod:`imx.standalone`: its unit rows (to be kept as :data:`UNITS`), and its one metric's
+    raw aggregates over them. They read each schema table under its name in ``tables``, and
+    ``cut`` (a scalar subquery) as the data cut."""
+    ((steps),) = compile_steps(plan, dialect)
+    ((_, query),) = steps.metrics
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and not node.args.get("db") and node.name in tables:
+            renamed = node.copy()
+            renamed.set("this", exp.to_identifier(tables[node.name], quoted=True))
+            return renamed
+        if isinstance(node, exp.CurrentTimestamp):
+            return cut.copy()
+        return node
+
+    return steps.units.transform(swap), query.transform(swap)
+
+
+def result_rows(plan: Plan, query: exp.Expr) -> exp.Select:
+    """The result rows of the plan's one metric from its raw aggregates (``query``), in the
+    order of results: its keys as ``imx run`` names them, the period's label, ``value``,
+    ``numerator`` and ``denominator`` as :mod:`imx.results` computes them (rules 7-9)."""
+    (mp,) = [mp for g in plan.grains for mp in g.metrics]
+    raw = "imx_raw"
+
+    def c(name: str) -> exp.Expr:
+        return exp.column(name, table=raw, quoted=True)
+
+    value, numerator, denominator = _measures(mp, c)
+    period = _period_label(c("period"), mp.period_grain)
+    variant = _order_key(OrderKey(VARIANT, VARIANT), [mp.id]).transform(
+        lambda n: c(n.name) if isinstance(n, exp.Column) else n
+    )
+    items = [
+        exp.alias_(e, name, quoted=True)
+        for e, name in (
+            (c("metric"), "metric"), (variant, "variant"), (c("level"), "level"),
+            (c("study"), "study"), (c("site"), "site"), (c("grp"), "group"),
+            (c("grp2"), "group2"), (period, "period"), (value, "value"),
+            (numerator, "numerator"), (denominator, "denominator"),
+        )
+    ]  # fmt: skip
+    alias = exp.TableAlias(this=exp.to_identifier(raw, quoted=True))
+    q = exp.select(*items).from_(exp.Subquery(this=query, alias=alias), copy=False)
+    q = q.where(exp.NEQ(this=c("level"), expression=exp.Literal.string(ALL_LEVEL)), copy=False)
+    keys = [
+        _order_key(k, [mp.id]).transform(lambda n: c(n.name) if isinstance(n, exp.Column) else n)
+        for k in RESULT_ORDER
+    ]
+    return q.order_by(*[exp.Ordered(this=k, nulls_first=True) for k in keys], copy=False)
+
+
+def _measures(mp: MetricPlan, c: Callable[[str], exp.Expr]) -> tuple[exp.Expr, exp.Expr, exp.Expr]:
+    """A raw row's value, numerator and denominator by the metric's kind (``results._measured``)."""
+    zero = exp.Literal.number(0)
+
+    def per(num: exp.Expr, den: exp.Expr, scale: float = 1.0) -> exp.Expr:
+        ratio = exp.Div(this=_cast(num, "double"), expression=_cast(den.copy(), "double"))
+        scaled = ratio if scale == 1.0 else exp.Mul(this=ratio, expression=_num(scale, "double"))
+        return exp.Case(ifs=[exp.If(this=exp.GT(this=den.copy(), expression=zero), true=scaled)])
+
+    n_val, v_sum = c("n_val"), c("v_sum")
+    if mp.kind == "rate":
+        den = exp.Paren(this=exp.Add(this=c("met"), expression=c("missed")))
+        return per(c("met"), den), _cast(c("met"), "double"), den.copy()
+    total = exp.Coalesce(this=v_sum, expressions=[_num(0.0, "double")])
+    if mp.kind == "count":
+        return total, total.copy(), n_val
+    if mp.kind == "ratio":
+        return per(total, n_val, mp.ratio_scale), total.copy(), n_val.copy()
+    none = _cast(exp.Null(), "double")
+    if stat_quantile(mp.stats[0]) is None:  # a mean
+        return per(v_sum, n_val, 1.0 / mp.scale), none, n_val.copy()
+    first = exp.Div(this=c("st0"), expression=_num(mp.scale, "double"))
+    return first, none.copy(), n_val.copy()
+
+
+def _period_label(key: exp.Expr, grain: str | None) -> exp.Expr:
+    """``202603`` → ``2026-03``, ``20261`` → ``2026-Q1``, ``2026`` (``results.period_label``)."""
+    if grain is None:
+        return _cast(exp.Null(), "text")
+    if grain == "year":
+        return _cast(key, "text")
+    step, mark = (100, "-") if grain == "month" else (10, "-Q")
+    year = _cast(exp.IntDiv(this=key.copy(), expression=exp.Literal.number(step)), "text")
+    rest = exp.Mod(this=key.copy(), expression=exp.Literal.number(step))
+    part = _cast(rest, "text")
+    if grain == "month":  # two digits
+        small = exp.LT(this=rest.copy(), expression=exp.Literal.number(10))
+        part = exp.Case(
+            ifs=[exp.If(this=small, true=exp.DPipe(this=exp.Literal.string("0"), expression=part))],
+            default=part.copy(),
+        )
+    label = exp.DPipe(
+        this=exp.DPipe(this=year, expression=exp.Literal.string(mark)), expression=part
+    )
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=key.copy(), expression=exp.Null()),
+                                true=_cast(exp.Null(), "text"))], default=label)  # fmt: skip
+
+
+def cuts_rows(
+    plan: Plan, periods: Mapping[str, Sequence[tuple[int, dt.datetime]]], first: exp.Expr,
+    cut: exp.Expr,
+) -> exp.Expr:  # fmt: skip
+    """The cuts table (:func:`imx.calendars.cuts_table`) in SQL: for each series grain, its
+    periods (``periods``: key and last microsecond, from :func:`imx.calendars.period_ends`)
+    from that of the events' ``first`` time to that of the data ``cut``, the last one ending at
+    the cut, then the overall row of the cut itself."""
+    parts: list[exp.Expr] = []
+    for grain, ends in sorted(periods.items()):
+        name = exp.Literal.string(grain)
+        rows = [
+            exp.tuple_(exp.Literal.number(k), _cast(exp.Literal.string(e.isoformat()), "timestamp"))
+            for k, e in ends
+        ]
+        alias = exp.TableAlias(
+            this=exp.to_identifier("imx_p", quoted=True),
+            columns=[exp.to_identifier(n, quoted=True) for n in ("pk", "end")],
+        )
+        values = exp.Values(expressions=rows, alias=alias)
+        pk = exp.column("pk", table="imx_p", quoted=True)
+        end = exp.column("end", table="imx_p", quoted=True)
+        at_cut = period_key(grain, cut.copy(), plan.zone)
+        inside = exp.and_(
+            exp.GTE(this=pk.copy(), expression=period_key(grain, first.copy(), plan.zone)),
+            exp.LTE(this=pk.copy(), expression=at_cut.copy()),
+        )
+        each = exp.select(
+            exp.alias_(name, "grain", quoted=True), exp.alias_(_cast(pk, "bigint"), "pk", quoted=True),
+            exp.alias_(exp.Least(this=end, expressions=[cut.copy()]), "cut", quoted=True),
+            exp.alias_(_cast(pk.copy(), "bigint"), "bucket", quoted=True),
+        ).from_(values).where(inside)  # fmt: skip
+        overall = exp.select(
+            exp.alias_(name.copy(), "grain", quoted=True),
+            exp.alias_(_cast(exp.Null(), "bigint"), "pk", quoted=True),
+            exp.alias_(cut.copy(), "cut", quoted=True),
+            exp.alias_(_cast(at_cut, "bigint"), "bucket", quoted=True),
+        )
+        parts += [each, overall]
+    return union_all(parts)

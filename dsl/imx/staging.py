@@ -114,6 +114,11 @@ def string(text: str) -> Sql:
     return exp.Literal.string(text)
 
 
+def word(text: str) -> Sql:
+    """A bare word, as a setting's value is written where quotes would be kept (Spark's ``SET``)."""
+    return exp.var(text)
+
+
 def number(value: int) -> Sql:
     return exp.Literal.number(value)
 
@@ -519,8 +524,11 @@ def unknown_event(col: ColumnDef, events: Sequence[str]) -> Sql:
     one: at 10M rows and 60 events, 0.7 s against 0.07 s)."""
     c = column(col.name)
     if events:
-        names = exp.Values(expressions=[exp.tuple_(string(e)) for e in events])
-        undeclared: Sql = exp.Not(this=_in(c, _select([exp.Star()], names)))
+        names = exp.Values(
+            expressions=[exp.tuple_(string(e)) for e in events],
+            alias=exp.TableAlias(this=ident("imx_names"), columns=[ident("name")]),
+        )
+        undeclared: Sql = exp.Not(this=_in(c, _select([column("name")], names)))
     else:
         undeclared = boolean(True)
     if col.optional:
@@ -528,11 +536,38 @@ def unknown_event(col: ColumnDef, events: Sequence[str]) -> Sql:
     return exp.paren(exp.or_(is_null(c), undeclared), copy=False)
 
 
-def after(name: str, instant: dt.datetime) -> Sql:
-    """The row's ``name`` is later than ``instant`` (false when it is null)."""
-    stamp = cast(string(instant.astimezone(dt.UTC).isoformat()), "TIMESTAMPTZ")
+def row_conditions(
+    tbl: TableDef, events: Sequence[str], bad: Sequence[Sql] = (), naive: Sequence[Sql] = ()
+) -> list[tuple[str, list[Sql]]]:
+    """The row rules of semantics rule 3, in the order they are tried, each with the conditions
+    that set a row aside by it. ``bad`` (a value that cannot be read) and ``naive`` (a naive
+    timestamp) are columns of the loader's staged rows; a typed table has neither."""
+    return [
+        ("unreadable-row", [not_null(b) for b in bad]),
+        ("null-key", [is_null(column(c.name)) for c in tbl.columns if c.key and not c.optional]),
+        ("naive-timestamp", [not_null(n) for n in naive]),
+        (
+            "null-timestamp",
+            [
+                is_null(column(c.name))
+                for c in tbl.columns
+                if c.type is ColumnType.TIMESTAMP and not c.optional
+            ],
+        ),
+        (
+            "unknown-event",
+            [unknown_event(c, events) for c in tbl.columns if c.type is ColumnType.EVENT],
+        ),
+    ]
+
+
+def after(name: str, instant: dt.datetime | Sql) -> Sql:
+    """The row's ``name`` is later than ``instant`` (an instant, or a tree giving one; false
+    when it is null)."""
+    if isinstance(instant, dt.datetime):
+        instant = cast(string(instant.astimezone(dt.UTC).isoformat()), "TIMESTAMPTZ")
     return exp.Coalesce(
-        this=exp.GT(this=column(name), expression=stamp), expressions=[boolean(False)]
+        this=exp.GT(this=column(name), expression=instant.copy()), expressions=[boolean(False)]
     )
 
 
@@ -553,22 +588,38 @@ def row_hashes(
     values: Sequence[Sql],
     time: str | None,
     names: Mapping[str, str],
+    extras: Sequence[Sql] = (),
 ) -> Sql:
     """Per row: its number, the rule that sets it aside, its key when one does, two hashes of
-    its values (in order, and salted in reverse order) and its event time. ``names`` maps
-    ``row``, ``rule``, ``key``, ``h1``, ``h2`` and ``t`` to imx's column names."""
+    its values (in order, and salted in reverse order) and its event time. ``extras`` (the
+    text of a value that cannot be read, a naive timestamp) are hashed too when one is given,
+    so a row whose every value is read hashes alike whether its source was text or typed.
+    ``names`` maps ``row``, ``rule``, ``key``, ``h1``, ``h2`` and ``t`` to imx's column names."""
     r = column(names["rule"])
     ordered = [v.copy() for v in values] or [null()]
     items = [
         column(names["row"]),
         r,
         _aliased(exp.case().when(not_null(r), key), names["key"]),
-        _aliased(_call("hash", *ordered), names["h1"]),
-        _aliased(_call("hash", string("imx"), *reversed(ordered)), names["h2"]),
+        _aliased(_row_hash(ordered, extras, False), names["h1"]),
+        _aliased(_row_hash(ordered, extras, True), names["h2"]),
         _aliased(column(time) if time else null(), names["t"]),
     ]
     inner = _select([exp.Star(), _aliased(rule, names["rule"])], staged)
     return create_table(target, _select(items, inner), temp=True)
+
+
+def _row_hash(values: Sequence[Sql], extras: Sequence[Sql], salted: bool) -> Sql:
+    """A row's hash: of its values, or salted of them in reverse order; with its ``extras``
+    when any is given."""
+
+    def of(parts: Sequence[Sql]) -> Sql:
+        return _call("hash", string("imx"), *reversed(parts)) if salted else _call("hash", *parts)
+
+    if not extras:
+        return of(values)
+    given = any_of([not_null(e) for e in extras])
+    return exp.case().when(given, of([*values, *extras])).else_(of(values))
 
 
 def hash_totals(hashes: Sql, names: Mapping[str, str]) -> Sql:
@@ -756,3 +807,181 @@ def aside_part(
 def parquet_copy(query: Sql, path: str) -> Sql:
     """The rows of ``query`` written to the Parquet file ``path``."""
     return _q("COPY :query TO :path (FORMAT parquet)", query=query, path=string(path))
+
+
+# ------------------------------------------------------------------------------ standalone scripts
+# The statements of ``imx sql --standalone`` besides the metric's query (:mod:`imx.standalone`):
+# over typed tables of any engine, every subquery aliased (PostgreSQL asks it), no DuckDB-only
+# function.
+
+DAY_ZERO = dt.date(1970, 1, 5)
+"""A Monday: day ``n`` after it is ISO weekday ``n % 7 + 1``, so no dialect's weekday function
+(they disagree on where a week starts) is needed."""
+DAY_DIGITS = 5
+"""The generated calendar holds up to 10^5 days after :data:`DAY_ZERO` (to the year 2243)."""
+
+
+def _alias(query: Sql, name: str, columns: Sequence[str] = ()) -> Sql:
+    """``(query) AS name(columns)``: a subquery or VALUES under a name."""
+    alias = exp.TableAlias(this=ident(name), columns=[ident(c) for c in columns])
+    if isinstance(query, exp.Values):
+        found = query.copy()
+        found.set("alias", alias)
+        return found
+    return exp.Subquery(this=query.copy(), alias=alias)
+
+
+def scratch(name: str, query: Sql, dialect: str) -> Sql:
+    """A relation of a standalone script computed once: a temporary table, or in Spark a cached
+    temporary view (``CACHE TABLE``)."""
+    if dialect == "spark":
+        return exp.Cache(this=table(name), expression=query.copy())
+    return create_table(table(name), query, temp=True)
+
+
+def cut_parameter(as_of: dt.datetime | None) -> Sql:
+    """The script's one parameter, the data cut: the instant given, or null for the latest
+    event kept (semantics rule 3)."""
+    value = string(as_of.astimezone(dt.UTC).isoformat()) if as_of else null()
+    return _select([_aliased(cast(value, "TIMESTAMPTZ"), "as_of")])
+
+
+def hygiene_rows(tbl: TableDef, events: Sequence[str], source: Sql, keyed: bool) -> Sql:
+    """The rows of a typed table the hygiene rules keep (semantics rule 3): none that a row rule
+    sets aside (:func:`row_conditions`), exact copies once, and with ``keyed`` (a dimension
+    table) none of a key given on two or more different rows."""
+    found = [c for _, conditions in row_conditions(tbl, events) for c in conditions]
+    names = [c.name for c in tbl.columns]
+    rows = _select([column(n) for n in names], source, negate(any_of(found)) if found else None)
+    rows = rows.distinct()
+    if not (keyed and tbl.keys):
+        return rows
+    window = exp.Window(
+        this=exp.Count(this=exp.Star()), partition_by=[column(k) for k in tbl.keys], over="OVER"
+    )
+    counted = exp.select(*[column(n) for n in names], _aliased(window, "imx_n"))
+    counted = counted.from_(_alias(rows, "imx_rows"))
+    once = exp.EQ(this=column("imx_n"), expression=number(1))
+    return exp.select(*[column(n) for n in names]).from_(_alias(counted, "imx_keyed")).where(once)
+
+
+def data_cut(params: Sql, kept: Sql, time: str) -> Sql:
+    """The cut given in ``params``, else the latest ``time`` of the events kept."""
+    latest = exp.Subquery(this=_select([exp.Max(this=column(time))], kept))
+    value = exp.Coalesce(this=column("as_of"), expressions=[latest])
+    return _select([_aliased(value, "as_of")], params)
+
+
+def cut_of(cut: Sql) -> Sql:
+    """The data cut, as a scalar subquery of the one-row table ``cut``."""
+    return exp.Subquery(this=_select([column("as_of")], cut))
+
+
+def first_time(events: Sql, time: str) -> Sql:
+    """The events' earliest ``time``, as a scalar subquery."""
+    return exp.Subquery(this=_select([exp.Min(this=column(time))], events))
+
+
+def at_or_before(kept: Sql, time: str, cut: Sql) -> Sql:
+    """The events kept at or before the cut (semantics rule 3)."""
+    return select_all(kept, negate(after(time, cut)))
+
+
+def date_bounds(events: Sql, time: str, instants: Sequence[Sql], margin: int) -> Sql:
+    """``lo`` and ``hi``: the first and last date of the events' times and ``instants``, widened
+    by ``margin`` days (a date of any time zone then falls inside)."""
+    t = column(time)
+
+    def widened(value: Sql, days: int) -> Sql:
+        date = cast(value, "DATE")
+        return exp.DateAdd(this=date, expression=number(days), unit=exp.var("DAY"))
+
+    least = exp.Least(this=exp.Min(this=t), expressions=[i.copy() for i in instants])
+    most = exp.Greatest(this=exp.Max(this=t.copy()), expressions=[i.copy() for i in instants])
+    items = [_aliased(widened(least, -margin), "lo"), _aliased(widened(most, margin), "hi")]
+    return _select(items, events)
+
+
+def day_numbers() -> Sql:
+    """``n`` from 0 to 10^:data:`DAY_DIGITS` - 1: the days after :data:`DAY_ZERO`."""
+    digits = exp.Values(expressions=[exp.tuple_(number(d)) for d in range(10)])
+    parts = [f"imx_d{k}" for k in range(DAY_DIGITS)]
+    terms: list[Sql] = [
+        exp.Mul(this=column("d", name), expression=number(10**k)) for k, name in enumerate(parts)
+    ]
+    n = functools.reduce(lambda a, b: exp.Add(this=a, expression=b), terms)
+    query = exp.select(_aliased(n, "n")).from_(_alias(digits, parts[0], ["d"]))
+    for name in parts[1:]:
+        query = query.join(_alias(digits, name, ["d"]), join_type="cross")
+    return query
+
+
+@dataclass(frozen=True)
+class CalendarDays:
+    """One calendar for the generated calendar table: its weekend (ISO weekdays), holidays and
+    the dates it is known for (``first`` to ``last``; None: every date)."""
+
+    name: str
+    weekend: frozenset[int]
+    holidays: tuple[dt.date, ...]
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+def calendar_days(calendars: Sequence[CalendarDays], days: Sql, bounds: Sql) -> Sql:
+    """The calendar table (:data:`imx.calendars.CALENDAR_SCHEMA`) of every date between the
+    ``lo`` and ``hi`` of ``bounds``: ``idx`` counts the business days up to each date, so
+    ``idx(b) - idx(a)`` is semantics rule 4's count."""
+    parts = [_calendar_part(c, days, bounds) for c in calendars]
+    union = functools.reduce(lambda a, b: exp.union(a, b, distinct=False), parts)
+    business = exp.case().when(column("is_business"), number(1)).else_(number(0))
+    order = exp.Order(expressions=[exp.Ordered(this=column("date"))])
+    spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
+    idx = exp.Window(
+        this=exp.Sum(this=business),
+        partition_by=[column("calendar")],
+        order=order,
+        spec=spec,
+        over="OVER",
+    )
+    items = [column("calendar"), column("date"), column("is_business")]
+    return exp.select(*items, _aliased(cast(idx, "BIGINT"), "idx")).from_(_alias(union, "imx_days"))
+
+
+def _calendar_part(cal: CalendarDays, days: Sql, bounds: Sql) -> Sql:
+    n = column("n", "d")
+    date = exp.DateAdd(
+        this=cast(string(DAY_ZERO.isoformat()), "DATE"), expression=n, unit=exp.var("DAY")
+    )
+    weekday = exp.Add(
+        this=exp.paren(exp.Mod(this=n.copy(), expression=number(7))), expression=number(1)
+    )
+    off: list[Sql] = []
+    if cal.weekend:
+        off.append(exp.In(this=weekday, expressions=[number(d) for d in sorted(cal.weekend)]))
+    if cal.holidays:
+        dates = [cast(string(d.isoformat()), "DATE") for d in cal.holidays]
+        off.append(exp.In(this=date.copy(), expressions=dates))
+    inside = [
+        exp.GTE(this=date.copy(), expression=column("lo", "b")),
+        exp.LTE(this=date.copy(), expression=column("hi", "b")),
+    ]
+    for edge, cls in ((cal.first, exp.GTE), (cal.last, exp.LTE)):
+        if edge is not None:
+            inside.append(cls(this=date.copy(), expression=cast(string(edge.isoformat()), "DATE")))
+    items = [
+        _aliased(string(cal.name), "calendar"),
+        _aliased(date, "date"),
+        _aliased(
+            negate(any_of(off)) if cal.weekend or cal.holidays else boolean(True), "is_business"
+        ),
+    ]
+    query = exp.select(*items).from_(_named(days, "d")).join(_named(bounds, "b"), join_type="cross")
+    return query.where(_all_of(inside))
+
+
+def _named(relation: Sql, alias: str) -> Sql:
+    """A table under an alias."""
+    found = relation.copy()
+    found.set("alias", exp.TableAlias(this=ident(alias)))
+    return found

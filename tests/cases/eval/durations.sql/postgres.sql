@@ -150,11 +150,12 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -192,11 +193,12 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -236,11 +238,12 @@ FROM (
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st1",
     CAST(NULL AS DOUBLE PRECISION) AS "st2",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -380,11 +383,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -418,11 +422,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -458,11 +463,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(1.0 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 

@@ -167,11 +167,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -202,11 +203,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -965,11 +967,9 @@ WITH "imx_facts" AS (
     "e"."subject" AS "k2",
     "e"."timepoint" AS "k3",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."modality" IS NULL AS "n", "e"."modality" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."modality" ORDER BY "e"."at" ASC, "e"."modality" IS NULL, "e"."modality") FILTER(WHERE
         "e"."event" = 'scan_acquired')
-    )."v" AS "f0"
+    )[1] AS "f0"
   FROM "events" AS "e"
   WHERE
     (
@@ -1120,11 +1120,9 @@ WITH "imx_facts" AS (
     "e"."subject" AS "k2",
     "e"."timepoint" AS "k3",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."modality" IS NULL AS "n", "e"."modality" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."modality" ORDER BY "e"."at" ASC, "e"."modality" IS NULL, "e"."modality") FILTER(WHERE
         "e"."event" = 'scan_acquired')
-    )."v" AS "f0"
+    )[1] AS "f0"
   FROM "events" AS "e"
   WHERE
     (
@@ -1275,11 +1273,9 @@ WITH "imx_facts" AS (
     "e"."subject" AS "k2",
     "e"."timepoint" AS "k3",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."modality" IS NULL AS "n", "e"."modality" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."modality" ORDER BY "e"."at" ASC, "e"."modality" IS NULL, "e"."modality") FILTER(WHERE
         "e"."event" = 'scan_acquired')
-    )."v" AS "f0",
+    )[1] AS "f0",
     COUNT(*) FILTER(WHERE
       "e"."event" = 'query_opened') AS "f1"
   FROM "events" AS "e"
@@ -1816,17 +1812,15 @@ WITH "imx_facts" AS (
     "e"."study" AS "k0",
     "e"."site" AS "k1",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."reading" IS NULL AS "n", "e"."reading" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."reading" ORDER BY "e"."at" ASC, "e"."reading" IS NULL, "e"."reading") FILTER(WHERE
         "e"."event" = 'phantom_scanned')
-    )."v" AS "f0",
+    )[1] AS "f0",
     (
-      MIN(
-        STRUCT(0 - UNIX_MICROS("e"."at") AS "t", "e"."reading" IS NULL AS "n", "e"."reading" AS "v")
+      ARRAY_AGG(
+        "e"."reading" ORDER BY "e"."at" DESC NULLS LAST, "e"."reading" IS NULL, "e"."reading"
       ) FILTER(WHERE
         "e"."event" = 'phantom_scanned')
-    )."v" AS "f1"
+    )[1] AS "f1"
   FROM "events" AS "e"
   WHERE
     (

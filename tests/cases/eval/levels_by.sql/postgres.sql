@@ -156,11 +156,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -191,11 +192,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -228,11 +230,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k4" AS TEXT)
@@ -265,11 +268,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a1" AS TEXT),
@@ -303,11 +307,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("a2" AS TEXT),
@@ -341,11 +346,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
 ) AS "imx_raw"
 
@@ -361,11 +367,9 @@ WITH "imx_facts" AS (
     COUNT(*) FILTER(WHERE
       "e"."event" = 'read_completed') AS "f1",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."modality" IS NULL AS "n", "e"."modality" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."modality" ORDER BY "e"."at" ASC, "e"."modality" IS NULL, "e"."modality") FILTER(WHERE
         "e"."event" = 'images_received')
-    )."v" AS "f2"
+    )[1] AS "f2"
   FROM "events" AS "e"
   WHERE
     (

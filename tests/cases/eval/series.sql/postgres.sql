@@ -434,11 +434,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     "imx_cut_pk" IS NULL
@@ -471,11 +472,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     "imx_cut_pk" IS NULL
@@ -510,11 +512,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -550,11 +553,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     "imx_cut_pk" IS NULL
@@ -587,11 +591,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL
@@ -745,11 +750,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.5 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     "imx_cut_pk" IS NULL
@@ -785,11 +791,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.5 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     "imx_cut_pk" IS NULL
@@ -825,11 +832,12 @@ FROM (
     CAST(PERCENTILE_CONT(CAST(0.5 AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY
       "m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "st0",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   WHERE
     NOT "m0_pk" IS NULL

@@ -6,11 +6,9 @@ WITH "imx_facts" AS (
     "e"."subject" AS "k2",
     "e"."timepoint" AS "k3",
     (
-      MIN(
-        STRUCT(UNIX_MICROS("e"."at") AS "t", "e"."modality" IS NULL AS "n", "e"."modality" AS "v")
-      ) FILTER(WHERE
+      ARRAY_AGG("e"."modality" ORDER BY "e"."at" ASC, "e"."modality" IS NULL, "e"."modality") FILTER(WHERE
         "e"."event" = 'scan_acquired')
-    )."v" AS "f0",
+    )[1] AS "f0",
     COUNT(*) FILTER(WHERE
       "e"."event" = 'scan_acquired') AS "f1",
     MIN("e"."at") FILTER(WHERE
@@ -277,11 +275,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -312,11 +311,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT),
@@ -350,11 +350,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("k0" AS TEXT)
@@ -387,11 +388,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   UNION ALL
   SELECT
@@ -422,11 +424,12 @@ FROM (
       "m0_state" = 'closed') AS BIGINT) AS "n_val",
     CAST(SUM("m0_val") FILTER(WHERE
       "m0_state" = 'closed') AS DOUBLE PRECISION) AS "v_sum",
-    CAST(ARRAY_SLICE(
-      ARRAY_SORT(ARRAY_UNIQUE_AGG(CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END)),
-      1,
-      5
-    ) AS TEXT[]) AS "example"
+    CAST((
+      ARRAY_AGG(
+        DISTINCT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END ORDER BY CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END
+      ) FILTER(WHERE
+        NOT CASE WHEN "m0_excl" = CAST(1 AS BIGINT) THEN "label" END IS NULL)
+    )[1:5] AS TEXT[]) AS "example"
   FROM "imx_units"
   GROUP BY
     CAST("f0" AS TEXT)
