@@ -282,7 +282,7 @@ def assert_units_add_up(model_: m.Model, results: Results) -> None:
     """Semantics rule 29: each result row's numerator, denominator, pending, open and excluded
     (by reason), its variant and its statistics, from the unit rows of its key alone (every
     unit, ``units="all"``)."""
-    from imx.reference import quantile
+    from imx.reference import kaplan_meier, quantile
 
     for metric in model_.metrics:
         units = results.units[metric.id].to_pylist()
@@ -296,8 +296,18 @@ def assert_units_add_up(model_: m.Model, results: Results) -> None:
             assert row["variant"] == _variant(members), row
             _assert_counts(kind, row, [u for u in members if u["outcome"] != "outside"])
             measured = [u["value"] for u in members if u["outcome"] == "measured"]
+            at_risk = [
+                (u["value"], u["outcome"] == "measured")
+                for u in members
+                if u["outcome"] in ("measured", "open")
+            ]
             for name, value in row["stats"] or []:
-                found = _statistic(name, measured, quantile)
+                km = m.km_statistic(name)
+                if km is not None:  # rule 21: the open units censored at their value so far
+                    q = 0.5 if km == "median" else float(km[1:]) / 100
+                    found = kaplan_meier(at_risk, q)
+                else:
+                    found = _statistic(name, measured, quantile)
                 assert value is None and found is None or same_value(value, found), (row, name)
 
 

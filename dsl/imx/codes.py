@@ -112,6 +112,9 @@ UNKNOWN_NAME = _code("unknown-name", "a name that is neither a param nor a colum
 UNKNOWN_CATEGORY = _code("unknown-category", "a word that is not a metric category")
 UNKNOWN_STATUS = _code("unknown-status", "a word that is not a metric status")
 UNKNOWN_STATISTIC = _code("unknown-statistic", "a word that is not a summary statistic")
+KM_NOT_DURATION = _code(
+    "km-not-duration", "a Kaplan–Meier summary on a metric that is not a duration"
+)
 UNKNOWN_LEVEL = _code("unknown-level", "a word that is not a reporting level")
 UNKNOWN_GRAIN = _code("unknown-grain", "a word that is not a period grain")
 SERIES_WITH_PERIOD = _code(

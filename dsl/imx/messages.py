@@ -84,6 +84,9 @@ UNKNOWN_NAME = Message(_UNKNOWN, C.UNKNOWN_NAME)
 UNKNOWN_TIME_UNIT = Message(_UNKNOWN, C.UNKNOWN_TIME_UNIT)
 UNKNOWN_WEEKDAY = Message(_UNKNOWN, C.UNKNOWN_WEEKDAY)
 UNKNOWN_STATISTIC = Message(_UNKNOWN, C.UNKNOWN_STATISTIC)
+KM_NOT_DURATION = Message(
+    "`{}` is a Kaplan–Meier summary of durations, not of a {} metric", C.KM_NOT_DURATION
+)
 UNKNOWN_LEVEL = Message(_UNKNOWN, C.UNKNOWN_LEVEL)
 LEVEL_FINER_THAN_UNIT = Message(
     "cannot group unit `{}` by `{}`: one {} can span several of its values",

@@ -452,6 +452,19 @@ class ValueUnit(enum.Enum):
     NUMBER = "number"
 
 
+KM_PREFIX = "km_"  # a Kaplan–Meier summary (rule 21): ``km_median``, ``km_p90``
+
+
+def km_statistic(name: str) -> str | None:
+    """The plain statistic a Kaplan–Meier summary reads (``km_p90`` → ``p90``); None when
+    ``name`` is no Kaplan–Meier summary. Only ``median`` and ``p1`` … ``p99`` have one.
+
+    >>> km_statistic("km_median"), km_statistic("km_p90"), km_statistic("median")
+    ('median', 'p90', None)
+    """
+    return name[len(KM_PREFIX) :] if name.startswith(KM_PREFIX) else None
+
+
 @dataclass(frozen=True)
 class ResolvedMetric:
     """One metric under one layer (its base, or a variant merged onto the base)."""
@@ -464,7 +477,7 @@ class ResolvedMetric:
     where: tuple[Expr, ...]  # all must be true
     excludes: tuple[Exclusion, ...]
     measure: Measure
-    summary: tuple[str, ...]  # ("median", "p90"); empty for rate/ratio/count
+    summary: tuple[str, ...]  # ("median", "p90", "km_median"); empty for rate/ratio/count
     value_unit: ValueUnit
     target: Target | None
     bands: Bands | None

@@ -8,6 +8,7 @@ interpolation between order statistics (numpy's default definition, DuckDB's ``q
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import operator
 import zoneinfo
@@ -23,6 +24,7 @@ from imx.plan import (
     CUT_PERIOD,
     EXAMPLES,
     IR,
+    KM_TOLERANCE,
     Agg,
     Branch,
     Call,
@@ -111,6 +113,27 @@ def quantile(values: list[float], q: float) -> float:
     lo = math.floor(h)
     hi = min(lo + 1, len(xs) - 1)
     return float(xs[lo]) + (float(xs[hi]) - float(xs[lo])) * (h - lo)
+
+
+def kaplan_meier(units: Iterable[tuple[float, bool]], q: float) -> float | None:
+    """Rule 21: the smallest time t whose product-limit survival S(t) is at most 1 − q, of
+    (time, event) pairs (False: censored at that time); at a tie the events come first (those
+    censored at t are still at risk at t); None when the curve never gets there.
+
+    >>> kaplan_meier([(1, True), (2, False), (3, True), (4, True)], 0.5)
+    3.0
+    """
+    pairs = sorted(units)
+    at_risk, survival, target = len(pairs), 1.0, 1.0 - q + KM_TOLERANCE
+    for t, group in itertools.groupby(pairs, key=lambda u: u[0]):
+        flags = [event for _, event in group]
+        events = sum(flags)
+        if events:
+            survival = 0.0 if events == at_risk else survival * (1.0 - events / at_risk)
+            if survival <= target:
+                return float(t)
+        at_risk -= len(flags)
+    return None
 
 
 class _Evaluator:
@@ -267,6 +290,11 @@ class _Evaluator:
         if agg.fn == "quantile":
             assert agg.q is not None
             return quantile(values, agg.q)
+        if agg.fn == "km":
+            assert agg.q is not None and agg.arg is not None and agg.event is not None
+            arg, event = agg.arg, agg.event
+            pairs = [(v, self(event, u) is True) for u in chosen if (v := self(arg, u)) is not None]
+            return kaplan_meier(pairs, agg.q)
         if agg.fn == "examples":
             return sorted(set(values))[:EXAMPLES]
         if agg.fn == "sum":

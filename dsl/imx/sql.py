@@ -21,6 +21,7 @@ the other dialects are printed by sqlglot's transpiler and untested.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from imx.plan import (
     CUT_PERIOD,
     EXAMPLES,
     IR,
+    KM_TOLERANCE,
     LEVEL_RANK,
     MIXED,
     OTHER_RANK,
@@ -76,6 +78,10 @@ _ROLLING: dict[str, type[exp.AggFunc]] = {
     "min": exp.Min,
 }  # a fact to date from its values per period
 UNITS = "imx_units"  # the unit rows of a grain: the CTE, or the table of an engine's steps
+KM_COLUMNS = tuple(f"imx_km_{c}" for c in ("t", "e", "n", "d", "r", "ls", "z"))
+"""The Kaplan–Meier columns of a branch's unit rows (:meth:`_Compiler.km_rows`): time, event,
+at risk, events at the time, row number among them, running log survival, survival zero."""
+KM_T = KM_COLUMNS[0]
 
 Builder = Callable[[Sequence[exp.Expr]], exp.Expr]
 
@@ -578,7 +584,20 @@ class _Compiler:
             exp.alias_(self.raw_value(mp, b, n, t, period), n, quoted=True, copy=False)
             for n, t in self.plan.raw_columns
         ]
-        q = exp.select(*cols).from_(_table(UNITS), copy=False)
+        keys = group + ([period] if period is not None else [])
+        km = next((a for _, a in mp.aggs if a is not None and a.fn == "km"), None)
+        if km is not None:  # the aggregates read the Kaplan–Meier columns of each unit row
+            rows = self.branch_rows(b, exp.select(exp.Star()))
+            source = self.km_rows(rows, km, [k.copy() for k in keys])
+            q = exp.select(*cols).from_(source, copy=False)
+            return q.group_by(*keys, copy=False) if keys else q
+        q = self.branch_rows(b, exp.select(*cols))
+        return q.group_by(*keys, copy=False) if keys else q
+
+    def branch_rows(self, b: Branch, q: exp.Select) -> exp.Select:
+        """``q`` over the unit rows of branch ``b``: joined to the periods each one counts in
+        (cumulative), or those with a period, and only those its ``where`` keeps."""
+        q = q.from_(_table(UNITS), copy=False)
         if b.period is not None and b.cumulative:
             q = q.join(
                 self.periods(b.period),
@@ -590,8 +609,57 @@ class _Compiler:
             )
         if b.where is not None:
             q = q.where(self.ir(b.where), copy=False)
-        keys = group + ([period] if period is not None else [])
-        return q.group_by(*keys, copy=False) if keys else q
+        return q
+
+    def km_rows(self, rows: exp.Select, agg: Agg, keys: list[exp.Expr]) -> exp.Expr:
+        """Rule 21 over window functions: each unit row of a group with its time (null when
+        ``agg.filter`` leaves it out) and event flag, the number at risk at its time (the rows at
+        or after it: events at a tie come first, the censored are still at risk) and the events
+        at it; then the running sum over distinct times of log(1 − d/n), and whether a time had
+        all at risk as events (S = 0 from there on)."""
+        assert agg.arg is not None and agg.filter is not None and agg.event is not None
+        kept, event = self.ir(agg.filter), self.ir(agg.event)
+        one, zero = exp.Literal.number(1), exp.Literal.number(0)
+        flag = exp.Case(ifs=[exp.If(this=_and2(kept.copy(), event), true=one)]).else_(zero)
+        first = rows.select(
+            exp.alias_(exp.Case(ifs=[exp.If(this=kept, true=self.ir(agg.arg))]), KM_T, quoted=True),
+            exp.alias_(flag, KM_COLUMNS[1], quoted=True),
+            copy=False,
+        )
+        t, e, n, d, r = (self.col(c) for c in KM_COLUMNS[:5])
+        ties = [*keys, t]
+        second = exp.select(
+            exp.Star(),
+            _km_window(exp.Count(this=t.copy()), keys, True, KM_COLUMNS[2]),
+            _km_window(exp.Sum(this=e), ties, None, KM_COLUMNS[3]),
+            _km_window(exp.RowNumber(), ties, False, KM_COLUMNS[4]),
+        ).from_(_subquery(first, "imx_km0"), copy=False)
+        some = exp.GT(this=d.copy(), expression=zero.copy())
+        ratio = exp.Div(this=_cast(d.copy(), "double"), expression=_cast(n.copy(), "double"))
+        log = exp.Ln(this=exp.Sub(this=_num(1.0, "double"), expression=ratio))
+        first_of_time = exp.EQ(this=r, expression=one.copy())
+        step = _and2(_and2(first_of_time, some), exp.LT(this=d.copy(), expression=n.copy()))
+        logs = exp.Case(ifs=[exp.If(this=step, true=log)]).else_(_num(0.0, "double"))
+        all_at_risk = _and2(some.copy(), exp.EQ(this=d.copy(), expression=n.copy()))
+        gone = exp.Case(ifs=[exp.If(this=all_at_risk, true=one.copy())]).else_(zero.copy())
+        third = exp.select(
+            exp.Star(),
+            _km_window(exp.Sum(this=logs), keys, False, KM_COLUMNS[5]),
+            _km_window(exp.Max(this=gone), keys, False, KM_COLUMNS[6]),
+        ).from_(_subquery(second, "imx_km1"), copy=False)
+        return _subquery(third, "imx_km2")
+
+    def km_value(self, agg: Agg) -> exp.Expr:
+        """The least event time whose survival reached 1 − q (rule 21, :data:`KM_TOLERANCE`)."""
+        assert agg.q is not None
+        t, e, _, _, _, ls, z = (self.col(c) for c in KM_COLUMNS)
+        level = math.log(1.0 - agg.q + KM_TOLERANCE)
+        reached = exp.Or(
+            this=exp.EQ(this=z, expression=exp.Literal.number(1)),
+            expression=exp.LTE(this=ls, expression=_num(level, "double")),
+        )
+        where = _and2(exp.EQ(this=e, expression=exp.Literal.number(1)), exp.Paren(this=reached))
+        return exp.Filter(this=exp.Min(this=t), expression=exp.Where(this=where))
 
     def periods(self, pk: IR) -> exp.Expr:
         q = (
@@ -619,6 +687,8 @@ class _Compiler:
         if name in aggs:
             agg = aggs[name]
             assert agg is not None
+            if agg.fn == "km":
+                return _cast(self.km_value(agg), type_)
             arg = self.ir(agg.arg) if agg.arg is not None else None
             where = self.ir(agg.filter) if agg.filter is not None else None
             return _cast(_aggregate(agg, arg, where, self.functions), type_)
@@ -660,7 +730,7 @@ class _Compiler:
         metrics = tuple((self.grain.metrics[i].id, union_all(bs)) for i, bs in branches.items())
         rows = tuple((mp.id, self.unit_rows(mp)) for mp in self.grain.metrics if mp.units)
         queries = [q for _, q in metrics + rows]
-        read = {c.name for q in queries for c in q.find_all(exp.Column)} - {PERIOD}
+        read = {c.name for q in queries for c in q.find_all(exp.Column)} - {PERIOD, *KM_COLUMNS}
         units = exp.select(*(self.col(n) for n in sorted(read))) if read else exp.select("1")
         units = units.from_(_table(UNITS), copy=False)
         for name, cte in self.ctes():
@@ -694,6 +764,27 @@ class GrainSteps:
     units: exp.Select
     metrics: tuple[tuple[str, exp.Expr], ...]
     unit_rows: tuple[tuple[str, exp.Select], ...] = ()
+
+
+def _km_window(f: exp.Expr, part: list[exp.Expr], desc: bool | None, name: str) -> exp.Expr:
+    """``f`` over the rows of ``part`` (copied), ordered by the Kaplan–Meier time (``desc``: from
+    the longest; None: unordered), nulls last, aliased ``name``."""
+    order = None
+    if desc is not None:
+        key = exp.column(KM_T, quoted=True)
+        order = exp.Order(expressions=[exp.Ordered(this=key, desc=desc, nulls_first=False)])
+    window = exp.Window(this=f, partition_by=[k.copy() for k in part], order=order)
+    return exp.alias_(window, name, quoted=True)
+
+
+def _and2(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    return exp.And(this=a, expression=b)
+
+
+def _subquery(q: exp.Expr, alias: str) -> exp.Subquery:
+    return exp.Subquery(
+        this=q, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True, copy=False))
+    )
 
 
 def union_all(selects: Sequence[exp.Expr]) -> exp.Expr:

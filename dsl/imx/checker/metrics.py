@@ -38,7 +38,7 @@ T = m.Type
 CATEGORIES = ("relationship", "quality", "efficiency", "timeliness", "cycle_time")
 STATUSES = ("draft", "proposed", "approved", "retired")
 GRAINS = ("month", "quarter", "year")
-STATISTICS = ("median", "mean", "min", "max", "p1 … p99")
+STATISTICS = ("median", "mean", "min", "max", "p1 … p99", "km_median", "km_p1 … km_p99")
 DEFAULT_LEVELS = (m.Level("site"), m.Level("study"), m.Level("portfolio"))
 DEFAULT_MIN_N = 1  # a metric without `min_n` is banded as soon as one unit is summarised
 SUMMARISED = ("duration", "value")
@@ -60,7 +60,11 @@ PROVENANCE_NAMES = {
 
 
 def is_statistic(name: str) -> bool:
-    """``median``, ``mean``, ``min``, ``max`` or a percentile ``p1`` … ``p99``."""
+    """``median``, ``mean``, ``min``, ``max``, a percentile ``p1`` … ``p99``, or the
+    Kaplan–Meier ``km_median`` or ``km_p1`` … ``km_p99`` (rule 21)."""
+    km = m.km_statistic(name)
+    if km is not None:
+        return km not in ("mean", "min", "max") and is_statistic(km)
     if name in ("median", "mean", "min", "max"):
         return True
     digits = name[1:]
@@ -348,13 +352,19 @@ class Resolver:
             return ()
         for stat in s.clause.stats:
             if not is_statistic(stat.text):
-                hints = did_you_mean(stat.text, STATISTICS[:4]) or available(
+                hints = did_you_mean(stat.text, (*STATISTICS[:4], "km_median")) or available(
                     "statistics", STATISTICS
                 )
                 rep.report(
                     M.UNKNOWN_STATISTIC.format("statistic", stat.text),
                     stat.span,
                     hints=hints,
+                )
+            elif kind is not None and kind != "duration" and m.km_statistic(stat.text):
+                rep.report(
+                    M.KM_NOT_DURATION.format(stat.text, kind),
+                    stat.span,
+                    hints=[f"a {kind} metric has no open units: `summary {stat.text[3:]}`"],
                 )
         return tuple(stat.text for stat in s.clause.stats if is_statistic(stat.text))
 

@@ -68,6 +68,7 @@ from imx.plan.nodes import (
     CUT_PERIOD,
     FUNCTIONS,
     IR,
+    KM_TOLERANCE,
     MIXED,
     NEGATIVE,
     Agg,
@@ -92,7 +93,7 @@ from imx.plan.nodes import (
 from imx.plan.units import WHY_CALENDAR
 
 __all__ = [
-    "AGGREGATES", "ALL_LEVEL", "BASE", "CONFLICT", "CUT", "CUT_PERIOD", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "GROUP_COLUMNS", "IR", "LEVEL_RANK",
+    "AGGREGATES", "ALL_LEVEL", "BASE", "CONFLICT", "CUT", "CUT_PERIOD", "BY_RANK", "EXAMPLE", "EXAMPLES", "FUNCTIONS", "GROUP_COLUMNS", "IR", "KM_TOLERANCE", "LEVEL_RANK",
     "MIXED", "NEGATIVE", "OTHER_RANK", "OUTCOMES", "UNIT_CHOICES", "UnitRows", "WHY_CALENDAR", "RESULT_ORDER", "VARIANT", "Agg", "Branch", "Call", "Case",
     "Col", "DimJoin", "FactSpec", "GrainPlan", "Layer", "Lit", "LitValue", "MetricPlan", "OrderKey",
     "Plan", "PlanError", "build_plan", "by_choices", "by_names", "chosen_levels", "call", "in_order", "level_ranks", "metric_ranks",

@@ -233,14 +233,17 @@ def _unit_values(
     low, layer = Lower(g), Col(f"{p}_layer")
     reasons: list[str] = []
     cols: dict[str, dict[str, IR]] = {"pop": {}, "uex": {}, "raw": {}, "val": {}}
+    km = any(m.km_statistic(s) for x in layers for s in x.metric.summary)
     builtins: set[str] = set()
     measures = []
     for x in layers:
         where = [low(w)[0] for w in x.metric.where]
         cols["pop"][x.label] = Case(((and_(*where), TRUE),), FALSE) if where else TRUE
         cols["uex"][x.label] = _exclusions(low, x.metric, reasons)
-        measure = lower_measure(low, x.metric.measure)
+        measure = lower_measure(low, x.metric.measure, censored=km)
         cols["raw"][x.label], cols["val"][x.label] = measure.raw, measure.val
+        if measure.so_far is not None:  # the censoring time of open units (rule 21)
+            cols.setdefault("cen", {})[x.label] = measure.so_far
         builtins.update(measure.builtins)
         measures.append(measure)
     reasons.extend(BUILTIN[b] for b in BUILTIN if b in builtins)
@@ -289,10 +292,13 @@ def _aggregates(
         for s in ("met", "missed", "pending", "open")
     ]
     aggs += [("n_val", Agg("count", filter=closed)), ("v_sum", Agg("sum", val, closed))]
-    quantiles = tuple(q for q in map(stat_quantile, stats) if q is not None)
+    plain = [s for s in stats if not m.km_statistic(s)]
+    quantiles = tuple(q for q in map(stat_quantile, plain) if q is not None)
     for k, name in enumerate(stats):
         q = stat_quantile(name)
-        if q is not None:  # an engine may compute the metric's quantiles from one state
+        if m.km_statistic(name):
+            aggs.append((stat_column(k), _km(p, q)))
+        elif q is not None:  # an engine may compute the metric's quantiles from one state
             aggs.append((stat_column(k), Agg("quantile", val, closed, q, quantiles)))
     flagged: list[IR] = []
     if NEGATIVE in reasons:
@@ -305,6 +311,16 @@ def _aggregates(
     if flagged:
         aggs.append((EXAMPLE, Agg("examples", label, or_(*flagged))))
     return tuple(aggs)
+
+
+def _km(p: str, q: float | None) -> Agg:
+    """Rule 21: the Kaplan–Meier ``q`` of closed units (events at their value) and open ones
+    (censored at their value to the data cut)."""
+    state = Col(f"{p}_state")
+    is_open = call("eq", state, text("open"))
+    time = Case(((is_open, Col(f"{p}_cen")),), Col(f"{p}_val"))
+    kept = or_(call("eq", state, text("closed")), is_open)
+    return Agg("km", time, kept, q, event=call("eq", state, text("closed")))
 
 
 def _by_source(g: Grain, name: str, metric: m.ResolvedMetric) -> str | None:

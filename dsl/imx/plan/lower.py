@@ -316,6 +316,7 @@ class Measure:
     builtins: tuple[str, ...]
     scale: float = 1.0
     ratio_scale: float = 1.0
+    so_far: IR | None = None  # a duration's raw value to the data cut (open units, rule 21)
 
 
 def _within_rate(low: Lower, w: m.Within) -> Measure:
@@ -334,8 +335,9 @@ def _within_rate(low: Lower, w: m.Within) -> Measure:
     return Measure("rate", raw, Lit(None, "double"), ("outside", "negative"))
 
 
-def lower_measure(low: Lower, measure: m.Measure) -> Measure:
-    """A measure → the unit's raw state and value (rules 5, 6, 8, 9)."""
+def lower_measure(low: Lower, measure: m.Measure, censored: bool = False) -> Measure:
+    """A measure → the unit's raw state and value (rules 5, 6, 8, 9); with ``censored``, a
+    duration's value to the data cut too (its open units' censoring time, rule 21)."""
     match measure:
         case m.RateMeasure(condition=m.Within() as w):
             return _within_rate(low, w)
@@ -355,7 +357,8 @@ def lower_measure(low: Lower, measure: m.Measure) -> Measure:
             )
             val = low.g.raw_elapsed(measure.unit, start, end)
             scale = MICROS.get(measure.unit, 1.0)
-            return Measure("duration", raw, val, ("outside", "negative"), scale)
+            so_far = low.g.raw_elapsed(measure.unit, start, low.g.as_of) if censored else None
+            return Measure("duration", raw, val, ("outside", "negative"), scale, so_far=so_far)
         case m.RatioMeasure() | m.CountMeasure() | m.ValueMeasure():
             kind = {m.RatioMeasure: "ratio", m.CountMeasure: "count"}.get(type(measure), "value")
             amount, akind = low(measure.amount)
@@ -370,7 +373,14 @@ def lower_measure(low: Lower, measure: m.Measure) -> Measure:
 
 
 def stat_quantile(name: str) -> float | None:
-    """The quantile a summary statistic reads (``median`` 0.5, ``p90`` 0.9); None for ``mean``."""
+    """The quantile a summary statistic reads (``median`` 0.5, ``p90`` 0.9, ``km_p90`` 0.9 of
+    the Kaplan–Meier curve); None for ``mean``."""
+    km = m.km_statistic(name)
+    if km is not None:
+        q = stat_quantile(km)
+        if q is None or km in ("min", "max"):
+            raise PlanError(f"unknown summary statistic {name!r}")
+        return q
     if name in _STATS:
         return _STATS[name]
     if name in ("mean", "avg"):

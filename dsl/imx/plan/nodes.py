@@ -59,7 +59,7 @@ FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 
-AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile", "examples"})
+AGGREGATES = frozenset({"count", "sum", "min", "max", "quantile", "km", "examples"})
 MICROS = {m.TimeUnit.HOURS: 3_600_000_000.0, m.TimeUnit.DAYS: 86_400_000_000.0}
 BASE = "base"
 MIXED = "mixed"
@@ -116,13 +116,20 @@ class DimJoin:
     columns: tuple[tuple[str, str], ...]  # (unit column name, table column)
 
 
+KM_TOLERANCE = 1e-9
+"""Rule 21's S(t) ≤ 1 − q is read as S(t) ≤ 1 − q + KM_TOLERANCE, so that a curve landing exactly
+on the level (S = 0.5 after 2 of 4 events) reaches it whether an engine multiplies the factors
+or adds their logarithms."""
+
+
 @dataclass(frozen=True)
 class Agg:
     fn: str
     arg: IR | None = None  # None: count rows
     filter: IR | None = None
-    q: float | None = None  # for quantile
+    q: float | None = None  # for quantile and km
     shared: tuple[float, ...] = ()  # quantile: every q read of the same values and filter
+    event: IR | None = None  # km (rule 21): the rows of ``filter`` that are events, else censored
 
 
 @dataclass(frozen=True)
