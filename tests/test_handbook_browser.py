@@ -512,23 +512,43 @@ def test_band_figure_labels_the_current_value(browser: Browser, served: str) -> 
     assert width > 0 and left >= 0 and inside, label
 
 
-def test_trend_figure_shows_every_study_with_axis_titles_at_phone_width(
-    browser: Browser, served: str
+# The texts of a figure whose boxes overlap (by more than a pixel each way), as pairs.
+OVERLAPS = """(s => { const boxes = [...s.querySelectorAll('text')].map(t =>
+  [t.textContent.trim(), t.getBoundingClientRect()]); const found = [];
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1
+        && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1) found.push([a, b]); }));
+  return found; })"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_trend_figure_shows_every_study_with_axis_titles_and_readable_labels(
+    browser: Browser, served: str, width: int
 ) -> None:
-    _viewport(browser, 390, "light")
+    """One trend figure shows (three panels a row, or two on a phone), every study in it, the
+    variant's panel named, its text drawn at 9 px or more, inside the viewport."""
+    _viewport(browser, width, "light")
     try:
         browser.navigate(served + "metrics/XFER-OT.html")
         found = browser.js(
-            "(() => { const s = document.querySelector('.imx-trend-figure svg');"
+            "(() => { const shown = [...document.querySelectorAll('.imx-trend-figure svg')]"
+            ".filter(s => s.getBoundingClientRect().width > 0); const s = shown[0];"
             " s.scrollIntoView(); const r = s.getBoundingClientRect();"
+            " const scale = r.width / s.viewBox.baseVal.width;"
+            " const px = [...s.querySelectorAll('text')].map(t =>"
+            " parseFloat(getComputedStyle(t).fontSize) * scale);"
             " return [[...s.querySelectorAll('text')].map(t => t.textContent.trim()),"
-            " r.width > 200, r.left >= 0 && r.right <= innerWidth]; })()"
+            " r.width > 200, r.left >= 0 && r.right <= innerWidth, shown.length,"
+            " Math.min(...px), OVERLAPS(s)]; })()".replace("OVERLAPS", OVERLAPS)
         )
-        texts, wide, inside = found
+        texts, wide, inside, shown, smallest, overlapping = found
+        assert not overlapping, overlapping[:5]  # month labels and titles stay apart
+        assert shown == 1, found
         assert {"portfolio", "S1", "period", "value (%)"} <= set(texts), texts
-        assert "S2 · variant oncology" in texts, texts  # its panel over the variant's bands
+        assert "S2 · oncology" in texts, texts  # its panel over the variant's bands
         assert wide and inside, found
-        assert _seen(browser, ".imx-trend-figure svg")
+        assert smallest >= 9, (width, smallest)
+        assert _seen(browser, ".imx-trend-wide" if width > 720 else ".imx-trend-narrow")
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
 
@@ -581,6 +601,11 @@ def test_process_map_labels_are_readable_and_it_has_a_legend(
         texts = {t for t, _ in sizes}
         assert {"timeliness (share on time)", "cycle time (duration)"} <= texts, texts
         assert browser.js(PAGE_OVERFLOW) <= 0
+        assert _seen(browser, ".imx-process-map")
+        if width == 1400:  # fits the page (a phone scrolls it in its box, text kept at size)
+            fits = "(s => s.getBoundingClientRect().right <= s.parentElement"
+            fits += ".getBoundingClientRect().right + 1)(document.querySelector('.imx-process-map svg'))"
+            assert browser.js(fits)
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
 
@@ -625,7 +650,7 @@ def test_charts_and_statuses_keep_their_contrast_in_light_and_dark(
             if width == 390:
                 assert _seen(browser, ".imx-run-summary")
         browser.navigate(served + "metrics/XFER-OT.html")
-        assert _seen(browser, ".imx-trend-figure svg") and _seen(browser, ".imx-band-figure svg")
+        assert _seen(browser, ".imx-trend-narrow svg") and _seen(browser, ".imx-band-figure svg")
         browser.screenshot(tmp_path / f"metric-390-{scheme}.png")
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")

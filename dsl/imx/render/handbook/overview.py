@@ -30,7 +30,7 @@ YES = "✓"
 
 
 WIDE = "---\nhide:\n  - toc\n---"  # front matter: a page of wide matrices gives up its table of contents
-WIDEST = "---\nhide:\n  - navigation\n  - toc\n---"  # and the navigation too: the variant matrix
+WIDEST = "---\nhide:\n  - navigation\n  - toc\n---"  # and its navigation: variants, process map
 
 
 def categories(model: m.Model) -> list[tuple[str, list[m.Metric]]]:
@@ -245,7 +245,7 @@ def _changes(metric: m.Metric, variant: m.Variant) -> str:
 def process_map_page(ctx: Context) -> str:
     """The imaging workflow with every cycle-time and timeliness metric drawn where it measures."""
     model = ctx.model
-    parts = ["# Imaging workflow process map"]
+    parts = [WIDEST, "# Imaging workflow process map"]  # drawn at its size: room to fit
     parts.append(
         "The schema's events run top to bottom in workflow order. Each column is a metric: a "
         "**cycle-time** metric (blue) measures from its start event (square) to its end event "
