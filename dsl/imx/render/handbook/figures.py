@@ -188,36 +188,41 @@ def trend_figure(
     unit: m.ValueUnit,
     *,
     variants: Mapping[str, tuple[str, m.Bands | None]] | None = None,
+    columns: int = 3,
+    width: float = 6.4,
     salt: str = "trend",
 ) -> str:
     """Values by period in small multiples: the portfolio, then one panel per study (every
     study, none left out), each over the shaded bands with the portfolio drawn faintly behind.
     A study in ``variants`` (study → its variant's name and bands) is drawn over that variant's
-    bands, its panel titled with the variant."""
+    bands, its panel titled ``S004 · oncology``. ``columns`` panels a row in ``width`` inches: a
+    page shows a narrow two-column copy on a phone, whose text is then still drawn at its size."""
     variants = variants or {}
     periods = sorted({p for points in series.values() for p, _ in points})
     values = [v for points in series.values() for _, v in points if v is not None]
     values += [float(p) for _name, own in variants.values() for p in _breakpoints(own)]
     low, high = value_range(bands, unit, values)
     labels = sorted(series, key=lambda k: (k != "portfolio", k))
-    columns = min(3, len(labels))
+    columns = min(columns, len(labels))
     rows = -(-len(labels) // columns)
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(6.4, 0.7 + 1.6 * rows))
+        fig = Figure(figsize=(width, 0.7 + 1.6 * rows))
         axes = list(fig.subplots(rows, columns, sharey=True, squeeze=False).flat)
         for ax, label in zip(axes, labels, strict=False):
             name, own = variants.get(label, ("", None))
             _trend_panel(ax, label, series, periods, own or bands, (low, high))
             if name:
-                ax.set_title(
-                    figure_text(f"{label} · variant {name}"), fontsize=9, loc="left", pad=3
-                )
-            _trend_axes(ax, periods, unit)
+                ax.set_title(figure_text(f"{label} · {name}"), fontsize=9, loc="left", pad=3)
+            _trend_axes(ax, periods, unit, 3 if width / columns >= 2 else 2)
         for ax in axes[len(labels) :]:
             ax.axis("off")
         fig.supxlabel("period", fontsize=9)
         fig.supylabel(UNIT_TITLES[unit], fontsize=9)
-        fig.subplots_adjust(left=0.13, right=0.98, top=1 - 0.3 / (0.7 + 1.6 * rows), hspace=0.75)
+        height = 0.7 + 1.6 * rows  # room above for titles, below for the labels and "period"
+        fig.subplots_adjust(
+            left=0.83 / width, right=0.98, top=1 - 0.3 / height, bottom=0.6 / height,
+            hspace=0.75, wspace=0.3,
+        )  # fmt: skip
         return _svg(fig, salt, f"Trend by period: portfolio and {len(labels) - 1} studies")
 
 
@@ -256,14 +261,14 @@ def _trend_panel(
     ax.set_ylim(*span)
 
 
-def _trend_axes(ax: Axes, periods: list[str], unit: m.ValueUnit) -> None:
-    step = max(1, -(-len(periods) // 4))  # at most four month labels a panel
+def _trend_axes(ax: Axes, periods: list[str], unit: m.ValueUnit, most: int) -> None:
+    step = max(1, -(-len(periods) // most))  # at most ``most`` month labels a panel, apart
     ticks = list(range(0, len(periods), step))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([figure_text(periods[i]) for i in ticks], fontsize=7)
+    ax.set_xticklabels([figure_text(periods[i]) for i in ticks], fontsize=8)
     ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))
     ax.yaxis.set_major_formatter(lambda v, _pos: _fmt(unit)(v))
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=8)
     ax.grid(True, axis="y")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -368,11 +368,18 @@ def _results(ctx: Context, metric: m.Metric) -> str:
         own = {v.name: v.resolved.bands for v in metric.variants}
         studies = scores.study_variants(rows)
         variants = {study: (name, own.get(name)) for study, name in studies.items()}
-        svg = figures.trend_figure(
-            series, metric.base.bands, unit, variants=variants, salt=f"trend-{metric.id}"
-        )
         body.append("### Trend by period")
-        body.append(raw_block(svg, "imx-figure imx-trend-figure"))
+        if variants:
+            body.append(
+                "A study under a variant is drawn over that variant's bands; its panel is titled "
+                "with the study and the variant (`S004 · oncology`)."
+            )
+        for layout, columns, width in (("wide", 3, 6.4), ("narrow", 2, 3.9)):
+            svg = figures.trend_figure(
+                series, metric.base.bands, unit, variants=variants, columns=columns,
+                width=width, salt=f"trend-{layout}-{metric.id}",
+            )  # fmt: skip
+            body.append(raw_block(svg, f"imx-figure imx-trend-figure imx-trend-{layout}"))
     return "\n\n".join(body)
 
 
