@@ -31,6 +31,13 @@ def test_check_and_load(tmp_path: Path) -> None:
         imx.load([bad])
 
 
+def test_one_path_is_one_path_never_its_characters(tmp_path: Path) -> None:
+    assert imx.load(str(STDLIB)).metrics == imx.load([STDLIB]).metrics
+    assert imx.check(STDLIB).errors == ()
+    missing = imx.check(str(tmp_path / "nowhere"))
+    assert len(missing.diagnostics) == 1 and "nowhere" in missing.diagnostics[0].message
+
+
 def test_evaluate_from_a_folder_and_from_pandas_frames_agree(demo: Path) -> None:
     model = imx.load([STDLIB])
     from_files = imx.evaluate(model, demo, levels=["study", "portfolio"], metrics=["XFER-CT"])

@@ -25,15 +25,22 @@ if TYPE_CHECKING:
 PathLike = str | Path
 
 
-def check(paths: Sequence[PathLike]) -> CheckResult:
-    """Check ``.imx`` files or folders; the result holds every diagnostic and, if clean, the model."""
+def _listed(paths: Sequence[PathLike] | PathLike) -> list[PathLike]:
+    """One path or several, as a list (a string is one path, never a sequence of characters)."""
+    return [paths] if isinstance(paths, str | Path) else list(paths)
+
+
+def check(paths: Sequence[PathLike] | PathLike) -> CheckResult:
+    """Check ``.imx`` files or folders (one path or several); the result holds every diagnostic
+    and, if clean, the model."""
     from imx.checker import check_paths
 
-    return check_paths(list(paths))
+    return check_paths(_listed(paths))
 
 
-def load(paths: Sequence[PathLike]) -> Model:
-    """The checked model of a project; raises :class:`ProjectError` (an :class:`ImxError`) if the project has errors."""
+def load(paths: Sequence[PathLike] | PathLike) -> Model:
+    """The checked model of a project (one path or several); raises :class:`ProjectError` (an
+    :class:`ImxError`) if the project has errors."""
     result = check(paths)
     if result.model is None or result.errors:
         raise ProjectError(result.diagnostics)
@@ -45,8 +52,6 @@ def _model(project: Model | Sequence[PathLike] | PathLike) -> Model:
 
     if isinstance(project, Model):
         return project
-    if isinstance(project, str | Path):
-        return load([project])
     return load(project)
 
 
