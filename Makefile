@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 # Everything the tests need as well.
 $(VENV)/.installed-dev: pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	$(BIN)/pip install --quiet --no-deps lifelines==0.30.3  # declares pandas<3 (pyproject.toml)
 	@touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed

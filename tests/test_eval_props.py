@@ -117,9 +117,13 @@ def metrics(
     levels: list[str] = LEVELS,
     unit_names: tuple[str, ...] = ("timepoint", "subject"),
 ) -> m.Metric:
+    measure = draw(measures)
+    stats = ["median", "p90", "mean", "min", "max", "p25"]
+    if isinstance(measure, m.DurationMeasure):  # rule 21: Kaplan–Meier summaries of durations
+        stats += ["km_median", "km_p90", "km_p25"]
     base = resolved(
-        f"M-{index}", draw(measures), where=draw(st.lists(conditions, max_size=2)),
-        excludes=draw(exclusions), summary=tuple(draw(st.lists(st.sampled_from(["median", "p90", "mean", "min", "max", "p25"]), min_size=1, max_size=3, unique=True))),
+        f"M-{index}", measure, where=draw(st.lists(conditions, max_size=2)),
+        excludes=draw(exclusions), summary=tuple(draw(st.lists(st.sampled_from(stats), min_size=1, max_size=3, unique=True))),
         bands=BANDS, min_n=draw(st.integers(1, 3)),
         levels=tuple(draw(st.lists(st.sampled_from(levels), min_size=1, max_size=4, unique=True))),
         **draw(st.one_of(
