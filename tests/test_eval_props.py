@@ -206,6 +206,33 @@ def test_reference_equals_duckdb(ms: tuple[m.Metric, ...], ds: Any) -> None:
     assert_same_results(duck, ref)  # floats within 1e-9, also inside `stats`
 
 
+@st.composite
+def plain_then_series(draw: Any) -> tuple[m.Metric, m.Metric]:
+    """A metric without a series and one with a series, of the same unit, in that order."""
+    unit = draw(st.sampled_from(["timepoint", "subject"]))
+    plain = draw(metrics(0, unit_names=(unit,)).filter(lambda x: x.base.series is None))
+    series = draw(metrics(1, unit_names=(unit,)).filter(lambda x: x.base.series is not None))
+    return plain, series
+
+
+@settings(max_examples=max(100, settings().max_examples // 30))
+@given(plain_then_series(), datasets())
+def test_a_series_reads_the_plain_grain_of_its_unit(ms: tuple[m.Metric, ...], ds: Any) -> None:
+    """Rule 18 when a series grain reads its firsts and its units' first events from the unit
+    rows of the plain grain before it (imx.sql._Share): the same results as the reference."""
+    from imx.plan import build_plan
+    from imx.sql import compile_steps
+
+    mod = m.Model(SCHEMA, ms)
+    plan = build_plan(mod)
+    rolls = all(f.kind in ("first", "last", "count", "min") for f in plan.grains[-1].facts)
+    shared = [s.shared is not None for s in compile_steps(plan)]
+    assert shared == ([True, False] if rolls and len(plan.grains) == 2 else [False] * len(shared))
+    duck = evaluate(mod, ds, RunOptions(), engine="duckdb")
+    ref = evaluate(mod, ds, RunOptions(), engine="reference")
+    assert_same_results(duck, ref)
+
+
 @settings(max_examples=max(100, settings().max_examples // 30))
 @given(metrics(0), datasets())
 def test_site_rows_roll_up_to_study_counts(metric: m.Metric, ds: Any) -> None:

@@ -197,6 +197,15 @@ def test_spark_equals_duckdb_on_generated_metrics_and_logs(
 
 
 @SPARK
+@settings(max_examples=6)
+@given(test_eval_props.plain_then_series(), test_eval_props.datasets())
+def test_spark_equals_duckdb_when_a_series_reads_the_plain_grain_of_its_unit(
+    spark: EngineSettings, ms: tuple[m.Metric, ...], ds: Dataset
+) -> None:
+    both(m.Model(test_eval_props.SCHEMA, ms), ds, RunOptions(), spark)
+
+
+@SPARK
 @settings(max_examples=4, deadline=None)
 @given(
     st.tuples(test_eval_props.metrics(0), test_eval_props.metrics(1)), test_eval_props.datasets()

@@ -8,7 +8,9 @@ A series grain (rule 18) reads the events once too, into facts per unit and peri
 (``imx_buckets``), rolled up to date (``imx_runs``) and joined to the generated cuts table
 ``imx_cuts``: its ``imx_facts`` has a row per unit and cut.
 :func:`compile_steps` gives the same per grain in steps for engines: the unit rows, then each
-metric's branches reading them as a table.
+metric's branches reading them as a table; there a series grain whose facts roll up reads its
+``first`` facts and its units' first events from the unit rows of the plain grain of its unit
+that ran before it (``imx_shared<i>``, :class:`_Share`) instead of grouping the events again.
 The imx-function → SQL mapping is the table :data:`FUNCTIONS` plus per-dialect overrides in
 :data:`DIALECT_FUNCTIONS`. DuckDB and Spark are executed by the test suite (``imx.dialects.TESTED_DIALECTS``);
 the other dialects are printed by sqlglot's transpiler and untested.
@@ -302,10 +304,13 @@ def _first_in_order(value: exp.Expr, keys: Sequence[exp.Ordered], rows: exp.Expr
 class _Compiler:
     """IR → sqlglot expressions for one dialect and one grain."""
 
-    def __init__(self, plan: Plan, grain: GrainPlan, dialect: str) -> None:
+    def __init__(
+        self, plan: Plan, grain: GrainPlan, dialect: str, share: _Share | None = None
+    ) -> None:
         if dialect not in DIALECTS:
             raise PlanError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
         self.plan, self.grain, self.dialect = plan, grain, dialect
+        self.share = share or _Share()
         self.functions = {**FUNCTIONS, **DIALECT_FUNCTIONS[dialect]}
         self.slots = {arg: f"b{i}" for i, arg in enumerate(grain.bd_args)}
 
@@ -350,16 +355,21 @@ class _Compiler:
 
     # ------------------------------------------------------------------------------ CTEs
 
-    def facts(self) -> exp.Select:
-        """The only read of the events table: every fact of every metric of the grain."""
+    def facts(
+        self, facts: Sequence[FactSpec] | None = None, rows: exp.Expr | None = None
+    ) -> exp.Select:
+        """The only read of the events table: every fact of every metric of the grain (and
+        those a series grain of its unit reads from it, :class:`_Share`), or only ``facts``
+        over only the events ``rows``."""
         g = self.grain
         cols = [exp.alias_(self.col(k, "e"), n, quoted=True, copy=False) for n, k in g.keys]
-        for f in g.facts:
+        for f in (*g.facts, *self.share.extra) if facts is None else facts:
             cols.append(exp.alias_(self.fact(f), f.name, quoted=True, copy=False))
         keys = [self.col(k, "e") for _, k in g.keys]
-        keyed = [
+        keyed: list[exp.Expr] = [
             exp.Not(this=exp.Is(this=self.col(k, "e"), expression=exp.Null())) for _, k in g.keys
         ]
+        keyed += [rows] if rows is not None else []
         q = exp.select(*cols).from_(_table(g.events_table, "e"), copy=False)
         if keyed:  # a row without one of the unit's keys (an optional key) is in none of its units
             q = q.where(_chain(exp.And)(keyed), copy=False)
@@ -427,7 +437,12 @@ class _Compiler:
         (``imx_facts``: a row per unit and cut at or after its first event). A fact that cannot
         be rolled up is read from the events joined to the cuts on ``at <= cut`` instead. When
         every fact is a ``first`` (``has E`` is ``first E`` not null in a series), the unit's
-        facts over all its events give them at each cut: no facts per period are needed."""
+        facts over all its events give them at each cut: no facts per period are needed.
+        A series grain that shares the unit rows of the plain grain of its unit (:class:`_Share`)
+        reads its ``first`` facts and each unit's first event from them, and groups by unit and
+        period only the events of its other facts."""
+        if self.share.reuse is not None:
+            return self.shared_facts()
         if all(f.kind == "first" for f in self.grain.facts):
             return [("imx_firsts", self.firsts()), ("imx_facts", self.firsts_at_cuts())]
         if any(f.kind not in _ROLLING for f in self.grain.facts):
@@ -443,11 +458,65 @@ class _Compiler:
         at = exp.Min(this=self.col(self.grain.time_column, "e"))
         return self.facts().select(exp.alias_(at, BUCKET, quoted=True), append=True, copy=False)
 
-    def firsts_at_cuts(self) -> exp.Select:
+    def shared_facts(self) -> list[tuple[str, exp.Select]]:
+        """The series facts of :meth:`series_facts` from the plain grain's shared unit rows:
+        its firsts at each cut as in :meth:`firsts_at_cuts`, its other facts rolled up to date
+        from the buckets of only their events, left-joined (a unit without such an event yet
+        has a count of 0 and a null ``last``/``min``)."""
+        reuse, g = self.share.reuse, self.grain
+        assert reuse is not None and self.share.table is not None
+        firsts = [f for f in g.facts if f.kind == "first"]
+        rolled = [f for f in g.facts if f.kind != "first"]
+        cols: list[exp.Expr] = [self.col(n) for n, _ in g.keys]
+        cols += [exp.alias_(self.col(c), n, quoted=True, copy=False) for n, c in reuse]
+        cols.append(exp.alias_(self.col(FIRST_EVENT), BUCKET, quoted=True, copy=False))
+        shared = exp.select(*cols).from_(_table(self.share.table), copy=False)
+        at_cuts = self.firsts_at_cuts(firsts)
+        if not rolled:
+            return [("imx_firsts", shared), ("imx_facts", at_cuts)]
+        events = {f.event for f in rolled}
+        rows = None
+        if None not in events:  # a `min` reads every event: then the scan cannot be narrowed
+            names = sorted(e for e in events if e is not None)
+            rows = exp.In(
+                this=self.col(g.event_column, "e"),
+                expressions=[exp.Literal.string(e) for e in names],
+            )
+        return [
+            ("imx_firsts", shared),
+            ("imx_buckets", self.buckets(rolled, rows)),
+            ("imx_runs", self.runs(rolled)),
+            ("imx_facts", self.with_runs(at_cuts, rolled)),
+        ]
+
+    def with_runs(self, at_cuts: exp.Select, rolled: Sequence[FactSpec]) -> exp.Select:
+        """``at_cuts`` (alias ``r``, cuts ``c``) joined to each unit's run (``imx_runs``) whose
+        buckets span the cut's, if any."""
+        keys = [n for n, _ in self.grain.keys]
+        bucket = self.col("bucket", "c")
+        spans = [
+            exp.LTE(this=self.col(BUCKET, "u"), expression=bucket.copy()),
+            exp.or_(
+                exp.Is(this=self.col(NEXT, "u"), expression=exp.Null()),
+                exp.LT(this=bucket.copy(), expression=self.col(NEXT, "u")),
+            ),
+        ]
+        on = [exp.EQ(this=self.col(k, "u"), expression=self.col(k, "r")) for k in keys] + spans
+        q = at_cuts.join(_table("imx_runs", "u"), on=exp.and_(*on), join_type="left", copy=False)
+        for f in rolled:
+            value: exp.Expr = self.col(f.name, "u")
+            if f.kind == "count":
+                value = exp.Coalesce(this=value, expressions=[_num(0, "bigint")])
+            q = q.select(
+                exp.alias_(value, f.name, quoted=True, copy=False), append=True, copy=False
+            )
+        return q
+
+    def firsts_at_cuts(self, facts: Sequence[FactSpec] | None = None) -> exp.Select:
         """A row per unit and cut at or after its first event; a first after the cut is null."""
         g, cut = self.grain, self.col("cut", "c")
         cols: list[exp.Expr] = [self.col(n, "r") for n, _ in g.keys]
-        for f in g.facts:
+        for f in g.facts if facts is None else facts:
             seen = exp.LTE(this=self.col(f.name, "r"), expression=cut.copy())
             first = exp.Case(ifs=[exp.If(this=seen, true=self.col(f.name, "r"))])
             cols.append(exp.alias_(first, f.name, quoted=True, copy=False))
@@ -455,14 +524,17 @@ class _Compiler:
         q = exp.select(*cols, *self.cut_columns()).from_(_table("imx_firsts", "r"), copy=False)
         return q.join(_table(CUTS_TABLE, "c"), on=on, join_type="inner", copy=False)
 
-    def buckets(self) -> exp.Select:
+    def buckets(
+        self, facts: Sequence[FactSpec] | None = None, rows: exp.Expr | None = None
+    ) -> exp.Select:
         g = self.grain
         assert g.series is not None
         bucket = period_key(g.series, self.col(g.time_column, "e"), self.plan.zone)
-        q = self.facts().select(exp.alias_(bucket, BUCKET, quoted=True), append=True, copy=False)
+        q = self.facts(facts, rows)
+        q = q.select(exp.alias_(bucket, BUCKET, quoted=True), append=True, copy=False)
         return q.group_by(bucket.copy(), copy=False)
 
-    def runs(self) -> exp.Select:
+    def runs(self, facts: Sequence[FactSpec] | None = None) -> exp.Select:
         """Each unit's facts to date at each of its buckets, and the next bucket it has."""
         keys = [n for n, _ in self.grain.keys]
 
@@ -478,7 +550,7 @@ class _Compiler:
 
         cols: list[exp.Expr] = [self.col(k) for k in [*keys, BUCKET]]
         cols.append(exp.alias_(over(exp.Lead(this=self.col(BUCKET)), False), NEXT, quoted=True))
-        for f in self.grain.facts:
+        for f in self.grain.facts if facts is None else facts:
             rolled = over(_ROLLING[f.kind](this=self.col(f.name)))
             rolled = _cast(rolled, "bigint") if f.kind == "count" else rolled
             cols.append(exp.alias_(rolled, f.name, quoted=True, copy=False))
@@ -723,7 +795,8 @@ class _Compiler:
 
     def steps(self) -> GrainSteps:
         """The same query in two steps: the unit rows (only the columns the branches read),
-        then each metric's branches over them."""
+        then each metric's branches over them; and the unit rows' columns that series grains of
+        the unit read (:class:`_Share`)."""
         branches: dict[int, list[exp.Expr]] = {}
         for b in self.grain.branches:
             branches.setdefault(b.metric, []).append(self.branch(b))
@@ -731,13 +804,19 @@ class _Compiler:
         rows = tuple((mp.id, self.unit_rows(mp)) for mp in self.grain.metrics if mp.units)
         queries = [q for _, q in metrics + rows]
         read = {c.name for q in queries for c in q.find_all(exp.Column)} - {PERIOD, *KM_COLUMNS}
+        shared = None
+        if self.share.keep and self.share.table is not None:
+            kept = [n for n, _ in self.grain.keys] + list(self.share.keep)
+            read |= set(kept)
+            select = exp.select(*(self.col(n) for n in kept)).from_(_table(UNITS), copy=False)
+            shared = (self.share.table, select)
         units = exp.select(*(self.col(n) for n in sorted(read))) if read else exp.select("1")
         units = units.from_(_table(UNITS), copy=False)
         for name, cte in self.ctes():
             units = units.with_(
                 exp.to_identifier(name, quoted=True, copy=False), as_=cte, copy=False
             )
-        return GrainSteps(units, metrics, rows)
+        return GrainSteps(units, metrics, rows, shared)
 
     def unit_rows(self, mp: MetricPlan) -> exp.Select:
         """A metric's unit rows (semantics rule 29): one per unit it keeps, read from the same
@@ -759,11 +838,70 @@ class GrainSteps:
     ``metrics`` (metric id, the UNION ALL of its branches) reads only that table. An engine
     that runs them holds one metric's aggregation at a time instead of the whole grain's.
     ``unit_rows`` (metric id, its unit rows' query over the same table) is there for the metrics
-    planned with unit rows."""
+    planned with unit rows. ``shared`` (a table name, its query over the unit rows) is there
+    for a plain grain whose unit has a series grain after it (:class:`_Share`): the engine keeps
+    that table for the rest of the run."""
 
     units: exp.Select
     metrics: tuple[tuple[str, exp.Expr], ...]
     unit_rows: tuple[tuple[str, exp.Select], ...] = ()
+    shared: tuple[str, exp.Select] | None = None
+
+
+SHARED = "imx_shared"  # a plain grain's unit rows that a series grain reads, and its grain index
+FIRST_EVENT = "imx_first_event"  # in them: each unit's first event
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What a series grain reads from the plain grain of the same unit (same keys and events)
+    that runs before it, instead of grouping the unit's events again: ``table`` holds the plain
+    grain's unit rows' keys, its ``first`` facts that the series grain has (``reuse``: series
+    fact name, plain column), and each unit's first event (:data:`FIRST_EVENT`). A first at a
+    cut is the unit's first when that is at or before the cut (rule 18), and a unit has rows
+    from its first event's cut on. The plain grain computes the series' firsts it lacks as
+    ``extra`` facts, and keeps the columns ``keep`` in ``table``."""
+
+    table: str | None = None
+    reuse: tuple[tuple[str, str], ...] | None = None  # a series grain's
+    extra: tuple[FactSpec, ...] = ()  # a plain grain's
+    keep: tuple[str, ...] = ()  # a plain grain's
+
+
+def _shares(plan: Plan) -> list[_Share]:
+    """Each grain's :class:`_Share`: a series grain whose facts roll up (:data:`_ROLLING`) and
+    a plain grain of the same unit before it share."""
+    shares = [_Share() for _ in plan.grains]
+    for j, g in enumerate(plan.grains):
+        same = (g.unit.name, g.keys, g.events_table, g.event_column, g.time_column)
+        plain = [
+            i
+            for i, p in enumerate(plan.grains[:j])
+            if p.series is None
+            and (p.unit.name, p.keys, p.events_table, p.event_column, p.time_column) == same
+        ]
+        if g.series is None or not plain or any(f.kind not in _ROLLING for f in g.facts):
+            continue
+        i = plain[0]
+        share = shares[i]
+        extra = list(share.extra) or [FactSpec(FIRST_EVENT, "min", column=g.time_column)]
+        named = {_spec(f): f.name for f in (*plan.grains[i].facts, *extra)}
+        reuse = []
+        for f in g.facts:
+            if f.kind != "first":
+                continue
+            if _spec(f) not in named:
+                extra.append(FactSpec(f"{SHARED}_f{len(extra)}", "first", f.event, filter=f.filter))
+                named[_spec(f)] = extra[-1].name
+            reuse.append((f.name, named[_spec(f)]))
+        keep = tuple(dict.fromkeys([*share.keep, FIRST_EVENT, *(c for _, c in reuse)]))
+        shares[i] = _Share(f"{SHARED}{i}", None, tuple(extra), keep)
+        shares[j] = _Share(f"{SHARED}{i}", tuple(reuse))
+    return shares
+
+
+def _spec(f: FactSpec) -> tuple[object, ...]:
+    return (f.kind, f.event, f.column, f.filter, f.zone)
 
 
 def _km_window(f: exp.Expr, part: list[exp.Expr], desc: bool | None, name: str) -> exp.Expr:
@@ -844,8 +982,12 @@ def compile_plan(plan: Plan, dialect: str = "duckdb") -> list[exp.Select]:
 
 
 def compile_steps(plan: Plan, dialect: str = "duckdb") -> list[GrainSteps]:
-    """The same queries as :func:`compile_plan`, per grain in steps (:class:`GrainSteps`)."""
-    return [_Compiler(plan, grain, dialect).steps() for grain in plan.grains]
+    """The same queries as :func:`compile_plan`, per grain in steps (:class:`GrainSteps`); a
+    series grain reads what the plain grain of its unit computed (:class:`_Share`)."""
+    shares = _shares(plan)
+    return [
+        _Compiler(plan, g, dialect, s).steps() for g, s in zip(plan.grains, shares, strict=True)
+    ]
 
 
 def render(tree: exp.Expr, dialect: str = "duckdb", pretty: bool = False) -> str:

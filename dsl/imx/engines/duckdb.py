@@ -4,8 +4,10 @@ A loaded dataset's clean tables are already in DuckDB (:class:`~imx.data.StoredT
 queries run on that connection, over views named after the schema tables. Plain Arrow tables are
 registered with a new connection (no copy). The generated calendar table and the cuts of series
 (``imx_cuts``, rule 18) sit next to them. Each
-grain runs in steps: its unit rows once, then each metric over them. ``threads`` and
-``memory_limit`` of :class:`~imx.engines.EngineSettings` become the connection's configuration.
+grain runs in steps: its unit rows once, then each metric over them; a series grain reads the
+first facts of its unit that the plain grain computed (kept as a table till the run ends).
+``threads`` and ``memory_limit`` of :class:`~imx.engines.EngineSettings` become the
+connection's configuration.
 """
 
 from __future__ import annotations
@@ -142,6 +144,7 @@ def run_parts(
     """
     schema = raw_schema(plan)
     stored = S.table(UNITS, UNITS_DB)
+    shared: list[str] = []
     with duckdb_failures(settings.memory_limit):
         con, own = _attach(plan, tables, settings)
         try:
@@ -149,6 +152,8 @@ def run_parts(
             con.execute(S.render(S.attach_memory(UNITS_DB)))
             for grain, steps in zip(plan.grains, compile_steps(plan, "duckdb"), strict=True):
                 _store_units(con, steps.units, stored)
+                if steps.shared is not None:  # read by a series grain of the unit, later
+                    shared.append(_keep_shared(con, *steps.shared))
                 settings.units_done(grain.unit.name, len(steps.metrics))
                 unit_rows = dict(steps.unit_rows)
                 for metric, query in steps.metrics:
@@ -165,6 +170,7 @@ def run_parts(
             else:
                 for cleanup in (
                     S.drop("VIEW", S.table(UNITS), if_exists=True),
+                    *(S.drop("VIEW", S.table(name), if_exists=True) for name in shared),
                     S.detach(UNITS_DB),
                 ):
                     with contextlib.suppress(duckdb.Error):  # after a failure, its error stands
@@ -182,6 +188,15 @@ def _store_units(con: duckdb.DuckDBPyConnection, units: S.Sql, stored: S.Sql) ->
         con.execute(S.render(S.checkpoint(UNITS_DB)))  # compresses the rows just written
     view = S.create_view(S.table(UNITS), S.select_all(stored), temp=True, replace=True)
     con.execute(S.render(view))
+
+
+def _keep_shared(con: duckdb.DuckDBPyConnection, name: str, query: S.Sql) -> str:
+    """A plain grain's unit-row columns that a series grain reads (:class:`imx.sql.GrainSteps`
+    ``shared``), kept as the table ``name`` of the unit rows' database, seen under its name."""
+    kept = S.table(name, UNITS_DB)
+    con.execute(S.render(S.create_table(kept, query, replace=True)))
+    con.execute(S.render(S.create_view(S.table(name), S.select_all(kept), temp=True, replace=True)))
+    return name
 
 
 def run(

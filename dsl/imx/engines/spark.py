@@ -190,10 +190,15 @@ def run_parts(
         calendar = calendar_for(plan, events, grain.time_column)
         cuts = cuts_for(plan, events, grain.time_column)
         register(spark, {CALENDAR_TABLE: calendar, CUTS_TABLE: cuts})
+    shared = []  # plain grains' unit-row columns that series grains read, kept till the end
     for grain, steps in zip(plan.grains, compile_steps(plan, "spark"), strict=True):
         with _quiet():
             frame = spark.sql(render(steps.units, "spark")).localCheckpoint()
             frame.createOrReplaceTempView(UNITS)
+            if steps.shared is not None:
+                name, columns = steps.shared
+                shared.append(spark.sql(render(columns, "spark")).localCheckpoint())
+                shared[-1].createOrReplaceTempView(name)
             settings.units_done(grain.unit.name, len(steps.metrics))
             for metric, query in steps.metrics:
                 ordered = in_result_order(union_all([query]), [metric])
@@ -204,6 +209,8 @@ def run_parts(
                     found = spark.sql(render(query, "spark")).toArrow()
                     units(metric, found.cast(unit_schema(plan.metric(metric))))
             frame.unpersist()
+    for kept in shared:
+        kept.unpersist()
 
 
 def run(
