@@ -349,3 +349,19 @@ def test_references_resolve_to_the_newest_version_that_is_not_retired(
     for i in range(n):
         named = model.metric(f"P-M@v{i}")
         assert named is not None and named.version == f"v{i}"
+
+
+def test_the_handbook_never_shows_an_old_version_s_rows_as_the_current_one_s(
+    tmp_path: Path,
+) -> None:
+    from imx.render.handbook import scores
+
+    spec = _write(tmp_path / "versioned", VERSIONED)
+    model = load([spec])
+    _run(spec, tmp_path / "old.csv", "--metric", "XFER-OT@2014")
+    _run(spec, tmp_path / "new.csv", "--metric", "XFER-OT")
+    old, new = (scores.read_results(tmp_path / f"{n}.csv") for n in ("old", "new"))
+    assert set(scores.by_metric(old, model)) == {"XFER-OT@2014"}  # not the current page's
+    assert set(scores.by_metric(new, model)) == {"XFER-OT"}
+    assert set(scores.by_metric(old)) == {"XFER-OT"}  # without a model: by id, as written
+    assert set(old.column("version").to_pylist()) == {"2014"}  # text, never the number 2014

@@ -93,7 +93,7 @@ def _groups_html(model: Model, table: pa.Table | None) -> str:
     group named as people read it (``reader R07``, ``vendor (none) × therapeutic_area
     oncology``); nothing when no metric has such rows."""
     parts = []
-    for metric_id, rows in scores.by_metric(table).items():
+    for metric_id, rows in scores.by_metric(table, model).items():
         metric = model.metric(metric_id)
         unit = metric.base.value_unit if metric else ValueUnit.NUMBER
         now = [r for r in scores.current(rows) if str(r.get("level") or "").startswith("by:")]

@@ -79,7 +79,7 @@ FAILING = ("red", "amber")
 def run_summary(model: m.Model, results: pa.Table) -> str:
     """The run at a glance: result rows by status, then every red and amber study, portfolio
     and group row (site rows stay on the metric pages) with a "show only failing" switch."""
-    grouped = scores.by_metric(results)
+    grouped = scores.by_metric(results, model)
     now = [r for x in model.metrics for r in scores.current(grouped.get(x.id, []))]
     counts: dict[str, int] = {}
     for status in (str(r.get("status") or "none") for r in now):

@@ -48,7 +48,7 @@ class Context:
         for csf in model.csfs:
             for kpi in csf.kpis:
                 csfs_of.setdefault(kpi, []).append(csf)
-        rows = scores.by_metric(results)
+        rows = scores.by_metric(results, model)
         return cls(model, index, results, sql_for, csfs_of, rows, dict(units or {}))
 
     def has_units_page(self, metric_id: str) -> bool:

@@ -57,7 +57,8 @@ def read_results(path: str | Path) -> pa.Table:
 
 REQUIRED_COLUMNS = ("metric", "variant", "level", "value", "status")
 TEXT_COLUMNS = (
-    "metric", "variant", "level", "study", "site", "group", "group2", "period", "unit", "band",
+    "metric", "version", "variant", "level", "study", "site", "group", "group2", "period", "unit",
+    "band",
 )  # fmt: skip
 
 
@@ -168,14 +169,27 @@ def stamp_items(results: ResultsLike | None) -> list[tuple[str, str]]:
     return [(label, str(stamp[key]) or own.get(key, "")) for key, label in labels if key in stamp]
 
 
-def by_metric(table: pa.Table | None) -> dict[str, list[Row]]:
-    """The result rows grouped by metric (read from Arrow once)."""
+def by_metric(table: pa.Table | None, model: m.Model | None = None) -> dict[str, list[Row]]:
+    """The result rows grouped by metric (read from Arrow once): under the metric's id, except
+    the rows of a version that is not the id's current one in ``model`` (a run of
+    ``XFER-OT@2014``), which are under that version's key, so a page of the current definition
+    never shows another definition's values as its own (rule 27)."""
     grouped: dict[str, list[Row]] = {}
     if table is None or "metric" not in table.column_names:
         return grouped
     for row in table.to_pylist():
-        grouped.setdefault(str(row.get("metric")), []).append(row)
+        grouped.setdefault(_row_key(row, model), []).append(row)
     return grouped
+
+
+def _row_key(row: Row, model: m.Model | None) -> str:
+    metric_id, version = str(row.get("metric")), row.get("version")
+    if model is None or not version:
+        return metric_id
+    now = model.metric(metric_id)
+    if now is None or now.version == version:
+        return metric_id  # the current version, or an id whose every version is retired
+    return f"{metric_id}@{version}"
 
 
 def current(rows: Sequence[Row]) -> list[Row]:
@@ -281,7 +295,7 @@ def portfolio_row(rows: Sequence[Row]) -> Row | None:
 def status_counts(model: m.Model, table: pa.Table | None) -> dict[str, int]:
     """How many metrics are in each portfolio status."""
     counts: dict[str, int] = {}
-    grouped = by_metric(table)
+    grouped = by_metric(table, model)
     for metric in model.metrics:
         row = portfolio_row(grouped.get(metric.id, []))
         status = str(row.get("status") or "none") if row else "not evaluated"
@@ -303,7 +317,7 @@ def scorecard_html(
 ) -> str:
     """The portfolio scorecard: one row per metric, portfolio value and status, study statuses
     (each study's chip as ``cell`` makes it, e.g. a link to the units behind it)."""
-    grouped = by_metric(table)
+    grouped = by_metric(table, model)
     every = [r for rows in grouped.values() for r in rows]
     studies = sorted({str(r["study"]) for r in every if r.get("level") == "study"})
     head = ["Metric", "Category", "Portfolio", "Status", "n", *studies]
