@@ -29,6 +29,20 @@ _TIME_UNIT = {"hours": "hours", "days": "calendar days", "business_days": "busin
 _STAT = {"median": "the median", "mean": "the mean", "min": "the minimum", "max": "the maximum"}
 
 
+def stat_words(name: str) -> str:
+    """A summary statistic in words; a Kaplan–Meier one (rule 21) says what it does with the
+    open units.
+
+    >>> stat_words("median"), stat_words("km_median")
+    ('the median', 'the Kaplan–Meier median (open units censored at the data cut)')
+    """
+    km = m.km_statistic(name)
+    if km is None:
+        return _STAT.get(name, text(name))
+    which = "median" if km == "median" else text(km)
+    return f"the Kaplan–Meier {which} (open units censored at the data cut)"
+
+
 def unit_words(unit: m.TimeUnit) -> str:
     """``business_days`` → ``business days``."""
     return _TIME_UNIT[unit.value]
@@ -201,7 +215,7 @@ def _summarised(metric: m.ResolvedMetric) -> str:
     if isinstance(metric.measure, m.RateMeasure):
         head = "met ÷ (population − excluded − pending), with a 95% Wilson interval"
     elif metric.summary:
-        stats = [_STAT.get(s, text(s)) for s in metric.summary]
+        stats = [stat_words(s) for s in metric.summary]
         head = f"{stats[0]} (the value)" + "".join(f", {s}" for s in stats[1:])
     else:
         head = "the total over the population"
@@ -223,7 +237,7 @@ def _plural(noun: str) -> str:
 
 def target_words(target: m.Target, value_unit: m.ValueUnit) -> str:
     """``median <= 2`` → ``the median is at most 2 business days``."""
-    stat = _STAT.get(target.stat or "", text(target.stat or "the value"))
+    stat = stat_words(target.stat) if target.stat else text("the value")
     return f"{stat} {_COMPARE[target.op]} {amount_text(target.value, value_unit)}"
 
 
