@@ -303,7 +303,8 @@ def test_fmt_of_a_folder_goes_on_past_failing_files_and_lists_every_rewrite(
     messy = "unit  site=study ,site\n"
     (tmp_path / "a_broken.imx").write_text("unit site =\n", encoding="utf-8")
     (tmp_path / "b.imx").write_text(messy, encoding="utf-8")
-    (tmp_path / "c_folder.imx").mkdir()  # named like a file: cannot be read
+    (tmp_path / "c_bytes.imx").write_bytes(b"unit site = study\n\xff\n")  # cannot be read
+    (tmp_path / "c_folder.imx").mkdir()  # a folder, though named like a file: looked into
     (tmp_path / "d_full.imx").write_text(messy, encoding="utf-8")
     (tmp_path / "e.imx").write_text(messy, encoding="utf-8")
     real_open = Path.open
@@ -335,12 +336,13 @@ def test_fmt_of_a_folder_goes_on_past_failing_files_and_lists_every_rewrite(
         assert f"reformatted {tmp_path / name}" in out
         assert (tmp_path / name).read_text(encoding="utf-8") == "unit site = study, site\n"
     assert f"cannot write `{tmp_path / 'd_full.imx'}`: No space left on device" in out
-    assert f"cannot read `{tmp_path / 'c_folder.imx'}`" in out
+    assert f"cannot read `{tmp_path / 'c_bytes.imx'}`: not UTF-8 text" in out
+    assert "c_folder" not in out
     assert (tmp_path / "d_full.imx").read_text(encoding="utf-8") == messy  # not half written
     assert (tmp_path / "a_broken.imx").read_text(encoding="utf-8") == "unit site =\n"
     assert "3 file(s) not formatted" in out
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["a_broken.imx", "b.imx", "c_folder.imx", "d_full.imx", "e.imx"]
+    assert names == ["a_broken.imx", "b.imx", "c_bytes.imx", "c_folder.imx", "d_full.imx", "e.imx"]
 
 
 def test_fmt_keeps_a_files_permissions_and_writes_through_a_symlink(tmp_path: Path) -> None:

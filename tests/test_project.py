@@ -3,6 +3,7 @@ fills the options a command leaves out; flags win; unknown keys are located erro
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -38,8 +39,8 @@ def test_init_writes_a_project_that_checks_tests_and_runs(
     assert "1 passed, 0 failed" in capsys.readouterr().out
     assert main(["run", "--no-color"]) == 0  # data, levels and out from imx.toml
     assert "wrote results.csv" in capsys.readouterr().out
-    lines = (project / "results.csv").read_text().splitlines()[1:]
-    levels = {line.split(",")[2].strip('"') for line in lines}
+    with (project / "results.csv").open(encoding="utf-8", newline="") as f:
+        levels = {row["level"] for row in csv.DictReader(f)}
     assert levels == {"study", "portfolio"}
     assert main(["docs", "build", "--no-color"]) == 0  # out and results from imx.toml
     assert (project / "handbook" / "site" / "index.html").is_file()
