@@ -73,3 +73,16 @@ def test_an_edit_parses_only_its_chunk_again(monkeypatch: pytest.MonkeyPatch) ->
     _same(again, parse(edited, str(path)))
     assert len(parsed) == 1  # the one chunk the edit is in, alone
     assert parsed[0] < len(text) // 10
+
+
+def test_a_quote_put_in_reads_the_rest_again() -> None:
+    """Two triple quotes, typed one after another in an example's table, make one string across
+    the cuts between chunks: the comments inside it are no longer comments."""
+    path = ROOT / "examples" / "cycle_time.imx"
+    text = TEXTS[path]
+    last = parse(text, str(path))
+    later = text.index("\n", len(text) // 2) + 1
+    for at in (later, text.index("events {") + len("events {\n")):
+        text = text[:at] + '"""' + text[at:]
+        last = reparse(last, text, str(path))
+        _same(last, parse(text, str(path)))

@@ -6,9 +6,10 @@ recovery makes). A chunk before the edit is the same text at the same place: its
 A chunk after it is the same text moved by the edit's length: its items are kept, their spans
 moved (but ``NO_SPAN``, which marks a node without text). The chunks between are parsed alone,
 what comes before each blanked so its offsets are the file's. When the last parse had a syntax
-error, when a new chunk does not parse on its own, or when an item of the last parse does not lie
-inside one chunk, the whole file is parsed instead, so a file with an error reads exactly as
-``parse`` reads it.
+error, when the edit put in or took out a quote or a backslash (either can open or close a string
+that runs across the cuts), when a new chunk does not parse on its own, or when an item of the
+last parse does not lie inside one chunk, the whole file is parsed instead, so a file with an
+error reads exactly as ``parse`` reads it.
 
 >>> first = parse("unit site = study, site\\nunit study = study\\n", "a.imx")
 >>> again = reparse(first, "unit site = study, site\\nunit trial = study\\n", "a.imx")
@@ -41,6 +42,8 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
     room = min(len(before), len(text)) - head
     tail = min(_common(before, text, lambda a, n: a[len(a) - n :]), room)
     moved = len(text) - len(before)
+    if _relexes(before[head : len(before) - tail]) or _relexes(text[head : len(text) - tail]):
+        return parse(text, path)
     old_chunks = _chunks(before)
     kept = _by_chunk(old, old_chunks)
     if kept is None:
@@ -63,6 +66,13 @@ def reparse(previous: ParseResult | None, text: str, path: str) -> ParseResult:
         comments.extend(chunk_comments)
     module = A.Module(path, tuple(items), tuple(comments), (), span=Span(0, len(text)))
     return ParseResult(SourceFile(path, text), module, ())
+
+
+def _relexes(changed: str) -> bool:
+    """Whether text an edit put in or took out can change how the text after it is read across
+    lines: a quote may open or close a string (a triple-quoted one runs over lines, and over the
+    cuts between chunks), a backslash may escape a closing quote."""
+    return '"' in changed or "\\" in changed
 
 
 def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
