@@ -461,6 +461,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         with paged(console):  # a long scorecard on a terminal goes through the pager
             render_scorecard(results, model, console, statuses=statuses, show_all=args.all)
+        _mark(profile, "scorecard")
         aside = dataset.set_aside(results.stamp.as_of) if out else None  # before the close
         for path in write_results(results, out, model=model, set_aside=aside) if out else ():
             _say(console, f"wrote {path}")
@@ -469,7 +470,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 folder(metric, table, results.stamp)
         for path in folder.close(results.stamp) if folder is not None else ():
             _say(console, f"wrote {path}")
-        _mark(profile, "show and write")
+        _mark(profile, "write")
     finally:
         _close(dataset)
     if profile is not None:  # on stderr, like progress: the scorecard stays on stdout
