@@ -177,19 +177,13 @@ def by_metric(table: pa.Table | None, model: m.Model | None = None) -> dict[str,
     grouped: dict[str, list[Row]] = {}
     if table is None or "metric" not in table.column_names:
         return grouped
+    current = {x.id: x.version for x in model.metrics} if model is not None else {}
     for row in table.to_pylist():
-        grouped.setdefault(_row_key(row, model), []).append(row)
+        metric_id, version = str(row.get("metric")), row.get("version")
+        # the current version, an unversioned row, or an id whose every version is retired
+        same = not version or current.get(metric_id, version) == version
+        grouped.setdefault(metric_id if same else f"{metric_id}@{version}", []).append(row)
     return grouped
-
-
-def _row_key(row: Row, model: m.Model | None) -> str:
-    metric_id, version = str(row.get("metric")), row.get("version")
-    if model is None or not version:
-        return metric_id
-    now = model.metric(metric_id)
-    if now is None or now.version == version:
-        return metric_id  # the current version, or an id whose every version is retired
-    return f"{metric_id}@{version}"
 
 
 def current(rows: Sequence[Row]) -> list[Row]:
