@@ -89,7 +89,7 @@ CASES: list[tuple[list[str], int, str]] = [
     ([*RUN, "--as-of", "9999-12-31T00:00Z"], 2, "outside the years imx evaluates, 1900 to 2199"),
     ([*RUN, "--as-of", "0001-01-01T00:00Z"], 2, "outside the years imx evaluates"),
     ([*RUN, "--as-of", "0001-01-01T00:00+01:00"], 2, "is not a valid instant"),
-    ([*RUN, "--as-of", "2026-02-30"], 2, "`2026-02-30T00:00Z` is not a valid instant"),
+    ([*RUN, "--as-of", "2026-02-30"], 2, "`2026-02-30` is not a valid instant"),
     ([*RUN, "--as-of", "2026-03-31T00:00"], 2, "not a date and time with a time zone"),
     ([*RUN, "--as-of", "2026-02-30T00:00Z"], 2, "is not a valid instant"),
     ([*RUN, "--as-of", "soon"], 2, "2026-03-31T09:30+02:00"),
@@ -414,3 +414,11 @@ def test_a_date_alone_is_read_as_the_start_of_that_day_and_says_so(
     assert f"reading --as-of {written} as 2026-03-31T00:00Z, the start of that day in UTC" in err
     stamp = (Path(place["tmp"]) / f"day-{written}.stamp.json").read_text(encoding="utf-8")
     assert "2026-03-31T00:00:00Z" in stamp or "2026-03-31T00:00Z" in stamp
+
+
+def test_a_date_that_is_no_day_gets_no_note_only_the_error(
+    place: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_argv([*RUN, "--as-of", "2026-13-01"], place)) == 2
+    err = capsys.readouterr().err
+    assert "`2026-13-01` is not a valid instant" in err and "reading --as-of" not in err

@@ -242,19 +242,19 @@ def parse_instant(text: str) -> dt.datetime:
     '2026-03-31T00:00:00+00:00'
     """
     day = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
-    if day:
-        instant = "-".join(day.groups()) + "T00:00Z"
-        print(M.INSTANT_READ_AS_DAY.format(text, instant, "-".join(day.groups())), file=sys.stderr)
-        text = instant
-    if not _INSTANT.fullmatch(text):
+    instant = "-".join(day.groups()) + "T00:00Z" if day else text
+    if not _INSTANT.fullmatch(instant):
         raise UsageError(M.NOT_AN_INSTANT.format(text), [M.INSTANT_FORMS])
     try:
-        value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", text)).astimezone(dt.UTC)
-    except (ValueError, OverflowError) as exc:
+        value = dt.datetime.fromisoformat(re.sub("[zZ]$", "+00:00", instant)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:  # messages quote what was written
         raise UsageError(M.INVALID_INSTANT.format(text, exc), [M.INSTANT_FORMS]) from exc
     from imx.data import check_as_of
 
-    return check_as_of(value, text)
+    found = check_as_of(value, text)
+    if day:  # only once the day is known to be one
+        print(M.INSTANT_READ_AS_DAY.format(text, instant, "-".join(day.groups())), file=sys.stderr)
+    return found
 
 
 def _parse_tables(items: Sequence[str]) -> dict[str, Path]:
